@@ -1,0 +1,5 @@
+"""Accord: service level agreements with business partners, written as code."""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,42 @@
+"""Shared console output for CLI commands: problems, errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from accord.core.problems import Problem
+
+__all__ = ["EXIT_INVALID", "console", "err_console", "fail", "print_problems"]
+
+EXIT_INVALID = 1
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: Iterable[Problem], *, as_json: bool = False) -> None:
+    """Problems to stderr, one per line with its hint below (or as JSON lines to stdout)."""
+    for problem in problems:
+        if as_json:
+            typer.echo(json.dumps(problem.to_dict()))
+            continue
+        colour = "red" if problem.severity == "error" else "yellow"
+        err_console.print(
+            f"{escape(problem.file)}:{problem.line}:{problem.column}: "
+            f"[{colour}]{problem.severity}[/{colour}]: [bold]{escape(problem.path)}[/bold]: "
+            f"{escape(problem.message)}"
+        )
+        if problem.hint:
+            err_console.print(f"    hint: {escape(problem.hint)}", style="dim")
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print an error to stderr and exit with the given code."""
+    err_console.print(f"[red]error[/red]: {escape(message)}")
+    raise typer.Exit(code)

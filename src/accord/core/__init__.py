@@ -1,0 +1,1 @@
+"""The pure domain core: agreement model, units, calendars, validation and diff. No I/O."""

@@ -1,0 +1,91 @@
+"""The agreement: the root of the language, one YAML document per partner SLA."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import Field
+
+from accord.core.model.calendars import Calendar, PeakPeriod, TimeZoneField
+from accord.core.model.fields import Spec
+from accord.core.model.measurement import Indicator, Source
+from accord.core.model.objectives import Exclusion, Objective, Remedies
+from accord.core.model.parties import JourneyStage, Metadata, Party, Term
+from accord.core.model.process import (
+    ChangeManagement,
+    Commitment,
+    DataHandling,
+    DisputeResolution,
+    EscalationLadder,
+    Governance,
+    IncidentPolicy,
+    Responsibility,
+    Support,
+)
+
+__all__ = ["API_VERSION", "Agreement"]
+
+#: The version of the language this model reads. Older versions are migrated on load.
+API_VERSION = "accord/v1"
+
+
+class Agreement(Spec):
+    """One service level agreement between a consumer and a provider."""
+
+    api_version: Literal["accord/v1"] = Field(
+        alias="apiVersion", description="Version of the agreement language: accord/v1."
+    )
+    kind: Literal["Agreement"] = Field(description="Always 'Agreement'.")
+    metadata: Metadata = Field(description="Identity and version of the agreement.")
+    timezone: TimeZoneField = Field(
+        description="Time zone in which calendar windows (months, quarters) are cut."
+    )
+    parties: list[Party] = Field(min_length=2, description="Organisations bound by it.")
+    term: Term = Field(description="Effective date, term, renewal and termination.")
+    journey: list[JourneyStage] = Field(
+        default_factory=list, description="Customer journey stages covered."
+    )
+    calendars: list[Calendar] = Field(default_factory=list, description="Business calendars.")
+    peak_periods: list[PeakPeriod] = Field(default_factory=list, description="Peak periods.")
+    sources: list[Source] = Field(default_factory=list, description="Measurement data sources.")
+    indicators: list[Indicator] = Field(default_factory=list, description="Indicators (SLIs).")
+    objectives: list[Objective] = Field(default_factory=list, description="Objectives (SLOs).")
+    exclusions: list[Exclusion] = Field(default_factory=list, description="Exclusions.")
+    remedies: Remedies | None = Field(default=None, description="Credits and chronic failure.")
+    responsibilities: list[Responsibility] = Field(
+        default_factory=list, description="Responsibility (RACI) matrix."
+    )
+    escalation: list[EscalationLadder] = Field(
+        default_factory=list, description="Escalation ladders."
+    )
+    incidents: IncidentPolicy | None = Field(default=None, description="Incident policy.")
+    governance: Governance | None = Field(default=None, description="Governance.")
+    data_handling: DataHandling | None = Field(default=None, description="Data handling.")
+    change_management: ChangeManagement | None = Field(
+        default=None, description="Change management."
+    )
+    disputes: DisputeResolution | None = Field(default=None, description="Dispute resolution.")
+    support: Support | None = Field(default=None, description="Support commitments.")
+    commitments: list[Commitment] = Field(
+        default_factory=list, description="Qualitative commitments."
+    )
+
+    def dump(self) -> dict[str, object]:
+        """The agreement as plain data in its normalised written form (round-trips)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def version_hash(self) -> str:
+        """SHA-256 of the canonical form: two files with the same meaning share it."""
+        canonical = json.dumps(self.dump(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def party(self, party_id: str) -> Party:
+        return next(party for party in self.parties if party.id == party_id)
+
+    def provider(self) -> Party:
+        return next(party for party in self.parties if party.role == "provider")
+
+    def consumer(self) -> Party:
+        return next(party for party in self.parties if party.role == "consumer")

@@ -1,0 +1,444 @@
+"""Data sources and indicators: where measurements come from and exactly how they are computed.
+
+Every indicator kind states its formula in ``formula`` so that the rendered document, the
+explanation of a verdict and the engine's query say the same thing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from accord.core.model.fields import (
+    DurationField,
+    Identifier,
+    PercentageField,
+    PredicateField,
+    Spec,
+    problem,
+)
+
+__all__ = [
+    "BusinessDurationIndicator",
+    "BusinessGaugeIndicator",
+    "Column",
+    "ColumnType",
+    "Direction",
+    "FirstContactResolutionIndicator",
+    "Indicator",
+    "IndicatorBase",
+    "MeanTimeIndicator",
+    "Pauses",
+    "PercentileIndicator",
+    "RatioIndicator",
+    "Source",
+    "SourceFormat",
+    "SourceKind",
+    "SurveyScoreIndicator",
+    "ThresholdIndicator",
+    "TimesliceIndicator",
+    "ValueKind",
+]
+
+
+class SourceKind(StrEnum):
+    EVENTS = "events"
+    PROBES = "probes"
+    TICKETS = "tickets"
+    STATUS_CHANGES = "status_changes"
+    INCIDENTS = "incidents"
+    SURVEYS = "surveys"
+    BUSINESS = "business"
+    MAINTENANCE = "maintenance"
+
+
+class SourceFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSONL = "jsonl"
+    PUSH = "push"
+
+
+class ColumnType(StrEnum):
+    TIMESTAMP = "timestamp"
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DURATION = "duration"
+
+
+class Column(Spec):
+    """One logical column of a source, mapped to the physical column that holds it."""
+
+    column: str = Field(min_length=1, description="Name of the column in the file or table.")
+    type: ColumnType = Field(description="timestamp, string, integer, number, boolean or duration.")
+    unit: Literal["ms", "s", "m", "h"] | None = Field(
+        default=None, description="Unit of a duration column's numbers: ms, s, m or h."
+    )
+
+    @model_validator(mode="after")
+    def _unit_for_durations(self) -> Column:
+        if self.type is ColumnType.DURATION and self.unit is None:
+            raise problem(
+                "column", f"duration column {self.column!r} needs a unit", "add e.g. unit: ms"
+            )
+        if self.type is not ColumnType.DURATION and self.unit is not None:
+            raise problem("column", "only duration columns take a unit")
+        return self
+
+
+class Source(Spec):
+    """A named table or set of files with the mapping from its columns to logical names."""
+
+    id: Identifier = Field(description="Identifier used by indicators.")
+    kind: SourceKind = Field(
+        description="events, probes, tickets, status_changes, incidents, surveys, business "
+        "or maintenance."
+    )
+    format: SourceFormat = Field(description="csv, parquet, jsonl, or push (sent to the API).")
+    path: str | None = Field(
+        default=None,
+        description="File, glob or partitioned folder, relative to the data directory.",
+    )
+    timestamp: str = Field(
+        default="timestamp",
+        description="Logical column that places a row in time (must be a timestamp column).",
+    )
+    key: str | None = Field(
+        default=None, description="Logical column that identifies a row (e.g. ticket id)."
+    )
+    columns: dict[str, Column] = Field(
+        min_length=1, description="Logical column name → physical column and type."
+    )
+    owner: Identifier | None = Field(default=None, description="Party that supplies the data.")
+    description: str | None = Field(default=None, description="What the data is.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Source:
+        if self.format is SourceFormat.PUSH and self.path is not None:
+            raise problem("source", "a pushed source has no path")
+        if self.format is not SourceFormat.PUSH and self.path is None:
+            raise problem("source", f"a {self.format} source needs a 'path'")
+        timestamp = self.columns.get(self.timestamp)
+        if timestamp is None:
+            raise problem(
+                "source",
+                f"timestamp column {self.timestamp!r} is not among the columns",
+                f"map it under columns, e.g. {self.timestamp}: {{column: ts, type: timestamp}}",
+            )
+        if timestamp.type is not ColumnType.TIMESTAMP:
+            raise problem("source", f"column {self.timestamp!r} must have type timestamp")
+        if self.key is not None and self.key not in self.columns:
+            raise problem("source", f"key column {self.key!r} is not among the columns")
+        return self
+
+
+class ValueKind(StrEnum):
+    """What an indicator's value is, and so how its objective's target is written."""
+
+    RATIO = "ratio"
+    DURATION = "duration"
+    NUMBER = "number"
+
+
+class Direction(StrEnum):
+    """Whether larger values of an indicator are better (availability) or worse (latency)."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class IndicatorBase(Spec):
+    """Fields every indicator has."""
+
+    id: Identifier = Field(description="Identifier used by objectives.")
+    name: str = Field(min_length=1, description="Name as it appears in the document.")
+    description: str | None = Field(default=None, description="What it measures, in words.")
+    source: Identifier = Field(description="Data source the indicator reads.")
+    where: PredicateField | None = Field(
+        default=None, description="Condition selecting the rows that count at all."
+    )
+
+    value_kind: ClassVar[ValueKind] = ValueKind.RATIO
+
+    def direction(self) -> Direction:
+        """Whether a larger value is better; most indicators are shares of good things."""
+        return Direction.HIGHER_IS_BETTER
+
+    def columns_used(self) -> set[str]:
+        """Logical columns of the source this indicator reads."""
+        return set(self.where.columns) if self.where else set()
+
+    def formula(self) -> str:  # pragma: no cover - every kind overrides
+        raise NotImplementedError
+
+
+class RatioIndicator(IndicatorBase):
+    """Share of good events among valid events."""
+
+    kind: Literal["ratio"] = Field(description="ratio")
+    good: PredicateField = Field(description="Condition for a good event.")
+    valid: PredicateField | None = Field(
+        default=None, description="Condition for an event that counts; default every event."
+    )
+
+    def columns_used(self) -> set[str]:
+        used = super().columns_used() | set(self.good.columns)
+        return used | set(self.valid.columns) if self.valid else used
+
+    def formula(self) -> str:
+        valid = f" where {self.valid}" if self.valid else ""
+        return f"count of events where {self.good} / count of events{valid}"
+
+
+class ThresholdIndicator(IndicatorBase):
+    """Share of events whose measure is at or below a threshold (e.g. latency under 300 ms)."""
+
+    kind: Literal["threshold"] = Field(description="threshold")
+    measure: str = Field(description="Logical column holding the measured value.")
+    threshold: DurationField | Decimal = Field(
+        description="Largest good value; a duration for duration columns, else a number."
+    )
+    inclusive: bool = Field(
+        default=True, description="Whether a value exactly at the threshold counts as good."
+    )
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.measure}
+
+    def formula(self) -> str:
+        op = "≤" if self.inclusive else "<"
+        return f"count of events with {self.measure} {op} {self.threshold} / count of events"
+
+
+class PercentileIndicator(IndicatorBase):
+    """A percentile of a measured value, e.g. p99 latency."""
+
+    kind: Literal["percentile"] = Field(description="percentile")
+    measure: str = Field(description="Logical column holding the measured value.")
+    percentile: Decimal = Field(gt=0, lt=100, description="Which percentile, e.g. 99 or 99.9.")
+    method: Literal["exact", "approximate"] = Field(
+        default="exact",
+        description="exact: nearest-rank on sorted values; approximate: t-digest sketch.",
+    )
+
+    value_kind: ClassVar[ValueKind] = ValueKind.DURATION
+
+    def direction(self) -> Direction:
+        return Direction.LOWER_IS_BETTER
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.measure}
+
+    def formula(self) -> str:
+        return f"p{self.percentile} of {self.measure} (nearest rank, {self.method})"
+
+
+class TimesliceIndicator(IndicatorBase):
+    """Share of good time slices: the cloud-style monthly uptime percentage."""
+
+    kind: Literal["timeslice"] = Field(description="timeslice")
+    slice: DurationField = Field(description="Length of each slice, e.g. '1m' or '5m'.")
+    good: PredicateField = Field(description="Condition for a good event within a slice.")
+    slice_target: PercentageField = Field(
+        description="Share of good events a slice needs to count as good (up)."
+    )
+    no_traffic: Literal["good", "bad", "excluded"] = Field(
+        description="How a slice without events counts: good, bad, or excluded from both sides."
+    )
+
+    @model_validator(mode="after")
+    def _fixed_slice(self) -> TimesliceIndicator:
+        if not self.slice.is_fixed or self.slice.seconds < 1:
+            raise problem("slice", f"slice {self.slice} must be a fixed length of 1s or more")
+        return self
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | set(self.good.columns)
+
+    def formula(self) -> str:
+        return (
+            f"good {self.slice} slices / counted slices; a slice is good when at least "
+            f"{self.slice_target} of its events satisfy {self.good}; slices without traffic "
+            f"count as {self.no_traffic}"
+        )
+
+
+class Pauses(Spec):
+    """Periods during which a duration clock stops, from a status-change source."""
+
+    source: Identifier = Field(description="A status_changes source keyed like the tickets.")
+    status: str = Field(default="status", description="Logical column holding the new status.")
+    states: list[str] = Field(
+        min_length=1, description="Statuses that pause the clock, e.g. waiting_on_customer."
+    )
+
+
+class BusinessDurationIndicator(IndicatorBase):
+    """Elapsed business time between two timestamps of a ticket, on a calendar, minus pauses."""
+
+    kind: Literal["business_duration"] = Field(description="business_duration")
+    start: str = Field(description="Logical column where the clock starts, e.g. opened_at.")
+    end: str = Field(description="Logical column where it stops, e.g. first_response_at.")
+    calendar: Identifier = Field(description="Calendar whose working time is counted.")
+    pauses: Pauses | None = Field(default=None, description="States that stop the clock.")
+    statistic: Literal["within", "mean", "median", "percentile"] = Field(
+        description="within: share of tickets within 'threshold'; mean, median, or percentile."
+    )
+    threshold: DurationField | None = Field(
+        default=None, description="For 'within': the business time allowed."
+    )
+    percentile: Decimal | None = Field(
+        default=None, gt=0, lt=100, description="For 'percentile': which one."
+    )
+    unfinished: Literal["exclude", "count_as_late"] = Field(
+        default="count_as_late",
+        description="How a ticket still open at the window end counts for 'within'.",
+    )
+
+    @model_validator(mode="after")
+    def _statistic_fields(self) -> BusinessDurationIndicator:
+        if self.statistic == "within" and self.threshold is None:
+            raise problem("statistic", "statistic 'within' needs a 'threshold'")
+        if self.statistic == "percentile" and self.percentile is None:
+            raise problem("statistic", "statistic 'percentile' needs 'percentile'")
+        return self
+
+    @property
+    def value_kind(self) -> ValueKind:  # type: ignore[override]
+        return ValueKind.RATIO if self.statistic == "within" else ValueKind.DURATION
+
+    def direction(self) -> Direction:
+        if self.statistic == "within":
+            return Direction.HIGHER_IS_BETTER
+        return Direction.LOWER_IS_BETTER
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.start, self.end}
+
+    def formula(self) -> str:
+        clock = f"business time on calendar {self.calendar} from {self.start} to {self.end}"
+        if self.pauses:
+            clock += f", paused while status is {', '.join(self.pauses.states)}"
+        if self.statistic == "within":
+            return f"share of tickets whose {clock} is ≤ {self.threshold}"
+        if self.statistic == "percentile":
+            return f"p{self.percentile} of {clock}"
+        return f"{self.statistic} of {clock}"
+
+
+class MeanTimeIndicator(IndicatorBase):
+    """Mean or median wall-clock time between two incident timestamps (MTTD, MTTR)."""
+
+    kind: Literal["mean_time"] = Field(description="mean_time")
+    start: str = Field(description="Logical column where the interval starts.")
+    end: str = Field(description="Logical column where it ends.")
+    statistic: Literal["mean", "median"] = Field(default="mean", description="mean or median.")
+
+    value_kind: ClassVar[ValueKind] = ValueKind.DURATION
+
+    def direction(self) -> Direction:
+        return Direction.LOWER_IS_BETTER
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.start, self.end}
+
+    def formula(self) -> str:
+        return f"{self.statistic} of ({self.end} − {self.start}) over incidents"
+
+
+class FirstContactResolutionIndicator(IndicatorBase):
+    """Share of resolved tickets that were resolved in the first contact."""
+
+    kind: Literal["first_contact_resolution"] = Field(description="first_contact_resolution")
+    contacts: str = Field(description="Logical column counting contacts until resolution.")
+    resolved: PredicateField = Field(description="Condition for a resolved ticket.")
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.contacts} | set(self.resolved.columns)
+
+    def formula(self) -> str:
+        return (
+            f"count of tickets where {self.resolved} and {self.contacts} = 1 / "
+            f"count of tickets where {self.resolved}"
+        )
+
+
+class SurveyScoreIndicator(IndicatorBase):
+    """A customer survey score: mean (CSAT), share satisfied, or Net Promoter Score."""
+
+    kind: Literal["survey_score"] = Field(description="survey_score")
+    score: str = Field(description="Logical column holding each response's score.")
+    method: Literal["mean", "share_satisfied", "nps"] = Field(
+        description="mean of scores; share of scores ≥ 'satisfied_at_least'; or NPS "
+        "(% of 9–10 minus % of 0–6, on a 0–10 scale)."
+    )
+    scale_min: Decimal = Field(default=Decimal(1), description="Lowest possible score.")
+    scale_max: Decimal = Field(default=Decimal(5), description="Highest possible score.")
+    satisfied_at_least: Decimal | None = Field(
+        default=None, description="For share_satisfied: the lowest satisfied score."
+    )
+
+    @model_validator(mode="after")
+    def _scale(self) -> SurveyScoreIndicator:
+        if self.scale_max <= self.scale_min:
+            raise problem("scale", "scale_max must be above scale_min")
+        if self.method == "share_satisfied" and self.satisfied_at_least is None:
+            raise problem("method", "method 'share_satisfied' needs 'satisfied_at_least'")
+        if self.method == "nps" and (self.scale_min, self.scale_max) != (Decimal(0), Decimal(10)):
+            raise problem(
+                "method", "NPS is defined on a 0–10 scale", "set scale_min 0, scale_max 10"
+            )
+        return self
+
+    @property
+    def value_kind(self) -> ValueKind:  # type: ignore[override]
+        return ValueKind.RATIO if self.method == "share_satisfied" else ValueKind.NUMBER
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.score}
+
+    def formula(self) -> str:
+        if self.method == "nps":
+            return f"100 × (share of {self.score} ≥ 9 − share of {self.score} ≤ 6)"
+        if self.method == "share_satisfied":
+            return f"count of responses with {self.score} ≥ {self.satisfied_at_least} / responses"
+        return f"mean of {self.score} (scale {self.scale_min}–{self.scale_max})"
+
+
+class BusinessGaugeIndicator(IndicatorBase):
+    """A business figure as a ratio of sums, e.g. renewal rate or churn rate."""
+
+    kind: Literal["business_gauge"] = Field(description="business_gauge")
+    numerator: str = Field(description="Logical column summed above the line, e.g. renewed.")
+    denominator: str = Field(description="Logical column summed below the line, e.g. due.")
+    better: Literal["higher", "lower"] = Field(
+        description="higher for renewal-like gauges, lower for churn-like gauges."
+    )
+
+    def direction(self) -> Direction:
+        return Direction.HIGHER_IS_BETTER if self.better == "higher" else Direction.LOWER_IS_BETTER
+
+    def columns_used(self) -> set[str]:
+        return super().columns_used() | {self.numerator, self.denominator}
+
+    def formula(self) -> str:
+        return f"sum of {self.numerator} / sum of {self.denominator}"
+
+
+Indicator = Annotated[
+    RatioIndicator
+    | ThresholdIndicator
+    | PercentileIndicator
+    | TimesliceIndicator
+    | BusinessDurationIndicator
+    | MeanTimeIndicator
+    | FirstContactResolutionIndicator
+    | SurveyScoreIndicator
+    | BusinessGaugeIndicator,
+    Field(discriminator="kind"),
+]

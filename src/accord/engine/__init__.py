@@ -1,0 +1,1 @@
+"""The measurement and verdict engine: objectives compiled to set-based queries."""

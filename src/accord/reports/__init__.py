@@ -1,0 +1,1 @@
+"""Rendering agreements and results to HTML, Markdown and PDF; deterministic output."""

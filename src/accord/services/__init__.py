@@ -1,0 +1,1 @@
+"""Use cases: the functions every interface calls."""
