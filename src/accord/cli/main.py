@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from accord import __version__
-from accord.cli import agreements
+from accord.cli import agreements, diff, docs, evaluate, render, sample
 
 __all__ = ["app", "run"]
 
@@ -42,6 +42,11 @@ def main(
 
 
 agreements.register(app)
+render.register(app)
+evaluate.register(app)
+docs.register(app)
+diff.register(app)
+sample.register(app)
 
 
 def run() -> None:

@@ -9,12 +9,13 @@ whichever SQL engine holds the data, so there is one definition and not one per 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, SqlglotError
 
 __all__ = ["ExpressionError", "Predicate"]
 
@@ -85,8 +86,12 @@ class Predicate:
         try:
             tree = sqlglot.parse_one(source, dialect="duckdb")
         except ParseError as exc:
-            first = exc.errors[0]["description"] if exc.errors else str(exc)
-            raise ExpressionError(f"condition {source!r} does not parse: {first}") from None
+            reason = _reason(exc.errors[0]) if exc.errors else "it is not a SQL condition"
+            raise ExpressionError(f"condition {source!r} does not parse: {reason}") from None
+        except SqlglotError:
+            raise ExpressionError(
+                f"condition {source!r} does not parse: an unclosed quote or an unknown character"
+            ) from None
         for node in tree.walk():
             if not isinstance(node, _ALLOWED_NODES):
                 raise ExpressionError(
@@ -106,3 +111,34 @@ class Predicate:
 
     def __str__(self) -> str:
         return self.text
+
+
+_OPERATORS: Final = {
+    "EQ": "=",
+    "NEQ": "<>",
+    "LT": "<",
+    "LTE": "<=",
+    "GT": ">",
+    "GTE": ">=",
+    "Like": "like",
+    "ILike": "ilike",
+    "Between": "between … and …",
+    "In": "in",
+    "Is": "is",
+    "Not": "not",
+    "And": "and",
+    "Or": "or",
+}
+
+
+def _reason(error: dict[str, object]) -> str:
+    """SQLGlot's parse error in the words of someone writing a condition."""
+    description = str(error.get("description", ""))
+    near = str(error.get("highlight") or "").strip()
+    missing = re.search(r"missing for <class '[\w.]*\.(\w+)'>", description)
+    if missing:
+        operator = _OPERATORS.get(missing[1], missing[1].lower())
+        return f"'{operator}' is missing a value on one side"
+    if description.startswith("Expecting"):
+        return f"expected {description.removeprefix('Expecting').strip()!r} near {near!r}"
+    return f"unexpected {near!r}" if near else "it is not a SQL condition"

@@ -53,7 +53,8 @@ def parse_decimal(text: str) -> Decimal:
 def format_decimal(value: Decimal) -> str:
     """Show a decimal without exponent and without trailing zeros (``1.50`` → ``1.5``)."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        # Not quantize(): it raises for integers longer than the context's 28 digits.
+        return format(value.to_integral_value(), "f")
     return format(value.normalize(), "f")
 
 
@@ -131,7 +132,9 @@ class Duration:
             raise UnitError(f"unknown duration unit {match['unit']!r} in {text!r}", _DURATION_HINT)
         amount = parse_decimal(match["amount"])
         if amount < 0:
-            raise UnitError(f"duration {text!r} is negative", "durations are zero or more")
+            raise UnitError(
+                f"duration {text!r} is negative", "write a duration of zero or more, e.g. '30 days'"
+            )
         business = match["business"] is not None
         if business and unit not in _BUSINESS_UNITS:
             raise UnitError(
@@ -143,13 +146,16 @@ class Duration:
     @classmethod
     def of(cls, delta: timedelta) -> Duration:
         """The duration of a ``timedelta``, in the largest unit that shows it exactly."""
-        seconds = Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / (
-            Decimal(10) ** 6
-        )
+        micros = Decimal(delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds
+        return cls.of_seconds(micros / 10**6)
+
+    @classmethod
+    def of_seconds(cls, seconds: Decimal) -> Duration:
+        """A number of seconds in the largest unit that shows it exactly (else s or ms)."""
         for unit in (DurationUnit.WEEK, DurationUnit.DAY, DurationUnit.HOUR, DurationUnit.MINUTE):
             if seconds and seconds % _FIXED_SECONDS[unit] == 0:
                 return cls(seconds / _FIXED_SECONDS[unit], unit)
-        if seconds % 1 == 0:
+        if seconds >= 1 or seconds == 0:
             return cls(seconds, DurationUnit.SECOND)
         return cls(seconds * 1000, DurationUnit.MILLISECOND)
 
@@ -217,7 +223,9 @@ class Percentage:
             raise UnitError(f"{text!r} is not a percentage", _PERCENT_HINT)
         percent = parse_decimal(match["number"])
         if percent < 0 or (percent > 100 and not allow_above_100):
-            raise UnitError(f"percentage {text!r} is outside 0% to 100%", _PERCENT_HINT)
+            raise UnitError(
+                f"percentage {text!r} is outside 0% to 100%", "write a share from 0% to 100%"
+            )
         return cls(ratio=percent / 100)
 
     @property
@@ -239,6 +247,8 @@ CURRENCY_MINOR_UNITS: Final[dict[str, int]] = {
 _MONEY_RE: Final = re.compile(
     rf"^\s*(?:(?P<pre>[A-Za-z]{{3}})\s*(?P<a1>{_NUMBER})|(?P<a2>{_NUMBER})\s*(?P<post>[A-Za-z]{{3}}))\s*$"
 )
+#: Amounts stay well inside Decimal's 28 digits, so rounding to minor units is exact.
+_LARGEST_AMOUNT: Final = Decimal(10) ** 15
 _MONEY_HINT: Final = "write an amount and an ISO 4217 currency, e.g. '20000 EUR' or 'USD 1,500.00'"
 
 
@@ -261,7 +271,9 @@ class Money:
             raise UnitError(f"unknown currency {currency!r} in {text!r}", _MONEY_HINT)
         amount = parse_decimal(match["a1"] or match["a2"])
         if amount < 0:
-            raise UnitError(f"amount {text!r} is negative", "amounts are zero or more")
+            raise UnitError(f"amount {text!r} is negative", "write an amount of zero or more")
+        if amount >= _LARGEST_AMOUNT:
+            raise UnitError(f"amount {text!r} is too large", "amounts stay below 10^15")
         return cls(amount=amount, currency=currency)
 
     def rounded(self) -> Money:

@@ -7,6 +7,7 @@ The arithmetic over calendars (business time between two instants, deadlines) li
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import re
 from typing import Annotated, Final
@@ -104,15 +105,28 @@ class TimeRange:
         return f"TimeRange({self})"
 
 
-def _time_range(value: object) -> TimeRange:
+_RANGE_HINT: Final = "write 'HH:MM-HH:MM' in local time, e.g. '09:00-17:30'"
+_INVERTED_HINT: Final = (
+    "put the earlier time first; for hours past midnight, end the range at 24:00 and "
+    "continue on the next day"
+)
+
+
+def _time_range(value: object, at: tuple[str | int, ...] = ()) -> TimeRange:
     if isinstance(value, TimeRange):
         return value
     if not isinstance(value, str):
-        raise problem("time_range", f"expected a time range like '09:00-17:30', got {value!r}")
+        raise problem(
+            "time_range",
+            f"expected a time range like '09:00-17:30', got {value!r}",
+            _RANGE_HINT,
+            at,
+        )
     try:
         return TimeRange.parse(value)
     except ValueError as exc:
-        raise problem("time_range", str(exc), "write 'HH:MM-HH:MM' in local time") from None
+        hint = _INVERTED_HINT if "ends before it starts" in str(exc) else _RANGE_HINT
+        raise problem("time_range", str(exc), hint, at) from None
 
 
 TimeRangeField = Annotated[
@@ -131,7 +145,9 @@ def _time_zone(value: object) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        close = sorted(zone for zone in available_timezones() if zone.lower() == value.lower())
+        zones = sorted(available_timezones())
+        close = [zone for zone in zones if zone.lower() == value.lower()]
+        close = close or difflib.get_close_matches(value, zones, n=1, cutoff=0.8)
         hint = f"did you mean {close[0]!r}?" if close else "use an IANA name, e.g. 'Europe/Berlin'"
         raise problem("time_zone", f"unknown time zone {value!r}", hint) from None
     return value
@@ -144,30 +160,49 @@ TimeZoneField = Annotated[
 ]
 
 
+_DAYS_HINT: Final = "name days mon … sun, ranges like 'mon-fri', or weekdays, weekends, daily"
+
+
 def _working_hours(value: object) -> dict[str, list[TimeRange]]:
     if not isinstance(value, dict):
-        raise problem("hours", "working hours are a mapping of days to time ranges")
-    by_day: dict[str, list[TimeRange]] = {}
+        raise problem(
+            "hours",
+            f"working hours are a mapping of days to time ranges, got {value!r}",
+            "write e.g. hours: {mon-fri: ['09:00-17:00']}",
+        )
+    by_day: dict[str, list[tuple[TimeRange, tuple[str | int, ...]]]] = {}
     for key, ranges in value.items():
         try:
             days = expand_days(str(key))
         except ValueError as exc:
-            raise problem("hours", str(exc)) from None
-        items = ranges if isinstance(ranges, list) else [ranges]
-        parsed = [_time_range(item) for item in items]
+            raise problem("hours", str(exc), _DAYS_HINT, (str(key),)) from None
+        parsed = _day_ranges(str(key), ranges)
         for day in days:
             if day in by_day:
-                raise problem("hours", f"{day} is given twice in the working hours")
-            by_day[day] = sorted(parsed, key=lambda r: r.start_minute)
+                raise problem(
+                    "hours",
+                    f"{day} is given twice in the working hours (again in {key!r})",
+                    "give each day once; list several windows of one day together",
+                    (str(key),),
+                )
+            by_day[day] = sorted(parsed, key=lambda pair: pair[0].start_minute)
     for day, day_ranges in by_day.items():
-        for earlier, later in itertools.pairwise(day_ranges):
+        for (earlier, _), (later, at) in itertools.pairwise(day_ranges):
             if later.start_minute < earlier.end_minute:
                 raise problem(
                     "hours",
                     f"working hours on {day} overlap: {earlier} and {later}",
                     "list separate windows that do not overlap, e.g. '09:00-12:30', '13:30-18:00'",
+                    at,
                 )
-    return {day: by_day[day] for day in WEEKDAYS if day in by_day}
+    return {day: [item for item, _ in by_day[day]] for day in WEEKDAYS if day in by_day}
+
+
+def _day_ranges(key: str, ranges: object) -> list[tuple[TimeRange, tuple[str | int, ...]]]:
+    """The time ranges written under one day key, each with where it is written."""
+    if not isinstance(ranges, list):
+        return [(_time_range(ranges, (key,)), (key,))]
+    return [(_time_range(item, (key, index)), (key, index)) for index, item in enumerate(ranges)]
 
 
 def _show_hours(hours: dict[str, list[TimeRange]]) -> dict[str, list[str]]:
@@ -204,7 +239,12 @@ class Holidays(Spec):
     @model_validator(mode="after")
     def _known_region(self) -> Holidays:
         if self.subdivision is not None and self.country is None:
-            raise problem("holidays", "a subdivision needs a country", "add e.g. country: DE")
+            raise problem(
+                "holidays",
+                f"subdivision {self.subdivision!r} needs a country",
+                "add e.g. country: DE",
+                ("subdivision",),
+            )
         if self.country is None:
             return self
         supported = holiday_data.list_supported_countries()
@@ -212,16 +252,27 @@ class Holidays(Spec):
             raise problem(
                 "holidays",
                 f"unknown holiday country {self.country!r}",
-                "use an ISO 3166 alpha-2 code such as 'DE', 'US', 'GB'",
+                _guess(self.country, list(supported))
+                or "use an ISO 3166 alpha-2 code such as 'DE', 'US', 'GB'",
+                ("country",),
             )
-        if self.subdivision is not None and self.subdivision not in supported[self.country]:
-            known = ", ".join(supported[self.country][:12])
+        subdivisions = list(supported[self.country])
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            known = ", ".join(subdivisions[:20]) + (" …" if len(subdivisions) > 20 else "")
             raise problem(
                 "holidays",
                 f"unknown subdivision {self.subdivision!r} of {self.country}",
-                f"known subdivisions include {known}",
+                _guess(self.subdivision, subdivisions)
+                or (f"subdivisions of {self.country}: {known}" if known else "remove it"),
+                ("subdivision",),
             )
         return self
+
+
+def _guess(value: str, known: list[str]) -> str:
+    """'did you mean …?' for a code written in the wrong case."""
+    close = [code for code in known if code.lower() == value.lower()]
+    return f"did you mean {close[0]!r}?" if close else ""
 
 
 class Calendar(Spec):
@@ -246,7 +297,10 @@ class DateRange(Spec):
     def _ordered(self) -> DateRange:
         if self.end < self.start:
             raise problem(
-                "date_range", f"the range ends ({self.end}) before it starts ({self.start})"
+                "date_range",
+                f"the range ends ({self.end}) before it starts ({self.start})",
+                "swap 'from' and 'to', or correct the date",
+                ("to",),
             )
         return self
 
@@ -267,13 +321,19 @@ class PeakPeriod(Spec):
     @model_validator(mode="after")
     def _not_empty(self) -> PeakPeriod:
         if not self.dates and self.hours is None:
-            raise problem("peak_period", "a peak period needs 'dates', 'hours' or both")
-        ordered = sorted(self.dates, key=lambda r: r.start)
-        for earlier, later in itertools.pairwise(ordered):
+            raise problem(
+                "peak_period",
+                f"peak period {self.id!r} needs 'dates', 'hours' or both",
+                "add e.g. dates: [{from: 2026-11-27, to: 2026-11-30}]",
+            )
+        ordered = sorted(enumerate(self.dates), key=lambda pair: pair[1].start)
+        for (_, earlier), (index, later) in itertools.pairwise(ordered):
             if later.start <= earlier.end:
                 raise problem(
                     "peak_period",
-                    f"date ranges overlap: {earlier.start}..{earlier.end} and "
-                    f"{later.start}..{later.end}",
+                    f"date range {later.start}..{later.end} overlaps "
+                    f"{earlier.start}..{earlier.end}",
+                    "merge overlapping ranges into one, or make them end before the next starts",
+                    ("dates", index),
                 )
         return self

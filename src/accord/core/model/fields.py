@@ -31,6 +31,7 @@ from accord.core.units import (
 )
 
 __all__ = [
+    "CalendarRef",
     "DurationField",
     "Identifier",
     "MeasureField",
@@ -50,16 +51,28 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-def problem(kind: str, message: str, hint: str = "") -> PydanticCustomError:
-    """A validation error whose message is shown as written, with a hint for the user."""
-    return PydanticCustomError(kind, "{message}", {"message": message, "hint": hint})
+def problem(
+    kind: str, message: str, hint: str = "", at: tuple[str | int, ...] = ()
+) -> PydanticCustomError:
+    """A validation error whose message is shown as written, with a hint for the user.
+
+    ``at`` points from the validated value to the part at fault (e.g. ``("dates", 1)``
+    from a peak period), so the error is reported where the fix is to be made.
+    """
+    context: dict[str, object] = {"message": message, "hint": hint}
+    if at:
+        context["at"] = at
+    return PydanticCustomError(kind, "{message}", context)
 
 
 def _unit_validator(kind: str, parse: Callable[[str], T], example: str) -> Callable[[object], T]:
     def validate(value: object) -> T:
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            raise problem(kind, f"expected a {kind} such as {example!r}, got {value!r}")
-        text = value if isinstance(value, str) else format_decimal(Decimal(str(value)))
+            raise problem(kind, f"expected a {kind} such as {example}, got {value!r}")
+        number = value if isinstance(value, str) else Decimal(str(value))
+        if isinstance(number, Decimal) and not number.is_finite():
+            raise problem(kind, f"expected a {kind} such as {example}, got {value!r}")
+        text = number if isinstance(number, str) else format_decimal(number)
         try:
             return parse(text)
         except UnitError as exc:
@@ -85,7 +98,7 @@ DurationField = Annotated[
     Duration,
     PlainValidator(
         _passthrough(
-            Duration, _unit_validator("duration", Duration.parse, "15m or 5 business days")
+            Duration, _unit_validator("duration", Duration.parse, "'15m' or '5 business days'")
         )
     ),
     PlainSerializer(str, return_type=str),
@@ -100,7 +113,7 @@ DurationField = Annotated[
 PercentageField = Annotated[
     Percentage,
     PlainValidator(
-        _passthrough(Percentage, _unit_validator("percentage", Percentage.parse, "99.95%"))
+        _passthrough(Percentage, _unit_validator("percentage", Percentage.parse, "'99.95%'"))
     ),
     PlainSerializer(str, return_type=str),
     _schema(r"^\s*\d+(\.\d+)?\s*%\s*$", "A percentage between 0% and 100%.", "99.95%"),
@@ -108,7 +121,7 @@ PercentageField = Annotated[
 
 MoneyField = Annotated[
     Money,
-    PlainValidator(_passthrough(Money, _unit_validator("money", Money.parse, "20000 EUR"))),
+    PlainValidator(_passthrough(Money, _unit_validator("money", Money.parse, "'20000 EUR'"))),
     PlainSerializer(lambda money: money.spec(), return_type=str),
     _schema(
         r"^\s*([A-Za-z]{3}\s*[\d,_.]+|[\d,_.]+\s*[A-Za-z]{3})\s*$",
@@ -145,7 +158,7 @@ MeasureField = Annotated[
     PlainValidator(
         _passthrough(
             (Percentage, Duration, Decimal),
-            _unit_validator("measure", _parse_measure, "99.9%, 300ms or 4.2"),
+            _unit_validator("measure", _parse_measure, "'99.9%', '300ms' or '4.2'"),
         )
     ),
     PlainSerializer(_show_measure, return_type=str),
@@ -193,6 +206,19 @@ Identifier = Annotated[
             "type": "string",
             "pattern": r"^[a-z][a-z0-9]*([-_][a-z0-9]+)*$",
             "description": "A lower-case identifier: letters, digits, '-' and '_'.",
+        }
+    ),
+]
+
+CalendarRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^(24x7|[a-z][a-z0-9]*([-_][a-z0-9]+)*)$", max_length=64),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(24x7|[a-z][a-z0-9]*([-_][a-z0-9]+)*)$",
+            "description": "The identifier of a calendar, or '24x7' for the built-in calendar "
+            "in which every minute counts.",
         }
     ),
 ]

@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from accord.core.model.fields import (
+    CalendarRef,
     DurationField,
     Identifier,
     PercentageField,
@@ -87,7 +88,12 @@ class Column(Spec):
                 "column", f"duration column {self.column!r} needs a unit", "add e.g. unit: ms"
             )
         if self.type is not ColumnType.DURATION and self.unit is not None:
-            raise problem("column", "only duration columns take a unit")
+            raise problem(
+                "column",
+                f"only duration columns take a unit; {self.column!r} is a {self.type} column",
+                "remove the unit, or set type: duration",
+                ("unit",),
+            )
         return self
 
 
@@ -120,20 +126,40 @@ class Source(Spec):
     @model_validator(mode="after")
     def _consistent(self) -> Source:
         if self.format is SourceFormat.PUSH and self.path is not None:
-            raise problem("source", "a pushed source has no path")
+            raise problem(
+                "source",
+                f"a pushed source has no path, but {self.id!r} names {self.path!r}",
+                "remove the path, or choose the file format",
+                ("path",),
+            )
         if self.format is not SourceFormat.PUSH and self.path is None:
-            raise problem("source", f"a {self.format} source needs a 'path'")
+            raise problem(
+                "source",
+                f"the {self.format} source {self.id!r} needs a 'path'",
+                "add e.g. path: data/events.csv",
+            )
         timestamp = self.columns.get(self.timestamp)
         if timestamp is None:
             raise problem(
                 "source",
                 f"timestamp column {self.timestamp!r} is not among the columns",
                 f"map it under columns, e.g. {self.timestamp}: {{column: ts, type: timestamp}}",
+                ("timestamp",) if self.timestamp != "timestamp" else ("columns",),
             )
         if timestamp.type is not ColumnType.TIMESTAMP:
-            raise problem("source", f"column {self.timestamp!r} must have type timestamp")
+            raise problem(
+                "source",
+                f"column {self.timestamp!r} places rows in time, so it must have type timestamp",
+                "set type: timestamp",
+                ("columns", self.timestamp, "type"),
+            )
         if self.key is not None and self.key not in self.columns:
-            raise problem("source", f"key column {self.key!r} is not among the columns")
+            raise problem(
+                "source",
+                f"key column {self.key!r} is not among the columns",
+                f"map it under columns, or use one of {', '.join(self.columns)}",
+                ("key",),
+            )
         return self
 
 
@@ -235,7 +261,15 @@ class PercentileIndicator(IndicatorBase):
         return super().columns_used() | {self.measure}
 
     def formula(self) -> str:
-        return f"p{self.percentile} of {self.measure} (nearest rank, {self.method})"
+        if self.method == "approximate":
+            return (
+                f"p{self.percentile} of {self.measure}, estimated from a t-digest sketch "
+                f"(approximate; the exact value is the nearest rank)"
+            )
+        return (
+            f"p{self.percentile} of {self.measure}, nearest rank: the "
+            f"⌈{self.percentile}/100 × n⌉-th smallest of the n values"
+        )
 
 
 class TimesliceIndicator(IndicatorBase):
@@ -254,7 +288,12 @@ class TimesliceIndicator(IndicatorBase):
     @model_validator(mode="after")
     def _fixed_slice(self) -> TimesliceIndicator:
         if not self.slice.is_fixed or self.slice.seconds < 1:
-            raise problem("slice", f"slice {self.slice} must be a fixed length of 1s or more")
+            raise problem(
+                "slice",
+                f"slice {self.slice} must be a fixed length of 1s or more",
+                "write e.g. slice: 1m",
+                ("slice",),
+            )
         return self
 
     def columns_used(self) -> set[str]:
@@ -284,7 +323,7 @@ class BusinessDurationIndicator(IndicatorBase):
     kind: Literal["business_duration"] = Field(description="business_duration")
     start: str = Field(description="Logical column where the clock starts, e.g. opened_at.")
     end: str = Field(description="Logical column where it stops, e.g. first_response_at.")
-    calendar: Identifier = Field(description="Calendar whose working time is counted.")
+    calendar: CalendarRef = Field(description="Calendar whose working time is counted.")
     pauses: Pauses | None = Field(default=None, description="States that stop the clock.")
     statistic: Literal["within", "mean", "median", "percentile"] = Field(
         description="within: share of tickets within 'threshold'; mean, median, or percentile."
@@ -303,9 +342,15 @@ class BusinessDurationIndicator(IndicatorBase):
     @model_validator(mode="after")
     def _statistic_fields(self) -> BusinessDurationIndicator:
         if self.statistic == "within" and self.threshold is None:
-            raise problem("statistic", "statistic 'within' needs a 'threshold'")
+            raise problem(
+                "statistic",
+                "statistic 'within' needs a 'threshold'",
+                "add e.g. threshold: 4 business hours",
+            )
         if self.statistic == "percentile" and self.percentile is None:
-            raise problem("statistic", "statistic 'percentile' needs 'percentile'")
+            raise problem(
+                "statistic", "statistic 'percentile' needs 'percentile'", "add e.g. percentile: 90"
+            )
         return self
 
     @property
@@ -386,9 +431,18 @@ class SurveyScoreIndicator(IndicatorBase):
     @model_validator(mode="after")
     def _scale(self) -> SurveyScoreIndicator:
         if self.scale_max <= self.scale_min:
-            raise problem("scale", "scale_max must be above scale_min")
+            raise problem(
+                "scale",
+                f"scale_max {self.scale_max} must be above scale_min {self.scale_min}",
+                "e.g. scale_min: 1, scale_max: 5",
+                ("scale_max",),
+            )
         if self.method == "share_satisfied" and self.satisfied_at_least is None:
-            raise problem("method", "method 'share_satisfied' needs 'satisfied_at_least'")
+            raise problem(
+                "method",
+                "method 'share_satisfied' needs 'satisfied_at_least'",
+                "add e.g. satisfied_at_least: 4",
+            )
         if self.method == "nps" and (self.scale_min, self.scale_max) != (Decimal(0), Decimal(10)):
             raise problem(
                 "method", "NPS is defined on a 0–10 scale", "set scale_min 0, scale_max 10"

@@ -91,7 +91,11 @@ def _window(value: object) -> Window:
     if isinstance(value, Window):
         return value
     if not isinstance(value, str):
-        raise problem("window", f"expected a window such as 'month', got {value!r}")
+        raise problem(
+            "window",
+            f"expected a window such as 'month', got {value!r}",
+            "use day, week, month, quarter, year or 'rolling N days'",
+        )
     try:
         return Window.parse(value)
     except ValueError as exc:
@@ -179,6 +183,17 @@ class Exclusion(Spec):
     where: PredicateField | None = Field(
         default=None, description="Condition on the source selecting the excluded rows."
     )
+    ends: str | None = Field(
+        default=None,
+        description="For a source listing periods: the logical column where each period "
+        "ends (the source's timestamp is where it starts); default 'ends_at' when the source "
+        "has it. Without one, the exclusion removes the source's matching rows themselves.",
+    )
+    match: list[str] = Field(
+        default_factory=list,
+        description="Columns a period and an event must share for the event to be excluded, "
+        "e.g. [region]: an outage declared in one region excludes only that region's events.",
+    )
     notice: DurationField | None = Field(
         default=None, description="Maintenance: minimum advance notice for it to count."
     )
@@ -192,11 +207,25 @@ class Exclusion(Spec):
     @model_validator(mode="after")
     def _maintenance_rules(self) -> Exclusion:
         if self.kind is ExclusionKind.MAINTENANCE and self.notice is None:
-            raise problem("exclusion", "maintenance exclusions need a 'notice' period")
+            raise problem(
+                "exclusion",
+                f"maintenance exclusion {self.id!r} needs a 'notice' period",
+                "add e.g. notice: 5 days",
+            )
         if self.kind is not ExclusionKind.MAINTENANCE and (self.notice or self.monthly_cap):
-            raise problem("exclusion", "only maintenance exclusions have 'notice' or 'monthly_cap'")
+            raise problem(
+                "exclusion",
+                f"only maintenance exclusions have 'notice' or 'monthly_cap', not {self.kind}",
+                "remove them, or set kind: maintenance",
+                ("notice",) if self.notice else ("monthly_cap",),
+            )
         if self.monthly_cap is not None and not self.monthly_cap.is_fixed:
-            raise problem("exclusion", "the monthly cap must be wall-clock time, e.g. '4h'")
+            raise problem(
+                "exclusion",
+                f"the monthly cap {self.monthly_cap} is not wall-clock time",
+                "write it in minutes, hours or days, e.g. '4h'",
+                ("monthly_cap",),
+            )
         return self
 
 
@@ -216,7 +245,12 @@ class CreditTier(Spec):
     @model_validator(mode="after")
     def _one_threshold(self) -> CreditTier:
         if (self.below is None) == (self.above is None):
-            raise problem("tier", "a tier needs exactly one of 'below' or 'above'")
+            raise problem(
+                "tier",
+                "a tier needs exactly one of 'below' or 'above'",
+                "write e.g. {below: 99.9%, credit: 5%}, or {above: 500ms, credit: 5%} where "
+                "lower values are better",
+            )
         return self
 
     @property
@@ -268,6 +302,8 @@ class ChronicFailure(Spec):
             raise problem(
                 "chronic",
                 f"{self.breaches} breaches cannot happen within {self.within_windows} windows",
+                "breaches must be at most within_windows",
+                ("breaches",),
             )
         return self
 

@@ -104,7 +104,12 @@ class Term(Spec):
         if self.duration is None and self.end is None:
             raise problem("term", "the term needs 'duration' or 'end'", "e.g. duration: 24 months")
         if self.duration is not None and self.end is not None:
-            raise problem("term", "give either 'duration' or 'end', not both")
+            raise problem(
+                "term",
+                "give either 'duration' or 'end', not both",
+                "remove one of them",
+                ("end",),
+            )
         return self
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from accord.core.model.fields import DurationField, Identifier, Spec, problem
+from accord.core.model.fields import CalendarRef, DurationField, Identifier, Spec, problem
 
 __all__ = [
     "ChangeManagement",
@@ -63,11 +63,15 @@ class EscalationLadder(Spec):
     @model_validator(mode="after")
     def _ordered(self) -> EscalationLadder:
         numbers = [level.level for level in self.levels]
-        if numbers != list(range(1, len(numbers) + 1)):
-            raise problem(
-                "ladder",
-                f"levels must be numbered 1, 2, 3 … in order; got {numbers}",
-            )
+        for index, number in enumerate(numbers):
+            if number != index + 1:
+                raise problem(
+                    "ladder",
+                    f"level {number} stands at position {index + 1} of the escalation "
+                    f"ladder {self.id!r}; levels must be numbered 1, 2, 3 … in order",
+                    "list the levels from the first rung up, numbered 1, 2, 3 …",
+                    ("levels", index, "level"),
+                )
         return self
 
 
@@ -80,7 +84,7 @@ class Severity(Spec):
     acknowledge: DurationField = Field(description="Time to acknowledge.")
     update_every: DurationField = Field(description="Interval between status updates.")
     resolve: DurationField = Field(description="Time to resolve or work around.")
-    calendar: Identifier = Field(default="24x7", description="Calendar the clocks run on.")
+    calendar: CalendarRef = Field(default="24x7", description="Calendar the clocks run on.")
 
 
 class PostIncidentReview(Spec):
@@ -136,11 +140,15 @@ class Governance(Spec):
 
 
 class Encryption(Spec):
+    """Encryption standards for stored and transmitted data."""
+
     at_rest: str = Field(min_length=1, description="E.g. 'AES-256'.")
     in_transit: str = Field(min_length=1, description="E.g. 'TLS 1.2 or newer'.")
 
 
 class Retention(Spec):
+    """How long one category of data is kept."""
+
     data: str = Field(min_length=1, description="Category of data.")
     period: DurationField = Field(description="How long it is kept.")
 
@@ -181,12 +189,16 @@ class ChangeManagement(Spec):
 
 
 class DisputeStep(Spec):
+    """One step of the dispute procedure, with its time limit and decider."""
+
     name: str = Field(min_length=1, description="E.g. 'Operational review'.")
     within: DurationField = Field(description="Time allowed for the step.")
     decided_by: str = Field(min_length=1, description="Who decides at this step.")
 
 
 class Mediation(Spec):
+    """Mediation by an outside body when the dispute steps fail."""
+
     provider: str = Field(min_length=1, description="Mediation body.")
     costs: str = Field(min_length=1, description="How costs are shared.")
 
@@ -205,9 +217,11 @@ class DisputeResolution(Spec):
 
 
 class SupportChannel(Spec):
+    """One way to reach support, with the hours it is staffed."""
+
     channel: Literal["phone", "email", "chat", "portal", "api"] = Field(description="Channel.")
     address: str = Field(min_length=1, description="Number, address or URL.")
-    calendar: Identifier = Field(default="24x7", description="When it is staffed.")
+    calendar: CalendarRef = Field(default="24x7", description="When it is staffed.")
     severities: list[Identifier] = Field(
         default_factory=list, description="Severities it accepts; empty means all."
     )

@@ -1,0 +1,218 @@
+"""Commands that judge agreements against data: evaluate and explain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from accord.cli.output import EXIT_INVALID, console, fail, print_problems
+from accord.core.evaluation import Evaluation
+from accord.core.periods import PeriodError
+from accord.core.verdicts import Outcome, show_value
+from accord.engine.sources import BadRowPolicy, DataError
+from accord.reports.verdicts import credit_for, evaluation_csv, evaluation_json, explain_verdict
+from accord.services.agreements import AgreementFileError
+from accord.services.evaluation import EvaluateCommand, evaluate_file
+
+__all__ = ["register"]
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+_COLOURS = {
+    Outcome.MET: "green",
+    Outcome.DEVIATION: "yellow",
+    Outcome.BREACH: "red",
+    Outcome.NO_DATA: "magenta",
+}
+
+AgreementArg = Annotated[Path, typer.Argument(help="Agreement file (YAML).")]
+DataOpt = Annotated[Path, typer.Option("--data", help="Directory the sources' paths are under.")]
+PeriodOpt = Annotated[
+    str, typer.Option("--period", help="Period: 2026-10, 2026-Q4, 2026-W44, 2026 or 2026-10-15.")
+]
+AsOfOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate as of this instant (ISO 8601 with offset); default now or period end.",
+        formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"],
+    ),
+]
+PolicyOpt = Annotated[
+    BadRowPolicy,
+    typer.Option("--on-bad-rows", help="reject: stop on bad rows; quarantine: set them aside."),
+]
+
+
+def _run(command: EvaluateCommand) -> Evaluation:
+    try:
+        return evaluate_file(command)
+    except AgreementFileError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    except (PeriodError, DataError) as exc:
+        fail(str(exc))
+
+
+def _command(
+    agreement: Path, data: Path, period: str, as_of: dt.datetime | None
+) -> EvaluateCommand:
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=dt.UTC)
+    return EvaluateCommand(
+        agreement=agreement, data_dir=data, period=period, now=dt.datetime.now(dt.UTC), as_of=as_of
+    )
+
+
+def evaluate(
+    agreement: AgreementArg,
+    data: DataOpt,
+    period: PeriodOpt,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    on_bad_rows: PolicyOpt = BadRowPolicy.QUARANTINE,
+    quarantine: Annotated[
+        Path | None, typer.Option("--quarantine", help="Folder for rejected rows (CSV per source).")
+    ] = None,
+) -> None:
+    """Judge every objective over the period: verdicts, error budgets and credits."""
+    command = replace(
+        _command(agreement, data, period, as_of),
+        policy=on_bad_rows,
+        quarantine_dir=quarantine or (output.parent if output else Path.cwd()) / "quarantine",
+    )
+    evaluation = _run(command)
+    if output_format is OutputFormat.TABLE and output is None:
+        _print_table(evaluation)
+        return
+    text = (
+        evaluation_csv(evaluation)
+        if output_format is OutputFormat.CSV
+        else json.dumps(evaluation_json(evaluation), indent=2)
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"wrote {len(evaluation.verdicts)} verdicts to {output}")
+
+
+def _print_table(evaluation: Evaluation) -> None:
+    agreement = evaluation.agreement
+    title = f"{agreement.metadata.title} (v{agreement.metadata.version})"
+    table = Table(title=f"{title} — {evaluation.period.label}")
+    for header in (
+        "objective",
+        "scope",
+        "window",
+        "value",
+        "target",
+        "tolerance",
+        "outcome",
+        "coverage",
+        "credit",
+    ):
+        table.add_column(header, overflow="fold")
+    for verdict in evaluation.verdicts:
+        kind = verdict.value_kind
+        credit = credit_for(verdict, evaluation.credits)
+        colour = _COLOURS[verdict.outcome]
+        table.add_row(
+            verdict.objective,
+            verdict.scope_label,
+            verdict.window.label,
+            show_value(verdict.value, kind),
+            show_value(verdict.target, kind),
+            show_value(verdict.tolerance, kind),
+            f"[{colour}]{verdict.outcome.value}[/{colour}]",
+            show_value(verdict.coverage.ratio, verdict.value_kind.RATIO),
+            str(credit.amount) if credit else "",
+        )
+    console.print(table)
+    _print_findings(evaluation)
+
+
+def _print_findings(evaluation: Evaluation) -> None:
+    for owed in evaluation.credits:
+        console.print(
+            f"credit {owed.window}: [bold]{owed.credit.amount}[/bold] — {owed.credit.rule}; "
+            f"claim by {owed.credit.claim_deadline}"
+        )
+    for finding in evaluation.chronic:
+        state = "[red]TRIGGERED[/red]" if finding.triggered else "not triggered"
+        console.print(
+            f"chronic {finding.clause}: {state} — {len(finding.breached_windows)} breach window(s) "
+            f"in the last {len(finding.looked_at)}; consequence: {finding.consequence}"
+        )
+    for item in evaluation.consistency:
+        console.print(
+            f"consistency {item.objective} {item.window} across {item.across}: "
+            f"{item.outcome.value} (worst {item.worst_scope}, best {item.best_scope})"
+        )
+    for report in evaluation.sources:
+        if report.rows_rejected:
+            console.print(
+                f"[yellow]source {report.source}: {report.rows_rejected:,} of "
+                f"{report.rows_read:,} rows set aside[/yellow] → {report.quarantine_path}"
+            )
+
+
+def explain(
+    agreement: AgreementArg,
+    data: DataOpt,
+    period: PeriodOpt,
+    objective: Annotated[str, typer.Option("--objective", help="Objective id.")],
+    scope: Annotated[
+        list[str] | None, typer.Option("--scope", help="Scope value, e.g. region=eu (repeatable).")
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="Window label, e.g. 2026-10.")
+    ] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Explain one verdict in plain language, with every number behind it."""
+    evaluation = _run(_command(agreement, data, period, as_of))
+    objectives = [o.id for o in evaluation.agreement.objectives]
+    if objective not in objectives:
+        fail(f"no objective {objective!r} in the agreement; objectives: {', '.join(objectives)}")
+    wanted = dict(item.split("=", 1) for item in scope or [] if "=" in item)
+    matches = [
+        v
+        for v in evaluation.verdicts
+        if v.objective == objective
+        and all(v.scope.get(k) == value for k, value in wanted.items())
+        and (window is None or v.window.label == window)
+    ]
+    if not matches:
+        known = sorted(
+            {f"{v.objective} [{v.scope_label}] {v.window.label}" for v in evaluation.verdicts}
+        )
+        fail(f"no verdict matches; verdicts: {'; '.join(known)}")
+    for verdict in matches:
+        console.print(explain_verdict(evaluation, verdict), markup=False)
+        console.print()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(evaluate)
+    app.command()(explain)

@@ -1,0 +1,128 @@
+"""Service credits and chronic-failure clauses, as the contract states them.
+
+A tier applies when the value is strictly worse than its threshold (a value exactly at
+a threshold earns nothing from that tier), and only to a verdict with data. Within a scheme
+and a window the worst tier reached by any covered objective in any scope applies once,
+capped by the scheme's cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from accord.core.model.measurement import Direction
+from accord.core.model.objectives import ChronicFailure, CreditScheme
+from accord.core.units import Duration, DurationUnit
+from accord.core.verdicts import CreditOwed, Outcome, Verdict, canonical
+
+__all__ = ["ChronicFinding", "add_duration", "assess_chronic", "assess_credit"]
+
+
+def add_duration(instant: dt.datetime, duration: Duration, timezone: str) -> dt.datetime:
+    """``instant`` + ``duration``; months and years step local calendar dates in ``timezone``."""
+    if duration.unit in (DurationUnit.MONTH, DurationUnit.YEAR) and not duration.business:
+        months = int(duration.amount) * (12 if duration.unit is DurationUnit.YEAR else 1)
+        local = instant.astimezone(ZoneInfo(timezone))
+        index = local.year * 12 + local.month - 1 + months
+        year, month = divmod(index, 12)
+        day = min(local.day, _days_in_month(year, month + 1))
+        moved = local.replace(year=year, month=month + 1, day=day)
+        return moved.astimezone(dt.UTC)
+    return instant + duration.to_timedelta()
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def _tier_reached(
+    scheme: CreditScheme, verdict: Verdict, to_canonical: Callable[..., Decimal]
+) -> int:
+    """1-based index of the worst tier the verdict's value falls into; 0 for none.
+
+    A verdict without enough data (fewer events than the objective's minimum) earns no
+    credit, even when the few events it has would fall into a tier.
+    """
+    if verdict.value is None or verdict.outcome is Outcome.NO_DATA:
+        return 0
+    reached = 0
+    for index, tier in enumerate(scheme.tiers, start=1):
+        threshold = to_canonical(tier.threshold)
+        worse = (
+            verdict.value < threshold
+            if verdict.direction is Direction.HIGHER_IS_BETTER
+            else verdict.value > threshold
+        )
+        if worse:
+            reached = index
+    return reached
+
+
+def assess_credit(
+    scheme: CreditScheme,
+    verdicts: Sequence[Verdict],
+    claim_window: Duration,
+    timezone: str,
+    to_canonical: Callable[..., Decimal] = canonical,
+) -> CreditOwed | None:
+    """The credit a scheme owes for one window's verdicts of its objectives, or None."""
+    covered = [v for v in verdicts if v.objective in scheme.objectives]
+    reached = [(_tier_reached(scheme, verdict, to_canonical), verdict) for verdict in covered]
+    tier, worst = max(reached, key=lambda item: item[0], default=(0, None))
+    if tier == 0 or worst is None:
+        return None
+    amount = scheme.tier_amount(scheme.tiers[tier - 1])
+    cap = scheme.cap_amount()
+    capped = amount.amount > cap.amount
+    deadline = add_duration(worst.window.end_at, claim_window, timezone)
+    chosen = scheme.tiers[tier - 1]
+    side = "below" if worst.direction is Direction.HIGHER_IS_BETTER else "above"
+    rule = (
+        f"tier {tier} of {scheme.id}: {worst.objective} ({worst.scope_label}) is {side} "
+        f"{chosen.threshold} → {chosen.credit} of {scheme.basis} {scheme.basis_description}"
+        + (f", capped at {scheme.cap}" if capped else "")
+    )
+    return CreditOwed(
+        scheme=scheme.id,
+        objective=worst.objective,
+        scope=worst.scope_label,
+        tier=tier,
+        amount=(cap if capped else amount).rounded(),
+        capped=capped,
+        claim_deadline=deadline.isoformat(),
+        rule=rule,
+    )
+
+
+@dataclass(frozen=True)
+class ChronicFinding:
+    """Whether a chronic-failure clause is triggered, with the windows that count."""
+
+    clause: str
+    triggered: bool
+    breached_windows: tuple[str, ...]
+    looked_at: tuple[str, ...]
+    consequence: str
+
+
+def assess_chronic(clause: ChronicFailure, history: Sequence[Verdict]) -> ChronicFinding:
+    """Count windows (of the clause's objectives) with at least one breach among the last M."""
+    covered = [v for v in history if v.objective in clause.objectives]
+    windows = sorted({v.window.label for v in covered})[-clause.within_windows :]
+    breached = tuple(
+        label
+        for label in windows
+        if any(v.window.label == label and v.outcome is Outcome.BREACH for v in covered)
+    )
+    return ChronicFinding(
+        clause=clause.id,
+        triggered=len(breached) >= clause.breaches,
+        breached_windows=breached,
+        looked_at=tuple(windows),
+        consequence=clause.consequence,
+    )

@@ -1,0 +1,89 @@
+"""The result of evaluating an agreement over a period: verdicts and everything around them.
+
+Plain records, filled by the engine and read by reports and services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accord.core.credits import ChronicFinding
+from accord.core.exclusions import ExcludedPeriod
+from accord.core.model import Agreement
+from accord.core.periods import Period
+from accord.core.verdicts import CreditOwed, Outcome, Verdict
+
+__all__ = [
+    "ConsistencyFinding",
+    "Evaluation",
+    "SourceIssue",
+    "SourceReport",
+    "WindowCredit",
+]
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """A kind of problem found in a source, how often, and a few examples."""
+
+    reason: str
+    count: int
+    samples: tuple[str, ...] = ()
+
+
+@dataclass
+class SourceReport:
+    """What reading a source found: rows read and accepted, issues, quarantine file."""
+
+    source: str
+    files: list[str]
+    rows_read: int = 0
+    rows_accepted: int = 0
+    issues: list[SourceIssue] = field(default_factory=list)
+    quarantine_path: str | None = None
+    first_at: str | None = None
+    last_at: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.rows_accepted
+
+
+@dataclass(frozen=True)
+class WindowCredit:
+    """A credit owed for one window."""
+
+    window: str
+    credit: CreditOwed
+
+
+@dataclass(frozen=True)
+class ConsistencyFinding:
+    """Spread between the best and worst scope of an objective in one window."""
+
+    objective: str
+    window: str
+    across: str
+    worst_scope: str
+    best_scope: str
+    spread: Decimal
+    max_spread: Decimal
+    outcome: Outcome
+
+
+@dataclass
+class Evaluation:
+    """Everything one evaluation found; the verdicts carry their own evidence."""
+
+    agreement: Agreement
+    period: Period
+    as_of: dt.datetime
+    verdicts: list[Verdict] = field(default_factory=list)
+    history: list[Verdict] = field(default_factory=list)
+    credits: list[WindowCredit] = field(default_factory=list)
+    chronic: list[ChronicFinding] = field(default_factory=list)
+    consistency: list[ConsistencyFinding] = field(default_factory=list)
+    sources: list[SourceReport] = field(default_factory=list)
+    excluded: list[ExcludedPeriod] = field(default_factory=list)

@@ -1,0 +1,111 @@
+"""Which announced maintenance and declared periods are excluded, under the contract's rules.
+
+Maintenance counts only when announced at least ``notice`` before it starts, and only up to
+``monthly_cap`` of excluded time per calendar month (in the agreement's time zone, by the
+month the maintenance starts in, earliest first): the part beyond the cap counts as normal
+time. The rule applied to each period is kept so the verdict can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from accord.core.credits import add_duration
+from accord.core.model.objectives import Exclusion
+from accord.core.units import Duration
+
+__all__ = ["Announced", "ExcludedPeriod", "excluded_periods"]
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A period listed by a source: when it starts and ends, and when it was announced."""
+
+    start_at: dt.datetime
+    end_at: dt.datetime
+    announced_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExcludedPeriod:
+    """A period excluded from measurement (possibly clipped), or rejected with a reason."""
+
+    exclusion: str
+    start_at: dt.datetime
+    end_at: dt.datetime
+    counted: bool
+    reason: str
+
+
+def _notice_problem(period: Announced, notice: Duration | None, timezone: str) -> str | None:
+    """Why the notice rule fails, if it does; a month of notice is a calendar month."""
+    if notice is None:
+        return None
+    if period.announced_at is None:
+        return "not announced"
+    if notice.business:  # business-time notice needs the calendar; not judged here
+        return None
+    if period.start_at < add_duration(period.announced_at, notice, timezone):
+        given = period.start_at - period.announced_at
+        return f"announced {given} ahead, less than the {notice} notice"
+    return None
+
+
+def excluded_periods(
+    exclusion: Exclusion, announced: Iterable[Announced], timezone: str
+) -> list[ExcludedPeriod]:
+    """Apply the notice and monthly-cap rules (where the exclusion has them), earliest first."""
+    zone = ZoneInfo(timezone)
+    used: dict[tuple[int, int], dt.timedelta] = {}
+    cap = exclusion.monthly_cap.to_timedelta() if exclusion.monthly_cap else None
+    results: list[ExcludedPeriod] = []
+    for period in sorted(announced, key=lambda item: (item.start_at, item.end_at)):
+        if period.end_at <= period.start_at:
+            results.append(
+                ExcludedPeriod(
+                    exclusion.id, period.start_at, period.end_at, False, "ends before it starts"
+                )
+            )
+            continue
+        problem = _notice_problem(period, exclusion.notice, timezone)
+        if problem:
+            results.append(
+                ExcludedPeriod(exclusion.id, period.start_at, period.end_at, False, problem)
+            )
+            continue
+        local = period.start_at.astimezone(zone)
+        month = (local.year, local.month)
+        length = period.end_at - period.start_at
+        if cap is None:
+            results.append(
+                ExcludedPeriod(
+                    exclusion.id, period.start_at, period.end_at, True, "announced in time"
+                )
+            )
+            continue
+        left = cap - used.get(month, dt.timedelta())
+        if left <= dt.timedelta():
+            results.append(
+                ExcludedPeriod(
+                    exclusion.id,
+                    period.start_at,
+                    period.end_at,
+                    False,
+                    f"monthly cap of {exclusion.monthly_cap} used up",
+                )
+            )
+            continue
+        allowed = min(length, left)
+        used[month] = used.get(month, dt.timedelta()) + allowed
+        reason = (
+            "announced in time"
+            if allowed == length
+            else f"clipped at the monthly cap of {exclusion.monthly_cap}"
+        )
+        results.append(
+            ExcludedPeriod(exclusion.id, period.start_at, period.start_at + allowed, True, reason)
+        )
+    return results

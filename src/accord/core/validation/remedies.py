@@ -1,0 +1,138 @@
+"""Checks of credit schemes, tiers and chronic-failure clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from accord.core.model import Agreement
+from accord.core.model.measurement import (
+    Direction,
+    ValueKind,
+)
+from accord.core.model.objectives import CreditScheme, CreditTier, Objective
+from accord.core.problems import DocPath
+from accord.core.units import Money
+from accord.core.validation.refs import Finding, Refs
+from accord.core.validation.values import kind_mismatch, measure_kind, sort_key, value_kind_of
+
+
+def check_remedies(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
+    remedies = agreement.remedies
+    if remedies is None:
+        return
+    for index, scheme in enumerate(remedies.credits):
+        path: DocPath = ("remedies", "credits", index)
+        for position, objective_id in enumerate(scheme.objectives):
+            yield from refs.missing(
+                (*path, "objectives", position), "objective", objective_id, refs.objectives
+            )
+        yield from _tiers(scheme, path, refs)
+    for index, clause in enumerate(remedies.chronic):
+        for position, objective_id in enumerate(clause.objectives):
+            yield from refs.missing(
+                ("remedies", "chronic", index, "objectives", position),
+                "objective",
+                objective_id,
+                refs.objectives,
+            )
+
+
+def _tiers(scheme: CreditScheme, path: DocPath, refs: Refs) -> Iterator[Finding]:
+    cap = scheme.cap_amount()
+    if isinstance(scheme.cap, Money) and scheme.cap.currency != scheme.basis.currency:
+        yield Finding(
+            (*path, "cap"),
+            f"cap {scheme.cap} is in {scheme.cap.currency}, basis in {scheme.basis.currency}",
+            "write the cap in the basis currency, or as a percentage of the basis",
+        )
+        return
+    previous: CreditTier | None = None
+    for index, tier in enumerate(scheme.tiers):
+        tier_path = (*path, "tiers", index)
+        if isinstance(tier.credit, Money) and tier.credit.currency != scheme.basis.currency:
+            yield Finding(
+                (*tier_path, "credit"),
+                f"credit {tier.credit} is in {tier.credit.currency}, basis in "
+                f"{scheme.basis.currency}",
+                "write the credit in the basis currency, or as a percentage of the basis",
+            )
+            continue
+        amount = scheme.tier_amount(tier)
+        if amount.amount > cap.amount:
+            yield Finding(
+                (*tier_path, "credit"),
+                f"credit {tier.credit} ({amount}) exceeds the cap {scheme.cap} ({cap})",
+                "lower the tier or raise the cap",
+            )
+        if previous is not None and amount.amount <= scheme.tier_amount(previous).amount:
+            yield Finding(
+                (*tier_path, "credit"),
+                f"tier {index + 1} credit {tier.credit} is not more than tier {index} credit "
+                f"{previous.credit}; credits must grow as performance worsens",
+                "order tiers from the mildest failure to the worst, with rising credits",
+            )
+        previous = tier
+    for objective_id in dict.fromkeys(scheme.objectives):
+        objective = refs.objectives.get(objective_id)
+        indicator = refs.indicators.get(objective.indicator) if objective else None
+        if objective is not None and indicator is not None:
+            kind = value_kind_of(indicator, refs.sources.get(indicator.source))
+            yield from _tiers_against(scheme, objective, kind, indicator.direction(), path)
+
+
+def _tiers_against(
+    scheme: CreditScheme,
+    objective: Objective,
+    kind: ValueKind,
+    direction: Direction,
+    path: DocPath,
+) -> Iterator[Finding]:
+    side = "below" if direction is Direction.HIGHER_IS_BETTER else "above"
+    keys = []
+    for index, tier in enumerate(scheme.tiers):
+        tier_path = (*path, "tiers", index)
+        if getattr(tier, side) is None:
+            better = "higher" if side == "below" else "lower"
+            yield Finding(
+                tier_path,
+                f"objective {objective.id!r} needs tiers written with {side!r}",
+                f"for it {better} values are better: write e.g. {{{side}: "
+                f"{objective.target}, credit: 5%}}",
+            )
+            return
+        if measure_kind(tier.threshold) is not kind:
+            yield kind_mismatch((*tier_path, side), side, tier.threshold, objective.indicator, kind)
+            return
+        keys.append(sort_key(tier.threshold))
+    yield from _tier_order(scheme, objective, side, keys, path)
+
+
+def _tier_order(
+    scheme: CreditScheme,
+    objective: Objective,
+    side: str,
+    keys: list[tuple[object, ...]],
+    path: DocPath,
+) -> Iterator[Finding]:
+    def worse(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+        return a < b if side == "below" else a > b
+
+    tiers = scheme.tiers
+    for index in range(1, len(keys)):
+        if not worse(keys[index], keys[index - 1]):
+            yield Finding(
+                (*path, "tiers", index, side),
+                f"tier {index + 1} threshold {tiers[index].threshold} is not worse than tier "
+                f"{index} threshold {tiers[index - 1].threshold}",
+                "order tiers from the mildest failure to the worst, each threshold further "
+                "from the target",
+            )
+    if measure_kind(objective.target) is measure_kind(tiers[0].threshold) and worse(
+        sort_key(objective.target), keys[0]
+    ):
+        yield Finding(
+            (*path, "tiers", 0, side),
+            f"tier threshold {tiers[0].threshold} is better than the target "
+            f"{objective.target} of {objective.id!r}: a met objective would earn credits",
+            f"start the first tier at the target: {side}: {objective.target}",
+        )

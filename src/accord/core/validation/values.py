@@ -1,0 +1,78 @@
+"""What an indicator measures and how targets, tolerances and thresholds compare."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from accord.core.model.measurement import (
+    ColumnType,
+    Indicator,
+    PercentileIndicator,
+    Source,
+    ValueKind,
+)
+from accord.core.problems import DocPath
+from accord.core.units import Duration, Percentage
+from accord.core.validation.refs import Finding
+
+
+def value_kind_of(indicator: Indicator, source: Source | None) -> ValueKind:
+    """What the indicator's values are; a percentile of a plain number is a number."""
+    if isinstance(indicator, PercentileIndicator) and source is not None:
+        column = source.columns.get(indicator.measure)
+        if column is not None and column.type is not ColumnType.DURATION:
+            return ValueKind.NUMBER
+    return indicator.value_kind
+
+
+_KIND_OF_VALUE = {
+    Percentage: ValueKind.RATIO,
+    Duration: ValueKind.DURATION,
+    Decimal: ValueKind.NUMBER,
+}
+EXAMPLES = {ValueKind.RATIO: "'99.9%'", ValueKind.DURATION: "'300ms'", ValueKind.NUMBER: "'4.2'"}
+
+
+def measure_kind(value: Percentage | Duration | Decimal) -> ValueKind:
+    return _KIND_OF_VALUE[type(value)]
+
+
+def sort_key(value: Percentage | Duration | Decimal) -> tuple[object, ...]:
+    if isinstance(value, Percentage):
+        return (value.ratio,)
+    if isinstance(value, Duration):
+        return value.comparable_key
+    return (value,)
+
+
+WORDS = {ValueKind.RATIO: "share", ValueKind.DURATION: "duration", ValueKind.NUMBER: "number"}
+
+
+def kind_mismatch(
+    path: DocPath,
+    name: str,
+    value: Percentage | Duration | Decimal,
+    indicator: str,
+    kind: ValueKind,
+) -> Finding:
+    """A value written as the wrong kind of measure for its indicator."""
+    written = measure_kind(value)
+    if written is ValueKind.NUMBER and kind is ValueKind.RATIO:
+        example = f"'{value}%'" if isinstance(value, Decimal) and 0 <= value <= 100 else "'99.9%'"
+        return Finding(
+            path,
+            f"{name} {value} has no '%' sign, but indicator {indicator!r} measures a share",
+            f"write it as a percentage, e.g. {example}",
+        )
+    if written is ValueKind.NUMBER and kind is ValueKind.DURATION:
+        return Finding(
+            path,
+            f"{name} {value} has no unit, but indicator {indicator!r} measures a duration",
+            f"write a number and a unit, e.g. '{value}ms' or '{value}s'",
+        )
+    return Finding(
+        path,
+        f"{name} {value} is a {WORDS[written]}, but indicator {indicator!r} measures a "
+        f"{WORDS[kind]}",
+        f"write it like {EXAMPLES[kind]}",
+    )

@@ -1,0 +1,395 @@
+"""Evaluation: an agreement and its data → verdicts, budgets, credits and chronic findings.
+
+The orchestration is per objective and window; all work on events happens in DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from accord.core.budget import WindowProgress, error_budget
+from accord.core.credits import assess_chronic, assess_credit
+from accord.core.evaluation import ConsistencyFinding, Evaluation, WindowCredit
+from accord.core.exclusions import Announced, excluded_periods
+from accord.core.model import Agreement
+from accord.core.model.measurement import (
+    Direction,
+    Indicator,
+    Source,
+    SourceFormat,
+    SourceKind,
+    ValueKind,
+)
+from accord.core.model.objectives import Consistency, Exclusion, Objective
+from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
+from accord.core.validation import value_kind_of
+from accord.core.verdicts import Outcome, Verdict, canonical, judge
+from accord.engine.measures import MeasureContext, Measured, batch_key, measure_windows
+from accord.engine.queries import Interval, ObjectiveQuery
+from accord.engine.sources import (
+    BadRowPolicy,
+    DataError,
+    load_source,
+    quote,
+    source_table,
+)
+from accord.engine.tickets import TicketClock
+
+__all__ = ["EvaluationRequest", "evaluate"]
+
+_DENSE_KINDS = (SourceKind.EVENTS, SourceKind.PROBES)
+
+
+@dataclass(frozen=True)
+class EvaluationRequest:
+    """What to evaluate: where the data is, which period, as of when, and the bad-row rule."""
+
+    data_dir: Path
+    period: Period
+    as_of: dt.datetime
+    policy: BadRowPolicy = BadRowPolicy.QUARANTINE
+    quarantine_dir: Path | None = None
+
+
+def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
+    """Evaluate every objective of the agreement over the requested period."""
+    result = Evaluation(agreement, request.period, request.as_of)
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        sources = _load_sources(con, agreement, request, result)
+        intervals = _interval_exclusions(con, agreement, sources, result)
+        run = _Run(agreement, request, sources, intervals)
+        contexts = [_context(run, objective) for objective in agreement.objectives]
+        verdicts: dict[str, list[Verdict]] = {}
+        for group in _batches(contexts):
+            for span in windows_in_period(group[0].objective.window, request.period):
+                for context, verdict_list in zip(
+                    group, _judge_batch(con, group, span), strict=True
+                ):
+                    verdicts.setdefault(context.objective.id, []).extend(verdict_list)
+        for context in contexts:
+            result.verdicts.extend(verdicts.get(context.objective.id, []))
+            result.history.extend(_history(con, context, agreement))
+    _remedies(result)
+    result.consistency = list(_consistency(agreement, result.verdicts))
+    return result
+
+
+def _used_sources(agreement: Agreement) -> set[str]:
+    indicators = {i.id: i for i in agreement.indicators}
+    used = {indicators[o.indicator].source for o in agreement.objectives}
+    for indicator in agreement.indicators:
+        pauses = getattr(indicator, "pauses", None)
+        if indicator.source in used and pauses is not None:
+            used.add(pauses.source)
+    used |= {e.source for e in agreement.exclusions if e.source}
+    return used
+
+
+def _load_sources(
+    con: duckdb.DuckDBPyConnection,
+    agreement: Agreement,
+    request: EvaluationRequest,
+    result: Evaluation,
+) -> dict[str, Source]:
+    used = _used_sources(agreement)
+    sources = {s.id: s for s in agreement.sources if s.id in used}
+    for source in sources.values():
+        if source.format is SourceFormat.PUSH:
+            raise DataError(f"source {source.id!r} is pushed to the service, not read from files")
+        report = load_source(con, source, request.data_dir, request.policy, request.quarantine_dir)
+        result.sources.append(report)
+    return sources
+
+
+def _interval_exclusions(
+    con: duckdb.DuckDBPyConnection,
+    agreement: Agreement,
+    sources: dict[str, Source],
+    result: Evaluation,
+) -> dict[str, list[Interval]]:
+    """Excluded periods per exclusion, from sources that list periods (start, ends_at)."""
+    found: dict[str, list[Interval]] = {}
+    for exclusion in agreement.exclusions:
+        source = sources.get(exclusion.source or "")
+        if source is None or "ends_at" not in source.columns:
+            continue
+        periods = excluded_periods(
+            exclusion, _announced(con, exclusion, source), agreement.timezone
+        )
+        result.excluded.extend(periods)
+        found[exclusion.id] = [
+            Interval(exclusion.id, p.start_at, p.end_at) for p in periods if p.counted
+        ]
+    return found
+
+
+def _announced(
+    con: duckdb.DuckDBPyConnection, exclusion: Exclusion, source: Source
+) -> list[Announced]:
+    announced = quote("announced_at") if "announced_at" in source.columns else "NULL"
+    where = f"WHERE coalesce(({exclusion.where.sql()}), false)" if exclusion.where else ""
+    rows = con.execute(
+        f"SELECT {quote(source.timestamp)}, {quote('ends_at')}, {announced} "
+        f"FROM {source_table(source.id)} {where} ORDER BY 1"
+    ).fetchall()
+    return [Announced(row[0], row[1], row[2]) for row in rows if row[1] is not None]
+
+
+@dataclass(frozen=True)
+class _Context:
+    agreement: Agreement
+    objective: Objective
+    indicator: Indicator
+    source: Source
+    query: ObjectiveQuery
+    intervals: tuple[Interval, ...]
+    exclusion_ids: tuple[str, ...]
+    request: EvaluationRequest
+    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]]
+    clocks: dict[str, TicketClock]
+
+
+def _applicable(
+    agreement: Agreement,
+    objective: Objective,
+    indicator: Indicator,
+    intervals: dict[str, list[Interval]],
+) -> tuple[tuple[str, ...], str | None, tuple[Interval, ...]]:
+    chosen = objective.exclusions
+    rows: list[str] = []
+    spans: list[Interval] = []
+    ids: list[str] = []
+    for exclusion in agreement.exclusions:
+        if chosen is not None and exclusion.id not in chosen:
+            continue
+        if exclusion.id in intervals:
+            spans.extend(intervals[exclusion.id])
+            ids.append(exclusion.id)
+        elif exclusion.where is not None and exclusion.source in (None, indicator.source):
+            rows.append(f"coalesce(({exclusion.where.sql()}), false)")
+            ids.append(exclusion.id)
+    return tuple(ids), " OR ".join(rows) or None, tuple(spans)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What all objectives of one evaluation share."""
+
+    agreement: Agreement
+    request: EvaluationRequest
+    sources: dict[str, Source]
+    intervals: dict[str, list[Interval]]
+    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]] = field(
+        default_factory=dict
+    )
+    clocks: dict[str, TicketClock] = field(default_factory=dict)
+
+
+def _context(run: _Run, objective: Objective) -> _Context:
+    agreement = run.agreement
+    indicator = next(i for i in agreement.indicators if i.id == objective.indicator)
+    source = run.sources[indicator.source]
+    ids, row_exclusion, spans = _applicable(agreement, objective, indicator, run.intervals)
+    peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
+    query = ObjectiveQuery(objective, indicator, source, peak, (row_exclusion, spans))
+    return _Context(
+        agreement,
+        objective,
+        indicator,
+        source,
+        query,
+        spans,
+        ids,
+        run.request,
+        run.scope_cache,
+        run.clocks,
+    )
+
+
+def _batches(contexts: Sequence[_Context]) -> list[list[_Context]]:
+    """Objectives that read the same rows over the same windows, to measure in one pass."""
+    groups: dict[object, list[_Context]] = {}
+    for index, context in enumerate(contexts):
+        key = batch_key(_measure_context(context))
+        groups.setdefault((key, str(context.objective.window)) if key else index, []).append(
+            context
+        )
+    return list(groups.values())
+
+
+def _judge_batch(
+    con: duckdb.DuckDBPyConnection, group: Sequence[_Context], span: WindowSpan
+) -> list[list[Verdict]]:
+    measured = measure_windows(con, [_measure_context(c) for c in group], span)
+    return [
+        [_verdict(context, span, m) for m in scopes]
+        for context, scopes in zip(group, measured, strict=True)
+    ]
+
+
+def _judge_window(
+    con: duckdb.DuckDBPyConnection, context: _Context, span: WindowSpan
+) -> list[Verdict]:
+    return _judge_batch(con, [context], span)[0]
+
+
+def _measure_context(context: _Context) -> MeasureContext:
+    return MeasureContext(
+        agreement=context.agreement,
+        objective=context.objective,
+        indicator=context.indicator,
+        source=context.source,
+        query=context.query,
+        intervals=context.intervals,
+        as_of=context.request.as_of,
+        scope_cache=context.scope_cache,
+        clocks=context.clocks,
+    )
+
+
+def _history(
+    con: duckdb.DuckDBPyConnection, context: _Context, agreement: Agreement
+) -> list[Verdict]:
+    """Verdicts of earlier windows, as far back as a chronic clause looks."""
+    if agreement.remedies is None:
+        return []
+    depth = max(
+        (
+            c.within_windows
+            for c in agreement.remedies.chronic
+            if context.objective.id in c.objectives
+        ),
+        default=0,
+    )
+    if depth <= 1:
+        return []
+    spans = windows_in_period(context.objective.window, context.request.period)
+    if not spans:
+        return []
+    judged = {span.label for span in spans}
+    earlier = previous_windows(context.objective.window, spans[-1], depth, agreement.timezone)
+    verdicts: list[Verdict] = []
+    for span in (span for span in earlier if span.label not in judged):
+        verdicts.extend(_judge_window(con, context, span))
+    return verdicts
+
+
+def _verdict(context: _Context, span: WindowSpan, measured: Measured) -> Verdict:
+    objective, indicator = context.objective, context.indicator
+    kind = value_kind_of(indicator, context.source)
+    direction = indicator.direction()
+    target = canonical(objective.target, measured.business_day_seconds)
+    tolerance = canonical(objective.tolerance, measured.business_day_seconds)
+    enough = (
+        measured.value is not None and measured.counts.get("valid", 0) >= objective.minimum_events
+    )
+    outcome = (
+        judge(measured.value, target, tolerance, direction)
+        if enough and measured.value is not None
+        else Outcome.NO_DATA
+    )
+    notes = list(measured.notes)
+    if context.request.as_of < span.end_at:
+        notes.append(f"window still open: measured up to {context.request.as_of.isoformat()}")
+    if measured.coverage.ratio < 1:
+        notes.append(f"data covers {measured.coverage.detail}")
+    budget = None
+    if (
+        kind is ValueKind.RATIO
+        and direction is Direction.HIGHER_IS_BETTER
+        and "good" in measured.counts
+    ):
+        progress = WindowProgress(span.start_at, span.end_at, context.request.as_of)
+        budget = error_budget(
+            measured.counts["good"], measured.counts["valid"], target, progress, measured.recent
+        )
+    return Verdict(
+        objective=objective.id,
+        scope=measured.scope,
+        window=span,
+        outcome=outcome,
+        value=measured.value,
+        target=target,
+        tolerance=tolerance,
+        value_kind=kind,
+        direction=direction,
+        counts=measured.counts,
+        formula=indicator.formula(),
+        computation=measured.computation,
+        coverage=measured.coverage,
+        agreement_version=context.agreement.version_hash(),
+        exclusions=measured.excluded,
+        budget=budget,
+        notes=tuple(notes),
+    )
+
+
+def _remedies(result: Evaluation) -> None:
+    remedies = result.agreement.remedies
+    if remedies is None:
+        return
+    by_window: dict[str, list[Verdict]] = {}
+    for verdict in result.verdicts:
+        by_window.setdefault(verdict.window.label, []).append(verdict)
+    for scheme in remedies.credits:
+        for label, verdicts in sorted(by_window.items()):
+            owed = assess_credit(scheme, verdicts, remedies.claim_window, result.agreement.timezone)
+            if owed is not None:
+                result.credits.append(WindowCredit(label, owed))
+    everything = [*result.history, *result.verdicts]
+    result.chronic = [assess_chronic(clause, everything) for clause in remedies.chronic]
+
+
+def _consistency(agreement: Agreement, verdicts: Sequence[Verdict]) -> Iterator[ConsistencyFinding]:
+    """Worst and best scope along the ``across`` dimension, per window and per value of the
+    other scope dimensions (with scope [region, service]: regions compared per service)."""
+    for objective in agreement.objectives:
+        rule = objective.consistency
+        if rule is None:
+            continue
+        groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[Verdict]] = {}
+        for verdict in verdicts:
+            if (
+                verdict.objective == objective.id
+                and verdict.value is not None
+                and verdict.outcome is not Outcome.NO_DATA
+            ):
+                others = tuple((k, v) for k, v in verdict.scope.items() if k != rule.across)
+                groups.setdefault((verdict.window.label, others), []).append(verdict)
+        for (label, _), scored in sorted(groups.items(), key=lambda item: item[0]):
+            if len(scored) >= 2:
+                yield _spread(objective.id, label, rule, scored)
+
+
+def _spread(
+    objective: str, label: str, rule: Consistency, scored: list[Verdict]
+) -> ConsistencyFinding:
+    ordered = sorted(scored, key=_goodness)
+    worst, best = ordered[0], ordered[-1]
+    assert worst.value is not None
+    assert best.value is not None
+    spread = abs(best.value - worst.value)
+    max_spread = canonical(rule.max_spread)
+    return ConsistencyFinding(
+        objective,
+        label,
+        rule.across,
+        worst.scope_label,
+        best.scope_label,
+        spread,
+        max_spread,
+        Outcome.MET if spread <= max_spread else Outcome.BREACH,
+    )
+
+
+def _goodness(verdict: Verdict) -> Decimal:
+    """A key under which better values sort later, whichever way the indicator points."""
+    value = verdict.value if verdict.value is not None else Decimal(0)
+    return value if verdict.direction is Direction.HIGHER_IS_BETTER else -value

@@ -1,0 +1,386 @@
+"""Measuring one objective over one window: run its query, read one row per scope.
+
+Scopes that have no rows in the window are not forgotten: every scope value seen in the
+rows the objective selects (at any time) appears, with no data, so that a silent region is
+a finding and never a pass. Rows after ``as_of`` are not counted: the measured part of a
+window ends there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import duckdb
+
+from accord.core.budget import BURN_ALERTS, BurnCounts
+from accord.core.model import Agreement
+from accord.core.model.measurement import (
+    BusinessDurationIndicator,
+    Indicator,
+    Source,
+    SourceKind,
+    TimesliceIndicator,
+)
+from accord.core.model.objectives import Objective
+from accord.core.periods import WindowSpan
+from accord.core.validation import value_kind_of
+from accord.core.verdicts import Coverage, show_value
+from accord.engine.queries import (
+    Interval,
+    ObjectiveQuery,
+    excluded_slices,
+    literal_ts,
+    slice_count,
+    value_of,
+)
+from accord.engine.sources import quote, source_table
+from accord.engine.tickets import TicketClock
+
+__all__ = [
+    "MeasureContext",
+    "Measured",
+    "batch_key",
+    "measure_window",
+    "measure_windows",
+    "measured_span",
+]
+
+_DENSE = (SourceKind.EVENTS, SourceKind.PROBES)
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    agreement: Agreement
+    objective: Objective
+    indicator: Indicator
+    source: Source
+    query: ObjectiveQuery
+    intervals: tuple[Interval, ...]
+    as_of: dt.datetime
+    #: Scope values per (source, scope columns), shared by all objectives of an evaluation.
+    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]] = field(
+        default_factory=dict, compare=False
+    )
+    #: Ticket clocks per indicator, shared like the scope cache.
+    clocks: dict[str, TicketClock] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The numbers of one scope in one window."""
+
+    scope: dict[str, str]
+    value: Decimal | None
+    counts: dict[str, int]
+    computation: str
+    coverage: Coverage
+    excluded: dict[str, int]
+    notes: tuple[str, ...] = ()
+    recent: tuple[BurnCounts, ...] = ()
+    business_day_seconds: Callable[[], Decimal] | None = None
+
+
+def _scopes(con: duckdb.DuckDBPyConnection, context: MeasureContext) -> list[tuple[object, ...]]:
+    """Every scope value combination among the rows the objective selects, at any time.
+
+    Rows that the indicator's or the objective's condition leave out (say region 'test')
+    do not make a scope: only a scope the objective is about can be silent.
+    """
+    if not context.objective.scope:
+        return [()]
+    conditions = [
+        f"coalesce(({condition.sql()}), false)"
+        for condition in (context.indicator.where, context.objective.where)
+        if condition is not None
+    ]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    key = (context.source.id + where, tuple(context.objective.scope))
+    if key not in context.scope_cache:
+        columns = ", ".join(quote(name) for name in context.objective.scope)
+        rows = con.execute(
+            f"SELECT DISTINCT {columns} FROM {source_table(context.source.id)}{where} ORDER BY ALL"
+        ).fetchall()
+        context.scope_cache[key] = [tuple(row) for row in rows]
+    return context.scope_cache[key]
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    width: int,
+    parameters: dict[str, object] | None = None,
+) -> dict[tuple[object, ...], dict[str, object]]:
+    cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
+    names = [str(column[0]) for column in cursor.description or ()]
+    found: dict[tuple[object, ...], dict[str, object]] = {}
+    for row in cursor.fetchall():
+        found[tuple(row[:width])] = dict(zip(names[width:], row[width:], strict=True))
+    return found
+
+
+def _elapsed_hours(span: WindowSpan, as_of: dt.datetime) -> int:
+    end = min(span.end_at, max(as_of, span.start_at))
+    return max(int(-(-(end - span.start_at).total_seconds() // 3600)), 0)
+
+
+def _coverage(context: MeasureContext, span: WindowSpan, hours: int) -> Coverage:
+    """Dense sources: share of elapsed hours with data. Sparse ones: how far data reaches."""
+    elapsed = _elapsed_hours(span, context.as_of)
+    if elapsed == 0:
+        return Coverage(Decimal(0), "none of the window: it has not started")
+    if context.source.kind in _DENSE:
+        ratio = min(Decimal(hours) / elapsed, Decimal(1))
+        return Coverage(ratio, f"{hours} of {elapsed} hours")
+    return Coverage(Decimal(1), f"{elapsed} hours (sparse source: every row counts)")
+
+
+def _recent(
+    con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
+) -> dict[tuple[object, ...], tuple[BurnCounts, ...]]:
+    """Bad and valid events over the burn-rate look-back windows ending at ``as_of``."""
+    if not (span.start_at < context.as_of <= span.end_at):
+        return {}
+    if isinstance(context.indicator, BusinessDurationIndicator):
+        return {}
+    if "good" not in context.query.aggregates():
+        return {}
+    lengths = sorted({a.long for a in BURN_ALERTS} | {a.short for a in BURN_ALERTS})
+    ts = quote(context.source.timestamp)
+    columns = []
+    for index, length in enumerate(lengths):
+        since = (
+            f"{ts} >= {literal_ts(context.as_of - length)} AND {ts} < {literal_ts(context.as_of)}"
+        )
+        aggregates = context.query.aggregates(within=since)
+        columns += [
+            f"{aggregates['good']} AS good_{index}",
+            f"{aggregates['valid']} AS valid_{index}",
+        ]
+    rows = _rows(con, context.query.grouped_sql(span, columns), len(context.objective.scope))
+    result = {}
+    for key, row in rows.items():
+        counts = []
+        for index, length in enumerate(lengths):
+            good, valid = _int(row, f"good_{index}"), _int(row, f"valid_{index}")
+            counts.append(BurnCounts(length, valid - good, valid))
+        result[key] = tuple(counts)
+    return result
+
+
+def _int(row: dict[str, object], name: str) -> int:
+    value = row.get(name)
+    return int(value) if isinstance(value, (int, float, Decimal)) else 0
+
+
+def batch_key(context: MeasureContext) -> tuple[object, ...] | None:
+    """Objectives with equal keys read the same rows and can share one pass over them."""
+    if isinstance(context.indicator, (TimesliceIndicator, BusinessDurationIndicator)):
+        return None
+    query = context.query
+    return (
+        context.source.id,
+        tuple(context.objective.scope),
+        str(context.indicator.where or ""),
+        str(context.objective.where or ""),
+        context.objective.during,
+        query.row_exclusion,
+        tuple(query.intervals),
+    )
+
+
+def measure_window(
+    con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
+) -> list[Measured]:
+    """The measurements of every scope of one objective in one window."""
+    return measure_windows(con, [context], span)[0]
+
+
+def measure_windows(
+    con: duckdb.DuckDBPyConnection, contexts: Sequence[MeasureContext], span: WindowSpan
+) -> list[list[Measured]]:
+    """Several objectives with the same ``batch_key`` measured in one pass over their rows."""
+    first = contexts[0]
+    if isinstance(first.indicator, TimesliceIndicator):
+        return [_timeslices(con, context, span) for context in contexts]
+    if isinstance(first.indicator, BusinessDurationIndicator):
+        return [_tickets(con, context, span) for context in contexts]
+    columns = [
+        f"{expression} AS {quote(f'o{index}_{name}')}"
+        for index, context in enumerate(contexts)
+        for name, expression in context.query.aggregates().items()
+    ]
+    # Hours are counted from the window's start, so that windows cut at half hours (in
+    # zones such as Asia/Kolkata) have as many hours as they last.
+    start_us = int(span.start_at.timestamp()) * 1_000_000
+    columns += [
+        "count(*) FILTER (WHERE NOT __in) AS __excluded",
+        f"count(DISTINCT (epoch_us({first.query.ts}) - {start_us}) // 3600000000) AS __hours",
+    ]
+    measured_part = measured_span(span, first.as_of)
+    rows = _rows(con, first.query.grouped_sql(measured_part, columns), len(first.objective.scope))
+    results = []
+    for index, context in enumerate(contexts):
+        prefix = f"o{index}_"
+        own = {
+            key: {
+                name.removeprefix(prefix): value
+                for name, value in row.items()
+                if name.startswith(prefix) or name.startswith("__")
+            }
+            for key, row in rows.items()
+        }
+        results.append(_read_rows(con, context, span, own))
+    return results
+
+
+def _tickets(
+    con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
+) -> list[Measured]:
+    """Business-duration objectives: ticket clocks on the indicator's calendar."""
+    indicator = context.indicator
+    assert isinstance(indicator, BusinessDurationIndicator)
+    clock = context.clocks.get(indicator.id)
+    if clock is None:
+        clock = TicketClock(context.agreement, indicator, context.source)
+        context.clocks[indicator.id] = clock
+    clock.register(con, context.as_of)
+    sql = clock.sql(context.query.rows_sql(span), list(context.objective.scope))
+    rows = _rows(con, sql, len(context.objective.scope), {"as_of": context.as_of})
+    return [
+        replace(
+            measured,
+            business_day_seconds=clock.business_day_seconds,
+            notes=_open_note(measured.counts.get("open", 0), indicator),
+        )
+        for measured in _read_rows(con, context, span, rows)
+    ]
+
+
+def _open_note(open_tickets: int, indicator: BusinessDurationIndicator) -> tuple[str, ...]:
+    if not open_tickets:
+        return ()
+    rule = (
+        "counted as late"
+        if indicator.statistic == "within" and indicator.unfinished == "count_as_late"
+        else "left out"
+    )
+    return (f"{open_tickets:,} ticket(s) still open at the evaluation instant, {rule}",)
+
+
+def _aggregate_names(context: MeasureContext) -> list[str]:
+    """The aggregates a scope's row has, so a silent scope reads like an empty one."""
+    indicator = context.indicator
+    if isinstance(indicator, BusinessDurationIndicator):
+        if indicator.statistic == "within":
+            return ["valid", "good", "open"]
+        return ["valid", "value", "open"]
+    return list(context.query.aggregates())
+
+
+def _read_rows(
+    con: duckdb.DuckDBPyConnection,
+    context: MeasureContext,
+    span: WindowSpan,
+    rows: dict[tuple[object, ...], dict[str, object]],
+) -> list[Measured]:
+    recent = _recent(con, context, span)
+    measured = []
+    silent = dict.fromkeys(_aggregate_names(context))
+    for key in _scopes(con, context):
+        row = rows.get(key, silent)
+        value, computation = value_of(context.indicator, row)
+        counts: dict[str, int] = {
+            name: _int(row, name)
+            for name in ("good", "valid", "open", "promoters", "detractors")
+            if name in row
+        }
+        counts.setdefault("valid", 0)
+        excluded = _int(row, "__excluded")
+        measured.append(
+            Measured(
+                scope=_scope_dict(context.objective.scope, key),
+                value=value,
+                counts=counts,
+                computation=_filled(computation, value, context),
+                coverage=_coverage(context, span, _int(row, "__hours")),
+                excluded={"events": excluded} if excluded else {},
+                recent=recent.get(key, ()),
+            )
+        )
+    return measured
+
+
+def _scope_dict(names: Sequence[str], key: tuple[object, ...]) -> dict[str, str]:
+    return {name: str(value) for name, value in zip(names, key, strict=True)}
+
+
+def _filled(computation: str, value: Decimal | None, context: MeasureContext) -> str:
+    if value is None:
+        return computation
+    kind = value_kind_of(context.indicator, context.source)
+    return f"{computation} = {show_value(value, kind)}"
+
+
+def measured_span(span: WindowSpan, as_of: dt.datetime) -> WindowSpan:
+    """The part of the window measured as of ``as_of``: rows from later are not counted."""
+    end = min(span.end_at, max(as_of, span.start_at))
+    return WindowSpan(span.label, span.start_at, end)
+
+
+def _timeslices(
+    con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
+) -> list[Measured]:
+    indicator = context.indicator
+    assert isinstance(indicator, TimesliceIndicator)
+    seconds = int(indicator.slice.seconds)
+    measured_part = measured_span(span, context.as_of)
+    rows = _rows(con, context.query.timeslice_sql(measured_part), len(context.objective.scope))
+    total = slice_count(measured_part, seconds)
+    excluded = excluded_slices(context.intervals, measured_part, seconds)
+    if context.query.peak is not None:
+        found = con.execute(context.query.peak_slices_sql(measured_part)).fetchone()
+        assert found is not None
+        total, excluded = int(found[0]), int(found[1])
+    return [
+        _slice_measure(context, span, rows.get(key, {}), key, (total, excluded))
+        for key in _scopes(con, context)
+    ]
+
+
+def _slice_measure(
+    context: MeasureContext,
+    span: WindowSpan,
+    row: dict[str, object],
+    key: tuple[object, ...],
+    slices: tuple[int, int],
+) -> Measured:
+    """One scope's slices: quiet slices count as the rule says, unless no slice had traffic."""
+    indicator = context.indicator
+    assert isinstance(indicator, TimesliceIndicator)
+    total, excluded = slices
+    with_traffic = _int(row, "slices_with_traffic")
+    quiet = max(total - excluded - with_traffic, 0)
+    counted = total - excluded - (quiet if indicator.no_traffic == "excluded" else 0)
+    good = _int(row, "good_slices") + (quiet if indicator.no_traffic == "good" else 0)
+    value = Decimal(good) / counted if counted > 0 and with_traffic > 0 else None
+    computation = (
+        f"{good:,} good slices / {counted:,} counted {indicator.slice} slices "
+        f"({quiet:,} without traffic counted as {indicator.no_traffic}, "
+        f"{excluded:,} excluded)"
+    )
+    if with_traffic == 0:
+        computation = (
+            f"no {indicator.slice} slice with traffic among {total - excluded:,} counted "
+            "slices: no data (the no-traffic rule applies only within a window that has data)"
+        )
+    return Measured(
+        scope=_scope_dict(context.objective.scope, key),
+        value=value,
+        counts={"good": good, "valid": counted, "events": _int(row, "valid")},
+        computation=_filled(computation, value, context),
+        coverage=_coverage(context, span, _int(row, "__hours")),
+        excluded={"slices": excluded} if excluded else {},
+    )

@@ -1,0 +1,386 @@
+"""Objectives compiled to set-based SQL: one portable definition per indicator kind.
+
+Queries are written once in DuckDB's dialect around conditions parsed by SQLGlot, and can
+be transpiled to other engines (PostgreSQL, Spark) with ``portable``. Each query returns one
+row per scope with the aggregates its indicator needs; turning those few numbers into a
+value happens in Python per scope, never per event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+import sqlglot
+
+from accord.core.model.calendars import PeakPeriod, expand_days
+from accord.core.model.measurement import (
+    BusinessGaugeIndicator,
+    FirstContactResolutionIndicator,
+    Indicator,
+    MeanTimeIndicator,
+    PercentileIndicator,
+    RatioIndicator,
+    Source,
+    SurveyScoreIndicator,
+    ThresholdIndicator,
+    TimesliceIndicator,
+)
+from accord.core.model.objectives import Objective
+from accord.core.periods import WindowSpan
+from accord.core.units import Duration
+from accord.core.verdicts import canonical
+from accord.engine.sources import quote, source_table
+
+__all__ = [
+    "Aggregates",
+    "Interval",
+    "ObjectiveQuery",
+    "excluded_ranges",
+    "excluded_slices",
+    "literal_ts",
+    "portable",
+    "slice_count",
+    "value_of",
+]
+
+
+def portable(sql: str, dialect: str) -> str:
+    """The same query in another SQL dialect (``postgres``, ``spark`` …)."""
+    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+
+def literal_ts(instant: dt.datetime) -> str:
+    return f"TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}'"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An excluded period of an exclusion, already judged under the contract's rules."""
+
+    exclusion: str
+    start_at: dt.datetime
+    end_at: dt.datetime
+
+
+#: Aggregates of one scope: names of the SQL aggregates → their values.
+Aggregates = Mapping[str, object]
+
+
+def _cond(text: str | None) -> str:
+    return f"coalesce(({text}), false)" if text else "true"
+
+
+def peak_condition(peak: PeakPeriod, column: str) -> str:
+    """SQL selecting events inside a peak period (dates and daily hours, in its zone)."""
+    local = f"({column} AT TIME ZONE '{peak.timezone}')"
+    parts = []
+    if peak.dates:
+        parts.append(
+            "("
+            + " OR ".join(
+                f"CAST({local} AS DATE) BETWEEN DATE '{r.start}' AND DATE '{r.end}'"
+                for r in peak.dates
+            )
+            + ")"
+        )
+    if peak.hours:
+        minute = f"(EXTRACT(hour FROM {local}) * 60 + EXTRACT(minute FROM {local}))"
+        days = []
+        for day, ranges in peak.hours.items():
+            dow = expand_days(day)[0]
+            isodow = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(dow) + 1
+            spans = " OR ".join(
+                f"({minute} >= {r.start_minute} AND {minute} < {r.end_minute})" for r in ranges
+            )
+            days.append(f"(EXTRACT(isodow FROM {local}) = {isodow} AND ({spans}))")
+        parts.append("(" + " OR ".join(days) + ")")
+    return " AND ".join(parts)
+
+
+class ObjectiveQuery:
+    """The SQL of one objective over one window, and the reading of its result rows."""
+
+    def __init__(
+        self,
+        objective: Objective,
+        indicator: Indicator,
+        source: Source,
+        peak: PeakPeriod | None,
+        exclusions: tuple[str | None, Sequence[Interval]],
+    ) -> None:
+        self.objective = objective
+        self.indicator = indicator
+        self.source = source
+        self.peak = peak
+        self.row_exclusion, self.intervals = exclusions
+        self.ts = quote(source.timestamp)
+
+    # -- filters ----------------------------------------------------------------------
+    def _base_filter(self, span: WindowSpan, *, peak: bool = True) -> str:
+        parts = [
+            f"{self.ts} >= {literal_ts(span.start_at)}",
+            f"{self.ts} < {literal_ts(span.end_at)}",
+        ]
+        if self.indicator.where:
+            parts.append(_cond(self.indicator.where.sql()))
+        if self.objective.where:
+            parts.append(_cond(self.objective.where.sql()))
+        if self.peak is not None and peak:
+            parts.append(peak_condition(self.peak, self.ts))
+        return " AND ".join(parts)
+
+    def _excluded(self, span: WindowSpan) -> str:
+        """SQL true for rows excluded by any applicable exclusion in this window."""
+        parts = [
+            f"({self.ts} >= {literal_ts(i.start_at)} AND {self.ts} < {literal_ts(i.end_at)})"
+            for i in self.intervals
+            if i.end_at > span.start_at and i.start_at < span.end_at
+        ]
+        if self.row_exclusion:
+            parts.append(_cond(self.row_exclusion))
+        return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+    # -- aggregates -------------------------------------------------------------------
+    def aggregates(self, within: str = "true") -> dict[str, str]:
+        """SQL aggregate per name, over included rows only (``__in`` is the inclusion flag),
+        optionally restricted further by the condition ``within``."""
+        ind = self.indicator
+        inc = f"__in AND {within}" if within != "true" else "__in"
+        col = quote
+
+        def count(condition: str = "true") -> str:
+            return f"count(*) FILTER (WHERE {inc} AND {condition})"
+
+        if isinstance(ind, RatioIndicator):
+            valid = _cond(ind.valid.sql()) if ind.valid else "true"
+            return {"valid": count(valid), "good": count(f"{valid} AND {_cond(ind.good.sql())}")}
+        if isinstance(ind, ThresholdIndicator):
+            measure = col(ind.measure)
+            limit = (
+                canonical(ind.threshold) if isinstance(ind.threshold, Duration) else ind.threshold
+            )
+            op = "<=" if ind.inclusive else "<"
+            return {
+                "valid": count(f"{measure} IS NOT NULL"),
+                "good": count(f"{measure} {op} {limit}"),
+            }
+        if isinstance(ind, PercentileIndicator):
+            measure = col(ind.measure)
+            fraction = ind.percentile / 100
+            # quantile_disc is SQL's percentile_disc: the first value whose cumulative share
+            # reaches the fraction, i.e. the nearest rank ⌈p/100 × n⌉ (the tests' oracle
+            # checks this on generated data). The fraction is written as an exact decimal.
+            function = (
+                f"quantile_disc({measure}, {fraction})"
+                if ind.method == "exact"
+                else f"approx_quantile({measure}, {fraction})"
+            )
+            return {
+                "valid": count(f"{measure} IS NOT NULL"),
+                "value": f"{function} FILTER (WHERE {inc})",
+            }
+        return self._other_aggregates(inc)
+
+    def _other_aggregates(self, inc: str) -> dict[str, str]:
+        ind = self.indicator
+
+        def count(condition: str = "true") -> str:
+            return f"count(*) FILTER (WHERE {inc} AND {condition})"
+
+        if isinstance(ind, MeanTimeIndicator):
+            seconds = f"(epoch({quote(ind.end)}) - epoch({quote(ind.start)}))"
+            both = f"{quote(ind.end)} IS NOT NULL AND {quote(ind.start)} IS NOT NULL"
+            function = "avg" if ind.statistic == "mean" else "median"
+            return {
+                "valid": count(both),
+                "value": f"{function}({seconds}) FILTER (WHERE {inc} AND {both})",
+            }
+        if isinstance(ind, FirstContactResolutionIndicator):
+            resolved = _cond(ind.resolved.sql())
+            return {
+                "valid": count(resolved),
+                "good": count(f"{resolved} AND {quote(ind.contacts)} = 1"),
+            }
+        if isinstance(ind, SurveyScoreIndicator):
+            score = quote(ind.score)
+            aggregates = {"valid": count(f"{score} IS NOT NULL")}
+            if ind.method == "mean":
+                aggregates["value"] = f"avg({score}) FILTER (WHERE {inc})"
+            elif ind.method == "share_satisfied":
+                aggregates["good"] = count(f"{score} >= {ind.satisfied_at_least}")
+            else:
+                aggregates["promoters"] = count(f"{score} >= 9")
+                aggregates["detractors"] = count(f"{score} <= 6")
+            return aggregates
+        if isinstance(ind, BusinessGaugeIndicator):
+            return {
+                "valid": count(),
+                "numerator": f"sum({quote(ind.numerator)}) FILTER (WHERE {inc})",
+                "denominator": f"sum({quote(ind.denominator)}) FILTER (WHERE {inc})",
+            }
+        raise NotImplementedError(f"{ind.kind} is computed by its own query")
+
+    def rows_sql(self, span: WindowSpan) -> str:
+        """The window's rows with the inclusion flag ``__in`` (false for excluded rows)."""
+        return (
+            f"SELECT *, NOT {self._excluded(span)} AS __in FROM {source_table(self.source.id)} "
+            f"WHERE {self._base_filter(span)}"
+        )
+
+    def grouped_sql(self, span: WindowSpan, columns: Sequence[str]) -> str:
+        """``columns`` (SQL expressions with aliases) per scope over the window's rows."""
+        scope = [quote(name) for name in self.objective.scope]
+        group = f" GROUP BY {', '.join(scope)}" if scope else ""
+        return (
+            f"SELECT {', '.join([*scope, *columns])} FROM ({self.rows_sql(span)}) AS events{group}"
+        )
+
+    def sql(self, span: WindowSpan) -> str:
+        """One row per scope: scope columns, aggregates, excluded count, covered hours."""
+        return self.grouped_sql(
+            span,
+            [
+                *(f"{expr} AS {quote(name)}" for name, expr in self.aggregates().items()),
+                "count(*) FILTER (WHERE NOT __in) AS __excluded",
+                f"count(DISTINCT date_trunc('hour', {self.ts})) AS __hours",
+            ],
+        )
+
+    def timeslice_sql(self, span: WindowSpan) -> str:
+        """Per scope: slices with traffic and good slices (a slice is judged on its own SLI).
+
+        ``span`` is the measured part of the window (it may end at ``as_of``); slices are
+        numbered from its start. Slices that overlap an excluded period are left out whole,
+        events and all; rows excluded one by one (consumer-caused) leave their slice. During
+        a peak period, the slices counted are those that start in it, with all their events.
+        """
+        ind = self.indicator
+        assert isinstance(ind, TimesliceIndicator)
+        seconds = int(ind.slice.seconds)
+        scope = [quote(name) for name in self.objective.scope]
+        start_us = _microseconds(span.start_at - _EPOCH)
+        slice_no = f"((epoch_us({self.ts}) - {start_us}) // {seconds * 1_000_000})"
+        good = _cond(ind.good.sql())
+        per_slice = (
+            f"SELECT {', '.join([*scope, ''])}{slice_no} AS __slice, count(*) AS __events, "
+            f"count(*) FILTER (WHERE {good}) AS __good "
+            f"FROM {source_table(self.source.id)} WHERE {self._base_filter(span, peak=False)} "
+            f"AND NOT {self._excluded(span)} GROUP BY {', '.join([*scope, '__slice'])}"
+        )
+        ranges = excluded_ranges(self.intervals, span, seconds)
+        dropped = [f"(__slice >= {first} AND __slice < {last})" for first, last in ranges]
+        if self.peak is not None:
+            at = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
+            dropped.append(f"NOT ({peak_condition(self.peak, at)})")
+        dropping = " OR ".join(dropped)
+        target = ind.slice_target.ratio
+        select = [
+            *scope,
+            "count(*) AS slices_with_traffic",
+            f"count(*) FILTER (WHERE __good >= {target} * __events) AS good_slices",
+            "sum(__events) AS valid",
+            f"count(DISTINCT __slice * {seconds} // 3600) AS __hours",
+        ]
+        where = f" WHERE NOT ({dropping})" if dropping else ""
+        group = f" GROUP BY {', '.join(scope)}" if scope else ""
+        return f"SELECT {', '.join(select)} FROM ({per_slice}) AS slices{where}{group}"
+
+    def peak_slices_sql(self, span: WindowSpan) -> str:
+        """Slices whose start lies in the peak period, and how many of them are excluded:
+        outside the peak there is no slice to count, with or without traffic."""
+        ind = self.indicator
+        assert isinstance(ind, TimesliceIndicator)
+        assert self.peak is not None
+        seconds = int(ind.slice.seconds)
+        at = f"({literal_ts(span.start_at)} + to_seconds(k * {seconds}))"
+        ranges = excluded_ranges(self.intervals, span, seconds)
+        excluded = " OR ".join(f"(k >= {first} AND k < {last})" for first, last in ranges)
+        return (
+            f"SELECT count(*), count(*) FILTER (WHERE {excluded or 'false'}) "
+            f"FROM range({slice_count(span, seconds)}) AS slices(k) "
+            f"WHERE {peak_condition(self.peak, at)}"
+        )
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _microseconds(delta: dt.timedelta) -> int:
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def slice_count(span: WindowSpan, slice_seconds: int) -> int:
+    """Slices that start before the span's end: a last, shorter slice counts as one."""
+    return -(-_microseconds(span.end_at - span.start_at) // (slice_seconds * 1_000_000))
+
+
+def excluded_ranges(
+    intervals: Sequence[Interval], span: WindowSpan, slice_seconds: int
+) -> list[tuple[int, int]]:
+    """Half-open ranges of slice numbers whose slice overlaps an excluded interval."""
+    size = slice_seconds * 1_000_000
+    total = slice_count(span, slice_seconds)
+    ranges = []
+    for interval in intervals:
+        first = max(_microseconds(interval.start_at - span.start_at) // size, 0)
+        last = min(-(-_microseconds(interval.end_at - span.start_at) // size), total)
+        if first < last:
+            ranges.append((first, last))
+    return ranges
+
+
+def excluded_slices(intervals: Sequence[Interval], span: WindowSpan, slice_seconds: int) -> int:
+    """Slices of the span that overlap any excluded interval (counted once each)."""
+    covered: set[int] = set()
+    for first, last in excluded_ranges(intervals, span, slice_seconds):
+        covered.update(range(first, last))
+    return len(covered)
+
+
+def _num(row: Aggregates, name: str) -> Decimal:
+    value = row.get(name)
+    return Decimal(0) if value is None else Decimal(str(value))
+
+
+def _share(row: Aggregates) -> tuple[Decimal | None, str]:
+    valid = _num(row, "valid")
+    if valid == 0:
+        return None, "no valid events"
+    return _num(row, "good") / valid, f"{int(_num(row, 'good')):,} good / {int(valid):,} valid"
+
+
+def _nps(row: Aggregates) -> tuple[Decimal | None, str]:
+    valid = _num(row, "valid")
+    if valid == 0:
+        return None, "no responses"
+    promoters, detractors = _num(row, "promoters"), _num(row, "detractors")
+    return (promoters - detractors) * 100 / valid, (
+        f"100 × ({int(promoters):,} promoters − {int(detractors):,} detractors) / "
+        f"{int(valid):,} responses"
+    )
+
+
+def _ratio_of_sums(row: Aggregates) -> tuple[Decimal | None, str]:
+    numerator, denominator = _num(row, "numerator"), _num(row, "denominator")
+    if denominator == 0:
+        return None, "denominator is zero"
+    return numerator / denominator, f"{numerator:,} / {denominator:,}"
+
+
+def value_of(indicator: Indicator, row: Aggregates) -> tuple[Decimal | None, str]:
+    """The indicator's value from its aggregates, and the formula with numbers filled in."""
+    del indicator
+    if "good" in row:
+        return _share(row)
+    if "promoters" in row:
+        return _nps(row)
+    if "numerator" in row:
+        return _ratio_of_sums(row)
+    valid = _num(row, "valid")
+    if row.get("value") is None or valid == 0:
+        return None, "no values"
+    return _num(row, "value"), f"over {int(valid):,} values"

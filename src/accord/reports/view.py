@@ -1,0 +1,79 @@
+"""The view model of a rendered agreement: one ``Document`` that every format lays out.
+
+Markdown, HTML and PDF are all rendered from the ``Document`` built here, so they say the
+same things in the same order. Building it reads nothing but the agreement.
+"""
+
+from __future__ import annotations
+
+from accord.core.model import Agreement
+from accord.reports.appendix import appendix
+from accord.reports.blocks import Document, Section
+from accord.reports.body import (
+    exclusions_section,
+    journey_section,
+    parties_section,
+    remedies_section,
+    responsibilities_section,
+    service_levels_section,
+)
+from accord.reports.process import (
+    change_section,
+    commitments_section,
+    data_section,
+    disputes_section,
+    governance_section,
+    incidents_section,
+    support_section,
+)
+from accord.reports.summary import executive_summary
+
+__all__ = ["build_document", "identity_line"]
+
+
+def identity_line(agreement: Agreement) -> str:
+    """What ties a printed document to the exact file: id, version label and content hash."""
+    meta = agreement.metadata
+    return f"Agreement {meta.id}, version {meta.version}, sha256 {agreement.version_hash()}"
+
+
+def _body(agreement: Agreement) -> tuple[Section, ...]:
+    """The body sections in the seed's order, numbered; absent parts are left out."""
+    sections = [
+        parties_section(agreement),
+        journey_section(agreement),
+        service_levels_section(agreement),
+        exclusions_section(agreement),
+        remedies_section(agreement),
+        responsibilities_section(agreement),
+        incidents_section(agreement),
+        data_section(agreement),
+        governance_section(agreement),
+        change_section(agreement),
+        disputes_section(agreement),
+        support_section(agreement),
+        commitments_section(agreement),
+    ]
+    present = [section for section in sections if section is not None]
+    return tuple(
+        Section(section.key, f"{number}. {section.title}", section.blocks, section.sections)
+        for number, section in enumerate(present, start=1)
+    )
+
+
+def build_document(agreement: Agreement) -> Document:
+    """Everything the rendered agreement says, built from the agreement alone."""
+    consumer, provider = agreement.consumer(), agreement.provider()
+    identity = identity_line(agreement)
+    return Document(
+        title=agreement.metadata.title,
+        subtitle=f"Service level agreement between {consumer.name} and {provider.name}",
+        identity=identity,
+        summary=executive_summary(agreement),
+        body=_body(agreement),
+        appendix=appendix(agreement),
+        footer=(
+            f"{identity}. This document is rendered from the agreement file; the hash "
+            "identifies its content exactly."
+        ),
+    )

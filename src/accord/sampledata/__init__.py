@@ -1,0 +1,4 @@
+"""Deterministic, realistic measurement data for the example agreements (``accord sample-data``).
+
+Generation is set-based in DuckDB; the story each example tells lives in ``scenarios``.
+"""

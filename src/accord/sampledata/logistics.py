@@ -1,0 +1,405 @@
+"""Sample data of ``logistics-carrier``: parcels, scans, surveys, claims and disruptions.
+
+Parcels are planned per promised day, country and service level (fewer on Saturdays, none
+on Sundays, more on peak dates). Each parcel's journey follows from a few named draws: its
+status, whether it is late and why, when it was collected, attempted and delivered, whether
+it arrived damaged. Scans, survey answers and claims are derived from the parcels, so
+they agree with each other: a late or damaged parcel gets a worse rating, a damaged or lost
+one a claim, settled in the claims desk's business days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from accord.core.calendar import BusinessCalendar
+from accord.core.model.measurement import BusinessDurationIndicator
+from accord.sampledata.base import Context
+from accord.sampledata.scenarios import LOGISTICS, Logistics, at_instant
+from accord.sampledata.sql import (
+    local_ts,
+    monthly_table,
+    peak_table,
+    register_schedules,
+    shift_business,
+    table_from_rows,
+    ts,
+)
+from accord.sampledata.writer import SourceRows
+
+__all__ = ["generate"]
+
+_CONSUMER_LATE = 0.004  # parcels handed over after 18:00 or wrongly addressed by Northwind
+
+
+def _scopes(scenario: Logistics) -> list[tuple[int, str, str, float]]:
+    """(index, region, service, share of all parcels) for every scope the scenario lists."""
+    rows = []
+    for index, (region, service) in enumerate(scenario.late):
+        offered = {s for r, s in scenario.late if r == region}
+        total = sum(scenario.services[s] for s in offered)
+        share = scenario.regions[region] * scenario.services[service] / total
+        rows.append((index, region, service, share))
+    return rows
+
+
+def _story_tables(ctx: Context, scenario: Logistics) -> None:
+    con, span, zone = ctx.con, ctx.span, ctx.agreement.timezone
+    table_from_rows(
+        con,
+        "sd_scopes",
+        ("idx INTEGER", "region VARCHAR", "service VARCHAR", "share DOUBLE"),
+        _scopes(scenario),
+    )
+    late = {f"{region}/{service}": values for (region, service), values in scenario.late.items()}
+    monthly_table(con, "sd_late", "scope", late, span)
+    monthly_table(con, "sd_damaged", "region", scenario.damaged, span)
+    monthly_table(con, "sd_claims_in_time", "all_claims", {"all": scenario.claims_in_time}, span)
+    peak_table(con, ctx.agreement)
+    disruptions: list[tuple[object, ...]] = []
+    for item in scenario.disruptions:
+        start = at_instant(item.at, span, zone)
+        if start is not None:
+            end = start + dt.timedelta(hours=item.hours)
+            disruptions.append((len(disruptions), start, end, item.region, item.cause, item.late))
+    table_from_rows(
+        con,
+        "sd_disruptions",
+        (
+            "idx INTEGER",
+            "start_at TIMESTAMPTZ",
+            "end_at TIMESTAMPTZ",
+            "region VARCHAR",
+            "cause VARCHAR",
+            "late DOUBLE",
+        ),
+        disruptions,
+    )
+    backlogs = []
+    for backlog in scenario.backlogs:
+        start = at_instant(backlog.at, span, zone)
+        if start is not None:
+            backlogs.append((start, start + dt.timedelta(days=backlog.days), backlog.late_uploads))
+    table_from_rows(
+        con,
+        "sd_backlogs",
+        ("start_at TIMESTAMPTZ", "end_at TIMESTAMPTZ", "late_uploads DOUBLE"),
+        backlogs,
+    )
+
+
+def _planned_sql(ctx: Context, scenario: Logistics) -> str:
+    """Parcels per promised day and scope, as rows with an id each."""
+    first = ctx.span.months[0].first_day
+    last = ctx.span.months[-1].end_at.astimezone(ctx.span.zone).date() - dt.timedelta(days=1)
+    midnight = local_ts(ctx.agreement.timezone, "CAST(d.day AS TIMESTAMP)")
+    return f"""
+    days AS (
+        SELECT CAST(g.d AS DATE) AS day
+        FROM generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY) AS g(d)
+    ),
+    planned AS (
+        SELECT d.day, (d.day - DATE '2000-01-01') * 64 + s.idx AS slot, s.idx, s.region,
+               s.service,
+               {scenario.parcels_per_day} * {ctx.options.volume} * s.share
+                 * [1, 1, 1, 1, 1, 0.6, 0][isodow(d.day)]
+                 * CASE WHEN EXISTS (SELECT 1 FROM sd_peaks AS p
+                                     WHERE {midnight} >= p.start_at AND {midnight} < p.end_at)
+                        THEN {scenario.peak_traffic} ELSE 1 END AS expected
+        FROM days AS d CROSS JOIN sd_scopes AS s
+    ),
+    parcels AS (
+        SELECT *, slot * 10000 + k AS id
+        FROM (SELECT *, unnest(range(n)) AS k
+              FROM (SELECT *, least(floor(expected * (0.9 + 0.2 * rnd(slot, 'volume'))
+                                          + rnd(slot, 'count')), 9999)::BIGINT AS n
+                    FROM planned))
+    )"""
+
+
+def _parcels(ctx: Context, scenario: Logistics) -> str:
+    zone = ctx.agreement.timezone
+
+    def local(naive: str) -> str:
+        return local_ts(zone, naive)
+
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_parcel_draws AS
+        WITH {_planned_sql(ctx, scenario)},
+        promised AS (
+            SELECT p.*, CAST(p.day AS TIMESTAMP) AS midnight,
+                   {
+            local(
+                "CAST(p.day AS TIMESTAMP) + CASE p.service WHEN 'same_day' "
+                "THEN INTERVAL 22 HOUR ELSE INTERVAL 21 HOUR END"
+            )
+        } AS promised_by
+            FROM parcels AS p
+        )
+        SELECT p.*, l.value AS late_share, dm.value AS damaged_share,
+               d.cause AS disruption, coalesce(d.late, 0) AS disruption_late,
+               -- golden-ratio draws per scope and month keep the monthly shares as planned
+               spread(p.region || p.service || m.back, 'late', row_number() OVER (
+                   PARTITION BY p.region, p.service, m.back ORDER BY p.id)) AS u_late,
+               spread(p.region || m.back, 'damage', row_number() OVER (
+                   PARTITION BY p.region, m.back ORDER BY p.id)) AS u_damage,
+               CASE WHEN rnd(id, 'status') < 0.008 THEN 'cancelled'
+                    WHEN rnd(id, 'status') < 0.0085 THEN 'lost'
+                    WHEN rnd(id, 'status') < 0.02 THEN 'returned'
+                    ELSE 'delivered' END AS status
+        FROM promised AS p
+        JOIN sd_months AS m ON p.promised_by >= m.start_at AND p.promised_by < m.end_at
+        JOIN sd_late AS l ON l.scope = p.region || '/' || p.service AND l.back = m.back
+        JOIN sd_damaged AS dm ON dm.region = p.region AND dm.back = m.back
+        LEFT JOIN sd_disruptions AS d
+          ON d.region = p.region AND p.promised_by >= d.start_at AND p.promised_by < d.end_at
+        """
+    )
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_parcels AS
+        WITH caused AS (
+            SELECT *,
+                   CASE WHEN status = 'cancelled' THEN NULL
+                        WHEN u_late < {_CONSUMER_LATE} THEN 'consumer'
+                        WHEN u_late < {_CONSUMER_LATE} + late_share
+                          THEN 'carrier'
+                        WHEN rnd(id, 'disrupted') < disruption_late THEN disruption
+                   END AS caused_by
+            FROM sd_parcel_draws
+        ),
+        attempted AS (
+            SELECT *,
+                   CASE WHEN status IN ('cancelled', 'lost') THEN NULL
+                        WHEN caused_by IS NOT NULL
+                          THEN midnight + to_days((1 + floor(rnd(id, 'delay') * 2))::INTEGER)
+                               + to_microseconds(((9 + 10 * rnd(id, 'attempt')) * 3600e6)::BIGINT)
+                        WHEN service = 'same_day'
+                          THEN midnight + to_microseconds(
+                                   ((14 + 7 * rnd(id, 'attempt')) * 3600e6)::BIGINT)
+                        ELSE midnight + to_microseconds(
+                                 ((8 + 12.5 * rnd(id, 'attempt')) * 3600e6)::BIGINT)
+                   END AS attempt_local,
+                   midnight - INTERVAL 1 DAY * CASE service WHEN 'standard' THEN 2
+                                                            WHEN 'next_day' THEN 1 ELSE 0 END
+                   + to_microseconds(((CASE service WHEN 'same_day' THEN 9 ELSE 19 END
+                                       + 3 * rnd(id, 'collected')) * 3600e6)::BIGINT)
+                     AS collected_local
+            FROM caused
+        )
+        SELECT id AS __order,
+               'SP' || strftime(day, '%y%m%d') || lpad((idx * 10000 + k)::VARCHAR, 6, '0')
+                 AS parcel_id,
+               promised_by,
+               CASE WHEN status <> 'cancelled' THEN {local("collected_local")} END
+                 AS collected_at,
+               {local("attempt_local")} AS first_attempt_at,
+               CASE WHEN status <> 'delivered' THEN NULL
+                    WHEN rnd(id, 'at home') < 0.88 THEN {local("attempt_local")}
+                    ELSE {local("attempt_local")} + INTERVAL 1 DAY
+                         + to_microseconds(((rnd(id, 'second attempt') - 0.5) * 4 * 3600e6)::BIGINT)
+               END AS delivered_at,
+               region, service AS service_level, status,
+               status = 'delivered' AND u_damage < damaged_share AS damaged,
+               round(0.1 + lognormal(id, 'weight', 1.6, 0.7), 2) AS weight,
+               caused_by
+        FROM attempted
+        """
+    )
+    return "sd_parcels"
+
+
+def _scans(ctx: Context, scenario: Logistics) -> str:
+    """Four scans per parcel journey; the handhelds upload most within a minute."""
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_scans AS
+        WITH scans AS (
+            SELECT __order * 4 AS id, collected_at AS scanned_at, parcel_id, region,
+                   'collected' AS scan_type
+            FROM sd_parcels WHERE collected_at IS NOT NULL
+            UNION ALL
+            SELECT __order * 4 + 1, collected_at + to_microseconds(
+                       ((3 + 4 * rnd(__order, 'hub')) * 3600e6)::BIGINT), parcel_id, region, 'hub'
+            FROM sd_parcels WHERE collected_at IS NOT NULL AND first_attempt_at IS NOT NULL
+            UNION ALL
+            SELECT __order * 4 + 2, first_attempt_at - to_microseconds(
+                       ((1 + 5 * rnd(__order, 'van')) * 3600e6)::BIGINT), parcel_id, region,
+                   'out_for_delivery'
+            FROM sd_parcels WHERE first_attempt_at IS NOT NULL
+            UNION ALL
+            SELECT __order * 4 + 3, delivered_at, parcel_id, region, 'delivered'
+            FROM sd_parcels WHERE delivered_at IS NOT NULL
+        ),
+        placed AS (
+            SELECT s.*, {scenario.late_uploads} + coalesce(b.late_uploads, 0) AS p_late
+            FROM scans AS s
+            LEFT JOIN sd_backlogs AS b ON s.scanned_at >= b.start_at AND s.scanned_at < b.end_at
+            WHERE s.scanned_at >= {ts(ctx.span.start_at)} AND s.scanned_at < {ts(ctx.span.end_at)}
+        )
+        SELECT id AS __order, scanned_at, parcel_id, region, scan_type,
+               CASE WHEN rnd(id, 'upload') < p_late THEN 900 + 9000 * rnd(id, 'offline')
+                    ELSE least(lognormal(id, 'upload delay', 25, 0.9), 880) END AS upload_delay
+        FROM placed
+        """
+    )
+    return "sd_scans"
+
+
+#: Chances of ratings 5, 4, 3, 2 (1 is the rest), by how the delivery went.
+_RATINGS: Mapping[str, tuple[float, float, float, float]] = {
+    "damaged": (0.05, 0.10, 0.20, 0.25),
+    "late": (0.22, 0.28, 0.25, 0.15),
+    "fine": (0.64, 0.25, 0.07, 0.025),
+}
+
+
+def _rating_sql() -> str:
+    cases = []
+    for experience, chances in _RATINGS.items():
+        bounds, total = [], 0.0
+        for rating, chance in zip((5, 4, 3, 2), chances, strict=True):
+            total += chance
+            bounds.append(f"WHEN rnd(__order, 'rating') < {total!r} THEN {rating}")
+        cases.append(f"WHEN '{experience}' THEN CASE {' '.join(bounds)} ELSE 1 END")
+    return f"CASE experience {' '.join(cases)} END"
+
+
+def _surveys(ctx: Context, scenario: Logistics) -> SourceRows:
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_surveys AS
+        WITH answered AS (
+            SELECT __order, parcel_id, region,
+                   delivered_at + to_microseconds(
+                       ((2 + 70 * rnd(__order, 'answered')) * 3600e6)::BIGINT) AS answered_at,
+                   CASE WHEN damaged THEN 'damaged'
+                        WHEN first_attempt_at > promised_by THEN 'late'
+                        ELSE 'fine' END AS experience
+            FROM sd_parcels
+            WHERE status = 'delivered' AND rnd(__order, 'survey') < {scenario.survey_rate}
+        )
+        SELECT __order, 'DS-' || parcel_id AS response_id, answered_at, parcel_id, region,
+               {_rating_sql()} AS rating
+        FROM answered
+        WHERE answered_at < {ts(ctx.span.end_at)}
+        """
+    )
+    return SourceRows("delivery-surveys", "sd_surveys", _bad_surveys(ctx))
+
+
+def _bad_surveys(ctx: Context) -> tuple[dict[str, str], ...]:
+    """An unparseable rating, a timestamp without zone, and a row exported twice."""
+    if not ctx.options.bad_rows:
+        return ()
+    last = ctx.span.months[-1]
+    row = ctx.con.execute(
+        f"""
+        SELECT response_id, strftime(answered_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ'),
+               parcel_id, region, rating::VARCHAR
+        FROM sd_surveys WHERE answered_at >= {ts(last.start_at)} ORDER BY __order LIMIT 1
+        """
+    ).fetchone()
+    day = last.first_day
+    bad: list[dict[str, str]] = [
+        {
+            "response_id": "DS-MANUAL-0001",
+            "answered_at": f"{day:%Y-%m}-14T18:22:05Z",
+            "region": "nl",
+            "rating": "five",
+        },
+        {
+            "response_id": "DS-MANUAL-0002",
+            "answered_at": f"{day:%Y-%m}-15 09:41:00",
+            "region": "de",
+            "rating": "4",
+        },
+    ]
+    if row is not None:
+        names = ("response_id", "answered_at", "parcel_id", "region", "rating")
+        bad.append({name: str(value) for name, value in zip(names, row, strict=True)})
+    return tuple(bad)
+
+
+def _claims_calendar(ctx: Context) -> BusinessCalendar:
+    """The calendar the agreement counts claims in (its business-duration indicator's)."""
+    for indicator in ctx.agreement.indicators:
+        if isinstance(indicator, BusinessDurationIndicator) and indicator.source == "claims":
+            spec = next((c for c in ctx.agreement.calendars if c.id == indicator.calendar), None)
+            return BusinessCalendar.from_spec(spec)
+    return BusinessCalendar.always()
+
+
+def _claims(ctx: Context) -> str:
+    """Claims for most damaged and every lost parcel, settled in business days."""
+    calendar = _claims_calendar(ctx)
+    span = ctx.span
+    register_schedules(
+        ctx.con, [calendar], span.start_at - dt.timedelta(days=7), span.end_at + dt.timedelta(90)
+    )
+    day = calendar.business_day_seconds()
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_claims AS
+        WITH filed AS (
+            SELECT __order, parcel_id,
+                   CASE WHEN status = 'lost' THEN 'loss' ELSE 'damage' END AS claim_type,
+                   CASE WHEN status = 'lost'
+                        THEN promised_by + INTERVAL 4 DAY
+                             + to_microseconds((rnd(__order, 'filed') * 86400e6)::BIGINT)
+                        ELSE delivered_at + INTERVAL 20 HOUR
+                             + to_microseconds((rnd(__order, 'filed') * 50 * 3600e6)::BIGINT)
+                   END AS filed_at,
+                   round(CASE WHEN status = 'lost' THEN 20 + lognormal(__order, 'amount', 60, 0.7)
+                              ELSE 15 + lognormal(__order, 'amount', 45, 0.8) END, 2) AS amount
+            FROM sd_parcels
+            WHERE status = 'lost' OR (damaged AND rnd(__order, 'claimed') < 0.8)
+        )
+        SELECT f.*, '{calendar.id}' AS calendar,
+               {day} * CASE WHEN spread(m.back, 'settled', row_number() OVER (
+                                   PARTITION BY m.back ORDER BY f.__order)) < c.value
+                            THEN 0.5 + 9.3 * rnd(__order, 'settle time')
+                            ELSE 10.3 + 8 * rnd(__order, 'settle time') END AS settle_seconds
+        FROM filed AS f
+        JOIN sd_months AS m ON f.filed_at >= m.start_at AND f.filed_at < m.end_at
+        JOIN sd_claims_in_time AS c ON c.back = m.back
+        """
+    )
+    shift_business(ctx.con, "sd_claims", "filed_at", "settle_seconds", "settled")
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_claims AS
+        SELECT __order, 'CL-' || parcel_id AS claim_id, filed_at,
+               CASE WHEN settled < {ts(span.end_at)} THEN settled END AS settled_at,
+               claim_type, amount
+        FROM sd_claims
+        """
+    )
+    return "sd_claims"
+
+
+def _disruptions(ctx: Context) -> str:
+    source = ctx.source("disruptions")
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE sd_disruption_rows AS
+        SELECT idx AS __order, start_at AS "{source.timestamp}", end_at AS ends_at, region, cause
+        FROM sd_disruptions
+        """
+    )
+    return "sd_disruption_rows"
+
+
+def generate(ctx: Context) -> list[SourceRows]:
+    """Fill ``parcels``, ``scans``, ``delivery-surveys``, ``claims`` and ``disruptions``."""
+    scenario = LOGISTICS
+    _story_tables(ctx, scenario)
+    return [
+        SourceRows("parcels", _parcels(ctx, scenario)),
+        SourceRows("scans", _scans(ctx, scenario)),
+        _surveys(ctx, scenario),
+        SourceRows("claims", _claims(ctx)),
+        SourceRows("disruptions", _disruptions(ctx)),
+    ]

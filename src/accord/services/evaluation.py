@@ -1,0 +1,51 @@
+"""Use case: evaluate an agreement file against a data directory for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from accord.core.evaluation import Evaluation
+from accord.core.periods import parse_period
+from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.sources import BadRowPolicy
+from accord.services.agreements import load_valid
+
+__all__ = ["EvaluateCommand", "evaluate_file"]
+
+
+@dataclass(frozen=True)
+class EvaluateCommand:
+    """What the user asked for. ``now`` is the caller's clock reading (UTC)."""
+
+    agreement: Path
+    data_dir: Path
+    period: str
+    now: dt.datetime
+    as_of: dt.datetime | None = None
+    policy: BadRowPolicy = BadRowPolicy.QUARANTINE
+    quarantine_dir: Path | None = None
+
+
+def evaluate_file(command: EvaluateCommand) -> Evaluation:
+    """Load and check the agreement, then evaluate it.
+
+    Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period) or
+    ``DataError`` (unreadable or rejected data).
+    """
+    loaded = load_valid(command.agreement)
+    assert loaded.agreement is not None
+    agreement = loaded.agreement
+    period = parse_period(command.period, agreement.timezone)
+    as_of = command.as_of or min(command.now, period.end_at)
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must carry a time zone")
+    request = EvaluationRequest(
+        data_dir=command.data_dir,
+        period=period,
+        as_of=as_of.astimezone(dt.UTC),
+        policy=command.policy,
+        quarantine_dir=command.quarantine_dir,
+    )
+    return evaluate(agreement, request)

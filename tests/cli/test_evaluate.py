@@ -1,0 +1,249 @@
+"""accord evaluate and accord explain: verdicts as a table, JSON or CSV; clear failures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from accord.cli.main import app
+from tests.engine.builders import document, utc, write_csv
+
+runner = CliRunner()
+
+AGREEMENT = document(
+    {
+        "sources": [
+            {
+                "id": "requests",
+                "kind": "events",
+                "format": "csv",
+                "path": "requests.csv",
+                "timestamp": "at",
+                "columns": {
+                    "at": {"column": "at", "type": "timestamp"},
+                    "region": {"column": "region", "type": "string"},
+                    "status": {"column": "status", "type": "integer"},
+                },
+            }
+        ],
+        "indicators": [
+            {
+                "id": "success",
+                "name": "Successful requests",
+                "kind": "ratio",
+                "source": "requests",
+                "good": "status < 500",
+            }
+        ],
+        "objectives": [
+            {
+                "id": "uptime",
+                "name": "Requests succeed",
+                "indicator": "success",
+                "target": "99%",
+                "tolerance": "95%",
+                "window": "month",
+                "scope": ["region"],
+            }
+        ],
+        "remedies": {
+            "claim_window": "30 days",
+            "credits": [
+                {
+                    "id": "uptime-credits",
+                    "objectives": ["uptime"],
+                    "basis": "1000 EUR",
+                    "tiers": [
+                        {"below": "99%", "credit": "10%"},
+                        {"below": "90%", "credit": "25%"},
+                    ],
+                    "cap": "100%",
+                }
+            ],
+        },
+    }
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    """An agreement file and a data folder: eu is met, us is breached (80%)."""
+    agreement = tmp_path / "agreement.yaml"
+    agreement.write_text(json.dumps(AGREEMENT, indent=2))
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [[utc(2026, 10, 5, 10, i), "eu", 200] for i in range(10)]
+    rows += [[utc(2026, 10, 5, 11, i), "us", 200 if i < 8 else 503] for i in range(10)]
+    write_csv(data, "requests", ["at", "region", "status"], rows)
+    return agreement, data
+
+
+def accord(*args: str | Path) -> Result:
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+def evaluate(files: tuple[Path, Path], *args: str | Path) -> Result:
+    agreement, data = files
+    return accord("evaluate", agreement, "--data", data, "--period", "2026-10", *args)
+
+
+def test_evaluate_prints_a_table_of_verdicts_and_credits(files: tuple[Path, Path]) -> None:
+    result = evaluate(files)
+
+    assert result.exit_code == 0, result.output
+    assert "uptime" in result.stdout
+    assert "breach" in result.stdout
+    assert "met" in result.stdout
+    assert "credit 2026-10: 250.00 EUR" in result.stdout
+
+
+def test_evaluate_writes_versioned_json_with_every_verdict_field(
+    files: tuple[Path, Path],
+) -> None:
+    result = evaluate(files, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["format"] == "accord.verdicts/v1"
+    verdicts = {v["scope"]["region"]: v for v in report["verdicts"]}
+    for verdict in verdicts.values():
+        assert {
+            "objective",
+            "scope",
+            "window",
+            "outcome",
+            "value",
+            "target",
+            "coverage",
+            "credit",
+        } <= set(verdict)
+    assert verdicts["eu"]["outcome"] == "met"
+    assert verdicts["eu"]["credit"] is None
+    assert verdicts["us"]["outcome"] == "breach"
+    assert verdicts["us"]["value"] == 0.8
+    assert verdicts["us"]["target"] == 0.99
+    assert verdicts["us"]["window"]["label"] == "2026-10"
+    assert verdicts["us"]["credit"]["amount"] == "250"
+    assert verdicts["us"]["credit"]["currency"] == "EUR"
+
+
+def test_evaluate_writes_csv_rows_with_values_in_canonical_units(
+    files: tuple[Path, Path],
+) -> None:
+    result = evaluate(files, "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    rows = {row["scope"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["region=us"]["outcome"] == "breach"
+    assert rows["region=us"]["value"] == "0.8"
+    assert (rows["region=us"]["credit"], rows["region=us"]["currency"]) == ("250", "EUR")
+    assert rows["region=eu"]["credit"] == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_evaluate_writes_the_output_file_it_is_given(
+    files: tuple[Path, Path], tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / "out" / f"verdicts.{fmt}"
+    target.parent.mkdir()
+    result = evaluate(files, "--format", fmt, "-o", target)
+
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 verdicts" in result.stdout
+    text = target.read_text()
+    assert "uptime" in text
+    if fmt == "json":
+        assert json.loads(text)["format"] == "accord.verdicts/v1"
+
+
+def test_a_bad_period_fails_with_a_message(files: tuple[Path, Path]) -> None:
+    agreement, data = files
+    result = accord("evaluate", agreement, "--data", data, "--period", "October")
+
+    assert result.exit_code == 1
+    assert "'October' is not a period" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_data_folder_fails_with_a_message(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    agreement, _ = files
+    result = accord("evaluate", agreement, "--data", tmp_path / "nowhere", "--period", "2026-10")
+
+    assert result.exit_code == 1
+    assert "source 'requests': no files match" in result.stderr
+    assert "nowhere" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_invalid_agreement_fails_with_its_problems(tmp_path: Path) -> None:
+    agreement = tmp_path / "broken.yaml"
+    agreement.write_text("apiVersion: accord/v1\nkind: Agreement\n")
+    result = accord("evaluate", agreement, "--data", tmp_path, "--period", "2026-10")
+
+    assert result.exit_code == 1
+    assert "broken.yaml" in result.stderr
+
+
+def test_bad_rows_are_quarantined_where_asked(files: tuple[Path, Path], tmp_path: Path) -> None:
+    _, data = files
+    with (data / "requests.csv").open("a") as out:
+        out.write("2026-10-05T12:00:00,eu,200\r\n")
+    quarantine = tmp_path / "set-aside"
+    result = evaluate(files, "--format", "json", "--quarantine", quarantine)
+
+    assert result.exit_code == 0, result.output
+    (source,) = json.loads(result.stdout)["sources"]
+    assert source["rows_rejected"] == 1
+    assert (quarantine / "requests.csv").exists()
+
+
+def test_bad_rows_stop_the_run_when_asked_to_reject(files: tuple[Path, Path]) -> None:
+    _, data = files
+    with (data / "requests.csv").open("a") as out:
+        out.write("2026-10-05T12:00:00,eu,200\r\n")
+    result = evaluate(files, "--on-bad-rows", "reject")
+
+    assert result.exit_code == 1
+    assert "timestamp without time zone (1 rows)" in result.stderr
+
+
+def test_explain_prints_one_verdict_in_plain_language(files: tuple[Path, Path]) -> None:
+    agreement, data = files
+    result = accord(
+        "explain",
+        agreement,
+        "--data",
+        data,
+        "--period",
+        "2026-10",
+        "--objective",
+        "uptime",
+        "--scope",
+        "region=us",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Requests succeed (uptime) — scope region=us, window 2026-10" in result.stdout
+    assert "Outcome: BREACH" in result.stdout
+    assert "Measured: 8 good / 10 valid = 80%" in result.stdout
+    assert "Credit: 250.00 EUR" in result.stdout
+    assert "region=eu" not in result.stdout
+
+
+def test_explain_fails_clearly_for_an_unknown_objective(files: tuple[Path, Path]) -> None:
+    agreement, data = files
+    result = accord(
+        "explain", agreement, "--data", data, "--period", "2026-10", "--objective", "speed"
+    )
+
+    assert result.exit_code == 1
+    assert "no objective 'speed' in the agreement; objectives: uptime" in result.stderr
+    assert "Traceback" not in result.output

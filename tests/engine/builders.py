@@ -1,0 +1,119 @@
+"""Building agreements and data files for engine tests: plain dictionaries and rows in,
+checked agreements and files out."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from accord.core.evaluation import Evaluation
+from accord.core.loader import load_agreement
+from accord.core.model import Agreement
+from accord.core.periods import parse_period
+from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.sources import BadRowPolicy
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def document(sections: dict[str, Any]) -> dict[str, Any]:
+    """A minimal agreement document (Europe/Berlin) around the given sections."""
+    return {
+        "apiVersion": "accord/v1",
+        "kind": "Agreement",
+        "metadata": {"id": "test-agreement", "title": "Test agreement", "version": "1"},
+        "timezone": "Europe/Berlin",
+        "parties": [
+            {"id": "buyer", "name": "Buyer GmbH", "role": "consumer"},
+            {"id": "seller", "name": "Seller AG", "role": "provider"},
+        ],
+        "term": {
+            "effective": "2026-01-01",
+            "duration": "24 months",
+            "renewal": {"mode": "auto", "period": "12 months", "notice": "3 months"},
+            "termination_notice": "3 months",
+        },
+        **sections,
+    }
+
+
+def agreement_of(sections: dict[str, Any]) -> Agreement:
+    """The agreement, checked like a file would be (JSON is YAML)."""
+    loaded = load_agreement(json.dumps(document(sections)), "test.yaml")
+    assert loaded.ok, [str(problem) for problem in loaded.problems]
+    assert loaded.agreement is not None
+    return loaded.agreement
+
+
+def show_instant(at: dt.datetime, style: int = 0) -> str:
+    """One instant in one of several zoned forms (all equal in time)."""
+    if style == 0:
+        return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == 1:
+        return at.astimezone(dt.UTC).isoformat()
+    return at.astimezone(BERLIN).isoformat()
+
+
+def write_rows(
+    folder: Path, name: str, fmt: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None
+) -> str:
+    """Rows as ``<name>.<fmt>`` (csv, jsonl or parquet); datetimes zoned, None empty/null."""
+    path = folder / f"{name}.{fmt}"
+    if fmt == "parquet":
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+        return path.name
+    shown = [
+        {k: show_instant(v, i % 3) if isinstance(v, dt.datetime) else v for k, v in row.items()}
+        for i, row in enumerate(rows)
+    ]
+    if fmt == "jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in shown), encoding="utf-8")
+        return path.name
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in shown)
+    return path.name
+
+
+def write_csv(folder: Path, name: str, header: list[str], rows: list[list[Any]]) -> str:
+    """A CSV file written exactly as given (datetimes in UTC with Z)."""
+    path = folder / f"{name}.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(
+            [show_instant(v) if isinstance(v, dt.datetime) else v for v in row] for row in rows
+        )
+    return path.name
+
+
+def evaluate_period(
+    agreement: Agreement,
+    folder: Path,
+    period: str = "2026-10",
+    as_of: dt.datetime | None = None,
+    policy: BadRowPolicy = BadRowPolicy.QUARANTINE,
+) -> Evaluation:
+    """Evaluate over a period, as of its end unless said otherwise."""
+    parsed = parse_period(period, agreement.timezone)
+    request = EvaluationRequest(
+        data_dir=folder,
+        period=parsed,
+        as_of=as_of or parsed.end_at,
+        policy=policy,
+        quarantine_dir=folder / "quarantine",
+    )
+    return evaluate(agreement, request)
+
+
+def utc(*parts: int) -> dt.datetime:
+    """``utc(2026, 10, 5, 12)`` → 2026-10-05T12:00Z."""
+    return dt.datetime(*parts, tzinfo=dt.UTC)

@@ -1,0 +1,324 @@
+"""Business time in DuckDB equals the pure clock of accord.core.calendar, ticket by ticket."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pytest
+
+from accord.core.calendar import BusinessCalendar, Interval
+from accord.core.model.calendars import Calendar
+from accord.core.units import Duration
+from accord.engine.business_time import (
+    business_durations_sql,
+    pause_intervals_sql,
+    register_schedule,
+)
+
+RANGE_START = datetime(2025, 12, 1, tzinfo=UTC)
+RANGE_END = datetime(2027, 3, 1, tzinfo=UTC)
+AS_OF = datetime(2026, 12, 31, 12, tzinfo=UTC)
+
+
+def spec(timezone: str, hours: dict[str, Any], country: str | None = None) -> Calendar:
+    return Calendar.model_validate(
+        {"id": "c", "timezone": timezone, "hours": hours, "holidays": {"country": country}}
+    )
+
+
+CALENDARS = {
+    "berlin_lunch_break": BusinessCalendar.from_spec(
+        spec("Europe/Berlin", {"mon-fri": ["08:30-12:30", "13:15-17:45"]}, "DE")
+    ),
+    "new_york_with_saturdays": BusinessCalendar.from_spec(
+        spec("America/New_York", {"mon-fri": ["08:00-20:00"], "sat": ["10:00-14:00"]}, "US")
+    ),
+    "lord_howe_nights": BusinessCalendar.from_spec(
+        spec("Australia/Lord_Howe", {"daily": ["01:00-02:15", "09:00-17:00"]}, "AU")
+    ),
+    "kolkata": BusinessCalendar.from_spec(spec("Asia/Kolkata", {"mon-sat": ["09:30-18:30"]}, "IN")),
+    "around_the_clock": BusinessCalendar.from_spec(None),
+}
+
+Ticket = tuple[int, datetime, datetime | None]
+Pause = tuple[int, datetime, datetime | None]
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: dict[str, str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    values = {name: [row[index] for row in rows] for index, name in enumerate(columns)}
+    select = ", ".join(f"unnest(${name})::{kind} AS {name}" for name, kind in columns.items())
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select}", values)
+
+
+def load_tickets(con: duckdb.DuckDBPyConnection, rows: Sequence[Ticket]) -> None:
+    load(
+        con, "tickets", {"key": "BIGINT", "start_at": "TIMESTAMPTZ", "end_at": "TIMESTAMPTZ"}, rows
+    )
+
+
+def load_pauses(con: duckdb.DuckDBPyConnection, rows: Sequence[Pause]) -> None:
+    columns = {"key": "BIGINT", "pause_start": "TIMESTAMPTZ", "pause_end": "TIMESTAMPTZ"}
+    load(con, "pauses", columns, rows)
+
+
+def generate(seed: int, count: int) -> tuple[list[Ticket], list[Pause]]:
+    """Tickets to the microsecond: long and short, open, ending before they start; pauses
+    that overlap, stick out of their ticket, or are still running."""
+    rng = random.Random(seed)
+    tickets: list[Ticket] = []
+    pauses: list[Pause] = []
+    for key in range(count):
+        start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+            microseconds=rng.randrange(360 * 86400 * 10**6)
+        )
+        length = timedelta(microseconds=rng.randrange(-3600 * 10**6, 20 * 86400 * 10**6))
+        end = None if rng.random() < 0.05 else start + length
+        tickets.append((key, start, end))
+        for _ in range(rng.choice([0, 0, 1, 2, 3])):
+            pause_start = start + timedelta(minutes=rng.randrange(-600, 20 * 1440))
+            pause_end = pause_start + timedelta(seconds=rng.randrange(0, 4 * 86400))
+            pauses.append((key, pause_start, None if rng.random() < 0.1 else pause_end))
+    return tickets, pauses
+
+
+def expected(
+    calendar: BusinessCalendar, tickets: Sequence[Ticket], pauses: Sequence[Pause], as_of: datetime
+) -> dict[int, float]:
+    """The pure clock, ticket by ticket; an open ticket runs to ``as_of``."""
+    by_key: dict[int, list[Interval]] = {}
+    results: dict[int, float] = {}
+    ends = {key: end or as_of for key, _, end in tickets}
+    for key, pause_start, pause_end in pauses:
+        by_key.setdefault(key, []).append((pause_start, pause_end or ends[key]))
+    for key, start, _ in tickets:
+        results[key] = calendar.business_seconds(start, ends[key], by_key.get(key, []))
+    return results
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, pauses: str | None, as_of: datetime | None = AS_OF
+) -> dict[int, float | None]:
+    query = business_durations_sql("tickets", "schedule", pauses)
+    return dict(con.execute(query, {"as_of": as_of}).fetchall())
+
+
+@pytest.mark.parametrize("name", sorted(CALENDARS))
+def test_duckdb_equals_the_pure_clock_on_generated_tickets(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> None:
+    calendar = CALENDARS[name]
+    tickets, pauses = generate(seed=len(name), count=250)
+    register_schedule(con, calendar, RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    load_pauses(con, pauses)
+    assert run(con, "pauses") == expected(calendar, tickets, pauses, AS_OF)
+
+
+def test_without_pauses_the_query_counts_the_working_time_between_start_and_end(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    calendar = CALENDARS["berlin_lunch_break"]
+    tickets, _ = generate(seed=7, count=200)
+    register_schedule(con, calendar, RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    assert run(con, None) == expected(calendar, tickets, [], AS_OF)
+
+
+def test_open_tickets_are_null_without_an_as_of(con: duckdb.DuckDBPyConnection) -> None:
+    register_schedule(con, CALENDARS["kolkata"], RANGE_START, RANGE_END, "schedule")
+    start = datetime(2026, 3, 2, 4, tzinfo=UTC)
+    load_tickets(con, [(1, start, None), (2, start, start + timedelta(hours=2))])
+    assert run(con, None, as_of=None) == {1: None, 2: 7200.0}
+
+
+def test_ticket_ending_before_it_starts_measures_zero(con: duckdb.DuckDBPyConnection) -> None:
+    register_schedule(con, CALENDARS["around_the_clock"], RANGE_START, RANGE_END, "schedule")
+    start = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    load_tickets(con, [(1, start, start - timedelta(hours=5))])
+    load_pauses(con, [(1, start - timedelta(hours=4), start)])
+    assert run(con, "pauses") == {1: 0.0}
+
+
+def test_overlapping_pauses_are_removed_once(con: duckdb.DuckDBPyConnection) -> None:
+    register_schedule(con, CALENDARS["around_the_clock"], RANGE_START, RANGE_END, "schedule")
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    load_tickets(con, [(1, start, start + timedelta(hours=8))])
+    hour = timedelta(hours=1)
+    load_pauses(
+        con,
+        [
+            (1, start + hour, start + 3 * hour),
+            (1, start + 2 * hour, start + 4 * hour),
+            (1, start + 2 * hour, start + 2 * hour + timedelta(minutes=30)),
+        ],
+    )
+    assert run(con, "pauses") == {1: 5 * 3600.0}
+
+
+def test_ticket_outside_the_schedule_range_fails_loudly(con: duckdb.DuckDBPyConnection) -> None:
+    register_schedule(con, CALENDARS["kolkata"], RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, [(42, datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC))])
+    with pytest.raises(duckdb.Error, match="ticket 42 lies outside the registered schedule"):
+        run(con, None)
+
+
+def test_schedule_holds_cumulative_working_time(con: duckdb.DuckDBPyConnection) -> None:
+    office = CALENDARS["berlin_lunch_break"]
+    start, end = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
+    register_schedule(con, office, start, end, "schedule")
+    rows = con.execute("SELECT start_us, end_us, cum_before_us FROM schedule").fetchall()
+    assert rows[0][:2] == (rows[0][0], rows[0][0])  # a zero-length row marks the range start
+    assert rows[-1][2] + rows[-1][1] - rows[-1][0] == office.business_time(start, end) // (
+        timedelta(microseconds=1)
+    )
+
+
+def test_schedule_table_name_must_be_plain(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="not a plain table name"):
+        register_schedule(con, CALENDARS["kolkata"], RANGE_START, RANGE_END, "x; DROP TABLE y")
+
+
+def test_short_of_the_target_exactly_when_ending_before_the_deadline(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The deadline is the first instant the target is reached; business time then stays
+    # equal to the target until the next working window opens.
+    calendar = CALENDARS["berlin_lunch_break"]
+    target = Duration.parse("2 business days")
+    tickets, pauses = generate(seed=11, count=150)
+    tickets = [(key, start, end) for key, start, end in tickets if end is not None]
+    pauses = [(key, low, high) for key, low, high in pauses if high is not None]
+    register_schedule(con, calendar, RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    load_pauses(con, pauses)
+    allowed = calendar.target_time(target).total_seconds()
+    short = {
+        key: seconds is not None and seconds < allowed
+        for key, seconds in run(con, "pauses").items()
+    }
+    for key, start, end in tickets:
+        mine = [(low, high) for pause_key, low, high in pauses if pause_key == key and high]
+        assert end is not None
+        assert short[key] == (end < calendar.deadline(start, target, mine))
+
+
+# --- Pauses from status changes ------------------------------------------------------------
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+def at(hour: float) -> datetime:
+    return T0 + timedelta(hours=hour)
+
+
+def derive_pauses(
+    con: duckdb.DuckDBPyConnection,
+    tickets: Sequence[Ticket],
+    changes: Sequence[tuple[int, datetime, str]],
+    states: Sequence[str] = ("waiting_on_customer",),
+) -> list[Pause]:
+    load_tickets(con, tickets)
+    load(
+        con, "changes", {"key": "BIGINT", "changed_at": "TIMESTAMPTZ", "status": "VARCHAR"}, changes
+    )
+    query = pause_intervals_sql("tickets", "changes", states) + " ORDER BY key, pause_start"
+    return [
+        (key, low.astimezone(UTC), None if high is None else high.astimezone(UTC))
+        for key, low, high in con.execute(query).fetchall()
+    ]
+
+
+def test_pause_lasts_until_the_next_status_change(con: duckdb.DuckDBPyConnection) -> None:
+    changes = [(1, at(0), "open"), (1, at(2), "waiting_on_customer"), (1, at(3), "open")]
+    assert derive_pauses(con, [(1, at(0), at(5))], changes) == [(1, at(2), at(3))]
+
+
+def test_paused_straight_to_resolved_pauses_until_the_resolution(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    with_row = [(1, at(0), "open"), (1, at(2), "waiting_on_customer"), (1, at(4), "resolved")]
+    without_row = [(2, at(0), "open"), (2, at(2), "waiting_on_customer")]
+    tickets = [(1, at(0), at(4)), (2, at(0), at(4))]
+    assert derive_pauses(con, tickets, with_row + without_row) == [
+        (1, at(2), at(4)),
+        (2, at(2), at(4)),
+    ]
+
+
+def test_pause_still_running_has_no_end(con: duckdb.DuckDBPyConnection) -> None:
+    changes = [(1, at(0), "open"), (1, at(2), "waiting_on_customer")]
+    assert derive_pauses(con, [(1, at(0), None)], changes) == [(1, at(2), None)]
+
+
+def test_pauses_are_clipped_to_the_ticket(con: duckdb.DuckDBPyConnection) -> None:
+    changes = [
+        (1, at(-2), "waiting_on_customer"),
+        (1, at(1), "open"),
+        (1, at(6), "waiting_on_customer"),
+        (1, at(7), "open"),
+    ]
+    assert derive_pauses(con, [(1, at(0), at(5))], changes) == [(1, at(0), at(1))]
+
+
+def test_reopened_ticket_is_paused_while_resolved(con: duckdb.DuckDBPyConnection) -> None:
+    changes = [
+        (1, at(0), "open"),
+        (1, at(2), "resolved"),
+        (1, at(5), "reopened"),
+        (1, at(6), "resolved"),
+    ]
+    states = ("waiting_on_customer", "resolved")
+    assert derive_pauses(con, [(1, at(0), at(6))], changes, states) == [(1, at(2), at(5))]
+
+
+def test_pauses_from_status_changes_feed_the_business_clock(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    office = CALENDARS["berlin_lunch_break"]
+    tickets: list[Ticket] = [(1, at(0), at(50)), (2, at(1), None)]
+    changes = [
+        (1, at(0), "open"),
+        (1, at(3), "waiting_on_customer"),
+        (1, at(30), "open"),
+        (2, at(1), "open"),
+        (2, at(4), "waiting_on_customer"),
+    ]
+    pauses = derive_pauses(con, tickets, changes)
+    register_schedule(con, office, RANGE_START, RANGE_END, "schedule")
+    query = business_durations_sql(
+        "tickets",
+        "schedule",
+        "(" + pause_intervals_sql("tickets", "changes", ["waiting_on_customer"]) + ")",
+    )
+    got = dict(con.execute(query, {"as_of": at(80)}).fetchall())
+    assert got == expected(office, tickets, pauses, at(80))
+    assert got[2] == office.business_seconds(at(1), at(4))
+
+
+def test_of_changes_at_the_same_instant_the_paused_one_comes_first(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    changes = [
+        (1, at(0), "open"),
+        (1, at(2), "waiting_on_customer"),
+        (1, at(2), "open"),
+        (1, at(3), "waiting_on_customer"),
+        (1, at(4), "open"),
+    ]
+    assert derive_pauses(con, [(1, at(0), at(5))], changes) == [(1, at(3), at(4))]

@@ -1,0 +1,690 @@
+"""Named edge cases of evaluation, each on a small hand-made data set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.core.evaluation import Evaluation
+from accord.core.model import Agreement
+from accord.core.verdicts import Outcome, Verdict
+from accord.reports.verdicts import evaluation_json, explain_verdict
+from tests.engine.builders import BERLIN, agreement_of, evaluate_period, utc, write_csv
+
+REQUESTS_SOURCE = {
+    "id": "requests",
+    "kind": "events",
+    "format": "csv",
+    "path": "requests.csv",
+    "timestamp": "at",
+    "columns": {
+        "at": {"column": "at", "type": "timestamp"},
+        "region": {"column": "region", "type": "string"},
+        "status": {"column": "status", "type": "integer"},
+        "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
+        "blame": {"column": "blame", "type": "string"},
+    },
+}
+MAINTENANCE_SOURCE = {
+    "id": "maintenance",
+    "kind": "maintenance",
+    "format": "csv",
+    "path": "maintenance.csv",
+    "timestamp": "starts_at",
+    "columns": {
+        "starts_at": {"column": "starts_at", "type": "timestamp"},
+        "ends_at": {"column": "ends_at", "type": "timestamp"},
+        "announced_at": {"column": "announced_at", "type": "timestamp"},
+    },
+}
+SUCCESS = {
+    "id": "success",
+    "name": "Successful requests",
+    "kind": "ratio",
+    "source": "requests",
+    "good": "status < 500",
+}
+TIERS = [
+    {"below": "99%", "credit": "10%"},
+    {"below": "90%", "credit": "25%"},
+    {"below": "50%", "credit": "100%"},
+]
+
+
+def availability(**changes: Any) -> dict[str, Any]:
+    """The availability objective: 99% met, down to 95% a deviation, per region."""
+    return {
+        "id": "availability",
+        "name": "Availability",
+        "indicator": "success",
+        "target": "99%",
+        "tolerance": "95%",
+        "window": "month",
+        "scope": ["region"],
+        **changes,
+    }
+
+
+def credits(cap: str = "100%") -> dict[str, Any]:
+    return {
+        "claim_window": "2 months",
+        "credits": [
+            {
+                "id": "availability-credits",
+                "objectives": ["availability"],
+                "basis": "1000 EUR",
+                "tiers": TIERS,
+                "cap": cap,
+            }
+        ],
+    }
+
+
+def requests_agreement(*objectives: dict[str, Any], **sections: Any) -> Agreement:
+    indicators = [SUCCESS, *sections.pop("indicators", [])]
+    requests = sections.pop("requests", REQUESTS_SOURCE)
+    return agreement_of(
+        {
+            "sources": [requests, *sections.pop("sources", [])],
+            "indicators": indicators,
+            "objectives": list(objectives) or [availability()],
+            **sections,
+        }
+    )
+
+
+Row = tuple[dt.datetime, str, int] | tuple[dt.datetime, str, int, int | None, str]
+
+
+def write_requests(folder: Path, rows: list[Row]) -> None:
+    full = [(*row, None, "provider") if len(row) == 3 else row for row in rows]
+    write_csv(folder, "requests", ["at", "region", "status", "latency_ms", "blame"], full)
+
+
+def write_maintenance(folder: Path, rows: list[tuple[dt.datetime, dt.datetime, dt.datetime]]):
+    write_csv(folder, "maintenance", ["starts_at", "ends_at", "announced_at"], rows)
+
+
+def spread(start: dt.datetime, count: int, status: int, region: str = "eu") -> list[Row]:
+    """``count`` events a minute apart from ``start``."""
+    return [(start + dt.timedelta(minutes=i), region, status) for i in range(count)]
+
+
+def verdicts_of(evaluation: Evaluation, objective: str = "availability") -> dict[str, Verdict]:
+    return {v.scope_label: v for v in evaluation.verdicts if v.objective == objective}
+
+
+def only(evaluation: Evaluation, objective: str = "availability") -> Verdict:
+    (verdict,) = verdicts_of(evaluation, objective).values()
+    return verdict
+
+
+MID_OCTOBER = utc(2026, 10, 15, 12)
+
+
+# -- data coverage ----------------------------------------------------------------------
+
+
+def test_a_window_without_data_has_no_data_and_is_never_met(tmp_path: Path) -> None:
+    write_requests(tmp_path, spread(utc(2026, 9, 10), 5, 200))
+    evaluation = evaluate_period(requests_agreement(remedies=credits()), tmp_path)
+
+    verdict = only(evaluation)
+    assert verdict.outcome is Outcome.NO_DATA
+    assert verdict.value is None
+    assert verdict.coverage.ratio == 0
+    assert evaluation.credits == []
+
+
+def test_a_region_silent_for_the_whole_window_still_appears_with_no_data(tmp_path: Path) -> None:
+    write_requests(tmp_path, [*spread(MID_OCTOBER, 5, 200), *spread(utc(2026, 9, 3), 5, 500, "us")])
+    verdicts = verdicts_of(evaluate_period(requests_agreement(), tmp_path))
+
+    assert verdicts["region=eu"].outcome is Outcome.MET
+    assert verdicts["region=us"].outcome is Outcome.NO_DATA
+    assert verdicts["region=us"].counts == {"good": 0, "valid": 0}
+    assert "no valid events" in verdicts["region=us"].computation
+
+
+def test_too_few_events_are_no_data_and_earn_no_credit(tmp_path: Path) -> None:
+    write_requests(tmp_path, spread(MID_OCTOBER, 3, 500))
+    agreement = requests_agreement(availability(minimum_events=10), remedies=credits())
+    evaluation = evaluate_period(agreement, tmp_path)
+
+    verdict = only(evaluation)
+    assert verdict.value == 0
+    assert verdict.outcome is Outcome.NO_DATA
+    assert evaluation.credits == []
+
+
+def test_events_after_as_of_are_not_counted(tmp_path: Path) -> None:
+    write_requests(tmp_path, [*spread(MID_OCTOBER, 4, 200), *spread(utc(2026, 10, 20), 4, 500)])
+    verdict = only(evaluate_period(requests_agreement(), tmp_path, as_of=utc(2026, 10, 18)))
+
+    assert verdict.counts == {"good": 4, "valid": 4}
+    assert verdict.outcome is Outcome.MET
+
+
+# -- verdicts, ties and credits ---------------------------------------------------------
+
+
+def test_all_bad_data_is_a_breach_with_the_worst_tier_credit_within_the_cap(
+    tmp_path: Path,
+) -> None:
+    write_requests(tmp_path, spread(MID_OCTOBER, 20, 503))
+    evaluation = evaluate_period(requests_agreement(remedies=credits()), tmp_path)
+
+    assert only(evaluation).outcome is Outcome.BREACH
+    (owed,) = evaluation.credits
+    assert owed.window == "2026-10"
+    assert owed.credit.tier == 3
+    assert owed.credit.amount.amount == Decimal(1000)
+    assert owed.credit.amount.currency == "EUR"
+    assert not owed.credit.capped
+    assert owed.credit.claim_deadline == "2026-12-31T23:00:00+00:00"
+
+
+def test_a_target_of_100_percent_leaves_a_zero_budget_without_dividing_by_zero(
+    tmp_path: Path,
+) -> None:
+    write_requests(
+        tmp_path,
+        [
+            *spread(MID_OCTOBER, 999, 200),
+            (utc(2026, 10, 20), "eu", 500),
+            *spread(MID_OCTOBER, 10, 200, "us"),
+        ],
+    )
+    agreement = requests_agreement(availability(target="100%", tolerance="99%"))
+    evaluation = evaluate_period(agreement, tmp_path)
+
+    eu, us = verdicts_of(evaluation)["region=eu"], verdicts_of(evaluation)["region=us"]
+    assert eu.outcome is Outcome.DEVIATION
+    assert eu.budget is not None
+    assert (eu.budget.allowed_events, eu.budget.spent_events) == (0, 1)
+    assert eu.budget.consumed_ratio is None
+    assert eu.budget.projected_exhaustion_at == "exhausted"
+    assert us.outcome is Outcome.MET
+    assert us.budget is not None
+    assert us.budget.consumed_ratio == 0
+    assert json.dumps(evaluation_json(evaluation))
+    assert "Error budget" in explain_verdict(evaluation, eu)
+
+
+def test_a_value_exactly_at_the_target_is_met_and_at_the_tolerance_a_deviation(
+    tmp_path: Path,
+) -> None:
+    rows = [*spread(MID_OCTOBER, 3, 200), (utc(2026, 10, 16), "eu", 500)]
+    rows += [(utc(2026, 10, 16, 1), "us", 200), (utc(2026, 10, 16, 2), "us", 500)]
+    write_requests(tmp_path, rows)
+    agreement = requests_agreement(availability(target="75%", tolerance="50%"))
+    verdicts = verdicts_of(evaluate_period(agreement, tmp_path))
+
+    assert verdicts["region=eu"].value == Decimal("0.75")
+    assert verdicts["region=eu"].outcome is Outcome.MET
+    assert verdicts["region=us"].value == Decimal("0.5")
+    assert verdicts["region=us"].outcome is Outcome.DEVIATION
+
+
+@pytest.mark.parametrize(
+    ("latencies", "expected"),
+    [([700, 700, 800], Outcome.MET), ([1100, 1100, 100], Outcome.DEVIATION)],
+)
+def test_a_percentile_exactly_at_the_target_or_tolerance_is_not_pushed_over_it(
+    tmp_path: Path, latencies: list[int], expected: Outcome
+) -> None:
+    rows: list[Row] = [
+        (MID_OCTOBER + dt.timedelta(minutes=i), "eu", 200, ms, "provider")
+        for i, ms in enumerate(latencies)
+    ]
+    write_requests(tmp_path, rows)
+    tail = {
+        "id": "tail",
+        "name": "Median latency",
+        "kind": "percentile",
+        "source": "requests",
+        "measure": "latency",
+        "percentile": 50,
+    }
+    objective = {
+        "id": "latency",
+        "name": "Latency",
+        "indicator": "tail",
+        "target": "700ms",
+        "tolerance": "1100ms",
+        "window": "month",
+    }
+    verdict = only(
+        evaluate_period(requests_agreement(objective, indicators=[tail]), tmp_path), "latency"
+    )
+
+    assert verdict.value == Decimal(latencies[0]) / 1000
+    assert verdict.outcome is expected
+
+
+def test_a_credit_tier_applies_only_strictly_below_its_threshold(tmp_path: Path) -> None:
+    write_requests(tmp_path, [*spread(MID_OCTOBER, 9, 200), (utc(2026, 10, 16), "eu", 500)])
+    agreement = requests_agreement(availability(tolerance="90%"), remedies=credits())
+    evaluation = evaluate_period(agreement, tmp_path)
+
+    assert only(evaluation).value == Decimal("0.9")
+    (owed,) = evaluation.credits
+    assert owed.credit.tier == 1
+    assert owed.credit.amount.amount == Decimal(100)
+
+
+# -- calendar windows -------------------------------------------------------------------
+
+
+def test_the_leap_day_belongs_to_february_2028(tmp_path: Path) -> None:
+    rows = [
+        (utc(2028, 1, 31, 22, 59, 59), "eu", 500),
+        (utc(2028, 1, 31, 23), "eu", 200),
+        (utc(2028, 2, 29, 12), "eu", 200),
+        (utc(2028, 2, 29, 22, 59, 59), "eu", 200),
+        (utc(2028, 2, 29, 23), "eu", 500),
+    ]
+    write_requests(tmp_path, rows)
+    verdict = only(evaluate_period(requests_agreement(), tmp_path, period="2028-02"))
+
+    assert verdict.window.label == "2028-02"
+    assert verdict.window.end_at - verdict.window.start_at == dt.timedelta(days=29)
+    assert verdict.counts == {"good": 3, "valid": 3}
+    assert verdict.coverage.detail == "3 of 696 hours"
+
+
+def test_october_2026_in_berlin_lasts_745_hours_across_the_dst_change(tmp_path: Path) -> None:
+    rows = [
+        (utc(2026, 9, 30, 21, 59, 59), "eu", 500),
+        (utc(2026, 9, 30, 22), "eu", 200),
+        (utc(2026, 10, 25, 0, 30), "eu", 200),  # 02:30 summer time
+        (utc(2026, 10, 25, 1, 30), "eu", 200),  # 02:30 winter time, one hour later
+        (utc(2026, 10, 31, 22, 59, 59), "eu", 200),
+        (utc(2026, 10, 31, 23), "eu", 500),
+    ]
+    write_requests(tmp_path, rows)
+    verdict = only(evaluate_period(requests_agreement(), tmp_path))
+
+    assert verdict.window.start_at == utc(2026, 9, 30, 22)
+    assert verdict.window.end_at == utc(2026, 10, 31, 23)
+    assert verdict.counts == {"good": 4, "valid": 4}
+    assert verdict.coverage.detail == "4 of 745 hours"
+
+
+def test_a_peak_period_restricts_the_events_to_its_local_hours(tmp_path: Path) -> None:
+    local = [
+        (dt.datetime(2026, 10, 5, 10, tzinfo=BERLIN), 500),  # Monday, inside
+        (dt.datetime(2026, 10, 5, 18, tzinfo=BERLIN), 200),  # Monday evening
+        (dt.datetime(2026, 10, 10, 10, tzinfo=BERLIN), 500),  # Saturday
+        (dt.datetime(2026, 10, 26, 9, 30, tzinfo=BERLIN), 200),  # Monday after the DST change
+        (dt.datetime(2026, 10, 26, 8, 30, tzinfo=BERLIN), 500),  # before opening
+    ]
+    write_requests(tmp_path, [(at.astimezone(dt.UTC), "eu", status) for at, status in local])
+    peak = {
+        "id": "office-hours",
+        "timezone": "Europe/Berlin",
+        "hours": {"weekdays": ["09:00-17:00"]},
+    }
+    objective = availability(during="office-hours", target="50%", tolerance="50%")
+    verdict = only(evaluate_period(requests_agreement(objective, peak_periods=[peak]), tmp_path))
+
+    assert verdict.counts == {"good": 1, "valid": 2}
+    assert verdict.outcome is Outcome.MET
+
+
+# -- time slices ------------------------------------------------------------------------
+
+UPTIME = {
+    "id": "uptime",
+    "name": "Hourly uptime",
+    "kind": "timeslice",
+    "source": "requests",
+    "slice": "1h",
+    "good": "status < 500",
+    "slice_target": "90%",
+}
+
+
+def uptime_agreement(no_traffic: str, **sections: Any) -> Agreement:
+    objective = availability(indicator="uptime", target="99%", tolerance="50%")
+    return requests_agreement(
+        objective, indicators=[{**UPTIME, "no_traffic": no_traffic}], **sections
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "good", "counted"),
+    [("good", 744, 745), ("bad", 4, 745), ("excluded", 4, 5)],
+)
+def test_time_slices_without_traffic_count_as_the_rule_says(
+    tmp_path: Path, rule: str, good: int, counted: int
+) -> None:
+    rows: list[Row] = []
+    for hour in range(4):
+        rows += spread(utc(2026, 10, 2, hour), 10, 200)
+    rows += spread(utc(2026, 10, 3), 9, 200) + [(utc(2026, 10, 3, 0, 30), "eu", 500)] * 2
+    write_requests(tmp_path, rows)
+    verdict = only(evaluate_period(uptime_agreement(rule), tmp_path))
+
+    assert verdict.counts["good"] == good
+    assert verdict.counts["valid"] == counted
+    assert verdict.value == Decimal(good) / counted
+    assert f"counted as {rule}" in verdict.computation
+
+
+@pytest.mark.parametrize("rule", ["good", "bad", "excluded"])
+def test_a_scope_without_any_traffic_has_no_data_under_every_rule(
+    tmp_path: Path, rule: str
+) -> None:
+    write_requests(tmp_path, [*spread(MID_OCTOBER, 3, 200), (utc(2026, 9, 1), "us", 200)])
+    verdicts = verdicts_of(evaluate_period(uptime_agreement(rule), tmp_path))
+
+    assert verdicts["region=eu"].value is not None
+    assert verdicts["region=us"].value is None
+    assert verdicts["region=us"].outcome is Outcome.NO_DATA
+
+
+def test_a_slice_touched_by_maintenance_is_excluded_whole(tmp_path: Path) -> None:
+    # Bad events at 10:05 and 11:45 UTC; maintenance 10:30-11:30 covers part of both slices.
+    write_requests(
+        tmp_path,
+        [
+            *spread(utc(2026, 10, 5, 9), 10, 200),
+            (utc(2026, 10, 5, 10, 5), "eu", 500),
+            (utc(2026, 10, 5, 11, 45), "eu", 500),
+        ],
+    )
+    write_maintenance(
+        tmp_path, [(utc(2026, 10, 5, 10, 30), utc(2026, 10, 5, 11, 30), utc(2026, 9, 1))]
+    )
+    agreement = uptime_agreement(
+        "excluded", sources=[MAINTENANCE_SOURCE], exclusions=[maintenance_exclusion()]
+    )
+    verdict = only(evaluate_period(agreement, tmp_path))
+
+    assert verdict.exclusions == {"slices": 2}
+    assert verdict.counts["good"] == 1
+    assert verdict.counts["valid"] == 1
+    assert verdict.value == 1
+
+
+# -- exclusions -------------------------------------------------------------------------
+
+
+def maintenance_exclusion(notice: str = "5 days", cap: str = "1h") -> dict[str, Any]:
+    return {
+        "id": "planned",
+        "kind": "maintenance",
+        "description": "Announced maintenance.",
+        "source": "maintenance",
+        "notice": notice,
+        "monthly_cap": cap,
+    }
+
+
+def maintenance_agreement() -> Agreement:
+    return requests_agreement(
+        availability(target="50%", tolerance="50%"),
+        sources=[MAINTENANCE_SOURCE],
+        exclusions=[maintenance_exclusion()],
+    )
+
+
+def test_maintenance_announced_too_late_is_not_excluded(tmp_path: Path) -> None:
+    start = utc(2026, 10, 5, 22)
+    write_requests(tmp_path, spread(start, 30, 500) + spread(MID_OCTOBER, 10, 200))
+    write_maintenance(tmp_path, [(start, start + dt.timedelta(minutes=30), utc(2026, 10, 4))])
+    evaluation = evaluate_period(maintenance_agreement(), tmp_path)
+
+    (period,) = evaluation.excluded
+    assert not period.counted
+    assert "less than the 5 days notice" in period.reason
+    verdict = only(evaluation)
+    assert verdict.counts == {"good": 10, "valid": 40}
+    assert verdict.exclusions == {}
+
+
+def test_maintenance_beyond_the_monthly_cap_counts_as_normal_time(tmp_path: Path) -> None:
+    start = utc(2026, 10, 5, 22)
+    later = utc(2026, 10, 20, 22)
+    write_requests(
+        tmp_path, spread(start, 180, 500) + spread(later, 10, 500) + spread(MID_OCTOBER, 300, 200)
+    )
+    write_maintenance(
+        tmp_path,
+        [
+            (start, start + dt.timedelta(hours=3), utc(2026, 9, 1)),
+            (later, later + dt.timedelta(hours=1), utc(2026, 9, 1)),
+        ],
+    )
+    evaluation = evaluate_period(maintenance_agreement(), tmp_path)
+
+    clipped, used_up = evaluation.excluded
+    assert clipped.counted
+    assert (clipped.start_at, clipped.end_at) == (start, start + dt.timedelta(hours=1))
+    assert "clipped at the monthly cap of 1 hour" in clipped.reason
+    assert not used_up.counted
+    assert "used up" in used_up.reason
+    verdict = only(evaluation)
+    assert verdict.exclusions == {"events": 60}
+    assert verdict.counts == {"good": 300, "valid": 300 + 120 + 10}
+
+
+def test_consumer_caused_events_are_excluded_and_counted(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        (MID_OCTOBER + dt.timedelta(minutes=i), "eu", 500, None, "consumer") for i in range(7)
+    ]
+    write_requests(tmp_path, [*rows, *spread(MID_OCTOBER, 10, 200)])
+    exclusion = {
+        "id": "buyer-caused",
+        "kind": "consumer_caused",
+        "description": "Requests the buyer broke.",
+        "source": "requests",
+        "where": "blame = 'consumer'",
+    }
+    verdict = only(evaluate_period(requests_agreement(exclusions=[exclusion]), tmp_path))
+
+    assert verdict.exclusions == {"events": 7}
+    assert verdict.counts == {"good": 10, "valid": 10}
+    assert verdict.outcome is Outcome.MET
+
+
+# -- remedies and findings across windows and scopes ------------------------------------
+
+
+def chronic_agreement() -> Agreement:
+    remedies = {
+        **credits(),
+        "chronic": [
+            {
+                "id": "repeated",
+                "objectives": ["availability"],
+                "breaches": 2,
+                "within_windows": 3,
+                "consequence": "The buyer may terminate.",
+            }
+        ],
+    }
+    return requests_agreement(remedies=remedies)
+
+
+@pytest.mark.parametrize(
+    ("august", "triggered", "breached"),
+    [(500, True, ("2026-08", "2026-10")), (200, False, ("2026-10",))],
+)
+def test_the_chronic_clause_triggers_after_n_breaches_in_m_windows(
+    tmp_path: Path, august: int, triggered: bool, breached: tuple[str, ...]
+) -> None:
+    rows = [
+        *spread(utc(2026, 7, 10), 5, 500),  # July: outside the three windows looked at
+        *spread(utc(2026, 8, 10), 5, august),
+        *spread(utc(2026, 9, 10), 5, 200),
+        *spread(MID_OCTOBER, 5, 500),
+    ]
+    write_requests(tmp_path, rows)
+    evaluation = evaluate_period(chronic_agreement(), tmp_path)
+
+    (finding,) = evaluation.chronic
+    assert finding.triggered is triggered
+    assert finding.breached_windows == breached
+    assert finding.looked_at == ("2026-08", "2026-09", "2026-10")
+    assert {v.window.label for v in evaluation.history} == {"2026-08", "2026-09"}
+
+
+@pytest.mark.parametrize(
+    ("us_bad", "outcome"),
+    [(2, Outcome.BREACH), (1, Outcome.MET)],
+)
+def test_consistency_across_regions_is_breached_when_the_spread_is_too_wide(
+    tmp_path: Path, us_bad: int, outcome: Outcome
+) -> None:
+    rows = spread(MID_OCTOBER, 20, 200)
+    rows += spread(MID_OCTOBER, 20 - us_bad, 200, "us") + spread(MID_OCTOBER, us_bad, 500, "us")
+    write_requests(tmp_path, rows)
+    objective = availability(
+        target="50%", tolerance="50%", consistency={"across": "region", "max_spread": "5%"}
+    )
+    evaluation = evaluate_period(requests_agreement(objective), tmp_path)
+
+    (finding,) = evaluation.consistency
+    assert finding.outcome is outcome
+    assert finding.spread == Decimal(us_bad) / 20
+    assert (finding.worst_scope, finding.best_scope) == ("region=us", "region=eu")
+
+
+# -- error budgets and burn rates -------------------------------------------------------
+
+FAST_BURN = "page: 2% of budget in 1h"
+
+
+def burn_agreement() -> Agreement:
+    return requests_agreement(availability(target="99.9%", tolerance="99%"))
+
+
+def test_a_burn_rate_alert_fires_when_both_windows_burn_too_fast(tmp_path: Path) -> None:
+    # 4 bad of 100 in the last five minutes: a burn rate of 40 over 5m and 1h, above
+    # 2% × 745 h / 1 h = 14.9.
+    recent = MID_OCTOBER - dt.timedelta(minutes=4)
+    rows = spread(utc(2026, 10, 2), 1000, 200)
+    rows += [(recent, "eu", 200)] * 96 + [(recent, "eu", 500)] * 4
+    write_requests(tmp_path, rows)
+    verdict = only(evaluate_period(burn_agreement(), tmp_path, as_of=MID_OCTOBER))
+
+    assert verdict.budget is not None
+    assert any(alert.startswith(FAST_BURN) for alert in verdict.budget.alerts)
+
+
+def test_a_burn_rate_alert_stays_quiet_when_only_the_long_window_burns(tmp_path: Path) -> None:
+    # The bad events are 50 minutes old: the 1h window burns at 20, the 5m one not at all.
+    earlier = MID_OCTOBER - dt.timedelta(minutes=50)
+    recent = MID_OCTOBER - dt.timedelta(minutes=2)
+    rows = spread(utc(2026, 10, 2), 1000, 200)
+    rows += [(earlier, "eu", 200)] * 96 + [(earlier, "eu", 500)] * 4 + [(recent, "eu", 200)] * 100
+    write_requests(tmp_path, rows)
+    verdict = only(evaluate_period(burn_agreement(), tmp_path, as_of=MID_OCTOBER))
+
+    assert verdict.budget is not None
+    assert not any(alert.startswith(FAST_BURN) for alert in verdict.budget.alerts)
+
+
+def test_the_budget_of_an_open_window_projects_when_it_runs_out(tmp_path: Path) -> None:
+    rows = [*spread(utc(2026, 10, 2), 1999, 200), (utc(2026, 10, 4), "eu", 500)]
+    write_requests(tmp_path, rows)
+    as_of = utc(2026, 10, 10, 22)  # 240 of 745 hours
+    verdict = only(evaluate_period(burn_agreement(), tmp_path, as_of=as_of))
+
+    budget = verdict.budget
+    assert budget is not None
+    assert budget.consumed_ratio == Decimal("0.5")  # 1 bad of 2000, 0.1% allowed
+    assert budget.burn_rate is not None
+    assert abs(budget.burn_rate - Decimal("0.5") * 745 / 240) < Decimal("1e-20")
+    # Half the budget in 240 hours: all of it after 480 hours, inside the window.
+    assert budget.projected_exhaustion_at == "2026-10-20T22:00:00+00:00"
+
+
+def test_consistency_compares_regions_within_each_value_of_the_other_scope_dimensions(
+    tmp_path: Path,
+) -> None:
+    columns = {**REQUESTS_SOURCE["columns"], "service": {"column": "service", "type": "string"}}
+    # Within each service the regions agree (api 100%, db 90%), although api in eu and
+    # db in us are 10 points apart.
+    rows: list[list[Any]] = []
+    for service, bad in (("api", 0), ("db", 1)):
+        for region in ("eu", "us"):
+            rows += [[MID_OCTOBER, region, 200, None, "provider", service]] * (10 - bad)
+            rows += [[MID_OCTOBER, region, 500, None, "provider", service]] * bad
+    header = ["at", "region", "status", "latency_ms", "blame", "service"]
+    write_csv(tmp_path, "requests", header, rows)
+    objective = availability(
+        target="50%",
+        tolerance="50%",
+        scope=["region", "service"],
+        consistency={"across": "region", "max_spread": "5%"},
+    )
+    agreement = requests_agreement(objective, requests={**REQUESTS_SOURCE, "columns": columns})
+    evaluation = evaluate_period(agreement, tmp_path)
+
+    assert [(f.worst_scope, f.spread, f.outcome) for f in evaluation.consistency] == [
+        ("region=eu, service=api", 0, Outcome.MET),
+        ("region=eu, service=db", 0, Outcome.MET),
+    ]
+
+
+@pytest.mark.parametrize("method", ["exact", "approximate"])
+def test_a_percentile_states_its_method_in_the_formula(tmp_path: Path, method: str) -> None:
+    rows: list[Row] = [
+        (MID_OCTOBER + dt.timedelta(seconds=ms), "eu", 200, ms, "provider") for ms in range(1, 1001)
+    ]
+    write_requests(tmp_path, rows)
+    tail = {
+        "id": "tail",
+        "name": "p90 latency",
+        "kind": "percentile",
+        "source": "requests",
+        "measure": "latency",
+        "percentile": 90,
+        "method": method,
+    }
+    objective = {
+        "id": "latency",
+        "name": "Latency",
+        "indicator": "tail",
+        "target": "950ms",
+        "tolerance": "1s",
+        "window": "month",
+    }
+    evaluation = evaluate_period(requests_agreement(objective, indicators=[tail]), tmp_path)
+    verdict = only(evaluation, "latency")
+
+    assert verdict.value is not None
+    if method == "exact":
+        assert verdict.value == Decimal("0.9")
+        assert "⌈90/100 × n⌉-th smallest" in verdict.formula
+    else:
+        assert abs(verdict.value - Decimal("0.9")) <= Decimal("0.01")
+        assert "t-digest" in verdict.formula
+    assert verdict.outcome is Outcome.MET
+
+
+def test_time_slices_during_a_peak_period_count_only_the_peak_slices(tmp_path: Path) -> None:
+    # Weekdays 09:00-17:00 in Berlin: 22 weekdays in October 2026, 8 hourly slices each.
+    write_requests(tmp_path, spread(dt.datetime(2026, 10, 5, 10, tzinfo=BERLIN), 10, 200))
+    peak = {
+        "id": "office-hours",
+        "timezone": "Europe/Berlin",
+        "hours": {"weekdays": ["09:00-17:00"]},
+    }
+    objective = availability(
+        indicator="uptime", target="99%", tolerance="50%", during="office-hours"
+    )
+    agreement = requests_agreement(
+        objective, indicators=[{**UPTIME, "no_traffic": "bad"}], peak_periods=[peak]
+    )
+    verdict = only(evaluate_period(agreement, tmp_path))
+
+    assert (verdict.counts["good"], verdict.counts["valid"]) == (1, 176)
