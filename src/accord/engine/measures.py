@@ -253,21 +253,20 @@ def _tickets(
         replace(
             measured,
             business_day_seconds=clock.business_day_seconds,
-            notes=_open_note(measured.counts.get("open", 0), indicator),
+            notes=_open_note(measured.counts, indicator),
         )
         for measured in _read_rows(con, context, span, rows)
     ]
 
 
-def _open_note(open_tickets: int, indicator: BusinessDurationIndicator) -> tuple[str, ...]:
-    if not open_tickets:
-        return ()
-    rule = (
-        "counted as late"
-        if indicator.statistic == "within" and indicator.unfinished == "count_as_late"
-        else "left out"
-    )
-    return (f"{open_tickets:,} ticket(s) still open at the evaluation instant, {rule}",)
+def _open_note(counts: dict[str, int], indicator: BusinessDurationIndicator) -> tuple[str, ...]:
+    notes = []
+    if counts.get("overdue"):
+        rule = "counted as late" if indicator.unfinished == "count_as_late" else "left out"
+        notes.append(f"{counts['overdue']:,} open ticket(s) already past the threshold, {rule}")
+    if counts.get("open"):
+        notes.append(f"{counts['open']:,} ticket(s) still open and not yet judged")
+    return tuple(notes)
 
 
 def _aggregate_names(context: MeasureContext) -> list[str]:
@@ -275,7 +274,7 @@ def _aggregate_names(context: MeasureContext) -> list[str]:
     indicator = context.indicator
     if isinstance(indicator, BusinessDurationIndicator):
         if indicator.statistic == "within":
-            return ["valid", "good", "open"]
+            return ["valid", "good", "open", "overdue"]
         return ["valid", "value", "open"]
     return list(context.query.aggregates())
 
@@ -294,7 +293,7 @@ def _read_rows(
         value, computation = value_of(context.indicator, row)
         counts: dict[str, int] = {
             name: _int(row, name)
-            for name in ("good", "valid", "open", "promoters", "detractors")
+            for name in ("good", "valid", "open", "overdue", "promoters", "detractors")
             if name in row
         }
         counts.setdefault("valid", 0)

@@ -19,7 +19,7 @@ from typing import Final
 import duckdb
 
 from accord.core.evaluation import SourceIssue, SourceReport
-from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat
+from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat, SourceKind
 
 __all__ = [
     "BadRowPolicy",
@@ -208,14 +208,25 @@ def _describing_reader(source: Source, files: list[str], reader: str) -> str:
     return reader
 
 
+def _identity(source: Source) -> list[str]:
+    """Logical columns that identify a row: the key, except in a status-change source,
+    where the key names the ticket and a row is one change, identified with its instant."""
+    if source.key is None:
+        return []
+    if source.kind is SourceKind.STATUS_CHANGES:
+        return [source.key, source.timestamp]
+    return [source.key]
+
+
 def _clean_parquet(
     con: duckdb.DuckDBPyConnection, source: Source, reader: str, report: SourceReport
 ) -> bool:
     """Whether typed Parquet needs no row checks: every row has a timestamp (and a unique
     key). Otherwise the rows go through the checked path, to be rejected or quarantined."""
     ts = quote(source.columns[source.timestamp].column)
-    key = quote(source.columns[source.key].column) if source.key else None
-    keys = f", count({key}), count(DISTINCT {key})" if key else ", count(*), count(*)"
+    identity = [quote(source.columns[name].column) for name in _identity(source)]
+    key = f"({', '.join(identity)})" if len(identity) > 1 else (identity[0] if identity else None)
+    keys = f", count({identity[0]}), count(DISTINCT {key})" if key else ", count(*), count(*)"
     row = con.execute(
         f"SELECT count(*), count({ts}), min({ts}), max({ts}){keys} FROM {reader}"
     ).fetchone()
@@ -245,11 +256,14 @@ def _checked_table(
         for c in source.columns.values()
     )
     duplicate = "NULL"
-    if source.key is not None:
-        key = f"CAST({quote(source.columns[source.key].column)} AS VARCHAR)"
+    identity = _identity(source)
+    if identity:
+        key = ", ".join(
+            f"CAST({quote(source.columns[name].column)} AS VARCHAR)" for name in identity
+        )
         duplicate = (
             f"CASE WHEN row_number() OVER (PARTITION BY {key} ORDER BY filename) > 1 "
-            f"THEN '{source.key}: duplicate' END"
+            f"THEN '{' + '.join(identity)}: duplicate' END"
         )
     reason = f"coalesce({', '.join([*reasons, duplicate])})"
     con.execute(

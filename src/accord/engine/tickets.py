@@ -3,9 +3,10 @@
 A ticket belongs to the window in which its clock starts (the source's timestamp). Its
 business time runs from the indicator's ``start`` to ``end`` column on the indicator's
 calendar, minus pauses from the status-change source; a ticket still open is measured up
-to the evaluation instant. For ``within``, an open ticket counts as late
-(``unfinished: count_as_late``) or is left out (``exclude``); the other statistics use
-finished tickets only. All of it is one DuckDB query per objective and window.
+to the evaluation instant. For ``within``, an open ticket already past the threshold is
+late (``unfinished: count_as_late``) or left out (``exclude``); an open ticket still inside
+the threshold is pending and not judged yet. The other statistics use finished tickets
+only. All of it is one DuckDB query per objective and window.
 """
 
 from __future__ import annotations
@@ -93,12 +94,14 @@ class TicketClock:
         done = "t.end_at IS NOT NULL"
         seconds = "d.business_seconds"
         if ind.statistic == "within":
-            valid = "t.__in" if ind.unfinished == "count_as_late" else f"t.__in AND {done}"
+            limit = self.threshold_seconds()
+            overdue = f"NOT ({done}) AND {seconds} > {limit}"
+            counted = f"({done} OR ({overdue}))" if ind.unfinished == "count_as_late" else done
             return {
-                "valid": f"count(*) FILTER (WHERE {valid})",
-                "good": f"count(*) FILTER (WHERE t.__in AND {done} AND "
-                f"{seconds} <= {self.threshold_seconds()})",
-                "open": f"count(*) FILTER (WHERE t.__in AND NOT ({done}))",
+                "valid": f"count(*) FILTER (WHERE t.__in AND {counted})",
+                "good": f"count(*) FILTER (WHERE t.__in AND {done} AND {seconds} <= {limit})",
+                "open": f"count(*) FILTER (WHERE t.__in AND NOT ({done}) AND NOT ({overdue}))",
+                "overdue": f"count(*) FILTER (WHERE t.__in AND {overdue})",
             }
         function = {"mean": f"avg({seconds})", "median": f"median({seconds})"}.get(
             ind.statistic, f"quantile_disc({seconds}, {(ind.percentile or Decimal(50)) / 100})"
