@@ -295,7 +295,7 @@ def test_the_leap_day_belongs_to_february_2028(tmp_path: Path) -> None:
     assert verdict.window.label == "2028-02"
     assert verdict.window.end_at - verdict.window.start_at == dt.timedelta(days=29)
     assert verdict.counts == {"good": 3, "valid": 3}
-    assert verdict.coverage.detail == "3 of 696 hours"
+    assert verdict.coverage.detail == "2 of 29 days"
 
 
 def test_october_2026_in_berlin_lasts_745_hours_across_the_dst_change(tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ def test_october_2026_in_berlin_lasts_745_hours_across_the_dst_change(tmp_path: 
     assert verdict.window.start_at == utc(2026, 9, 30, 22)
     assert verdict.window.end_at == utc(2026, 10, 31, 23)
     assert verdict.counts == {"good": 4, "valid": 4}
-    assert verdict.coverage.detail == "4 of 745 hours"
+    assert verdict.coverage.detail == "3 of 31 days"
 
 
 def test_a_peak_period_restricts_the_events_to_its_local_hours(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from typing import NoReturn
 
@@ -16,7 +17,8 @@ __all__ = ["EXIT_INVALID", "console", "err_console", "fail", "print_problems"]
 
 EXIT_INVALID = 1
 
-console = Console(highlight=False, soft_wrap=True)
+# Piped output (CI logs, files) gets room for tables instead of the 80-column default.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -27,6 +27,8 @@ class Announced:
     start_at: dt.datetime
     end_at: dt.datetime
     announced_at: dt.datetime | None = None
+    #: Column values the period is limited to (the exclusion's ``match``), e.g. region=eu.
+    match: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ExcludedPeriod:
     end_at: dt.datetime
     counted: bool
     reason: str
+    match: tuple[tuple[str, str], ...] = ()
 
 
 def _notice_problem(period: Announced, notice: Duration | None, timezone: str) -> str | None:
@@ -57,55 +60,38 @@ def _notice_problem(period: Announced, notice: Duration | None, timezone: str) -
 def excluded_periods(
     exclusion: Exclusion, announced: Iterable[Announced], timezone: str
 ) -> list[ExcludedPeriod]:
-    """Apply the notice and monthly-cap rules (where the exclusion has them), earliest first."""
-    zone = ZoneInfo(timezone)
-    used: dict[tuple[int, int], dt.timedelta] = {}
-    cap = exclusion.monthly_cap.to_timedelta() if exclusion.monthly_cap else None
-    results: list[ExcludedPeriod] = []
-    for period in sorted(announced, key=lambda item: (item.start_at, item.end_at)):
-        if period.end_at <= period.start_at:
-            results.append(
-                ExcludedPeriod(
-                    exclusion.id, period.start_at, period.end_at, False, "ends before it starts"
-                )
-            )
-            continue
-        problem = _notice_problem(period, exclusion.notice, timezone)
-        if problem:
-            results.append(
-                ExcludedPeriod(exclusion.id, period.start_at, period.end_at, False, problem)
-            )
-            continue
-        local = period.start_at.astimezone(zone)
-        month = (local.year, local.month)
-        length = period.end_at - period.start_at
-        if cap is None:
-            results.append(
-                ExcludedPeriod(
-                    exclusion.id, period.start_at, period.end_at, True, "announced in time"
-                )
-            )
-            continue
-        left = cap - used.get(month, dt.timedelta())
-        if left <= dt.timedelta():
-            results.append(
-                ExcludedPeriod(
-                    exclusion.id,
-                    period.start_at,
-                    period.end_at,
-                    False,
-                    f"monthly cap of {exclusion.monthly_cap} used up",
-                )
-            )
-            continue
-        allowed = min(length, left)
-        used[month] = used.get(month, dt.timedelta()) + allowed
-        reason = (
-            "announced in time"
-            if allowed == length
-            else f"clipped at the monthly cap of {exclusion.monthly_cap}"
-        )
-        results.append(
-            ExcludedPeriod(exclusion.id, period.start_at, period.start_at + allowed, True, reason)
-        )
-    return results
+    """Apply the notice and monthly-cap rules (where the exclusion has them), earliest first.
+
+    The cap is counted per calendar month and per matched column values: with
+    ``match: [region]`` each region has its own monthly allowance.
+    """
+    used: dict[object, dt.timedelta] = {}
+    ordered = sorted(announced, key=lambda item: (item.start_at, item.end_at, item.match))
+    return [_judge(exclusion, period, timezone, used) for period in ordered]
+
+
+def _judge(
+    exclusion: Exclusion, period: Announced, timezone: str, used: dict[object, dt.timedelta]
+) -> ExcludedPeriod:
+    def result(end_at: dt.datetime, counted: bool, reason: str) -> ExcludedPeriod:
+        return ExcludedPeriod(exclusion.id, period.start_at, end_at, counted, reason, period.match)
+
+    if period.end_at <= period.start_at:
+        return result(period.end_at, False, "ends before it starts")
+    problem = _notice_problem(period, exclusion.notice, timezone)
+    if problem:
+        return result(period.end_at, False, problem)
+    if exclusion.monthly_cap is None:
+        return result(period.end_at, True, "announced in time")
+    local = period.start_at.astimezone(ZoneInfo(timezone))
+    bucket = (local.year, local.month, period.match)
+    left = exclusion.monthly_cap.to_timedelta() - used.get(bucket, dt.timedelta())
+    if left <= dt.timedelta():
+        return result(period.end_at, False, f"monthly cap of {exclusion.monthly_cap} used up")
+    allowed = min(period.end_at - period.start_at, left)
+    used[bucket] = used.get(bucket, dt.timedelta()) + allowed
+    if allowed == period.end_at - period.start_at:
+        return result(period.end_at, True, "announced in time")
+    return result(
+        period.start_at + allowed, True, f"clipped at the monthly cap of {exclusion.monthly_cap}"
+    )

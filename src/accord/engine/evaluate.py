@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -31,7 +32,7 @@ from accord.core.periods import Period, WindowSpan, previous_windows, windows_in
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
 from accord.engine.measures import MeasureContext, Measured, batch_key, measure_windows
-from accord.engine.queries import Interval, ObjectiveQuery
+from accord.engine.queries import Interval, ObjectiveQuery, Restrictions
 from accord.engine.sources import (
     BadRowPolicy,
     DataError,
@@ -68,7 +69,7 @@ def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
         contexts = [_context(run, objective) for objective in agreement.objectives]
         verdicts: dict[str, list[Verdict]] = {}
         for group in _batches(contexts):
-            for span in windows_in_period(group[0].objective.window, request.period):
+            for span in _windows(agreement, group[0].objective, request.period):
                 for context, verdict_list in zip(
                     group, _judge_batch(con, group, span), strict=True
                 ):
@@ -79,6 +80,24 @@ def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
     _remedies(result)
     result.consistency = list(_consistency(agreement, result.verdicts))
     return result
+
+
+def _windows(agreement: Agreement, objective: Objective, period: Period) -> list[WindowSpan]:
+    """The objective's windows in the period; with a dated peak period, only windows that
+    overlap one of its date ranges (outside them the objective does not apply)."""
+    spans = windows_in_period(objective.window, period)
+    peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
+    if peak is None or not peak.dates:
+        return spans
+    zone = ZoneInfo(peak.timezone)
+    ranges = [
+        (
+            dt.datetime.combine(r.start, dt.time(), zone),
+            dt.datetime.combine(r.end + dt.timedelta(days=1), dt.time(), zone),
+        )
+        for r in peak.dates
+    ]
+    return [s for s in spans if any(s.start_at < end and start < s.end_at for start, end in ranges)]
 
 
 def _used_sources(agreement: Agreement) -> set[str]:
@@ -114,20 +133,27 @@ def _interval_exclusions(
     sources: dict[str, Source],
     result: Evaluation,
 ) -> dict[str, list[Interval]]:
-    """Excluded periods per exclusion, from sources that list periods (start, ends_at)."""
+    """Excluded periods per exclusion, from sources that list periods (start and end)."""
     found: dict[str, list[Interval]] = {}
     for exclusion in agreement.exclusions:
         source = sources.get(exclusion.source or "")
-        if source is None or "ends_at" not in source.columns:
+        if source is None or _period_end(exclusion, source) is None:
             continue
         periods = excluded_periods(
             exclusion, _announced(con, exclusion, source), agreement.timezone
         )
         result.excluded.extend(periods)
         found[exclusion.id] = [
-            Interval(exclusion.id, p.start_at, p.end_at) for p in periods if p.counted
+            Interval(exclusion.id, p.start_at, p.end_at, p.match) for p in periods if p.counted
         ]
     return found
+
+
+def _period_end(exclusion: Exclusion, source: Source) -> str | None:
+    """The column where a listed period ends: the exclusion's ``ends``, else ``ends_at``."""
+    if exclusion.ends is not None:
+        return exclusion.ends
+    return "ends_at" if "ends_at" in source.columns else None
 
 
 def _announced(
@@ -135,11 +161,17 @@ def _announced(
 ) -> list[Announced]:
     announced = quote("announced_at") if "announced_at" in source.columns else "NULL"
     where = f"WHERE coalesce(({exclusion.where.sql()}), false)" if exclusion.where else ""
+    ends = quote(_period_end(exclusion, source) or "ends_at")
+    matched = "".join(f", CAST({quote(name)} AS VARCHAR)" for name in exclusion.match)
     rows = con.execute(
-        f"SELECT {quote(source.timestamp)}, {quote('ends_at')}, {announced} "
+        f"SELECT {quote(source.timestamp)}, {ends}, {announced}{matched} "
         f"FROM {source_table(source.id)} {where} ORDER BY 1"
     ).fetchall()
-    return [Announced(row[0], row[1], row[2]) for row in rows if row[1] is not None]
+    return [
+        Announced(row[0], row[1], row[2], tuple(zip(exclusion.match, row[3:], strict=True)))
+        for row in rows
+        if row[1] is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -198,7 +230,12 @@ def _context(run: _Run, objective: Objective) -> _Context:
     source = run.sources[indicator.source]
     ids, row_exclusion, spans = _applicable(agreement, objective, indicator, run.intervals)
     peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
-    query = ObjectiveQuery(objective, indicator, source, peak, (row_exclusion, spans))
+    query = ObjectiveQuery(
+        objective,
+        indicator,
+        source,
+        Restrictions(agreement.timezone, peak, row_exclusion, spans),
+    )
     return _Context(
         agreement,
         objective,

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -33,6 +34,7 @@ from accord.engine.queries import (
     ObjectiveQuery,
     excluded_slices,
     literal_ts,
+    local_day,
     slice_count,
     value_of,
 )
@@ -121,20 +123,27 @@ def _rows(
     return found
 
 
-def _elapsed_hours(span: WindowSpan, as_of: dt.datetime) -> int:
+def _elapsed_days(span: WindowSpan, as_of: dt.datetime, timezone: str) -> int:
+    """Local dates the window has reached by ``as_of`` (a started date counts)."""
     end = min(span.end_at, max(as_of, span.start_at))
-    return max(int(-(-(end - span.start_at).total_seconds() // 3600)), 0)
+    if end <= span.start_at:
+        return 0
+    zone = ZoneInfo(timezone)
+    first = span.start_at.astimezone(zone).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    return (last - first).days + 1
 
 
-def _coverage(context: MeasureContext, span: WindowSpan, hours: int) -> Coverage:
-    """Dense sources: share of elapsed hours with data. Sparse ones: how far data reaches."""
-    elapsed = _elapsed_hours(span, context.as_of)
+def _coverage(context: MeasureContext, span: WindowSpan, days: int) -> Coverage:
+    """Dense sources: share of elapsed local days (agreement time zone) with data; sparse
+    ones (tickets, incidents, surveys, figures) have no expected rhythm: every row counts."""
+    elapsed = _elapsed_days(span, context.as_of, context.agreement.timezone)
     if elapsed == 0:
         return Coverage(Decimal(0), "none of the window: it has not started")
     if context.source.kind in _DENSE:
-        ratio = min(Decimal(hours) / elapsed, Decimal(1))
-        return Coverage(ratio, f"{hours} of {elapsed} hours")
-    return Coverage(Decimal(1), f"{elapsed} hours (sparse source: every row counts)")
+        ratio = min(Decimal(days) / elapsed, Decimal(1))
+        return Coverage(ratio, f"{days} of {elapsed} days")
+    return Coverage(Decimal(1), f"{elapsed} days (sparse source: every row counts)")
 
 
 def _recent(
@@ -212,12 +221,11 @@ def measure_windows(
         for index, context in enumerate(contexts)
         for name, expression in context.query.aggregates().items()
     ]
-    # Hours are counted from the window's start, so that windows cut at half hours (in
-    # zones such as Asia/Kolkata) have as many hours as they last.
-    start_us = int(span.start_at.timestamp()) * 1_000_000
+    # Coverage counts local days of the agreement's zone, so a 23- or 25-hour DST day is
+    # one day like any other.
     columns += [
         "count(*) FILTER (WHERE NOT __in) AS __excluded",
-        f"count(DISTINCT (epoch_us({first.query.ts}) - {start_us}) // 3600000000) AS __hours",
+        f"count(DISTINCT {local_day(first.query.ts, first.agreement.timezone)}) AS __days",
     ]
     measured_part = measured_span(span, first.as_of)
     rows = _rows(con, first.query.grouped_sql(measured_part, columns), len(first.objective.scope))
@@ -304,7 +312,7 @@ def _read_rows(
                 value=value,
                 counts=counts,
                 computation=_filled(computation, value, context),
-                coverage=_coverage(context, span, _int(row, "__hours")),
+                coverage=_coverage(context, span, _int(row, "__days")),
                 excluded={"events": excluded} if excluded else {},
                 recent=recent.get(key, ()),
             )
@@ -337,16 +345,18 @@ def _timeslices(
     seconds = int(indicator.slice.seconds)
     measured_part = measured_span(span, context.as_of)
     rows = _rows(con, context.query.timeslice_sql(measured_part), len(context.objective.scope))
-    total = slice_count(measured_part, seconds)
-    excluded = excluded_slices(context.intervals, measured_part, seconds)
-    if context.query.peak is not None:
-        found = con.execute(context.query.peak_slices_sql(measured_part)).fetchone()
-        assert found is not None
-        total, excluded = int(found[0]), int(found[1])
-    return [
-        _slice_measure(context, span, rows.get(key, {}), key, (total, excluded))
-        for key in _scopes(con, context)
-    ]
+    measured = []
+    for key in _scopes(con, context):
+        scope = _scope_dict(context.objective.scope, key)
+        intervals = tuple(i for i in context.intervals if i.applies_to(scope))
+        total = slice_count(measured_part, seconds)
+        excluded = excluded_slices(intervals, measured_part, seconds)
+        if context.query.peak is not None:
+            found = con.execute(context.query.peak_slices_sql(measured_part, intervals)).fetchone()
+            assert found is not None
+            total, excluded = int(found[0]), int(found[1])
+        measured.append(_slice_measure(context, span, rows.get(key, {}), key, (total, excluded)))
+    return measured
 
 
 def _slice_measure(
@@ -380,6 +390,6 @@ def _slice_measure(
         value=value,
         counts={"good": good, "valid": counted, "events": _int(row, "valid")},
         computation=_filled(computation, value, context),
-        coverage=_coverage(context, span, _int(row, "__hours")),
+        coverage=_coverage(context, span, _int(row, "__days")),
         excluded={"slices": excluded} if excluded else {},
     )

@@ -9,7 +9,7 @@ value happens in Python per scope, never per event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -39,6 +39,7 @@ __all__ = [
     "Aggregates",
     "Interval",
     "ObjectiveQuery",
+    "Restrictions",
     "excluded_ranges",
     "excluded_slices",
     "literal_ts",
@@ -64,6 +65,37 @@ class Interval:
     exclusion: str
     start_at: dt.datetime
     end_at: dt.datetime
+    #: Column values the period is limited to (the exclusion's ``match``).
+    match: tuple[tuple[str, str], ...] = ()
+
+    def applies_to(self, scope: Mapping[str, str]) -> bool:
+        """Whether the period can touch a scope: its matched values agree with the scope's."""
+        return all(scope.get(column, value) == value for column, value in self.match)
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _matching(interval: Interval, columns: Iterable[str]) -> str:
+    """SQL limiting an interval to rows with its matched values (columns the rows have)."""
+    known = set(columns)
+    return "".join(
+        f" AND CAST({quote(column)} AS VARCHAR) = {_literal(value)}"
+        for column, value in interval.match
+        if column in known
+    )
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What narrows an objective's rows: its peak period and exclusions, and the zone its
+    local days are counted in."""
+
+    timezone: str
+    peak: PeakPeriod | None = None
+    row_exclusion: str | None = None
+    intervals: Sequence[Interval] = ()
 
 
 #: Aggregates of one scope: names of the SQL aggregates → their values.
@@ -72,6 +104,11 @@ Aggregates = Mapping[str, object]
 
 def _cond(text: str | None) -> str:
     return f"coalesce(({text}), false)" if text else "true"
+
+
+def local_day(column: str, timezone: str) -> str:
+    """SQL for the local date of an instant in a time zone (for coverage by day)."""
+    return f"CAST(({column} AT TIME ZONE {_literal(timezone)}) AS DATE)"
 
 
 def peak_condition(peak: PeakPeriod, column: str) -> str:
@@ -109,14 +146,15 @@ class ObjectiveQuery:
         objective: Objective,
         indicator: Indicator,
         source: Source,
-        peak: PeakPeriod | None,
-        exclusions: tuple[str | None, Sequence[Interval]],
+        restrictions: Restrictions,
     ) -> None:
         self.objective = objective
         self.indicator = indicator
         self.source = source
-        self.peak = peak
-        self.row_exclusion, self.intervals = exclusions
+        self.peak = restrictions.peak
+        self.row_exclusion = restrictions.row_exclusion
+        self.intervals = tuple(restrictions.intervals)
+        self.timezone = restrictions.timezone
         self.ts = quote(source.timestamp)
 
     # -- filters ----------------------------------------------------------------------
@@ -136,7 +174,8 @@ class ObjectiveQuery:
     def _excluded(self, span: WindowSpan) -> str:
         """SQL true for rows excluded by any applicable exclusion in this window."""
         parts = [
-            f"({self.ts} >= {literal_ts(i.start_at)} AND {self.ts} < {literal_ts(i.end_at)})"
+            f"({self.ts} >= {literal_ts(i.start_at)} AND {self.ts} < {literal_ts(i.end_at)}"
+            f"{_matching(i, self.source.columns)})"
             for i in self.intervals
             if i.end_at > span.start_at and i.start_at < span.end_at
         ]
@@ -246,7 +285,7 @@ class ObjectiveQuery:
             [
                 *(f"{expr} AS {quote(name)}" for name, expr in self.aggregates().items()),
                 "count(*) FILTER (WHERE NOT __in) AS __excluded",
-                f"count(DISTINCT date_trunc('hour', {self.ts})) AS __hours",
+                f"count(DISTINCT {local_day(self.ts, self.timezone)}) AS __days",
             ],
         )
 
@@ -271,25 +310,29 @@ class ObjectiveQuery:
             f"FROM {source_table(self.source.id)} WHERE {self._base_filter(span, peak=False)} "
             f"AND NOT {self._excluded(span)} GROUP BY {', '.join([*scope, '__slice'])}"
         )
-        ranges = excluded_ranges(self.intervals, span, seconds)
-        dropped = [f"(__slice >= {first} AND __slice < {last})" for first, last in ranges]
+        dropped = [
+            f"(__slice >= {first} AND __slice < {last}{_matching(interval, self.objective.scope)})"
+            for interval in self.intervals
+            for first, last in excluded_ranges([interval], span, seconds)
+        ]
         if self.peak is not None:
             at = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
             dropped.append(f"NOT ({peak_condition(self.peak, at)})")
         dropping = " OR ".join(dropped)
         target = ind.slice_target.ratio
+        at_slice = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
         select = [
             *scope,
             "count(*) AS slices_with_traffic",
             f"count(*) FILTER (WHERE __good >= {target} * __events) AS good_slices",
             "sum(__events) AS valid",
-            f"count(DISTINCT __slice * {seconds} // 3600) AS __hours",
+            f"count(DISTINCT {local_day(at_slice, self.timezone)}) AS __days",
         ]
         where = f" WHERE NOT ({dropping})" if dropping else ""
         group = f" GROUP BY {', '.join(scope)}" if scope else ""
         return f"SELECT {', '.join(select)} FROM ({per_slice}) AS slices{where}{group}"
 
-    def peak_slices_sql(self, span: WindowSpan) -> str:
+    def peak_slices_sql(self, span: WindowSpan, intervals: Sequence[Interval]) -> str:
         """Slices whose start lies in the peak period, and how many of them are excluded:
         outside the peak there is no slice to count, with or without traffic."""
         ind = self.indicator
@@ -297,7 +340,7 @@ class ObjectiveQuery:
         assert self.peak is not None
         seconds = int(ind.slice.seconds)
         at = f"({literal_ts(span.start_at)} + to_seconds(k * {seconds}))"
-        ranges = excluded_ranges(self.intervals, span, seconds)
+        ranges = excluded_ranges(intervals, span, seconds)
         excluded = " OR ".join(f"(k >= {first} AND k < {last})" for first, last in ranges)
         return (
             f"SELECT count(*), count(*) FILTER (WHERE {excluded or 'false'}) "
