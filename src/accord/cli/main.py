@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from accord import __version__
-from accord.cli import agreements, diff, docs, evaluate, render, sample
+from accord.cli import agreements, demo, diff, docs, evaluate, render, sample
 
 __all__ = ["app", "run"]
 
@@ -47,6 +47,7 @@ evaluate.register(app)
 docs.register(app)
 diff.register(app)
 sample.register(app)
+demo.register(app)
 
 
 def run() -> None:
