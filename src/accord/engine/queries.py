@@ -31,7 +31,7 @@ from accord.core.model.measurement import (
 )
 from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
-from accord.core.units import Duration
+from accord.core.units import Duration, format_decimal
 from accord.core.verdicts import canonical
 from accord.engine.sources import quote, source_table
 
@@ -414,9 +414,19 @@ def _ratio_of_sums(row: Aggregates) -> tuple[Decimal | None, str]:
     return numerator / denominator, f"{numerator:,} / {denominator:,}"
 
 
+def _statistic(indicator: Indicator) -> str:
+    """What a single-value aggregate is, in words: 'p99 of', 'mean of', 'median of'."""
+    if isinstance(indicator, PercentileIndicator):
+        return f"p{format_decimal(indicator.percentile)} of"
+    percentile = getattr(indicator, "percentile", None)
+    statistic = getattr(indicator, "statistic", None) or getattr(indicator, "method", "mean")
+    if statistic == "percentile" and percentile is not None:
+        return f"p{format_decimal(percentile)} of"
+    return f"{statistic} of"
+
+
 def value_of(indicator: Indicator, row: Aggregates) -> tuple[Decimal | None, str]:
     """The indicator's value from its aggregates, and the formula with numbers filled in."""
-    del indicator
     if "good" in row:
         return _share(row)
     if "promoters" in row:
@@ -426,4 +436,4 @@ def value_of(indicator: Indicator, row: Aggregates) -> tuple[Decimal | None, str
     valid = _num(row, "valid")
     if row.get("value") is None or valid == 0:
         return None, "no values"
-    return _num(row, "value"), f"over {int(valid):,} values"
+    return _num(row, "value"), f"{_statistic(indicator)} {int(valid):,} values"
