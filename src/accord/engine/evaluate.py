@@ -6,7 +6,7 @@ The orchestration is per objective and window; all work on events happens in Duc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +16,7 @@ import duckdb
 
 from accord.core.budget import WindowProgress, error_budget
 from accord.core.credits import assess_chronic, assess_credit
-from accord.core.evaluation import ConsistencyFinding, Evaluation, WindowCredit
+from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport, WindowCredit
 from accord.core.exclusions import Announced, excluded_periods
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
@@ -35,10 +35,11 @@ from accord.engine.measures import MeasureContext, Measured, batch_key, measure_
 from accord.engine.queries import Interval, ObjectiveQuery, Restrictions
 from accord.engine.sources import (
     BadRowPolicy,
-    DataError,
+    load_files,
     load_source,
     quote,
     source_table,
+    stored_source,
 )
 from accord.engine.tickets import TicketClock
 
@@ -49,13 +50,18 @@ _DENSE_KINDS = (SourceKind.EVENTS, SourceKind.PROBES)
 
 @dataclass(frozen=True)
 class EvaluationRequest:
-    """What to evaluate: where the data is, which period, as of when, and the bad-row rule."""
+    """What to evaluate: where the data is, which period, as of when, and the bad-row rule.
+
+    ``pushed`` maps each pushed source to its committed batch files (Parquet, written by
+    ``accord.connectors.batches``); a pushed source without batches has no data yet.
+    """
 
     data_dir: Path
     period: Period
     as_of: dt.datetime
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE
     quarantine_dir: Path | None = None
+    pushed: Mapping[str, Sequence[Path]] = field(default_factory=dict)
 
 
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
@@ -120,11 +126,17 @@ def _load_sources(
     used = _used_sources(agreement)
     sources = {s.id: s for s in agreement.sources if s.id in used}
     for source in sources.values():
-        if source.format is SourceFormat.PUSH:
-            raise DataError(f"source {source.id!r} is pushed to the service, not read from files")
-        report = load_source(con, source, request.data_dir, request.policy, request.quarantine_dir)
-        result.sources.append(report)
+        result.sources.append(_load(con, source, request))
     return sources
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, source: Source, request: EvaluationRequest
+) -> SourceReport:
+    if source.format is SourceFormat.PUSH:
+        files = [str(path) for path in request.pushed.get(source.id, ())]
+        return load_files(con, stored_source(source), files, request.policy, request.quarantine_dir)
+    return load_source(con, source, request.data_dir, request.policy, request.quarantine_dir)
 
 
 def _interval_exclusions(

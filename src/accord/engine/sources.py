@@ -12,6 +12,7 @@ Durations are converted to seconds; timestamps are UTC ``TIMESTAMPTZ``.
 from __future__ import annotations
 
 import glob
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -24,9 +25,15 @@ from accord.core.model.measurement import Column, ColumnType, Source, SourceForm
 __all__ = [
     "BadRowPolicy",
     "DataError",
+    "RejectedRows",
+    "load_files",
+    "load_rows",
     "load_source",
     "quote",
+    "read_files",
+    "row_identity",
     "source_table",
+    "stored_source",
 ]
 
 _SQL_TYPES: Final = {
@@ -53,6 +60,14 @@ class BadRowPolicy(StrEnum):
 
 class DataError(Exception):
     """Data that cannot be evaluated: missing files or columns, or rejected rows."""
+
+
+class RejectedRows(DataError):
+    """Bad rows under policy ``reject``; the report counts them, with reasons and samples."""
+
+    def __init__(self, message: str, report: SourceReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def quote(name: str) -> str:
@@ -179,25 +194,96 @@ def load_source(
     quarantine_dir: Path | None,
 ) -> SourceReport:
     """Load one file source as ``src_<id>``; bad rows rejected or quarantined."""
-    files = _files(source, data_dir)
-    report = SourceReport(source=source.id, files=files)
-    reader = _reader(source, files, as_text=False)
+    return load_files(con, source, _files(source, data_dir), policy, quarantine_dir)
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    files: Sequence[str],
+    policy: BadRowPolicy,
+    quarantine_dir: Path | None,
+) -> SourceReport:
+    """Load the given files of a source (in its format) as ``src_<id>``; bad rows rejected
+    or quarantined. No files at all is an empty source (a pushed source before its first
+    batch): its windows have no data."""
+    files = list(files)
+    if not files:
+        _empty_view(con, source)
+        return SourceReport(source=source.id, files=[])
     try:
-        physical = _physical_columns(con, _describing_reader(source, files, reader))
-        _check_columns(source, physical)
+        reader, physical = _open(con, source, files)
+        fast = SourceReport(source=source.id, files=files)
         if (
             source.format is SourceFormat.PARQUET
             and _parquet_matches(source, physical)
-            and _clean_parquet(con, source, reader, report)
+            and _clean_parquet(con, source, reader, fast)
         ):
             _fast_view(con, source, reader)
-            return report
-        _checked_table(con, source, reader, report)
-        _keep_or_reject(con, source, report, policy, quarantine_dir)
-        _time_range(con, source, report)
+            return fast
+        report = load_rows(con, source, reader, policy, quarantine_dir)
     except duckdb.Error as exc:
         raise DataError(f"source {source.id!r}: cannot read {len(files)} file(s): {exc}") from None
+    report.files = files
     return report
+
+
+def read_files(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[str]) -> str:
+    """SQL reading the files in the source's format, text formats as text, with a
+    ``filename`` column; the files' columns are checked first (DataError naming the missing
+    ones)."""
+    return _open(con, source, list(files))[0]
+
+
+def _open(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[str]
+) -> tuple[str, dict[str, str]]:
+    reader = _reader(source, files, as_text=False)
+    physical = _physical_columns(con, _describing_reader(source, files, reader))
+    _check_columns(source, physical)
+    return reader, physical
+
+
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    rows: str,
+    policy: BadRowPolicy,
+    quarantine_dir: Path | None,
+) -> SourceReport:
+    """Check rows value by value and load the good ones as ``src_<id>``: the text path of
+    every format. ``rows`` is SQL for a relation with the source's physical columns and a
+    ``filename`` column saying where each row came from (shown in samples and quarantine).
+    The report names no files: that is the caller's to say."""
+    report = SourceReport(source=source.id, files=[])
+    _checked_table(con, source, rows, report)
+    _keep_or_reject(con, source, report, policy, quarantine_dir)
+    _time_range(con, source, report)
+    return report
+
+
+def stored_source(source: Source) -> Source:
+    """How a pushed source's batches are kept: its checked rows as Parquet under the logical
+    column names, typed, durations in seconds; read back through the typed fast path."""
+    columns = {
+        name: Column(
+            column=name,
+            type=column.type,
+            unit="s" if column.type is ColumnType.DURATION else None,
+        )
+        for name, column in source.columns.items()
+    }
+    return source.model_copy(update={"format": SourceFormat.PARQUET, "columns": columns})
+
+
+def _empty_view(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    typed = ", ".join(
+        f"CAST(NULL AS {_SQL_TYPES[column.type]}) AS {quote(name)}"
+        for name, column in source.columns.items()
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {source_table(source.id)} AS SELECT {typed} WHERE false"
+    )
 
 
 def _describing_reader(source: Source, files: list[str], reader: str) -> str:
@@ -208,7 +294,7 @@ def _describing_reader(source: Source, files: list[str], reader: str) -> str:
     return reader
 
 
-def _identity(source: Source) -> list[str]:
+def row_identity(source: Source) -> list[str]:
     """Logical columns that identify a row: the key, except in a status-change source,
     where the key names the ticket and a row is one change, identified with its instant."""
     if source.key is None:
@@ -224,7 +310,7 @@ def _clean_parquet(
     """Whether typed Parquet needs no row checks: every row has a timestamp (and a unique
     key). Otherwise the rows go through the checked path, to be rejected or quarantined."""
     ts = quote(source.columns[source.timestamp].column)
-    identity = [quote(source.columns[name].column) for name in _identity(source)]
+    identity = [quote(source.columns[name].column) for name in row_identity(source)]
     key = f"({', '.join(identity)})" if len(identity) > 1 else (identity[0] if identity else None)
     keys = f", count({identity[0]}), count(DISTINCT {key})" if key else ", count(*), count(*)"
     row = con.execute(
@@ -256,7 +342,7 @@ def _checked_table(
         for c in source.columns.values()
     )
     duplicate = "NULL"
-    identity = _identity(source)
+    identity = row_identity(source)
     if identity:
         key = ", ".join(
             f"CAST({quote(source.columns[name].column)} AS VARCHAR)" for name in identity
@@ -296,7 +382,9 @@ def _keep_or_reject(
         report.issues.append(SourceIssue(reason, count, tuple(_sample(row) for row in samples)))
     if bad and policy is BadRowPolicy.REJECT:
         listed = "; ".join(f"{reason} ({count} rows)" for reason, count in bad)
-        raise DataError(f"source {source.id!r}: {report.rows_rejected} bad row(s): {listed}")
+        raise RejectedRows(
+            f"source {source.id!r}: {report.rows_rejected} bad row(s): {listed}", report
+        )
     if bad and quarantine_dir is not None:
         quarantine_dir.mkdir(parents=True, exist_ok=True)
         target = quarantine_dir / f"{source.id}.csv"

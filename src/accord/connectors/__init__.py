@@ -1,0 +1,1 @@
+"""Connectors: how measurements reach Accord from outside (pushed batches, later more)."""

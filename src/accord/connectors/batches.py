@@ -1,0 +1,313 @@
+"""Pushed measurement batches: checked like files, deduplicated by event id, stored durably.
+
+A batch is a list of events keyed by the source's physical column names, exactly as a row of
+one of its files would be (or a JSON-lines file of them). It goes through the engine's own
+checks (``accord.engine.sources``: same reasons, samples, quarantine and reject policy), and
+its good rows become one Parquet file in the shape the engine reads pushed sources from
+(``stored_source``: logical names, typed, durations in seconds).
+
+Events are identified by the source's row identity (its ``key``, the event id; for status
+changes the key and the instant). An event that repeats inside the batch, or that an
+existing batch file of the source already holds, is dropped and counted as a duplicate, so a
+retried batch stores nothing twice. Within a batch the first occurrence wins. All of this is
+set-based in DuckDB; the only Python per event is writing a list of events as JSON lines.
+
+The file is written under a temporary name in the batch folder, flushed to disk, renamed
+into place and the folder synced, so that it is either wholly there or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import duckdb
+
+from accord.core.evaluation import SourceIssue
+from accord.core.model.measurement import Source, SourceFormat
+from accord.engine.sources import (
+    BadRowPolicy,
+    DataError,
+    load_rows,
+    quote,
+    read_files,
+    row_identity,
+    source_table,
+)
+
+__all__ = ["BATCH_ID_PATTERN", "BatchResult", "InvalidBatchId", "check_batch_id", "write_batch"]
+
+#: A batch id is used as a file name: letters, digits, dot, dash and underscore, not
+#: starting with a dot (no hidden files, no ``.`` or ``..``).
+BATCH_ID_PATTERN: Final = re.compile(r"(?!\.)[A-Za-z0-9._-]{1,100}")
+_CHUNK: Final = 1 << 20
+_INCOMING: Final = quote("batch_incoming")
+_UNIQUE: Final = quote("batch_unique")
+_ACCEPTED: Final = quote("batch_accepted")
+
+
+class InvalidBatchId(ValueError):
+    """A batch id that cannot safely name a file."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What became of one pushed batch. ``received = accepted + duplicates + rejected``."""
+
+    batch_id: str
+    path: Path | None
+    """The Parquet file written, or None when no event was accepted."""
+    received: int
+    accepted: int
+    duplicates: int
+    rejected: int
+    issues: tuple[SourceIssue, ...]
+    """Why events were rejected: the engine's reasons, with counts and samples."""
+    quarantine_path: Path | None
+    digest: str | None
+    """SHA-256 (hex) of the written file, or None when none was written."""
+    first_at: dt.datetime | None = None
+    """The earliest instant among the accepted events (UTC), None when none was accepted;
+    with ``last_at``, the windows that (late) data touches."""
+    last_at: dt.datetime | None = None
+
+
+def check_batch_id(batch_id: str) -> None:
+    """Raise InvalidBatchId unless the batch id is a safe file name."""
+    if not BATCH_ID_PATTERN.fullmatch(batch_id):
+        raise InvalidBatchId(
+            f"batch id {batch_id[:120]!r} is not allowed: use 1 to 100 letters, digits, "
+            "'.', '-' or '_', not starting with '.'"
+        )
+
+
+def write_batch(  # noqa: PLR0913 (keyword-only; every argument is required and distinct)
+    *,
+    source: Source,
+    events: list[dict[str, object]] | Path,
+    batch_dir: Path,
+    batch_id: str,
+    existing: Sequence[Path],
+    policy: BadRowPolicy,
+    quarantine_dir: Path | None,
+) -> BatchResult:
+    """Check a batch against its source, drop duplicates and store the rest as
+    ``batch_dir/<batch_id>.parquet``.
+
+    Raises InvalidBatchId for an unsafe batch id; DataError when the events cannot be read
+    or lack a column of the source, and (``RejectedRows``, with the report) when policy
+    ``reject`` meets a bad event; OSError when the file cannot be written. Bad events under
+    policy ``quarantine`` are written to ``quarantine_dir/<batch_id>/<source>.csv``.
+    """
+    check_batch_id(batch_id)
+    with tempfile.TemporaryDirectory(prefix="accord-batch-") as scratch, duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        if isinstance(events, Path):
+            lines = events
+        else:
+            lines = Path(scratch) / f"{batch_id}.jsonl"
+            _write_lines(events, lines)
+        quarantine = quarantine_dir / batch_id if quarantine_dir is not None else None
+        counts = _check(con, _Batch(source, batch_id, lines, policy, quarantine), existing)
+        path, digest = None, None
+        if counts.accepted:
+            path, digest = _publish(con, _stored_query(source), batch_dir, batch_id)
+    return BatchResult(
+        batch_id=batch_id,
+        path=path,
+        received=counts.received,
+        accepted=counts.accepted,
+        duplicates=counts.received - counts.accepted - counts.rejected,
+        rejected=counts.rejected,
+        issues=counts.issues,
+        quarantine_path=counts.quarantine_path,
+        digest=digest,
+        first_at=counts.first_at,
+        last_at=counts.last_at,
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    source: Source
+    batch_id: str
+    lines: Path
+    policy: BadRowPolicy
+    quarantine_dir: Path | None
+
+
+@dataclass(frozen=True)
+class _Counts:
+    received: int
+    accepted: int
+    rejected: int
+    issues: tuple[SourceIssue, ...]
+    quarantine_path: Path | None
+    first_at: dt.datetime | None
+    last_at: dt.datetime | None
+
+
+def _write_lines(events: list[dict[str, object]], target: Path) -> None:
+    """Events as JSON lines; values JSON does not know (datetimes, decimals) as text."""
+    encode = json.JSONEncoder(default=str, ensure_ascii=False, check_circular=False).encode
+    with target.open("w", encoding="utf-8") as out:
+        for start in range(0, len(events), 10_000):
+            out.write("".join(encode(event) + "\n" for event in events[start : start + 10_000]))
+
+
+def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, existing: Sequence[Path]) -> _Counts:
+    """The engine's checks on the batch's first occurrences; good rows not yet stored are
+    left in ``batch_accepted``."""
+    source = batch.source
+    as_lines = source.model_copy(update={"format": SourceFormat.JSONL})
+    try:
+        reader = read_files(con, as_lines, [str(batch.lines)])
+        con.execute(
+            f"CREATE TEMP TABLE {_INCOMING} AS SELECT * EXCLUDE (filename), "
+            f"{_literal(batch.batch_id)} AS filename, row_number() OVER () AS __order "
+            f"FROM {reader}"
+        )
+        con.execute(f"CREATE TEMP VIEW {_UNIQUE} AS {_first_occurrences(source)}")
+        report = load_rows(con, as_lines, _UNIQUE, batch.policy, batch.quarantine_dir)
+        con.execute(f"CREATE TEMP TABLE {_ACCEPTED} AS {_not_stored(source, existing)}")
+        received = _count(con, _INCOMING)
+        accepted, first_at, last_at = _accepted(con, source)
+    except duckdb.Error as exc:
+        raise DataError(
+            f"source {source.id!r}: batch {batch.batch_id!r} cannot be read: {exc}"
+        ) from None
+    return _Counts(
+        received=received,
+        accepted=accepted,
+        rejected=report.rows_rejected,
+        issues=tuple(report.issues),
+        quarantine_path=Path(report.quarantine_path) if report.quarantine_path else None,
+        first_at=first_at,
+        last_at=last_at,
+    )
+
+
+def _first_occurrences(source: Source) -> str:
+    """Incoming rows without later repeats of an identity, compared as text like the
+    engine's duplicate rule; rows lacking part of their identity stay, to be reported."""
+    identity = [
+        f"CAST({quote(source.columns[name].column)} AS VARCHAR)" for name in row_identity(source)
+    ]
+    if not identity:
+        return f"SELECT * EXCLUDE (__order) FROM {_INCOMING}"
+    incomplete = " OR ".join(f"coalesce({raw}, '') = ''" for raw in identity)
+    return (
+        f"SELECT * EXCLUDE (__order) FROM {_INCOMING} QUALIFY {incomplete} OR "
+        f"row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY __order) = 1"
+    )
+
+
+def _not_stored(source: Source, existing: Sequence[Path]) -> str:
+    """Good rows whose identity no existing batch file holds (an anti-join on typed values:
+    the files are in the stored shape, under logical names)."""
+    rows = f"SELECT * FROM {source_table(source.id)} AS fresh"
+    identity = row_identity(source)
+    if not identity or not existing:
+        return rows
+    files = "[" + ", ".join(_literal(str(path)) for path in existing) + "]"
+    match = " AND ".join(f"stored.{quote(name)} = fresh.{quote(name)}" for name in identity)
+    return f"{rows} WHERE NOT EXISTS (SELECT 1 FROM read_parquet({files}) AS stored WHERE {match})"
+
+
+def _stored_query(source: Source) -> str:
+    """The accepted rows in the stored shape, ordered by time (and identity) so that the
+    same rows make the same file and readers can skip row groups by time."""
+    order = [source.timestamp, *(name for name in row_identity(source) if name != source.timestamp)]
+    columns = ", ".join(quote(name) for name in source.columns)
+    return f"SELECT {columns} FROM {_ACCEPTED} ORDER BY {', '.join(quote(n) for n in order)}"
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _accepted(
+    con: duckdb.DuckDBPyConnection, source: Source
+) -> tuple[int, dt.datetime | None, dt.datetime | None]:
+    at = quote(source.timestamp)
+    row = con.execute(f"SELECT count(*), min({at}), max({at}) FROM {_ACCEPTED}").fetchone()
+    assert row is not None
+    return int(row[0]), _utc(row[1]), _utc(row[2])
+
+
+def _utc(value: object) -> dt.datetime | None:
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else None
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection, query: str, batch_dir: Path, batch_id: str
+) -> tuple[Path, str]:
+    """Write the rows as ``<batch_id>.parquet``: temporary name, fsync, rename, fsync folder."""
+    _make_folder(batch_dir)
+    target = batch_dir / f"{batch_id}.parquet"
+    temporary = batch_dir / f".{batch_id}.{uuid.uuid4().hex}.tmp"
+    try:
+        try:
+            con.execute(
+                f"COPY ({query}) TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+        except duckdb.Error as exc:
+            raise OSError(f"cannot write batch file {temporary}: {exc}") from exc
+        digest = _sync_file(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):  # keep the first error, not the clean-up's
+            temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(batch_dir)
+    return target, digest
+
+
+def _sync_file(path: Path) -> str:
+    """Flush the file to disk and return its SHA-256."""
+    sha = hashlib.sha256()
+    with path.open("r+b") as file:
+        while chunk := file.read(_CHUNK):
+            sha.update(chunk)
+        file.flush()
+        os.fsync(file.fileno())
+    return sha.hexdigest()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename or a new entry in the folder durable (a POSIX notion)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the folder and any missing parents, each entry synced in its parent."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        _sync_folder(path.parent)
