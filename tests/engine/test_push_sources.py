@@ -155,3 +155,10 @@ def test_an_empty_batch_list_is_no_data_too(tmp_path: Path) -> None:
     evaluation = run(agreement({"format": "push"}, unscoped), tmp_path, {"requests": []})
 
     assert [v.outcome for v in evaluation.verdicts] == [Outcome.NO_DATA]
+
+
+def test_a_scoped_objective_without_any_data_is_reported_not_dropped(tmp_path: Path) -> None:
+    result = run(agreement({"format": "push"}), tmp_path, {})
+    silent = [v for v in result.verdicts if v.objective == "availability"]
+    assert [v.outcome for v in silent] == [Outcome.NO_DATA]
+    assert silent[0].scope == {"region": "(none seen)"}

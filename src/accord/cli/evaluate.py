@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from accord.cli.output import EXIT_INVALID, console, fail, print_problems
+from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
@@ -57,6 +58,23 @@ PolicyOpt = Annotated[
 
 
 def _run(command: EvaluateCommand) -> Evaluation:
+    """Evaluate with a progress bar on stderr (shown only on a terminal)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("evaluating", total=None)
+
+        def advance(done: int, total: int, what: str) -> None:
+            progress.update(task, completed=done, total=total, description=what)
+
+        return _evaluate(replace(command, progress=advance))
+
+
+def _evaluate(command: EvaluateCommand) -> Evaluation:
     try:
         return evaluate_file(command)
     except AgreementFileError as exc:

@@ -50,6 +50,9 @@ class SourceReport:
     def rows_rejected(self) -> int:
         return self.rows_read - self.rows_accepted
 
+    #: Accepted rows that fall in no evaluated window (before the first or after the last).
+    rows_outside_windows: int = 0
+
 
 @dataclass(frozen=True)
 class WindowCredit:

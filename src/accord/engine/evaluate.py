@@ -6,7 +6,7 @@ The orchestration is per objective and window; all work on events happens in Duc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +32,7 @@ from accord.core.periods import Period, WindowSpan, previous_windows, windows_in
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
 from accord.engine.measures import MeasureContext, Measured, batch_key, measure_windows
-from accord.engine.queries import Interval, ObjectiveQuery, Restrictions
+from accord.engine.queries import Interval, ObjectiveQuery, Restrictions, literal_ts
 from accord.engine.sources import (
     BadRowPolicy,
     load_files,
@@ -62,6 +62,8 @@ class EvaluationRequest:
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE
     quarantine_dir: Path | None = None
     pushed: Mapping[str, Sequence[Path]] = field(default_factory=dict)
+    #: Called as work advances: (steps done, steps in all, what is being done).
+    progress: Callable[[int, int, str], None] | None = None
 
 
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
@@ -69,23 +71,52 @@ def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
     result = Evaluation(agreement, request.period, request.as_of)
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
+        # Aggregates need no row order; without it DuckDB streams with less memory.
+        con.execute("SET preserve_insertion_order = false")
         sources = _load_sources(con, agreement, request, result)
         intervals = _interval_exclusions(con, agreement, sources, result)
         run = _Run(agreement, request, sources, intervals)
         contexts = [_context(run, objective) for objective in agreement.objectives]
+        steps = [
+            (group, span)
+            for group in _batches(contexts)
+            for span in _windows(agreement, group[0].objective, request.period)
+        ]
         verdicts: dict[str, list[Verdict]] = {}
-        for group in _batches(contexts):
-            for span in _windows(agreement, group[0].objective, request.period):
-                for context, verdict_list in zip(
-                    group, _judge_batch(con, group, span), strict=True
-                ):
-                    verdicts.setdefault(context.objective.id, []).extend(verdict_list)
+        for done, (group, span) in enumerate(steps):
+            if request.progress is not None:
+                names = ", ".join(c.objective.id for c in group)
+                request.progress(done, len(steps), f"{names} {span.label}")
+            for context, verdict_list in zip(group, _judge_batch(con, group, span), strict=True):
+                verdicts.setdefault(context.objective.id, []).extend(verdict_list)
+        _count_outside(con, result, [(c.source.id, span) for (group, span) in steps for c in group])
         for context in contexts:
             result.verdicts.extend(verdicts.get(context.objective.id, []))
             result.history.extend(_history(con, context, agreement))
     _remedies(result)
     result.consistency = list(_consistency(agreement, result.verdicts))
     return result
+
+
+def _count_outside(
+    con: duckdb.DuckDBPyConnection, result: Evaluation, spans: Sequence[tuple[str, WindowSpan]]
+) -> None:
+    """Count each source's accepted rows that lie before or after every evaluated window."""
+    bounds: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for source_id, span in spans:
+        low, high = bounds.get(source_id, (span.start_at, span.end_at))
+        bounds[source_id] = (min(low, span.start_at), max(high, span.end_at))
+    timestamps = {s.id: s.timestamp for s in result.agreement.sources}
+    for report in result.sources:
+        if report.source not in bounds:
+            continue
+        low, high = bounds[report.source]
+        ts = quote(timestamps[report.source])
+        row = con.execute(
+            f"SELECT count(*) FROM {source_table(report.source)} "
+            f"WHERE {ts} < {literal_ts(low)} OR {ts} >= {literal_ts(high)}"
+        ).fetchone()
+        report.rows_outside_windows = int(row[0]) if row else 0
 
 
 def _windows(agreement: Agreement, objective: Objective, period: Period) -> list[WindowSpan]:

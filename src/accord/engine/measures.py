@@ -105,7 +105,10 @@ def _scopes(con: duckdb.DuckDBPyConnection, context: MeasureContext) -> list[tup
         rows = con.execute(
             f"SELECT DISTINCT {columns} FROM {source_table(context.source.id)}{where} ORDER BY ALL"
         ).fetchall()
-        context.scope_cache[key] = [tuple(row) for row in rows]
+        # No scope value at all: one silent scope stands for them, so that an objective
+        # without any data is reported as such rather than vanishing from the results.
+        found = [tuple(row) for row in rows] or [tuple(None for _ in context.objective.scope)]
+        context.scope_cache[key] = found
     return context.scope_cache[key]
 
 
@@ -321,7 +324,10 @@ def _read_rows(
 
 
 def _scope_dict(names: Sequence[str], key: tuple[object, ...]) -> dict[str, str]:
-    return {name: str(value) for name, value in zip(names, key, strict=True)}
+    return {
+        name: "(none seen)" if value is None else str(value)
+        for name, value in zip(names, key, strict=True)
+    }
 
 
 def _filled(computation: str, value: Decimal | None, context: MeasureContext) -> str:

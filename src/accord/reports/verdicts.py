@@ -116,6 +116,7 @@ def _source_json(report: SourceReport) -> dict[str, Any]:
         "rows_read": report.rows_read,
         "rows_accepted": report.rows_accepted,
         "rows_rejected": report.rows_rejected,
+        "rows_outside_windows": report.rows_outside_windows,
         "issues": [
             {"reason": i.reason, "count": i.count, "samples": list(i.samples)}
             for i in report.issues

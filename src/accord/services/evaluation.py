@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class EvaluateCommand:
     as_of: dt.datetime | None = None
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE
     quarantine_dir: Path | None = None
+    progress: Callable[[int, int, str], None] | None = None
 
 
 def evaluate_file(command: EvaluateCommand) -> Evaluation:
@@ -47,5 +49,6 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
         as_of=as_of.astimezone(dt.UTC),
         policy=command.policy,
         quarantine_dir=command.quarantine_dir,
+        progress=command.progress,
     )
     return evaluate(agreement, request)
