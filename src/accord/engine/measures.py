@@ -152,8 +152,12 @@ def _coverage(context: MeasureContext, span: WindowSpan, days: int) -> Coverage:
 def _recent(
     con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
 ) -> dict[tuple[object, ...], tuple[BurnCounts, ...]]:
-    """Bad and valid events over the burn-rate look-back windows ending at ``as_of``."""
-    if not (span.start_at < context.as_of <= span.end_at):
+    """Bad and valid events over the burn-rate look-back windows ending at ``as_of``.
+
+    Only for a window still open at ``as_of``: alerts are about budget being spent now.
+    The query reads only the rows of the longest look-back, not the whole window.
+    """
+    if not (span.start_at < context.as_of < span.end_at):
         return {}
     if isinstance(context.indicator, BusinessDurationIndicator):
         return {}
@@ -171,7 +175,8 @@ def _recent(
             f"{aggregates['good']} AS good_{index}",
             f"{aggregates['valid']} AS valid_{index}",
         ]
-    rows = _rows(con, context.query.grouped_sql(span, columns), len(context.objective.scope))
+    recent = WindowSpan(span.label, max(span.start_at, context.as_of - lengths[-1]), context.as_of)
+    rows = _rows(con, context.query.grouped_sql(recent, columns), len(context.objective.scope))
     result = {}
     for key, row in rows.items():
         counts = []
@@ -219,18 +224,16 @@ def measure_windows(
         return [_timeslices(con, context, span) for context in contexts]
     if isinstance(first.indicator, BusinessDurationIndicator):
         return [_tickets(con, context, span) for context in contexts]
+    measured_part = measured_span(span, first.as_of)
     columns = [
         f"{expression} AS {quote(f'o{index}_{name}')}"
         for index, context in enumerate(contexts)
-        for name, expression in context.query.aggregates().items()
+        for name, expression in context.query.aggregates(span=measured_part).items()
     ]
     # Coverage counts local days of the agreement's zone, so a 23- or 25-hour DST day is
     # one day like any other.
-    columns += [
-        "count(*) FILTER (WHERE NOT __in) AS __excluded",
-        f"count(DISTINCT {local_day(first.query.ts, first.agreement.timezone)}) AS __days",
-    ]
-    measured_part = measured_span(span, first.as_of)
+    day = local_day(first.query.ts, first.agreement.timezone, measured_part)
+    columns += [first.query.excluded_count(measured_part), f"count(DISTINCT {day}) AS __days"]
     rows = _rows(con, first.query.grouped_sql(measured_part, columns), len(first.objective.scope))
     results = []
     for index, context in enumerate(contexts):

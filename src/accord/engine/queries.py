@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import sqlglot
 
@@ -102,13 +103,40 @@ class Restrictions:
 Aggregates = Mapping[str, object]
 
 
+def _filtered(function: str, *conditions: str) -> str:
+    """An aggregate with a FILTER clause for the conditions that are not trivially true."""
+    kept = [condition for condition in conditions if condition != "true"]
+    return f"{function} FILTER (WHERE {' AND '.join(kept)})" if kept else function
+
+
 def _cond(text: str | None) -> str:
     return f"coalesce(({text}), false)" if text else "true"
 
 
-def local_day(column: str, timezone: str) -> str:
-    """SQL for the local date of an instant in a time zone (for coverage by day)."""
-    return f"CAST(({column} AT TIME ZONE {_literal(timezone)}) AS DATE)"
+def local_day(column: str, timezone: str, span: WindowSpan) -> str:
+    """SQL numbering the local day of an instant in ``timezone`` within ``span``.
+
+    Arithmetic on epoch seconds plus the UTC offset in force, which changes only at the
+    zone's transitions: far cheaper per row than a time-zone conversion, and portable.
+    """
+    zone = ZoneInfo(timezone)
+    step = dt.timedelta(minutes=15)
+    at = span.start_at
+    offsets: list[tuple[dt.datetime, int]] = []
+    while at <= span.end_at:
+        offset = int((at.astimezone(zone).utcoffset() or dt.timedelta()).total_seconds())
+        if not offsets or offsets[-1][1] != offset:
+            offsets.append((at, offset))
+        at += step
+    seconds = f"epoch({column})"
+    shift = str(offsets[0][1])
+    if len(offsets) > 1:
+        branches = " ".join(
+            f"WHEN {seconds} < {int(start.timestamp())} THEN {previous}"
+            for (start, _), (_, previous) in zip(offsets[1:], offsets, strict=False)
+        )
+        shift = f"CASE {branches} ELSE {offsets[-1][1]} END"
+    return f"floor(({seconds} + {shift}) / 86400)"
 
 
 def peak_condition(peak: PeakPeriod, column: str) -> str:
@@ -184,15 +212,27 @@ class ObjectiveQuery:
         return "(" + " OR ".join(parts) + ")" if parts else "false"
 
     # -- aggregates -------------------------------------------------------------------
-    def aggregates(self, within: str = "true") -> dict[str, str]:
+    def excludes_in(self, span: WindowSpan | None) -> bool:
+        """Whether any exclusion can remove rows of this window (always, without a window)."""
+        return span is None or self._excluded(span) != "false"
+
+    def aggregates(self, within: str = "true", span: WindowSpan | None = None) -> dict[str, str]:
         """SQL aggregate per name, over included rows only (``__in`` is the inclusion flag),
-        optionally restricted further by the condition ``within``."""
+        optionally restricted further by the condition ``within``. Given the window, a
+        window without exclusions needs no inclusion filter (cheaper aggregates)."""
         ind = self.indicator
-        inc = f"__in AND {within}" if within != "true" else "__in"
+        inc = (
+            " AND ".join(
+                part
+                for part in ("__in" if self.excludes_in(span) else "true", within)
+                if part != "true"
+            )
+            or "true"
+        )
         col = quote
 
         def count(condition: str = "true") -> str:
-            return f"count(*) FILTER (WHERE {inc} AND {condition})"
+            return _filtered("count(*)", inc, condition)
 
         if isinstance(ind, RatioIndicator):
             valid = _cond(ind.valid.sql()) if ind.valid else "true"
@@ -220,7 +260,7 @@ class ObjectiveQuery:
             )
             return {
                 "valid": count(f"{measure} IS NOT NULL"),
-                "value": f"{function} FILTER (WHERE {inc})",
+                "value": _filtered(function, inc),
             }
         return self._other_aggregates(inc)
 
@@ -228,7 +268,7 @@ class ObjectiveQuery:
         ind = self.indicator
 
         def count(condition: str = "true") -> str:
-            return f"count(*) FILTER (WHERE {inc} AND {condition})"
+            return _filtered("count(*)", inc, condition)
 
         if isinstance(ind, MeanTimeIndicator):
             seconds = f"(epoch({quote(ind.end)}) - epoch({quote(ind.start)}))"
@@ -236,7 +276,7 @@ class ObjectiveQuery:
             function = "avg" if ind.statistic == "mean" else "median"
             return {
                 "valid": count(both),
-                "value": f"{function}({seconds}) FILTER (WHERE {inc} AND {both})",
+                "value": _filtered(f"{function}({seconds})", inc, both),
             }
         if isinstance(ind, FirstContactResolutionIndicator):
             resolved = _cond(ind.resolved.sql())
@@ -248,7 +288,7 @@ class ObjectiveQuery:
             score = quote(ind.score)
             aggregates = {"valid": count(f"{score} IS NOT NULL")}
             if ind.method == "mean":
-                aggregates["value"] = f"avg({score}) FILTER (WHERE {inc})"
+                aggregates["value"] = _filtered(f"avg({score})", inc)
             elif ind.method == "share_satisfied":
                 aggregates["good"] = count(f"{score} >= {ind.satisfied_at_least}")
             else:
@@ -258,8 +298,8 @@ class ObjectiveQuery:
         if isinstance(ind, BusinessGaugeIndicator):
             return {
                 "valid": count(),
-                "numerator": f"sum({quote(ind.numerator)}) FILTER (WHERE {inc})",
-                "denominator": f"sum({quote(ind.denominator)}) FILTER (WHERE {inc})",
+                "numerator": _filtered(f"sum({quote(ind.numerator)})", inc),
+                "denominator": _filtered(f"sum({quote(ind.denominator)})", inc),
             }
         raise NotImplementedError(f"{ind.kind} is computed by its own query")
 
@@ -278,14 +318,20 @@ class ObjectiveQuery:
             f"SELECT {', '.join([*scope, *columns])} FROM ({self.rows_sql(span)}) AS events{group}"
         )
 
+    def excluded_count(self, span: WindowSpan) -> str:
+        """The column counting excluded rows of the window (a constant when none can be)."""
+        if self.excludes_in(span):
+            return "count(*) FILTER (WHERE NOT __in) AS __excluded"
+        return "0 AS __excluded"
+
     def sql(self, span: WindowSpan) -> str:
         """One row per scope: scope columns, aggregates, excluded count, covered hours."""
         return self.grouped_sql(
             span,
             [
-                *(f"{expr} AS {quote(name)}" for name, expr in self.aggregates().items()),
-                "count(*) FILTER (WHERE NOT __in) AS __excluded",
-                f"count(DISTINCT {local_day(self.ts, self.timezone)}) AS __days",
+                *(f"{expr} AS {quote(name)}" for name, expr in self.aggregates(span=span).items()),
+                self.excluded_count(span),
+                f"count(DISTINCT {local_day(self.ts, self.timezone, span)}) AS __days",
             ],
         )
 
@@ -326,7 +372,7 @@ class ObjectiveQuery:
             "count(*) AS slices_with_traffic",
             f"count(*) FILTER (WHERE __good >= {target} * __events) AS good_slices",
             "sum(__events) AS valid",
-            f"count(DISTINCT {local_day(at_slice, self.timezone)}) AS __days",
+            f"count(DISTINCT {local_day(at_slice, self.timezone, span)}) AS __days",
         ]
         where = f" WHERE NOT ({dropping})" if dropping else ""
         group = f" GROUP BY {', '.join(scope)}" if scope else ""
