@@ -114,7 +114,12 @@ def _cond(text: str | None) -> str:
 
 
 def local_day(column: str, timezone: str, span: WindowSpan) -> str:
-    """SQL numbering the local day of an instant in ``timezone`` within ``span``.
+    """SQL numbering the local day of a timestamp column in ``timezone`` within ``span``."""
+    return local_day_of_epoch(f"epoch({column})", timezone, span)
+
+
+def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
+    """SQL numbering the local day of an instant given in epoch seconds, within ``span``.
 
     Arithmetic on epoch seconds plus the UTC offset in force, which changes only at the
     zone's transitions: far cheaper per row than a time-zone conversion, and portable.
@@ -128,7 +133,6 @@ def local_day(column: str, timezone: str, span: WindowSpan) -> str:
         if not offsets or offsets[-1][1] != offset:
             offsets.append((at, offset))
         at += step
-    seconds = f"epoch({column})"
     shift = str(offsets[0][1])
     if len(offsets) > 1:
         branches = " ".join(
@@ -366,13 +370,13 @@ class ObjectiveQuery:
             dropped.append(f"NOT ({peak_condition(self.peak, at)})")
         dropping = " OR ".join(dropped)
         target = ind.slice_target.ratio
-        at_slice = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
+        at_slice = f"({int(span.start_at.timestamp())} + __slice * {seconds})"
         select = [
             *scope,
             "count(*) AS slices_with_traffic",
             f"count(*) FILTER (WHERE __good >= {target} * __events) AS good_slices",
             "sum(__events) AS valid",
-            f"count(DISTINCT {local_day(at_slice, self.timezone, span)}) AS __days",
+            f"count(DISTINCT {local_day_of_epoch(at_slice, self.timezone, span)}) AS __days",
         ]
         where = f" WHERE NOT ({dropping})" if dropping else ""
         group = f" GROUP BY {', '.join(scope)}" if scope else ""
