@@ -1,0 +1,568 @@
+"""Use cases: export an evidence bundle for verdicts, and verify one with nothing but Accord.
+
+A bundle is a zip file:
+
+- ``agreement.yaml``: the agreement file, byte for byte;
+- ``data/…``: the rows the verdicts need, at paths the sources' patterns match (the rule is
+  in ``accord.engine.evidence``);
+- ``verdict.json``: the verdicts in the ``accord.verdicts/v1`` form, with the period label,
+  the as-of instant and the selection, so that the same evaluation can be repeated;
+- ``README.txt``: how to recompute, by hand and with ``accord evidence verify``;
+- ``manifest.json`` (last): the sha256 of every other file and the agreement's version hash.
+
+Verifying checks every file against the manifest, the agreement's version hash, then
+evaluates the bundled data again and compares outcome, value, target, tolerance, counts,
+coverage and credit with the recorded verdicts. The manifest proves that nothing changed
+after export; the recomputation proves that the verdicts follow from the bundled data and
+agreement, which catches a forger who changes data and re-hashes the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Final, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from accord.core.evaluation import Evaluation
+from accord.core.model import Agreement
+from accord.core.periods import PeriodError
+from accord.core.verdicts import Verdict
+from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
+from accord.engine.sources import BadRowPolicy, DataError
+from accord.reports.evidence import ReadmeFacts, readme_text
+from accord.reports.verdicts import FORMAT as VERDICTS_FORMAT
+from accord.reports.verdicts import credit_for, verdict_json
+from accord.services.evaluation import EvaluateCommand, evaluate_file
+
+__all__ = [
+    "FORMAT",
+    "Difference",
+    "EvidenceError",
+    "ExportCommand",
+    "Exported",
+    "Selection",
+    "Verification",
+    "export_bundle",
+    "select_verdicts",
+    "verify_bundle",
+]
+
+FORMAT: Final = "accord.evidence/v1"
+AGREEMENT: Final = "agreement.yaml"
+VERDICTS: Final = "verdict.json"
+README: Final = "README.txt"
+MANIFEST: Final = "manifest.json"
+DATA: Final = "data"
+#: What a recomputed verdict must repeat, in the order differences are listed.
+COMPARED: Final = ("outcome", "value", "target", "tolerance", "counts", "coverage", "credit")
+#: Numbers agree when they differ by less than this share: floating-point sums (a mean of
+#: durations) may differ in their last bits between runs, a changed row does far more.
+_RELATIVE: Final = 1e-9
+_ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
+_CHUNK: Final = 1 << 20
+
+
+class EvidenceError(Exception):
+    """A bundle that cannot be made or read; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which verdicts to bundle: an objective, scope values and a window (explain's rules)."""
+
+    objective: str
+    scope: Mapping[str, str] = field(default_factory=dict)
+    window: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportCommand:
+    """Evaluate as ``accord evaluate`` does, pick the selected verdicts, write ``output``."""
+
+    evaluation: EvaluateCommand
+    selection: Selection
+    output: Path
+
+
+@dataclass(frozen=True)
+class BundledFile:
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: the verdicts (as JSON data), the files and the rows per source."""
+
+    output: Path
+    verdicts: list[dict[str, Any]]
+    files: list[BundledFile]
+    sources: list[SourceRows]
+    #: Sources with rows set aside as bad during evaluation (not in the bundle): id → rows.
+    set_aside: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the recomputation disagrees with the bundle."""
+
+    verdict: str
+    field: str
+    recorded: str
+    recomputed: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.verdict}: {self.field} recorded {self.recorded}, recomputed {self.recomputed}"
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of verifying a bundle.
+
+    ``tampered`` lists files that changed, went missing or appeared, and a mismatched
+    agreement version; ``problems`` says why the recomputation could not run; ``differences``
+    lists what it computed differently; ``recomputed`` the recomputed verdicts as JSON data.
+    """
+
+    agreement: str
+    tampered: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    recomputed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.tampered or self.problems or self.differences)
+
+
+# -- selecting verdicts -------------------------------------------------------------------
+
+
+def select_verdicts(evaluation: Evaluation, selection: Selection) -> list[Verdict]:
+    """The verdicts of the objective whose scope has the given values, in the given window
+    (``accord explain``'s rules); ``EvidenceError`` naming the choices when none matches."""
+    objectives = [o.id for o in evaluation.agreement.objectives]
+    if selection.objective not in objectives:
+        raise EvidenceError(
+            f"no objective {selection.objective!r} in the agreement; "
+            f"objectives: {', '.join(objectives)}"
+        )
+    matches = [
+        v
+        for v in evaluation.verdicts
+        if v.objective == selection.objective
+        and all(v.scope.get(k) == value for k, value in selection.scope.items())
+        and (selection.window is None or v.window.label == selection.window)
+    ]
+    if not matches:
+        known = sorted(
+            {f"{v.objective} [{v.scope_label}] {v.window.label}" for v in evaluation.verdicts}
+        )
+        raise EvidenceError(f"no verdict matches; verdicts: {'; '.join(known)}")
+    return matches
+
+
+def _judged(evaluation: Evaluation, chosen: Sequence[Verdict]) -> list[Judged]:
+    """The chosen objective and, in the same windows, every objective that shares a credit
+    scheme with it: the worst of them decides which tier is owed, and to which verdict."""
+    agreement = evaluation.agreement
+    objective = chosen[0].objective
+    related = {objective}
+    for scheme in agreement.remedies.credits if agreement.remedies else []:
+        if objective in scheme.objectives:
+            related |= set(scheme.objectives)
+    labels = {v.window.label for v in chosen}
+    judged = []
+    for item in agreement.objectives:
+        if item.id not in related:
+            continue
+        spans = {
+            v.window.label: v.window
+            for v in evaluation.verdicts
+            if v.objective == item.id and v.window.label in labels
+        }
+        if spans:
+            judged.append(Judged(item, tuple(spans[label] for label in sorted(spans))))
+    return judged
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def export_bundle(command: ExportCommand) -> Exported:
+    """Evaluate, select the verdicts, and write a bundle that recomputes them.
+
+    The as-of instant defaults (as in ``accord evaluate``) to now or the period's end, here
+    to the second, so that it can be given back on the command line. Before the bundle is
+    written, its data is evaluated again: a bundle that would not reproduce its verdicts is
+    never written. Raises ``EvidenceError``, ``AgreementFileError``, ``PeriodError`` or
+    ``DataError``.
+    """
+    request = replace(
+        command.evaluation,
+        now=command.evaluation.now.replace(microsecond=0),
+        quarantine_dir=None,
+    )
+    evaluation = evaluate_file(request)
+    chosen = select_verdicts(evaluation, command.selection)
+    with tempfile.TemporaryDirectory(prefix="accord-evidence-") as folder:
+        stage = Path(folder)
+        shutil.copyfile(request.agreement, stage / AGREEMENT)
+        try:
+            sources = copy_evidence_rows(
+                evaluation.agreement, _judged(evaluation, chosen), request.data_dir, stage / DATA
+            )
+        except PlacementError as exc:
+            raise EvidenceError(str(exc)) from None
+        recorded = _recorded(evaluation, chosen, command.selection)
+        _write_json(stage / VERDICTS, recorded)
+        selection = command.selection
+        facts = ReadmeFacts(
+            evaluation, chosen, selection.scope, selection.window, sources, command.output.name
+        )
+        (stage / README).write_text(readme_text(facts), encoding="utf-8")
+        check = _recompute(stage, recorded, evaluation.agreement.version_hash())
+        if not check.ok:
+            found = "; ".join([*check.tampered, *check.problems, *map(str, check.differences)])
+            raise EvidenceError(f"the bundle would not reproduce its verdicts ({found})")
+        files = _write_zip(stage, command.output, evaluation.agreement.version_hash())
+    set_aside = {r.source: r.rows_rejected for r in evaluation.sources if r.rows_rejected}
+    return Exported(command.output, recorded["verdicts"], files, sources, set_aside)
+
+
+def _recorded(
+    evaluation: Evaluation, chosen: Sequence[Verdict], selection: Selection
+) -> dict[str, Any]:
+    """The verdicts in the ``accord.verdicts/v1`` form, with what repeats the evaluation."""
+    agreement = evaluation.agreement
+    return {
+        "format": VERDICTS_FORMAT,
+        "agreement": {
+            "id": agreement.metadata.id,
+            "title": agreement.metadata.title,
+            "version": agreement.metadata.version,
+            "hash": agreement.version_hash(),
+        },
+        "period": {
+            "label": evaluation.period.label,
+            "start": evaluation.period.start_at.isoformat(),
+            "end": evaluation.period.end_at.isoformat(),
+            "timezone": evaluation.period.timezone,
+        },
+        "as_of": evaluation.as_of.isoformat(),
+        "selection": {
+            "objective": selection.objective,
+            "scope": dict(selection.scope),
+            "window": selection.window,
+        },
+        "verdicts": [verdict_json(v, credit_for(v, evaluation.credits)) for v in chosen],
+    }
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _write_zip(stage: Path, output: Path, version: str) -> list[BundledFile]:
+    """The staged files as a zip, manifest last; written beside ``output``, then moved."""
+    data = sorted(p.relative_to(stage).as_posix() for p in (stage / DATA).rglob("*") if p.is_file())
+    names = [AGREEMENT, VERDICTS, README, *data]
+    files = [
+        BundledFile(name, _digest(stage / name), (stage / name).stat().st_size) for name in names
+    ]
+    manifest = {
+        "format": FORMAT,
+        "agreement_version": version,
+        "files": [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in files],
+    }
+    _write_json(stage / MANIFEST, manifest)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for name in [*names, MANIFEST]:
+                # Fixed times and modes: the same bundle, the same bytes.
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with (stage / name).open("rb") as source, bundle.open(info, "w") as target:
+                    shutil.copyfileobj(source, target, _CHUNK)
+        os.replace(partial, output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise EvidenceError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return files
+
+
+# -- verify -------------------------------------------------------------------------------
+
+
+class _ManifestFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    sha256: str
+    bytes: int
+
+
+class _Manifest(BaseModel):
+    format: Literal["accord.evidence/v1"]
+    agreement_version: str
+    files: list[_ManifestFile]
+
+
+class _Window(BaseModel):
+    label: str
+
+
+class _RecordedVerdict(BaseModel):
+    objective: str
+    scope: dict[str, str]
+    window: _Window
+    agreement_version: str
+
+
+class _Label(BaseModel):
+    label: str
+
+
+class _Hash(BaseModel):
+    hash: str
+
+
+class _Recorded(BaseModel):
+    format: Literal["accord.verdicts/v1"]
+    agreement: _Hash
+    period: _Label
+    as_of: AwareDatetime
+    verdicts: list[_RecordedVerdict] = Field(min_length=1)
+
+
+def verify_bundle(bundle: Path) -> Verification:
+    """Check a bundle's files, its agreement version, and recompute its verdicts.
+
+    Raises ``EvidenceError`` for a file that is not a bundle or would unpack outside its
+    folder, and ``AgreementFileError`` for an agreement that does not load.
+    """
+    with tempfile.TemporaryDirectory(prefix="accord-verify-") as folder:
+        root = Path(folder)
+        digests = _unpack(bundle, root)
+        manifest = _parse(_Manifest, root / MANIFEST)
+        tampered = _tampered(manifest, digests)
+        if tampered:
+            return Verification(agreement="", tampered=tampered)
+        try:
+            recorded = json.loads((root / VERDICTS).read_bytes())
+        except ValueError as exc:
+            return Verification("", problems=[f"{VERDICTS} is not JSON: {exc}"])
+        return _recompute(root, recorded, manifest.agreement_version)
+
+
+def _unpack(bundle: Path, root: Path) -> dict[str, str]:
+    """Every file of the zip under ``root``, with its sha256; nothing outside ``root``."""
+    try:
+        with zipfile.ZipFile(bundle) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            names = [m.filename for m in members]
+            for name in names:
+                _inside(root, name)
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                raise EvidenceError(f"{bundle} holds {', '.join(duplicates)} more than once")
+            if MANIFEST not in names:
+                raise EvidenceError(f"{bundle} is not an evidence bundle: it has no {MANIFEST}")
+            return {m.filename: _extract(archive, m, root) for m in members}
+    except FileNotFoundError:
+        raise EvidenceError(f"{bundle}: no such file") from None
+    except IsADirectoryError:
+        raise EvidenceError(f"{bundle} is a directory, not a bundle") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        raise EvidenceError(
+            f"{bundle} is not an evidence bundle: not a readable zip file"
+        ) from None
+    except OSError as exc:
+        raise EvidenceError(f"cannot read {bundle}: {exc.strerror or exc}") from None
+
+
+def _inside(root: Path, name: str) -> Path:
+    """Where a member goes; ``EvidenceError`` for a path that leads out (zip slip)."""
+    path = PurePosixPath(name)
+    target = (root / name).resolve()
+    if (
+        path.is_absolute()
+        or "\\" in name
+        or ".." in path.parts
+        or (len(name) > 1 and name[1] == ":")
+        or not target.is_relative_to(root.resolve())
+    ):
+        raise EvidenceError(
+            f"refusing to unpack {name!r}: it would be written outside the bundle's folder "
+            "(zip slip); this file is not a bundle Accord wrote"
+        )
+    return target
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, root: Path) -> str:
+    target = _inside(root, member.filename)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sha = hashlib.sha256()
+    with archive.open(member) as source, target.open("wb") as out:
+        while chunk := source.read(_CHUNK):
+            sha.update(chunk)
+            out.write(chunk)
+    return sha.hexdigest()
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _parse(model: type[_Model], path: Path) -> _Model:
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise EvidenceError(f"not an evidence bundle: {_first_error(path.name, exc)}") from None
+
+
+def _first_error(name: str, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the top"
+    return f"{name} is not valid at {where}: {first['msg']}"
+
+
+def _tampered(manifest: _Manifest, digests: Mapping[str, str]) -> list[str]:
+    """Files that changed, went missing or were added since the manifest was written."""
+    listed = {f.path: f.sha256 for f in manifest.files}
+    found = []
+    for path, sha in listed.items():
+        if path not in digests:
+            found.append(f"missing: {path}")
+        elif digests[path] != sha:
+            found.append(f"changed: {path}")
+    found += [f"extra: {path}" for path in sorted(digests) if path not in {*listed, MANIFEST}]
+    for required in (AGREEMENT, VERDICTS):
+        if required not in listed:
+            found.append(f"missing: {required} (the manifest does not list it)")
+    return found
+
+
+def _recompute(root: Path, recorded_data: object, version: str) -> Verification:
+    """Evaluate the bundled data as recorded and compare with the recorded verdicts."""
+    try:
+        recorded = _Recorded.model_validate(recorded_data)
+    except ValidationError as exc:
+        return Verification("", problems=[_first_error(VERDICTS, exc)])
+    command = EvaluateCommand(
+        agreement=root / AGREEMENT,
+        data_dir=root / DATA,
+        period=recorded.period.label,
+        now=recorded.as_of,
+        as_of=recorded.as_of,
+        policy=BadRowPolicy.REJECT,
+    )
+    try:
+        evaluation = evaluate_file(command)
+    except (PeriodError, DataError) as exc:
+        return Verification("", problems=[f"the bundled data cannot be evaluated: {exc}"])
+    agreement = evaluation.agreement
+    verification = Verification(_describe(agreement))
+    verification.tampered.extend(_versions(agreement, version, recorded))
+    if verification.tampered:
+        return verification
+    raw = recorded_data["verdicts"] if isinstance(recorded_data, dict) else []
+    for record, parsed in zip(raw, recorded.verdicts, strict=True):
+        verdict = _find(evaluation, parsed)
+        if verdict is None:
+            verification.problems.append(
+                f"{_label(record)}: no such verdict when the bundled data is evaluated"
+            )
+            continue
+        again = verdict_json(verdict, credit_for(verdict, evaluation.credits))
+        verification.recomputed.append(again)
+        verification.differences.extend(_differences(record, again))
+    return verification
+
+
+def _describe(agreement: Agreement) -> str:
+    return (
+        f"{agreement.metadata.id} version {agreement.metadata.version} "
+        f"(sha256 {agreement.version_hash()})"
+    )
+
+
+def _versions(agreement: Agreement, version: str, recorded: _Recorded) -> Iterator[str]:
+    actual = agreement.version_hash()
+    claims = [("manifest.json", version), (VERDICTS, recorded.agreement.hash)]
+    claims += [(f"{VERDICTS} ({v.objective})", v.agreement_version) for v in recorded.verdicts]
+    for where, claimed in claims:
+        if claimed != actual:
+            yield (
+                f"agreement version: {where} names {claimed}, but {AGREEMENT} has version "
+                f"hash {actual}"
+            )
+
+
+def _find(evaluation: Evaluation, recorded: _RecordedVerdict) -> Verdict | None:
+    return next(
+        (
+            v
+            for v in evaluation.verdicts
+            if v.objective == recorded.objective
+            and v.scope == recorded.scope
+            and v.window.label == recorded.window.label
+        ),
+        None,
+    )
+
+
+def _label(verdict: Mapping[str, Any]) -> str:
+    scope = verdict.get("scope") or {}
+    shown = ", ".join(f"{k}={v}" for k, v in scope.items()) or "all"
+    window = verdict.get("window") or {}
+    return f"{verdict.get('objective')} [{shown}] {window.get('label')}"
+
+
+def _differences(recorded: Mapping[str, Any], again: Mapping[str, Any]) -> Iterator[Difference]:
+    for name in COMPARED:
+        old, new = recorded.get(name), again.get(name)
+        if _same(old, new):
+            continue
+        display = f"{name}_display"
+        yield Difference(
+            _label(again), name, _show(old, recorded.get(display)), _show(new, again.get(display))
+        )
+
+
+def _same(old: object, new: object) -> bool:
+    """Equal, numbers within a relative 1e-9 (floating-point sums vary in their last bits)."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old == new
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+        return math.isclose(old, new, rel_tol=_RELATIVE, abs_tol=1e-12)
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    return old == new
+
+
+def _show(value: object, display: object) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return f"{shown} ({display})" if isinstance(display, str) and display != shown else shown
