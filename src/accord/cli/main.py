@@ -10,7 +10,19 @@ from typing import Annotated
 import typer
 
 from accord import __version__
-from accord.cli import agreements, demo, diff, docs, evaluate, render, sample
+from accord.cli import (
+    admin,
+    agreements,
+    audit,
+    demo,
+    diff,
+    docs,
+    evaluate,
+    evidence,
+    render,
+    sample,
+    serve,
+)
 
 __all__ = ["app", "run"]
 
@@ -47,7 +59,11 @@ evaluate.register(app)
 docs.register(app)
 diff.register(app)
 sample.register(app)
+serve.register(app)
+admin.register(app)
+audit.register(app)
 demo.register(app)
+evidence.register(app)
 
 
 def run() -> None:

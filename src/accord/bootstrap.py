@@ -1,0 +1,49 @@
+"""The composition root: settings → database, batch writer, clock → the services.
+
+Nothing happens at import; ``build`` does the work, once per process (or per test).
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+
+from accord.connectors.batches import write_batch
+from accord.services.container import Services
+from accord.services.ports import Clock, SystemClock
+from accord.services.uow import Limits, ServiceContext
+from accord.settings import Settings
+from accord.store.db import make_engine
+from accord.store.migrations import upgrade
+from accord.store.tenancy import session_factory
+
+__all__ = ["build"]
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    passwords: PasswordHasher | None = None,
+    migrate: bool = True,
+) -> Services:
+    """The services on the configured database (migrated to the newest schema unless told
+    not to), with the data directory created."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    context = ServiceContext(
+        engine=engine,
+        sessions=session_factory(engine),
+        clock=clock or SystemClock(),
+        data_dir=settings.data_dir,
+        limits=Limits(
+            token_ttl=settings.token_ttl,
+            session_ttl=settings.session_ttl,
+            max_batch_events=settings.max_batch_events,
+            max_batch_bytes=settings.max_batch_bytes,
+        ),
+        batch_writer=write_batch,
+        passwords=passwords or PasswordHasher(),
+    )
+    return Services.create(context)

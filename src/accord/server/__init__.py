@@ -1,0 +1,1 @@
+"""The HTTP interface: a FastAPI application over the services (``create_app``)."""

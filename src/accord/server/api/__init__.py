@@ -1,0 +1,31 @@
+"""The ``/api/v1`` routes, one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from accord.server.api import (
+    agreements,
+    audit,
+    measurements,
+    organisations,
+    sessions,
+    tokens,
+    users,
+    verdicts,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+for module in (
+    sessions,
+    organisations,
+    users,
+    tokens,
+    agreements,
+    measurements,
+    verdicts,
+    audit,
+):
+    router.include_router(module.router)

@@ -1,0 +1,40 @@
+"""Organisations: the company and its partners."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.identity import CreateOrganisation, OrganisationView
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/organisations", tags=["organisations"])
+
+
+class OrganisationIn(BaseModel):
+    slug: str = Field(description="Identifier: lowercase letters, digits and '-'.")
+    name: str = Field(description="Legal name.")
+
+
+@router.get("", summary="Organisations the caller sees")
+def list_organisations(
+    principal: CurrentPrincipal, services: ServicesDep
+) -> list[OrganisationView]:
+    return services.identity.organisations(principal)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a partner organisation")
+def create_organisation(
+    body: OrganisationIn, principal: CurrentPrincipal, services: ServicesDep
+) -> OrganisationView:
+    command = CreateOrganisation(slug=body.slug, name=body.name)
+    return services.identity.create_organisation(principal, command)
+
+
+@router.get("/{slug}", summary="One organisation")
+def get_organisation(
+    slug: str, principal: CurrentPrincipal, services: ServicesDep
+) -> OrganisationView:
+    return services.identity.organisation(principal, slug)

@@ -1,0 +1,53 @@
+"""Password login: a session cookie (HttpOnly, SameSite=Strict) for the web app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Request, Response, status
+from pydantic import BaseModel
+
+from accord.server.security import SESSION_COOKIE, ServicesDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/sessions", tags=["sessions"])
+
+
+class LoginIn(BaseModel):
+    email: str
+    password: str
+
+
+class SessionOut(BaseModel):
+    expires_at: dt.datetime
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Sign in with a password")
+def login(body: LoginIn, request: Request, response: Response, services: ServicesDep) -> SessionOut:
+    session = services.access.login(body.email, body.password)
+    lifetime = session.expires_at - services.context.clock.now()
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.secret,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return SessionOut(expires_at=session.expires_at)
+
+
+@router.delete(
+    "/current", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out", response_model=None
+)
+def logout(
+    services: ServicesDep,
+    accord_session: Annotated[str | None, Cookie()] = None,
+) -> Response:
+    if accord_session:
+        services.access.logout(accord_session)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,105 @@
+"""Evaluations and what they found: verdicts (with history and explanation), error budgets,
+credits and runs, per agreement, filtered by objective, scope, window and outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, Field
+
+from accord.server.api.params import MAX_ID, IdPath
+from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.verdict_views import (
+    BudgetView,
+    CreditLedger,
+    RunView,
+    VerdictDetail,
+    VerdictPage,
+)
+from accord.services.verdicts import MAX_PAGE, RunEvaluation, VerdictQuery
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/agreements/{slug}", tags=["verdicts"])
+
+
+class EvaluationIn(BaseModel):
+    period: str = Field(description="2026-10, 2026-Q4, 2026-W44, 2026 or 2026-10-15.")
+    version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Default: latest.")
+    as_of: dt.datetime | None = Field(default=None, description="Default: now or period end.")
+    reason: str = Field(default="requested", max_length=500)
+
+
+class VerdictFilters(BaseModel):
+    """Which verdicts: every field narrows the list; none means all current verdicts."""
+
+    model_config = {"extra": "forbid"}
+
+    objective: str | None = None
+    scope: str | None = Field(
+        default=None, description="name=value pairs, e.g. region=eu; 'all' for unscoped."
+    )
+    window: str | None = Field(default=None, description="Window label, e.g. 2026-10.")
+    outcome: Literal["met", "deviation", "breach", "no_data"] | None = None
+    include_superseded: bool = False
+    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
+
+
+def _query(filters: Annotated[VerdictFilters, Query()]) -> VerdictQuery:
+    return VerdictQuery(**filters.model_dump())
+
+
+Filters = Annotated[VerdictQuery, Depends(_query)]
+
+
+@router.post("/evaluations", status_code=status.HTTP_201_CREATED, summary="Evaluate a period")
+def evaluate(
+    slug: str, body: EvaluationIn, principal: CurrentPrincipal, services: ServicesDep
+) -> RunView:
+    command = RunEvaluation(
+        agreement=slug,
+        period=body.period,
+        version=body.version,
+        as_of=body.as_of,
+        reason=body.reason,
+    )
+    return services.verdicts.evaluate(principal, command)
+
+
+@router.get("/evaluations", summary="Recent evaluation runs")
+def runs(slug: str, principal: CurrentPrincipal, services: ServicesDep) -> list[RunView]:
+    return services.verdicts.runs(principal, slug)
+
+
+@router.get("/verdicts", summary="Verdicts, newest judgement of each unless asked for history")
+def verdicts(
+    slug: str, filters: Filters, principal: CurrentPrincipal, services: ServicesDep
+) -> VerdictPage:
+    return services.verdicts.verdicts(principal, slug, filters)
+
+
+@router.get("/verdicts/{verdict_id}", summary="One verdict: explanation, evidence, history")
+def verdict(
+    slug: str, verdict_id: IdPath, principal: CurrentPrincipal, services: ServicesDep
+) -> VerdictDetail:
+    return services.verdicts.verdict(principal, slug, verdict_id)
+
+
+@router.get("/budgets", summary="Error budgets of the matching verdicts")
+def budgets(
+    slug: str, filters: Filters, principal: CurrentPrincipal, services: ServicesDep
+) -> list[BudgetView]:
+    return services.verdicts.budgets(principal, slug, filters)
+
+
+@router.get("/credits", summary="The credit ledger and what is owed per scheme and window")
+def credits(
+    slug: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    window: str | None = None,
+) -> CreditLedger:
+    return services.verdicts.credits(principal, slug, window)

@@ -1,0 +1,46 @@
+"""Who is calling: ``Authorization: Bearer <token>`` or the ``accord_session`` cookie.
+
+Endpoints depend on ``CurrentPrincipal``; the services decide what the principal may do.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from accord.services.auth import Principal
+from accord.services.container import Services
+from accord.services.errors import Unauthenticated
+
+__all__ = ["SESSION_COOKIE", "CurrentPrincipal", "ServicesDep", "get_services"]
+
+SESSION_COOKIE: Final = "accord_session"
+_bearer = HTTPBearer(auto_error=False, description="An API token (`accord admin create-token`).")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="A session from POST /api/v1/sessions."
+)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _principal(
+    services: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: Annotated[str | None, Depends(_cookie)],
+) -> Principal:
+    if bearer is not None and bearer.credentials:
+        return services.access.authenticate_token(bearer.credentials)
+    if session:
+        return services.access.authenticate_session(session)
+    raise Unauthenticated("sign in: send 'Authorization: Bearer <token>' or a session cookie")
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_principal)]

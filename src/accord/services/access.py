@@ -1,0 +1,254 @@
+"""Signing in: API tokens and password sessions, and turning either into a ``Principal``.
+
+A token or session secret is shown once, when it is made; only its SHA-256 is stored, so a
+copy of the database lets no one sign in. Tokens carry scopes (a subset of what their user's
+roles allow), expire, and can be revoked. Passwords are checked against argon2 hashes.
+Every failure to authenticate gives the same answer, whatever the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from accord.services.auth import Permission, Principal, Role, permissions_of
+from accord.services.errors import Invalid, NotFound, Unauthenticated
+from accord.services.identity import MAX_NAME
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.tables import ApiTokenRow, SessionRow, UserRow
+
+__all__ = ["Access", "CreateToken", "NewSession", "NewToken", "TokenView"]
+
+_TOKEN_PREFIX: Final = "acc_"
+_REFUSED: Final = "invalid, expired or revoked credentials"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateToken:
+    name: str
+    #: ``None``: everything the user's roles allow.
+    scopes: Sequence[Permission] | None = None
+    #: ``None``: the configured token lifetime.
+    ttl: dt.timedelta | None = None
+    #: Another user's e-mail (admins only); ``None``: the principal's own token.
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    name: str
+    user: str
+    scopes: list[Permission]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: ``secret`` is shown now and never again."""
+
+    token: TokenView
+    secret: str
+
+
+@dataclass(frozen=True)
+class NewSession:
+    secret: str
+    expires_at: dt.datetime
+
+
+def _token_view(row: ApiTokenRow, email: str) -> TokenView:
+    return TokenView(
+        id=row.id,
+        name=row.name,
+        user=email,
+        scopes=[Permission(scope) for scope in row.scopes.split()],
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class Access:
+    """Tokens, sessions and authentication."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+        # Checked against when the e-mail is unknown, so that the answer takes as long.
+        self._decoy = context.passwords.hash(secrets.token_hex(16))
+
+    def create_token(self, principal: Principal, command: CreateToken) -> NewToken:
+        if not command.name.strip() or len(command.name) > MAX_NAME:
+            raise Invalid(f"a token needs a name of at most {MAX_NAME} characters")
+        secret = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self._context.uow(principal, write=True) as uow:
+            user = self._owner(uow, principal, command.user)
+            allowed = self._permissions(uow, user)
+            scopes = allowed if command.scopes is None else frozenset(command.scopes)
+            if not scopes <= allowed:
+                extra = ", ".join(sorted(scope.value for scope in scopes - allowed))
+                raise Invalid(f"{user.email} may not hold the scope(s) {extra}")
+            now = uow.now()
+            ttl = command.ttl or self._context.limits.token_ttl
+            if ttl <= dt.timedelta(0):
+                raise Invalid("a token must live for some time")
+            row = uow.tokens.add(
+                ApiTokenRow(
+                    user_id=user.id,
+                    name=command.name.strip(),
+                    secret_sha256=_digest(secret),
+                    scopes=" ".join(sorted(scope.value for scope in scopes)),
+                    created_at=now,
+                    expires_at=now + ttl,
+                    revoked_at=None,
+                )
+            )
+            view = _token_view(row, user.email)
+            uow.audit("token.created", "token", row.id, after=_token_record(view))
+            uow.commit()
+        return NewToken(view, secret)
+
+    def tokens(self, principal: Principal) -> list[TokenView]:
+        """The principal's own tokens (secrets are never shown again)."""
+        if principal.user_id is None:
+            return []
+        with self._context.uow(principal) as uow:
+            return [_token_view(row, principal.name) for row in uow.tokens.all(principal.user_id)]
+
+    def revoke_token(self, principal: Principal, token_id: int) -> TokenView:
+        """Own tokens, or (admins) any token of a user the principal sees."""
+        with self._context.uow(principal, write=True) as uow:
+            row = uow.tokens.find(token_id)
+            if row is None or (
+                row.user_id != principal.user_id and not principal.can(Permission.ADMINISTER)
+            ):
+                raise NotFound(f"no token {token_id}")
+            user = uow.users.find(row.user_id)
+            assert user is not None
+            before = _token_record(_token_view(row, user.email))
+            if row.revoked_at is None:
+                uow.tokens.revoke(row, uow.now())
+            view = _token_view(row, user.email)
+            uow.audit("token.revoked", "token", row.id, before=before, after=_token_record(view))
+            uow.commit()
+        return view
+
+    def authenticate_token(self, secret: str) -> Principal:
+        with self._context.uow(_SYSTEM) as uow:
+            row = uow.tokens.find_by_hash(_digest(secret))
+            if row is None or row.revoked_at is not None or row.expires_at <= uow.now():
+                raise Unauthenticated(_REFUSED)
+            scopes = frozenset(Permission(scope) for scope in row.scopes.split())
+            principal = self._principal(uow, row.user_id, scopes)
+            return principal
+
+    def login(self, email: str, password: str) -> NewSession:
+        secret = secrets.token_urlsafe(32)
+        with self._context.uow(_system(email), write=True) as uow:
+            user = uow.users.find_by_email(email)
+            if user is None or user.password_hash is None:
+                self._check_password(self._decoy, password)
+                raise Unauthenticated(_REFUSED)
+            if not self._check_password(user.password_hash, password):
+                raise Unauthenticated(_REFUSED)
+            now = uow.now()
+            row = uow.tokens.add_session(
+                SessionRow(
+                    user_id=user.id,
+                    secret_sha256=_digest(secret),
+                    created_at=now,
+                    expires_at=now + self._context.limits.session_ttl,
+                    revoked_at=None,
+                )
+            )
+            uow.audit("session.started", "session", row.id, after={"user": user.email})
+            uow.commit()
+            return NewSession(secret, row.expires_at)
+
+    def authenticate_session(self, secret: str) -> Principal:
+        with self._context.uow(_SYSTEM) as uow:
+            row = uow.tokens.find_session(_digest(secret))
+            if row is None or row.revoked_at is not None or row.expires_at <= uow.now():
+                raise Unauthenticated(_REFUSED)
+            return self._principal(uow, row.user_id, None)
+
+    def logout(self, secret: str) -> None:
+        with self._context.uow(_SYSTEM, write=True) as uow:
+            row = uow.tokens.find_session(_digest(secret))
+            if row is None or row.revoked_at is not None:
+                return
+            uow.tokens.end_session(row, uow.now())
+            uow.audit("session.ended", "session", row.id)
+            uow.commit()
+
+    def _check_password(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._context.passwords.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _owner(self, uow: UnitOfWork, principal: Principal, email: str | None) -> UserRow:
+        if email is None:
+            if principal.user_id is None:
+                raise Invalid("the console holds no tokens; name the user the token is for")
+            user = uow.users.find(principal.user_id)
+        else:
+            user = uow.users.find_by_email(email)
+            if user is not None and user.id != principal.user_id:
+                principal.require(Permission.ADMINISTER)
+        if user is None:
+            raise NotFound(f"no user {email!r}")
+        return user
+
+    def _permissions(self, uow: UnitOfWork, user: UserRow) -> frozenset[Permission]:
+        organisation = uow.organisations.find(user.organisation_id)
+        assert organisation is not None
+        roles = {Role(role) for role in uow.users.roles(user.id)}
+        return permissions_of(roles, company=organisation.kind == "company")
+
+    def _principal(
+        self, uow: UnitOfWork, user_id: int, scopes: frozenset[Permission] | None
+    ) -> Principal:
+        user = uow.users.find(user_id)
+        if user is None:
+            raise Unauthenticated(_REFUSED)
+        organisation = uow.organisations.find(user.organisation_id)
+        assert organisation is not None
+        permissions = self._permissions(uow, user)
+        return Principal(
+            name=user.email,
+            user_id=user.id,
+            organisation_id=organisation.id,
+            company=organisation.kind == "company",
+            permissions=permissions if scopes is None else permissions & scopes,
+        )
+
+
+def _system(name: str) -> Principal:
+    """Reads across tenants, to find whose credentials these are; may do nothing else."""
+    return Principal(name, None, None, company=True, permissions=frozenset())
+
+
+_SYSTEM: Final = _system("system")
+
+
+def _token_record(view: TokenView) -> dict[str, object]:
+    return {
+        "name": view.name,
+        "user": view.user,
+        "scopes": [scope.value for scope in view.scopes],
+        "expires_at": view.expires_at.isoformat(),
+        "revoked_at": view.revoked_at.isoformat() if view.revoked_at else None,
+    }

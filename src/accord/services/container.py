@@ -1,0 +1,54 @@
+"""Every use case, built once by the composition root (``accord.bootstrap``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from accord.services.access import Access
+from accord.services.auth import Principal
+from accord.services.identity import Identity
+from accord.services.ingestion import Ingestion
+from accord.services.portfolio import Portfolio
+from accord.services.trail import AuditTrail
+from accord.services.uow import Limits, ServiceContext
+from accord.services.verdicts import Verdicts
+
+__all__ = ["Services"]
+
+
+@dataclass(frozen=True)
+class Services:
+    context: ServiceContext
+    identity: Identity
+    access: Access
+    portfolio: Portfolio
+    ingestion: Ingestion
+    verdicts: Verdicts
+    audit: AuditTrail
+
+    @classmethod
+    def create(cls, context: ServiceContext) -> Services:
+        return cls(
+            context=context,
+            identity=Identity(context),
+            access=Access(context),
+            portfolio=Portfolio(context),
+            ingestion=Ingestion(context),
+            verdicts=Verdicts(context),
+            audit=AuditTrail(context),
+        )
+
+    @property
+    def limits(self) -> Limits:
+        return self.context.limits
+
+    def ready(self) -> bool:
+        """Whether the database answers."""
+        with self.context.uow(Principal.console("health")) as uow:
+            uow.session.execute(text("SELECT 1"))
+        return True
+
+    def close(self) -> None:
+        self.context.engine.dispose()

@@ -1,0 +1,234 @@
+"""Ingestion: pushed batches of measurements for an agreement's pushed sources.
+
+A batch is authorised (the agreement must be visible; the principal's organisation must be
+the party that supplies the source, when the source names one), held to the size limits,
+checked and written by the batch writer (the engine's checks; duplicates by event id
+dropped; one Parquet file, durable before anything is recorded), and only then recorded,
+with its audit entry, in one transaction. A batch id already recorded for the source
+changes nothing: the original receipt is returned. Only files with a recorded batch are
+ever evaluated, so a crash between the file and the record loses nothing acknowledged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from accord.core.model.measurement import Source, SourceFormat
+from accord.engine.sources import BadRowPolicy, DataError
+from accord.services.auth import Permission, Principal
+from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
+from accord.services.portfolio import get_agreement, get_version, parsed
+from accord.services.ports import WrittenBatch
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.tables import AgreementRow, MeasurementBatchRow
+
+__all__ = ["BatchReceipt", "Ingestion", "IssueView", "PushBatch"]
+
+_CHUNK: Final = 1 << 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class PushBatch:
+    agreement: str
+    source: str
+    batch_id: str
+    #: Events keyed by the source's column names, or a JSON-lines file of them.
+    events: list[dict[str, object]] | Path
+    #: Size of the request as received, held to the byte limit.
+    size_bytes: int = 0
+    policy: BadRowPolicy = BadRowPolicy.QUARANTINE
+
+
+@dataclass(frozen=True)
+class IssueView:
+    reason: str
+    count: int
+    samples: list[str]
+
+
+@dataclass(frozen=True)
+class BatchReceipt:
+    agreement: str
+    source: str
+    batch_id: str
+    #: ``accepted`` the first time; ``already_received`` for a retried batch id.
+    status: str
+    received: int
+    accepted: int
+    duplicates: int
+    rejected: int
+    digest: str
+    received_at: dt.datetime
+    issues: list[IssueView]
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _receipt(
+    slug: str, row: MeasurementBatchRow, status: str, issues: list[IssueView]
+) -> BatchReceipt:
+    return BatchReceipt(
+        agreement=slug,
+        source=row.source,
+        batch_id=row.batch_id,
+        status=status,
+        received=row.events_received,
+        accepted=row.events_accepted,
+        duplicates=row.events_duplicate,
+        rejected=row.events_rejected,
+        digest=row.digest,
+        received_at=row.received_at,
+        issues=issues,
+    )
+
+
+class Ingestion:
+    """Use cases on pushed measurements."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    @property
+    def spool_dir(self) -> Path:
+        """Where interfaces may stream a request body before handing it over as a file."""
+        folder = self._context.data_dir / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def push(self, principal: Principal, command: PushBatch) -> BatchReceipt:
+        self._check_size(command)
+        with self._context.uow(principal, write=True) as uow:
+            row = get_agreement(uow, command.agreement)
+            principal.require(Permission.PUSH)
+            source = self._source(uow, row, command.source)
+            self._check_supplier(uow, principal, row, source)
+            uow.serialise("batch", row.id, source.id)
+            stored = uow.batches.find(row.id, source.id, command.batch_id)
+            if stored is not None:
+                return _receipt(row.slug, stored, "already_received", [])
+            written = self._write(uow, row, source, command)
+            batch = uow.batches.add(
+                MeasurementBatchRow(
+                    agreement_id=row.id,
+                    source=source.id,
+                    batch_id=command.batch_id,
+                    events_received=written.received,
+                    events_accepted=written.accepted,
+                    events_duplicate=written.duplicates,
+                    events_rejected=written.rejected,
+                    file_path=self._relative(written.path),
+                    digest=written.digest or "",
+                    first_at=None,
+                    last_at=None,
+                    received_at=uow.now(),
+                    received_by=principal.name,
+                )
+            )
+            issues = [IssueView(i.reason, i.count, list(i.samples)) for i in written.issues]
+            receipt = _receipt(row.slug, batch, "accepted", issues)
+            uow.audit(
+                "measurement_batch.accepted",
+                "measurement_batch",
+                f"{row.slug}/{source.id}/{command.batch_id}",
+                after=_receipt_record(receipt, batch.file_path),
+            )
+            uow.commit()
+        return receipt
+
+    def _check_size(self, command: PushBatch) -> None:
+        limits = self._context.limits
+        if command.size_bytes > limits.max_batch_bytes:
+            raise TooLarge(
+                f"the batch has {command.size_bytes:,} bytes; at most {limits.max_batch_bytes:,}"
+            )
+        count = (
+            _count_lines(command.events)
+            if isinstance(command.events, Path)
+            else len(command.events)
+        )
+        if count > limits.max_batch_events:
+            raise TooLarge(
+                f"the batch has {count:,} events; at most {limits.max_batch_events:,} per batch"
+            )
+
+    def _source(self, uow: UnitOfWork, row: AgreementRow, source_id: str) -> Source:
+        agreement = parsed(get_version(uow, row, None))
+        source = next((s for s in agreement.sources if s.id == source_id), None)
+        if source is None:
+            raise NotFound(f"agreement {row.slug!r} has no source {source_id!r}")
+        if source.format is not SourceFormat.PUSH:
+            raise Invalid(
+                f"source {source_id!r} is read from {source.format.value} files, not pushed; "
+                "declare it with format: push to send it to the service"
+            )
+        return source
+
+    def _check_supplier(
+        self, uow: UnitOfWork, principal: Principal, row: AgreementRow, source: Source
+    ) -> None:
+        if source.owner is None or principal.organisation_id is None:
+            return
+        mine = sorted(
+            party
+            for party, organisation in uow.agreements.parties(row.id).items()
+            if organisation == principal.organisation_id
+        )
+        if source.owner not in mine:
+            yours = f"party {', '.join(mine)}" if mine else "not a party"
+            raise Forbidden(
+                f"source {source.id!r} is supplied by party {source.owner!r}; "
+                f"your organisation is {yours}"
+            )
+
+    def _write(
+        self, uow: UnitOfWork, row: AgreementRow, source: Source, command: PushBatch
+    ) -> WrittenBatch:
+        data_dir = self._context.data_dir
+        existing = [data_dir / path for path in uow.batches.files(row.id, source.id)]
+        try:
+            return self._context.batch_writer(
+                source=source,
+                events=command.events,
+                batch_dir=data_dir / "measurements" / row.slug / source.id,
+                batch_id=command.batch_id,
+                existing=existing,
+                policy=command.policy,
+                quarantine_dir=data_dir / "quarantine" / row.slug / source.id,
+            )
+        except DataError as exc:
+            raise Invalid(str(exc)) from None
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+
+    def _relative(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        return path.relative_to(self._context.data_dir).as_posix()
+
+    def batches(
+        self, principal: Principal, agreement: str, source: str | None
+    ) -> list[BatchReceipt]:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, agreement)
+            return [_receipt(row.slug, b, "accepted", []) for b in uow.batches.all(row.id, source)]
+
+
+def _receipt_record(receipt: BatchReceipt, file_path: str | None) -> dict[str, object]:
+    return {
+        "received": receipt.received,
+        "accepted": receipt.accepted,
+        "duplicates": receipt.duplicates,
+        "rejected": receipt.rejected,
+        "digest": receipt.digest,
+        "file": file_path,
+    }

@@ -1,0 +1,353 @@
+"""The agreement portfolio: stored agreements, their immutable versions and their parties.
+
+A version is uploaded as YAML text and checked exactly as ``accord validate`` checks a file;
+a rejected upload names every problem with its line and column. Versions are never changed:
+uploading new text adds version ``n + 1`` (text with the same meaning as the latest version
+adds nothing). Each consumer and provider party is linked, once and for good, to an
+organisation: that link is what lets a partner see the agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Final
+
+from accord.core.diff import diff_agreements
+from accord.core.loader import load_agreement
+from accord.core.model import Agreement
+from accord.core.model.parties import PartyRole
+from accord.core.problems import Problem, Severity
+from accord.reports.agreement import render_html, render_markdown, render_pdf
+from accord.services.auth import Permission, Principal
+from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.services.identity import get_organisation
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.tables import AgreementPartyRow, AgreementRow, AgreementVersionRow
+
+__all__ = [
+    "AgreementView",
+    "Document",
+    "PartyView",
+    "Portfolio",
+    "UploadVersion",
+    "VersionText",
+    "VersionView",
+    "get_agreement",
+    "get_version",
+    "parsed",
+]
+
+_MUST_LINK: Final = (PartyRole.CONSUMER, PartyRole.PROVIDER)
+_FORMATS: Final = {
+    "html": "text/html; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadVersion:
+    text: str
+    #: Party id in the YAML → organisation; parties named like an organisation link to it.
+    parties: Mapping[str, str] = field(default_factory=dict)
+    #: Shown in problems in place of a file name.
+    name: str = "agreement.yaml"
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: str
+    name: str
+    role: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class VersionView:
+    agreement: str
+    number: int
+    label: str
+    version_hash: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    #: False when the upload matched the latest version and so added nothing.
+    created: bool = True
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VersionText:
+    version: VersionView
+    text: str
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    id: str
+    title: str
+    #: ``None`` when the caller's organisation does not see the owner (partners).
+    owner: str | None
+    latest: VersionView | None
+    parties: list[PartyView]
+    versions: list[VersionView]
+
+
+@dataclass(frozen=True)
+class Document:
+    media_type: str
+    content: bytes
+    filename: str
+
+
+@lru_cache(maxsize=128)
+def _parse(version_hash: str, text: str) -> Agreement:
+    loaded = load_agreement(text, version_hash)
+    if loaded.agreement is None:
+        raise AssertionError(f"stored version {version_hash} no longer loads")
+    return loaded.agreement
+
+
+def parsed(version: AgreementVersionRow) -> Agreement:
+    """The agreement of a stored version (it was valid when stored; parsed once per process)."""
+    return _parse(version.version_hash, version.text)
+
+
+def get_agreement(uow: UnitOfWork, slug: str) -> AgreementRow:
+    """The agreement, if the principal's tenant may see it; otherwise ``NotFound``."""
+    row = uow.agreements.find_by_slug(slug)
+    if row is None:
+        raise NotFound(f"no agreement {slug!r}")
+    return row
+
+
+def get_version(uow: UnitOfWork, row: AgreementRow, number: int | None) -> AgreementVersionRow:
+    """Version ``number`` of the agreement, or its latest when ``number`` is ``None``."""
+    if number is None:
+        version = uow.agreements.latest_version(row.id)
+    else:
+        version = uow.agreements.find_version(row.id, number)
+    if version is None:
+        which = "any version" if number is None else f"a version {number}"
+        raise NotFound(f"agreement {row.slug!r} has no {which}")
+    return version
+
+
+def _version_view(slug: str, row: AgreementVersionRow, **extra: Any) -> VersionView:
+    return VersionView(
+        agreement=slug,
+        number=row.number,
+        label=row.label,
+        version_hash=row.version_hash,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+        **extra,
+    )
+
+
+def _loaded(command: UploadVersion) -> tuple[Agreement, list[Problem]]:
+    loaded = load_agreement(command.text, command.name)
+    errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
+    if not loaded.ok or loaded.agreement is None:
+        count = len(errors)
+        raise Invalid(
+            f"{command.name}: the agreement is not valid ({count} problem{'s' * (count != 1)})",
+            errors,
+        )
+    return loaded.agreement, [p for p in loaded.problems if p.severity is Severity.WARNING]
+
+
+class Portfolio:
+    """Use cases on stored agreements."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def upload(self, principal: Principal, command: UploadVersion) -> VersionView:
+        principal.require(Permission.MANAGE_AGREEMENTS)
+        if not principal.company:
+            raise Forbidden("only the company uploads agreements")
+        agreement, warnings = _loaded(command)
+        slug = agreement.metadata.id
+        with self._context.uow(principal, write=True) as uow:
+            uow.serialise("agreement", slug)
+            row = uow.agreements.find_by_slug(slug) or self._create(uow, agreement)
+            self._link_parties(uow, row, agreement, command.parties)
+            latest = uow.agreements.latest_version(row.id)
+            if latest is not None and latest.version_hash == agreement.version_hash():
+                uow.commit()
+                return _version_view(slug, latest, created=False, warnings=warnings)
+            version = uow.agreements.add_version(
+                AgreementVersionRow(
+                    agreement_id=row.id,
+                    number=uow.agreements.next_version_number(row.id),
+                    label=agreement.metadata.version,
+                    version_hash=agreement.version_hash(),
+                    text=command.text,
+                    uploaded_by=principal.name,
+                    uploaded_at=uow.now(),
+                )
+            )
+            row.title = agreement.metadata.title
+            view = _version_view(slug, version, warnings=warnings)
+            uow.audit(
+                "agreement_version.uploaded",
+                "agreement",
+                slug,
+                before=None if latest is None else _version_record(latest),
+                after=_version_record(version),
+            )
+            uow.commit()
+        return view
+
+    def agreements(self, principal: Principal) -> list[AgreementView]:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            return [self._view(uow, row, with_versions=False) for row in uow.agreements.all()]
+
+    def agreement(self, principal: Principal, slug: str) -> AgreementView:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            return self._view(uow, get_agreement(uow, slug), with_versions=True)
+
+    def version(self, principal: Principal, slug: str, number: int | None) -> VersionText:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            version = get_version(uow, get_agreement(uow, slug), number)
+            return VersionText(_version_view(slug, version), version.text)
+
+    def diff(self, principal: Principal, slug: str, old: int, new: int) -> dict[str, Any]:
+        """The semantic diff of two versions, in the ``accord.diff/v1`` JSON format."""
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, slug)
+            before, after = get_version(uow, row, old), get_version(uow, row, new)
+        return dict(diff_agreements(parsed(before), parsed(after)).to_json())
+
+    def document(
+        self, principal: Principal, slug: str, number: int | None, output: str
+    ) -> Document:
+        """The rendered agreement: ``html``, ``markdown`` or ``pdf``."""
+        principal.require(Permission.READ)
+        if output not in _FORMATS:
+            raise Invalid(f"no document format {output!r}; formats: {', '.join(_FORMATS)}")
+        with self._context.uow(principal) as uow:
+            version = get_version(uow, get_agreement(uow, slug), number)
+        agreement = parsed(version)
+        content = (
+            render_pdf(agreement)
+            if output == "pdf"
+            else (render_html(agreement) if output == "html" else render_markdown(agreement))
+        )
+        suffix = {"html": "html", "markdown": "md", "pdf": "pdf"}[output]
+        return Document(
+            media_type=_FORMATS[output],
+            content=content if isinstance(content, bytes) else content.encode(),
+            filename=f"{slug}-v{version.number}.{suffix}",
+        )
+
+    def _create(self, uow: UnitOfWork, agreement: Agreement) -> AgreementRow:
+        owner = uow.principal.organisation_id
+        if owner is None:
+            company = uow.organisations.find_company()
+            if company is None:
+                raise Conflict("create the company organisation before its agreements")
+            owner = company.id
+        row = uow.agreements.add(
+            AgreementRow(
+                slug=agreement.metadata.id,
+                owner_organisation_id=owner,
+                title=agreement.metadata.title,
+                created_at=uow.now(),
+            )
+        )
+        uow.audit("agreement.created", "agreement", row.slug, after={"title": row.title})
+        return row
+
+    def _link_parties(
+        self,
+        uow: UnitOfWork,
+        row: AgreementRow,
+        agreement: Agreement,
+        requested: Mapping[str, str],
+    ) -> None:
+        linked = uow.agreements.parties(row.id)
+        known = [party.id for party in agreement.parties]
+        unknown = sorted(set(requested) - set(known))
+        if unknown:
+            raise Invalid(
+                f"no party {', '.join(map(repr, unknown))} in the agreement; "
+                f"its parties are {', '.join(known)}"
+            )
+        missing = []
+        for party in agreement.parties:
+            organisation_slug = requested.get(party.id)
+            if organisation_slug is None and party.id in linked:
+                continue
+            if organisation_slug is None:
+                found = uow.organisations.find_by_slug(party.id)
+                if found is None:
+                    if party.role in _MUST_LINK:
+                        missing.append(f"{party.id} ({party.role.value})")
+                    continue
+                organisation_slug = found.slug
+            self._link(uow, row, party.id, organisation_slug, linked)
+        if missing:
+            raise Invalid(
+                f"link each party to an organisation: {', '.join(missing)} "
+                "(e.g. parties: {<party id>: <organisation id>})"
+            )
+
+    def _link(
+        self,
+        uow: UnitOfWork,
+        row: AgreementRow,
+        party_id: str,
+        organisation_slug: str,
+        linked: Mapping[str, int],
+    ) -> None:
+        organisation = get_organisation(uow, organisation_slug)
+        if party_id in linked:
+            if linked[party_id] != organisation.id:
+                raise Conflict(f"party {party_id!r} is linked to another organisation for good")
+            return
+        uow.agreements.link_party(
+            AgreementPartyRow(
+                agreement_id=row.id, organisation_id=organisation.id, party_id=party_id
+            )
+        )
+        uow.audit(
+            "agreement_party.linked",
+            "agreement",
+            row.slug,
+            after={"party": party_id, "organisation": organisation.slug},
+        )
+
+    def _view(self, uow: UnitOfWork, row: AgreementRow, *, with_versions: bool) -> AgreementView:
+        latest = uow.agreements.latest_version(row.id)
+        links = uow.agreements.parties(row.id)
+        names = {
+            o.id: o.slug
+            for o in uow.organisations.by_ids({*links.values(), row.owner_organisation_id}).values()
+        }
+        parties = []
+        if latest is not None:
+            parties = [
+                PartyView(p.id, p.name, p.role.value, names.get(links.get(p.id, -1)))
+                for p in parsed(latest).parties
+            ]
+        versions = uow.agreements.versions(row.id) if with_versions else []
+        return AgreementView(
+            id=row.slug,
+            title=row.title,
+            owner=names.get(row.owner_organisation_id),
+            latest=None if latest is None else _version_view(row.slug, latest),
+            parties=parties,
+            versions=[_version_view(row.slug, v) for v in versions],
+        )
+
+
+def _version_record(row: AgreementVersionRow) -> dict[str, object]:
+    return {"number": row.number, "label": row.label, "version_hash": row.version_hash}

@@ -1,0 +1,76 @@
+"""What the services need from the outside world, declared here and implemented elsewhere:
+the clock, and the writer that stores a pushed batch (``accord.connectors.batches``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from accord.core.evaluation import SourceIssue
+from accord.core.model.measurement import Source
+from accord.engine.sources import BadRowPolicy
+
+__all__ = ["BatchWriter", "Clock", "FixedClock", "SystemClock", "WrittenBatch"]
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, tz-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class FixedClock:
+    """A clock that says what it is told (tests, re-evaluations as of a past instant)."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, by: dt.timedelta) -> None:
+        self.at += by
+
+
+class WrittenBatch(Protocol):
+    """What became of a pushed batch once its file is durable."""
+
+    @property
+    def path(self) -> Path | None: ...
+    @property
+    def received(self) -> int: ...
+    @property
+    def accepted(self) -> int: ...
+    @property
+    def duplicates(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def issues(self) -> tuple[SourceIssue, ...]: ...
+    @property
+    def digest(self) -> str | None: ...
+
+
+class BatchWriter(Protocol):
+    """Checks a batch against its source, drops events already stored, writes the rest as
+    ``batch_dir/<batch_id>.parquet`` atomically. Raises ``ValueError`` for an unusable batch
+    id and ``accord.engine.sources.DataError`` for events that cannot be read."""
+
+    def __call__(  # noqa: PLR0913 (mirrors the keyword-only connector function)
+        self,
+        *,
+        source: Source,
+        events: list[dict[str, object]] | Path,
+        batch_dir: Path,
+        batch_id: str,
+        existing: Sequence[Path],
+        policy: BadRowPolicy,
+        quarantine_dir: Path | None,
+    ) -> WrittenBatch: ...

@@ -1,0 +1,125 @@
+"""The unit of work: one transaction, bound to the principal's tenant, with the audit trail.
+
+A use case opens it (``context.uow(principal, write=True)``), works through the
+repositories, records what changed with ``audit``, and ``commit``s; leaving the block without
+committing rolls everything back, audit entries included. Writing transactions take the
+database's write lock when they begin (SQLite) so that two writers queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from accord.services.auth import Principal
+from accord.services.errors import Conflict, Invalid
+from accord.services.ports import BatchWriter, Clock
+from accord.store import locks
+from accord.store.audit import AuditRecord, append
+from accord.store.db import WRITE
+from accord.store.repositories import (
+    Agreements,
+    Batches,
+    Credits,
+    Organisations,
+    Runs,
+    Tokens,
+    Users,
+    Verdicts,
+)
+from accord.store.tenancy import TenantSession, bind_tenant
+
+__all__ = ["Limits", "ServiceContext", "UnitOfWork"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    token_ttl: dt.timedelta = dt.timedelta(days=90)
+    session_ttl: dt.timedelta = dt.timedelta(hours=12)
+    max_batch_events: int = 100_000
+    max_batch_bytes: int = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceContext:
+    """What every use case shares: the database, the clock, the data directory, limits."""
+
+    engine: Engine
+    sessions: sessionmaker[TenantSession]
+    clock: Clock
+    data_dir: Path
+    limits: Limits
+    batch_writer: BatchWriter
+    passwords: PasswordHasher
+
+    def uow(self, principal: Principal, *, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self, principal, write=write)
+
+
+class UnitOfWork:
+    def __init__(self, context: ServiceContext, principal: Principal, *, write: bool) -> None:
+        self.principal = principal
+        self._clock = context.clock
+        self.session = context.sessions()
+        bind_tenant(self.session, principal.tenant)
+        if write:
+            self.session.connection(execution_options={WRITE: True})
+        self.organisations = Organisations(self.session)
+        self.users = Users(self.session)
+        self.tokens = Tokens(self.session)
+        self.agreements = Agreements(self.session)
+        self.batches = Batches(self.session)
+        self.runs = Runs(self.session)
+        self.verdicts = Verdicts(self.session)
+        self.credits = Credits(self.session)
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        # Closing ends (rolls back) an uncommitted transaction and detaches the rows without
+        # expiring them, so that a use case may still read what it loaded.
+        self.session.close()
+        if isinstance(error, IntegrityError):
+            raise Conflict("the change conflicts with one made at the same time; retry") from error
+        if isinstance(error, DataError):
+            raise Invalid("a value is too long or out of range for the database") from error
+
+    def now(self) -> dt.datetime:
+        return self._clock.now()
+
+    def serialise(self, *names: object) -> None:
+        """Hold a lock named by ``names`` until the transaction ends (one writer at a time)."""
+        locks.serialise(self.session, ":".join(str(name) for name in names))
+
+    def audit(self, action: str, entity: str, entity_id: object, **change: Any) -> None:
+        """Record a change (``before=…``, ``after=…``) in this transaction."""
+        record = AuditRecord(
+            actor=self.principal.name,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=change.get("before"),
+            after=change.get("after"),
+        )
+        append(self.session, record, self.now())
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("the change conflicts with one made at the same time; retry") from exc

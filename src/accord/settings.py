@@ -1,0 +1,153 @@
+"""Configuration of the service, read from ``ACCORD_*`` environment variables and a TOML file.
+
+Read only by the composition root (``bootstrap``) and entry points; nothing else looks at the
+environment. Precedence: environment variable, then the file named by ``ACCORD_CONFIG``, then
+the default. Every setting works without configuration (the embedded default):
+
+| variable | file key | default |
+| --- | --- | --- |
+| ``ACCORD_DATA_DIR`` | ``data_dir`` | the user's data directory (``platformdirs``) |
+| ``ACCORD_DATABASE_URL`` | ``database_url`` | SQLite ``accord.db`` under the data directory |
+| ``ACCORD_HOST`` / ``ACCORD_PORT`` | ``host`` / ``port`` | ``127.0.0.1`` / ``8000`` |
+| ``ACCORD_TOKEN_TTL_DAYS`` | ``token_ttl_days`` | 90 |
+| ``ACCORD_SESSION_TTL_HOURS`` | ``session_ttl_hours`` | 12 |
+| ``ACCORD_MAX_BATCH_EVENTS`` | ``max_batch_events`` | 100000 |
+| ``ACCORD_MAX_BATCH_BYTES`` | ``max_batch_bytes`` | 33554432 (32 MiB) |
+| ``ACCORD_EVALUATION_MINUTES`` | ``evaluation_minutes`` | 60 (worker cadence) |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+__all__ = ["Settings", "SettingsError", "sqlite_url"]
+
+_INTEGERS = {
+    "port": "ACCORD_PORT",
+    "token_ttl_days": "ACCORD_TOKEN_TTL_DAYS",
+    "session_ttl_hours": "ACCORD_SESSION_TTL_HOURS",
+    "max_batch_events": "ACCORD_MAX_BATCH_EVENTS",
+    "max_batch_bytes": "ACCORD_MAX_BATCH_BYTES",
+    "evaluation_minutes": "ACCORD_EVALUATION_MINUTES",
+}
+_TEXTS = {
+    "data_dir": "ACCORD_DATA_DIR",
+    "database_url": "ACCORD_DATABASE_URL",
+    "host": "ACCORD_HOST",
+}
+_DEFAULTS: dict[str, int | str] = {
+    "host": "127.0.0.1",
+    "port": 8000,
+    "token_ttl_days": 90,
+    "session_ttl_hours": 12,
+    "max_batch_events": 100_000,
+    "max_batch_bytes": 32 * 1024 * 1024,
+    "evaluation_minutes": 60,
+}
+
+
+class SettingsError(Exception):
+    """A configuration value that cannot be used; the message names where it came from."""
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """The embedded database: ``accord.db`` in the data directory."""
+    return f"sqlite+pysqlite:///{data_dir / 'accord.db'}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the service needs to start; build with ``Settings.load()`` or directly."""
+
+    data_dir: Path
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_ttl: dt.timedelta = dt.timedelta(days=90)
+    session_ttl: dt.timedelta = dt.timedelta(hours=12)
+    max_batch_events: int = 100_000
+    max_batch_bytes: int = 32 * 1024 * 1024
+    evaluation_cadence: dt.timedelta = dt.timedelta(hours=1)
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> Settings:
+        """Defaults around one data directory (embedded SQLite database inside it)."""
+        return cls(data_dir=data_dir, database_url=sqlite_url(data_dir))
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment (``os.environ`` unless given) and ``ACCORD_CONFIG``."""
+        env = os.environ if environ is None else environ
+        values = {**_DEFAULTS, **_read_file(env.get("ACCORD_CONFIG"))}
+        for key, variable in _TEXTS.items():
+            if env.get(variable):
+                values[key] = env[variable]
+        for key, variable in _INTEGERS.items():
+            if env.get(variable):
+                values[key] = _integer(env[variable], variable)
+        return cls._from_values(values)
+
+    @classmethod
+    def _from_values(cls, values: Mapping[str, int | str]) -> Settings:
+        data_dir = Path(str(values.get("data_dir") or platformdirs.user_data_dir("accord")))
+        data_dir = data_dir.expanduser()
+        number = {key: _positive(values[key], key) for key in _INTEGERS}
+        return cls(
+            data_dir=data_dir,
+            database_url=str(values.get("database_url") or sqlite_url(data_dir)),
+            host=str(values["host"]),
+            port=number["port"],
+            token_ttl=dt.timedelta(days=number["token_ttl_days"]),
+            session_ttl=dt.timedelta(hours=number["session_ttl_hours"]),
+            max_batch_events=number["max_batch_events"],
+            max_batch_bytes=number["max_batch_bytes"],
+            evaluation_cadence=dt.timedelta(minutes=number["evaluation_minutes"]),
+        )
+
+
+def _read_file(name: str | None) -> dict[str, int | str]:
+    if not name:
+        return {}
+    path = Path(name)
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"ACCORD_CONFIG: cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"ACCORD_CONFIG: {path} is not valid TOML: {exc}") from None
+    known = set(_INTEGERS) | set(_TEXTS)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    values: dict[str, int | str] = {}
+    for key, value in data.items():
+        if key in _INTEGERS and (isinstance(value, bool) or not isinstance(value, int)):
+            raise SettingsError(f"{path}: {key} must be a whole number, not {value!r}")
+        if key in _TEXTS and not isinstance(value, str):
+            raise SettingsError(f"{path}: {key} must be text, not {value!r}")
+        values[key] = value
+    return values
+
+
+def _integer(text: str, variable: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a whole number, not {text!r}") from None
+
+
+def _positive(value: int | str, key: str) -> int:
+    number = int(value)
+    if number <= 0 or (key == "port" and number > 65535):
+        raise SettingsError(f"{key} must be a positive whole number (port ≤ 65535), not {number}")
+    return number

@@ -1,0 +1,4 @@
+"""The store: SQLAlchemy 2 tables, migrations, repositories, tenancy and the audit chain.
+
+It never imports the engine, the services or the interfaces.
+"""

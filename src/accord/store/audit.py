@@ -1,0 +1,252 @@
+"""The audit trail: a hash chain of entries, appended in the transaction of the change.
+
+Each entry's hash is ``sha256(prev_hash + canonical JSON of {seq, at, actor, action, entity,
+entity_id, before, after})``, the first entry's ``prev_hash`` being 64 zeros. ``verify`` walks
+the chain and names the first entry that was edited, deleted, inserted or moved. A chain has
+no secret: whoever can write the database can recompute every hash after a change, so an
+outside auditor keeps the head (``Verification.head_hash``) of an exported trail and checks
+later that it is still a prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from accord.store.tables import AuditEntryRow
+
+__all__ = [
+    "GENESIS",
+    "AuditRecord",
+    "Finding",
+    "FindingKind",
+    "Verification",
+    "append",
+    "canonical_json",
+    "count",
+    "entries",
+    "entry_hash",
+    "entry_json",
+    "verify",
+]
+
+GENESIS: Final = "0" * 64
+#: Serialises appends on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
+_LOCK_KEY: Final = 0x61636364  # "accd"
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What changed: who, what (action, entity, id), and the entity before and after."""
+
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Any = None
+    after: Any = None
+
+
+def _payload(row: AuditEntryRow) -> dict[str, Any]:
+    return {
+        "seq": row.seq,
+        "at": row.at.astimezone(dt.UTC).isoformat(),
+        "actor": row.actor,
+        "action": row.action,
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+        "before": None if row.before is None else json.loads(row.before),
+        "after": None if row.after is None else json.loads(row.after),
+    }
+
+
+def entry_hash(prev_hash: str, row: AuditEntryRow) -> str:
+    """The hash an entry must carry, from its content and its predecessor's hash."""
+    return hashlib.sha256((prev_hash + canonical_json(_payload(row))).encode()).hexdigest()
+
+
+def entry_json(row: AuditEntryRow) -> dict[str, Any]:
+    """An entry as exported: its hashed content plus ``prev_hash`` and ``hash``."""
+    return {**_payload(row), "prev_hash": row.prev_hash, "hash": row.hash}
+
+
+def append(session: Session, record: AuditRecord, at: dt.datetime) -> AuditEntryRow:
+    """Append an entry in the session's transaction (committed with the change, or not at all)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    last = session.execute(
+        select(AuditEntryRow.seq, AuditEntryRow.hash).order_by(AuditEntryRow.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+    row = AuditEntryRow(
+        seq=seq,
+        at=at.astimezone(dt.UTC),
+        actor=record.actor,
+        action=record.action,
+        entity=record.entity,
+        entity_id=record.entity_id,
+        before=None if record.before is None else canonical_json(record.before),
+        after=None if record.after is None else canonical_json(record.after),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    row.hash = entry_hash(prev_hash, row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def entries(
+    session: Session, *, after_seq: int = 0, limit: int | None = None
+) -> list[AuditEntryRow]:
+    """Entries in chain order, from just after ``after_seq``."""
+    query = select(AuditEntryRow).where(AuditEntryRow.seq > after_seq).order_by(AuditEntryRow.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
+
+
+class FindingKind(StrEnum):
+    EDITED = "edited"
+    DELETED = "deleted"
+    INSERTED = "inserted"
+    REORDERED = "reordered"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place where the chain is not what was written: which entry, and how."""
+
+    seq: int
+    kind: FindingKind
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of walking the chain."""
+
+    entries: int
+    head_seq: int
+    head_hash: str
+    findings: tuple[Finding, ...]
+    #: Entries after a broken link cannot be checked against their predecessors.
+    stopped_at: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def verify(session: Session) -> Verification:
+    """Walk the whole chain: every content edit, and the first broken link, are findings."""
+    rows = entries(session)
+    findings: list[Finding] = []
+    stopped_at = None
+    for finding, stop in _walk(rows):
+        findings.append(finding)
+        if stop:
+            stopped_at = finding.seq
+            break
+    head = rows[-1] if rows else None
+    return Verification(
+        entries=len(rows),
+        head_seq=head.seq if head else 0,
+        head_hash=head.hash if head else GENESIS,
+        findings=tuple(findings),
+        stopped_at=stopped_at,
+    )
+
+
+def _walk(rows: Sequence[AuditEntryRow]) -> Iterator[tuple[Finding, bool]]:
+    position = {row.hash: index for index, row in enumerate(rows)}
+    for index, row in enumerate(rows):
+        previous = rows[index - 1] if index else None
+        expected_prev = previous.hash if previous else GENESIS
+        content_ok = entry_hash(row.prev_hash, row) == row.hash
+        if row.prev_hash == expected_prev:
+            if not content_ok:
+                yield _edited(row.seq), False
+            continue
+        yield _broken_link(rows, index, position, content_ok), True
+
+
+def _edited(seq: int) -> Finding:
+    return Finding(
+        seq, FindingKind.EDITED, f"entry {seq} was edited: it no longer matches its hash"
+    )
+
+
+def _broken_link(
+    rows: Sequence[AuditEntryRow], index: int, position: dict[str, int], content_ok: bool
+) -> Finding:
+    """Why entry ``index`` does not follow its predecessor, judged from what it links to."""
+    row = rows[index]
+    previous = rows[index - 1] if index else None
+    expected_seq = previous.seq + 1 if previous else 1
+    linked = position.get(row.prev_hash)
+    if linked is not None and linked > index:
+        return Finding(
+            row.seq,
+            FindingKind.REORDERED,
+            f"entry {row.seq} is out of order: it was written after entry {rows[linked].seq}",
+        )
+    if linked is not None:
+        first = rows[linked + 1]
+        return Finding(
+            first.seq,
+            FindingKind.INSERTED,
+            f"entry {first.seq} was inserted: entry {row.seq} was written right after "
+            f"entry {rows[linked].seq}",
+        )
+    if row.seq > expected_seq:
+        missing = (
+            f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
+        )
+        return Finding(
+            expected_seq,
+            FindingKind.DELETED,
+            f"entry {missing} was deleted: entry {row.seq} follows "
+            + (f"entry {expected_seq - 1}" if previous else "the start of the trail"),
+        )
+    return _unlinked(rows, index, content_ok)
+
+
+def _unlinked(rows: Sequence[AuditEntryRow], index: int, content_ok: bool) -> Finding:
+    """Entry ``index`` links to no entry in the log, and no number is missing."""
+    row = rows[index]
+    previous = rows[index - 1] if index else None
+    expected_prev = previous.hash if previous else GENESIS
+    following = rows[index + 1] if index + 1 < len(rows) else None
+    if following is None or following.prev_hash == expected_prev:
+        return Finding(
+            row.seq, FindingKind.INSERTED, f"entry {row.seq} was inserted: it links to no entry"
+        )
+    if content_ok and previous is not None:
+        return Finding(
+            previous.seq,
+            FindingKind.EDITED,
+            f"entry {previous.seq} was edited and re-hashed: entry {row.seq} no longer links to it",
+        )
+    return Finding(
+        row.seq,
+        FindingKind.DELETED,
+        f"an entry before entry {row.seq} was deleted and the entries after it renumbered",
+    )

@@ -1,0 +1,138 @@
+"""Organisations, users with their roles, API tokens and login sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.store.tables import (
+    ApiTokenRow,
+    OrganisationRow,
+    RoleAssignmentRow,
+    SessionRow,
+    UserRow,
+)
+
+__all__ = ["Organisations", "Tokens", "Users"]
+
+
+class Organisations:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: OrganisationRow) -> OrganisationRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find(self, organisation_id: int) -> OrganisationRow | None:
+        return self._session.get(OrganisationRow, organisation_id)
+
+    def find_by_slug(self, slug: str) -> OrganisationRow | None:
+        return self._session.scalar(select(OrganisationRow).where(OrganisationRow.slug == slug))
+
+    def find_company(self) -> OrganisationRow | None:
+        """The organisation that runs Accord (there is at most one)."""
+        return self._session.scalar(
+            select(OrganisationRow).where(OrganisationRow.kind == "company")
+        )
+
+    def all(self) -> Sequence[OrganisationRow]:
+        return self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.slug)).all()
+
+    def by_ids(self, ids: set[int]) -> dict[int, OrganisationRow]:
+        rows = self._session.scalars(select(OrganisationRow).where(OrganisationRow.id.in_(ids)))
+        return {row.id: row for row in rows}
+
+
+class Users:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: UserRow) -> UserRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find(self, user_id: int) -> UserRow | None:
+        return self._session.get(UserRow, user_id)
+
+    def find_by_email(self, email: str) -> UserRow | None:
+        return self._session.scalar(select(UserRow).where(UserRow.email == email))
+
+    def all(self, organisation_id: int | None = None) -> Sequence[UserRow]:
+        query = select(UserRow).order_by(UserRow.email)
+        if organisation_id is not None:
+            query = query.where(UserRow.organisation_id == organisation_id)
+        return self._session.scalars(query).all()
+
+    def grant(self, row: RoleAssignmentRow) -> RoleAssignmentRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def roles(self, user_id: int) -> list[str]:
+        query = (
+            select(RoleAssignmentRow.role)
+            .where(RoleAssignmentRow.user_id == user_id)
+            .order_by(RoleAssignmentRow.role)
+        )
+        return list(self._session.scalars(query))
+
+    def roles_of(self, user_ids: Sequence[int]) -> dict[int, list[str]]:
+        query = (
+            select(RoleAssignmentRow.user_id, RoleAssignmentRow.role)
+            .where(RoleAssignmentRow.user_id.in_(user_ids))
+            .order_by(RoleAssignmentRow.role)
+        )
+        found: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
+        for user_id, role in self._session.execute(query):
+            found[user_id].append(role)
+        return found
+
+
+class Tokens:
+    """API tokens and login sessions, both found by the SHA-256 of their secret."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: ApiTokenRow) -> ApiTokenRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find(self, token_id: int) -> ApiTokenRow | None:
+        return self._session.get(ApiTokenRow, token_id)
+
+    def find_by_hash(self, secret_sha256: str) -> ApiTokenRow | None:
+        return self._session.scalar(
+            select(ApiTokenRow).where(ApiTokenRow.secret_sha256 == secret_sha256)
+        )
+
+    def all(self, user_id: int | None = None) -> Sequence[ApiTokenRow]:
+        query = select(ApiTokenRow).order_by(ApiTokenRow.id)
+        if user_id is not None:
+            query = query.where(ApiTokenRow.user_id == user_id)
+        return self._session.scalars(query).all()
+
+    def revoke(self, row: ApiTokenRow, at: dt.datetime) -> None:
+        row.revoked_at = at
+        self._session.flush()
+
+    def add_session(self, row: SessionRow) -> SessionRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_session(self, secret_sha256: str) -> SessionRow | None:
+        return self._session.scalar(
+            select(SessionRow).where(SessionRow.secret_sha256 == secret_sha256)
+        )
+
+    def end_session(self, row: SessionRow, at: dt.datetime) -> None:
+        row.revoked_at = at
+        self._session.flush()

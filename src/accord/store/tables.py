@@ -1,0 +1,292 @@
+"""The database tables as typed SQLAlchemy 2 row classes (``…Row``), one per entity.
+
+History is append-only: agreement versions, verdicts (a changed verdict is a new row that
+``supersedes`` the old one), credit ledger entries and the audit trail are never updated.
+Instants are stored as UTC and read back tz-aware; decimals are stored as text, exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "AgreementPartyRow",
+    "AgreementRow",
+    "AgreementVersionRow",
+    "ApiTokenRow",
+    "AuditEntryRow",
+    "Base",
+    "CreditEntryRow",
+    "EvaluationRunRow",
+    "MeasurementBatchRow",
+    "OrganisationRow",
+    "RoleAssignmentRow",
+    "SessionRow",
+    "UserRow",
+    "VerdictRow",
+]
+
+_NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A tz-aware UTC instant on every database (SQLite forgets the zone; this restores it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"instant without a time zone: {value}")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        instant: dt.datetime = value
+        if instant.tzinfo is None:
+            return instant.replace(tzinfo=dt.UTC)
+        return instant.astimezone(dt.UTC)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact decimal stored as text (no float on any database)."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UtcDateTime,
+        Decimal: DecimalText,
+        str: String(255),
+    }
+
+
+def _id() -> Mapped[int]:
+    return mapped_column(Integer, primary_key=True, autoincrement=True)
+
+
+class OrganisationRow(Base):
+    """The company that runs Accord, or one of its partners."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = _id()
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime]
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = _id()
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+
+
+class RoleAssignmentRow(Base):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
+    id: Mapped[int] = _id()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    granted_at: Mapped[dt.datetime]
+    granted_by: Mapped[str]
+
+
+class ApiTokenRow(Base):
+    """An API token: only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = _id()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class SessionRow(Base):
+    """A password login: the cookie carries the secret, the row its SHA-256."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = _id()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class AgreementRow(Base):
+    """An agreement (its id in the YAML is the slug), owned by the company."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("owner_organisation_id", "slug"),)
+    id: Mapped[int] = _id()
+    slug: Mapped[str] = mapped_column(String(64))
+    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    title: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class AgreementVersionRow(Base):
+    """One immutable version: the YAML text as uploaded, numbered 1, 2, … per agreement."""
+
+    __tablename__ = "agreement_versions"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    number: Mapped[int]
+    label: Mapped[str] = mapped_column(Text)
+    version_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str]
+    uploaded_at: Mapped[dt.datetime]
+
+
+class AgreementPartyRow(Base):
+    """Which organisation a party of the agreement (by its id in the YAML) is."""
+
+    __tablename__ = "agreement_parties"
+    __table_args__ = (UniqueConstraint("agreement_id", "party_id"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    party_id: Mapped[str] = mapped_column(String(64))
+
+
+class MeasurementBatchRow(Base):
+    """A pushed batch whose Parquet file is durable; only these files are evaluated."""
+
+    __tablename__ = "measurement_batches"
+    __table_args__ = (UniqueConstraint("agreement_id", "source", "batch_id"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str] = mapped_column(String(128))
+    events_received: Mapped[int]
+    events_accepted: Mapped[int]
+    events_duplicate: Mapped[int]
+    events_rejected: Mapped[int]
+    file_path: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    first_at: Mapped[dt.datetime | None]
+    last_at: Mapped[dt.datetime | None]
+    received_at: Mapped[dt.datetime]
+    received_by: Mapped[str]
+
+
+class EvaluationRunRow(Base):
+    __tablename__ = "evaluation_runs"
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"))
+    period: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime]
+    requested_by: Mapped[str]
+    reason: Mapped[str] = mapped_column(Text)
+    verdicts_recorded: Mapped[int]
+    verdicts_unchanged: Mapped[int]
+
+
+class VerdictRow(Base):
+    """A verdict as recorded; a change appends a row that ``supersedes`` the previous one."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (
+        Index(None, "agreement_id", "objective", "scope_key", "window_label"),
+        Index(None, "agreement_id", "window_start"),
+    )
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
+    objective: Mapped[str] = mapped_column(String(64))
+    scope_key: Mapped[str] = mapped_column(Text)
+    scope_label: Mapped[str] = mapped_column(Text)
+    window_label: Mapped[str] = mapped_column(String(32))
+    window_start: Mapped[dt.datetime]
+    window_end: Mapped[dt.datetime]
+    outcome: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal | None]
+    evidence: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime]
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CreditEntryRow(Base):
+    """A credit ledger entry: the change in what is owed under a scheme for a window."""
+
+    __tablename__ = "credit_entries"
+    __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
+    scheme: Mapped[str] = mapped_column(String(64))
+    objective: Mapped[str] = mapped_column(String(64))
+    scope_label: Mapped[str] = mapped_column(Text)
+    window_label: Mapped[str] = mapped_column(String(32))
+    tier: Mapped[int]
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    recorded_at: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntryRow(Base):
+    """One link of the hash chain: ``hash = sha256(prev_hash + canonical JSON of the entry)``."""
+
+    __tablename__ = "audit_entries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str]
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,274 @@
+"""The HTTP API end to end: agreements, pushes, evaluations, verdicts, tokens, sessions,
+problem+json errors, health and the OpenAPI description."""
+
+from __future__ import annotations
+
+import json
+
+from tests.server.conftest import Api
+from tests.services.world import PASSWORD, agreement_text, events
+
+BRAVO = "/api/v1/agreements/acme-bravo"
+BATCHES = f"{BRAVO}/sources/requests/batches"
+PROBLEM = "application/problem+json"
+
+
+def test_health_answers_when_the_database_does(api: Api) -> None:
+    response = api.get("/healthz", None)
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_the_openapi_description_covers_every_resource(api: Api) -> None:
+    paths = api.get("/openapi.json", None).json()["paths"]
+    for path in (
+        "/api/v1/organisations",
+        "/api/v1/users",
+        "/api/v1/tokens",
+        "/api/v1/sessions",
+        "/api/v1/agreements/{slug}/versions/{number}",
+        "/api/v1/agreements/{slug}/diff",
+        "/api/v1/agreements/{slug}/document",
+        "/api/v1/agreements/{slug}/sources/{source}/batches/{batch_id}",
+        "/api/v1/agreements/{slug}/verdicts/{verdict_id}",
+        "/api/v1/agreements/{slug}/budgets",
+        "/api/v1/agreements/{slug}/credits",
+        "/api/v1/audit",
+    ):
+        assert path in paths
+
+
+def test_a_request_without_credentials_is_a_401_problem(api: Api) -> None:
+    response = api.get("/api/v1/agreements", None)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in response.json()["detail"]
+
+
+def test_a_wrong_token_is_a_401_problem(api: Api) -> None:
+    response = api.client.get("/api/v1/me", headers={"Authorization": "Bearer acc_wrong"})
+    assert response.status_code == 401
+
+
+def test_an_unknown_route_is_a_404_problem(api: Api) -> None:
+    response = api.get("/api/v1/nothing-here", "viewer@acme.example")
+    assert (response.status_code, response.headers["content-type"]) == (404, PROBLEM)
+
+
+def test_an_invalid_agreement_is_refused_with_every_problem_placed(api: Api) -> None:
+    text = agreement_text("bravo").replace('"Europe/Berlin"', '"Mars/Olympus"')
+    response = api.post("/api/v1/agreements", "manager@acme.example", json={"text": text})
+    assert (response.status_code, response.headers["content-type"]) == (422, PROBLEM)
+    body = response.json()
+    assert body["detail"].startswith("agreement.yaml: the agreement is not valid")
+    [zone] = [p for p in body["problems"] if p["path"] == "timezone"]
+    assert (zone["line"], zone["column"]) == (9, 15)
+    assert "Mars/Olympus" in zone["message"]
+
+
+def test_a_malformed_request_body_is_a_422_problem_naming_the_field(api: Api) -> None:
+    response = api.post("/api/v1/agreements", "manager@acme.example", json={"txt": "x"})
+    assert (response.status_code, response.headers["content-type"]) == (422, PROBLEM)
+    assert "body.text" in response.json()["detail"]
+
+
+def test_versions_are_uploaded_listed_diffed_and_rendered(api: Api) -> None:
+    manager = "manager@acme.example"
+    text = agreement_text("bravo", target="99.5%", version="2")
+    created = api.post(f"{BRAVO}/versions", manager, json={"text": text})
+    assert (created.status_code, created.json()["number"]) == (201, 2)
+    again = api.post(f"{BRAVO}/versions", manager, json={"text": text})
+    assert (again.status_code, again.json()["created"]) == (200, False)
+    assert [v["number"] for v in api.get(f"{BRAVO}/versions", manager).json()] == [1, 2]
+    assert api.get(f"{BRAVO}/versions/1", manager).json()["text"] == agreement_text("bravo")
+    diff = api.get(f"{BRAVO}/diff", manager, params={"from": 1, "to": 2}).json()
+    assert diff["summary"]["total"] >= 1
+    document = api.get(f"{BRAVO}/document", manager, params={"format": "markdown"})
+    assert document.headers["content-type"].startswith("text/markdown")
+    assert "acme-bravo-v2.md" in document.headers["content-disposition"]
+
+
+def test_a_version_for_another_agreement_is_refused(api: Api) -> None:
+    response = api.post(
+        f"{BRAVO}/versions", "manager@acme.example", json={"text": agreement_text("charlie")}
+    )
+    assert response.status_code == 422
+
+
+def test_a_batch_is_pushed_once_and_a_retry_changes_nothing(api: Api) -> None:
+    partner = "partner@bravo.example"
+    first = api.put(f"{BATCHES}/b1", partner, json={"events": events(50)})
+    assert (first.status_code, first.json()["accepted"]) == (201, 50)
+    retry = api.put(f"{BATCHES}/b1", partner, json={"events": events(80)})
+    assert (retry.status_code, retry.json()["status"]) == (200, "already_received")
+    assert [b["batch_id"] for b in api.get(BATCHES, partner).json()] == ["b1"]
+
+
+def test_a_batch_of_json_lines_is_streamed(api: Api) -> None:
+    lines = "".join(json.dumps(event) + "\n" for event in events(30))
+    response = api.put(
+        f"{BATCHES}/lines",
+        "partner@bravo.example",
+        content=lines.encode(),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    assert (response.status_code, response.json()["accepted"]) == (201, 30)
+    assert list(api.world.services.ingestion.spool_dir.iterdir()) == []
+
+
+def test_a_batch_over_the_byte_limit_is_a_413_problem(api: Api) -> None:
+    limit = api.world.services.limits.max_batch_bytes
+    response = api.put(
+        f"{BATCHES}/big",
+        "partner@bravo.example",
+        content=b"x" * (limit + 1),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    assert (response.status_code, response.headers["content-type"]) == (413, PROBLEM)
+
+
+def test_a_batch_that_is_not_json_is_a_422_problem(api: Api) -> None:
+    response = api.put(
+        f"{BATCHES}/bad",
+        "partner@bravo.example",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "not JSON" in response.json()["detail"]
+
+
+def test_a_batch_of_another_media_type_is_refused(api: Api) -> None:
+    response = api.put(
+        f"{BATCHES}/csv",
+        "partner@bravo.example",
+        content=b"a,b\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422
+
+
+def test_pushed_data_is_evaluated_and_its_verdicts_read(api: Api) -> None:
+    partner = "partner@bravo.example"
+    api.put(f"{BATCHES}/october", partner, json={"events": events(1000, failing_every=50)})
+    run = api.post(f"{BRAVO}/evaluations", partner, json={"period": "2026-10"})
+    assert (run.status_code, run.json()["verdicts_recorded"]) == (201, 1)
+    page = api.get(f"{BRAVO}/verdicts", partner, params={"objective": "availability"}).json()
+    [verdict] = page["items"]
+    assert (verdict["outcome"], verdict["window"], verdict["value"]) == (
+        "deviation",
+        "2026-10",
+        "0.98",
+    )
+    detail = api.get(f"{BRAVO}/verdicts/{verdict['id']}", partner).json()
+    assert "Outcome: DEVIATION" in detail["explanation"]
+    assert len(detail["history"]) == 1
+    [budget] = api.get(f"{BRAVO}/budgets", partner).json()
+    assert budget["budget"]["spent_events"] == 20
+    ledger = api.get(f"{BRAVO}/credits", partner).json()
+    assert ledger["balances"] == [
+        {
+            "scheme": "availability-credits",
+            "window": "2026-10",
+            "amount": "100.00",
+            "currency": "EUR",
+        }
+    ]
+    assert len(api.get(f"{BRAVO}/evaluations", partner).json()) == 1
+
+
+def test_verdict_filters_are_checked(api: Api) -> None:
+    for params in ({"outcome": "great"}, {"limit": 0}, {"limit": 501}, {"offset": -1}, {"x": 1}):
+        response = api.get(f"{BRAVO}/verdicts", "viewer@acme.example", params=params)
+        assert response.status_code == 422, params
+    response = api.get(f"{BRAVO}/verdicts", "viewer@acme.example", params={"scope": "eu"})
+    assert response.status_code == 422
+    assert "name=value" in response.json()["detail"]
+
+
+def test_an_unknown_period_is_a_422_problem(api: Api) -> None:
+    response = api.post(f"{BRAVO}/evaluations", "manager@acme.example", json={"period": "soon"})
+    assert response.status_code == 422
+
+
+def test_a_token_is_created_shown_once_and_revoked(api: Api) -> None:
+    made = api.post("/api/v1/tokens", "viewer@acme.example", json={"name": "laptop"})
+    assert made.status_code == 201
+    secret, token_id = made.json()["secret"], made.json()["token"]["id"]
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert api.client.get("/api/v1/me", headers=headers).json()["email"] == "viewer@acme.example"
+    listed = api.get("/api/v1/tokens", "viewer@acme.example").text
+    assert secret not in listed
+    assert api.delete(f"/api/v1/tokens/{token_id}", "viewer@acme.example").status_code == 200
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_password_login_sets_a_session_cookie(api: Api) -> None:
+    response = api.client.post(
+        "/api/v1/sessions", json={"email": "auditor@acme.example", "password": PASSWORD}
+    )
+    assert response.status_code == 201
+    assert "httponly" in response.headers["set-cookie"].lower()
+    assert api.client.get("/api/v1/me").json()["email"] == "auditor@acme.example"
+    assert api.client.get("/api/v1/audit/verification").json()["findings"] == []
+    assert api.client.delete("/api/v1/sessions/current").status_code == 204
+    assert api.client.get("/api/v1/me").status_code == 401
+
+
+def test_a_wrong_password_is_a_401_problem(api: Api) -> None:
+    response = api.client.post(
+        "/api/v1/sessions", json={"email": "auditor@acme.example", "password": "nope nope nope"}
+    )
+    assert (response.status_code, response.headers["content-type"]) == (401, PROBLEM)
+
+
+def test_the_company_admin_creates_a_partner_and_its_user(api: Api) -> None:
+    admin = "admin@acme.example"
+    created = api.post("/api/v1/organisations", admin, json={"slug": "delta", "name": "Delta"})
+    assert created.status_code == 201
+    user = api.post(
+        "/api/v1/users",
+        admin,
+        json={
+            "organisation": "delta",
+            "email": "ops@delta.example",
+            "name": "Ops",
+            "roles": ["partner"],
+        },
+    )
+    assert (user.status_code, user.json()["roles"]) == (201, ["partner"])
+    granted = api.post("/api/v1/users/ops@delta.example/roles", admin, json={"role": "viewer"})
+    assert granted.json()["roles"] == ["partner", "viewer"]
+    duplicate = api.post("/api/v1/organisations", admin, json={"slug": "delta", "name": "D"})
+    assert (duplicate.status_code, duplicate.headers["content-type"]) == (409, PROBLEM)
+
+
+def test_the_audit_trail_is_read_after_a_sequence_number(api: Api) -> None:
+    entries = api.get("/api/v1/audit", "auditor@acme.example", params={"after": 2, "limit": 3})
+    assert [e["seq"] for e in entries.json()] == [3, 4, 5]
+    assert all(len(e["hash"]) == 64 for e in entries.json())
+
+
+def test_numbers_beyond_what_the_database_stores_are_a_422_problem(api: Api) -> None:
+    for path in (
+        "/api/v1/audit?after=171383650895490088960",
+        f"{BRAVO}/versions/99999999999",
+        f"{BRAVO}/verdicts/99999999999",
+        f"{BRAVO}/diff?from=1&to=99999999999",
+    ):
+        response = api.get(path, "admin@acme.example")
+        assert (response.status_code, response.headers["content-type"]) == (422, PROBLEM), path
+
+
+def test_names_longer_than_the_database_stores_are_a_422_problem(api: Api) -> None:
+    response = api.post(
+        "/api/v1/organisations", "admin@acme.example", json={"slug": "long", "name": "x" * 201}
+    )
+    assert response.status_code == 422
+    assert "more than 200 characters" in response.json()["detail"]
+    response = api.post(
+        "/api/v1/users",
+        "admin@acme.example",
+        json={"organisation": "acme", "email": "a" * 400 + "@acme.example", "name": "A"},
+    )
+    assert response.status_code == 422

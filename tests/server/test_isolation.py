@@ -1,0 +1,166 @@
+"""Tenant isolation, walked through the API: every agreement endpoint × every role of every
+organisation × both agreements, and the organisation-wide endpoints × every user. An
+agreement a caller's organisation is not party to answers 404 on every endpoint, exactly as
+one that does not exist; what a role may not do answers 403."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from accord.services.auth import Permission, Role, permissions_of
+from accord.services.verdicts import RunEvaluation, VerdictQuery
+from tests.server.conftest import Api
+from tests.services.world import CONSOLE, USERS, agreement_text, events
+
+AGREEMENTS = ("acme-bravo", "acme-charlie")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    #: read | push_supplier | push_company | evaluate | upload
+    action: str
+    body: Any = None
+
+
+ENDPOINTS = (
+    Endpoint("GET", "", "read"),
+    Endpoint("GET", "/versions", "read"),
+    Endpoint("GET", "/versions/1", "read"),
+    Endpoint("GET", "/diff?from=1&to=1", "read"),
+    Endpoint("GET", "/document?format=markdown", "read"),
+    Endpoint("GET", "/verdicts", "read"),
+    Endpoint("GET", "/verdicts/{verdict}", "read"),
+    Endpoint("GET", "/budgets", "read"),
+    Endpoint("GET", "/credits", "read"),
+    Endpoint("GET", "/evaluations", "read"),
+    Endpoint("GET", "/sources/requests/batches", "read"),
+    Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
+    Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),
+    Endpoint("POST", "/evaluations", "evaluate", {"period": "2026-10"}),
+    Endpoint("POST", "/versions", "upload", "text"),
+)
+
+
+def _organisation(email: str) -> str:
+    return email.split("@")[1].split(".", maxsplit=1)[0]
+
+
+def expected(email: str, slug: str, action: str) -> int:
+    organisation, role = USERS[email]
+    partner = slug.removeprefix("acme-")
+    if organisation not in ("acme", partner):
+        return 404
+    may = permissions_of({Role(role)}, company=organisation == "acme")
+    allowed = {
+        "read": Permission.READ in may,
+        "push_supplier": Permission.PUSH in may and organisation == partner,
+        "push_company": Permission.PUSH in may and organisation == "acme",
+        "evaluate": Permission.EVALUATE in may,
+        "upload": Permission.MANAGE_AGREEMENTS in may,
+    }[action]
+    if not allowed:
+        return 403
+    return {"read": 200, "upload": 200}.get(action, 201)
+
+
+def _body(endpoint: Endpoint, slug: str) -> Any:
+    if endpoint.body == "events":
+        return {"events": events(3)}
+    if endpoint.body == "surveys":
+        return {"events": [{"ts": "2026-10-05T10:00:00Z"}]}
+    if endpoint.body == "text":
+        return {"text": agreement_text(slug.removeprefix("acme-"))}
+    return endpoint.body
+
+
+def _verdict_ids(api: Api) -> dict[str, int]:
+    found = {}
+    for slug in AGREEMENTS:
+        api.world.services.verdicts.evaluate(
+            CONSOLE, RunEvaluation(agreement=slug, period="2026-10")
+        )
+        page = api.world.services.verdicts.verdicts(CONSOLE, slug, VerdictQuery())
+        found[slug] = page.items[0].id
+    return found
+
+
+def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: Api) -> None:
+    verdicts = _verdict_ids(api)
+    batches = itertools.count()
+    wrong = []
+    for email, slug, endpoint in itertools.product(USERS, AGREEMENTS, ENDPOINTS):
+        path = f"/api/v1/agreements/{slug}" + endpoint.path.format(
+            verdict=verdicts[slug], batch=f"b{next(batches)}"
+        )
+        response = api.client.request(
+            endpoint.method, path, headers=api.headers(email), json=_body(endpoint, slug)
+        )
+        want = expected(email, slug, endpoint.action)
+        if response.status_code != want:
+            wrong.append(f"{email} {endpoint.method} {path}: {response.status_code}, want {want}")
+        if want == 404:
+            assert response.json()["detail"] == f"no agreement {slug!r}", path
+    assert wrong == []
+
+
+def test_an_agreement_of_another_tenant_is_indistinguishable_from_none(api: Api) -> None:
+    partner = api.headers("partner@bravo.example")
+    other = api.client.get("/api/v1/agreements/acme-charlie/verdicts", headers=partner)
+    missing = api.client.get("/api/v1/agreements/no-such-thing/verdicts", headers=partner)
+    assert other.status_code == missing.status_code == 404
+    assert other.json()["detail"].replace("acme-charlie", "X") == missing.json()["detail"].replace(
+        "no-such-thing", "X"
+    )
+
+
+@pytest.mark.parametrize("email", list(USERS))
+def test_each_user_lists_exactly_its_tenant_s_agreements(api: Api, email: str) -> None:
+    organisation = _organisation(email)
+    want = list(AGREEMENTS) if organisation == "acme" else [f"acme-{organisation}"]
+    listed = api.get("/api/v1/agreements", email).json()
+    assert [agreement["id"] for agreement in listed] == want
+
+
+def _organisation_wide(email: str) -> dict[tuple[str, str], int]:
+    organisation, role = USERS[email]
+    company = organisation == "acme"
+    may = permissions_of({Role(role)}, company=company)
+    admin = Permission.ADMINISTER in may
+    audit = Permission.AUDIT in may and company
+    return {
+        ("GET", "/api/v1/me"): 200,
+        ("GET", "/api/v1/organisations"): 200,
+        ("GET", "/api/v1/organisations/charlie"): 200
+        if organisation in ("acme", "charlie")
+        else 404,
+        ("GET", "/api/v1/users"): 200 if admin else 403,
+        ("GET", "/api/v1/tokens"): 200,
+        ("GET", "/api/v1/audit"): 200 if audit else 403,
+        ("GET", "/api/v1/audit/verification"): 200 if audit else 403,
+        ("POST", "/api/v1/organisations"): 201 if admin and company else 403,
+    }
+
+
+def test_every_organisation_wide_endpoint_answers_each_user_exactly(api: Api) -> None:
+    wrong = []
+    for email in USERS:
+        for (method, path), want in _organisation_wide(email).items():
+            body = {"slug": f"new-{email.split('@')[0]}-{_organisation(email)}", "name": "New"}
+            response = api.client.request(
+                method, path, headers=api.headers(email), json=body if method == "POST" else None
+            )
+            if response.status_code != want:
+                wrong.append(f"{email} {method} {path}: {response.status_code}, want {want}")
+    assert wrong == []
+
+
+def test_a_partner_admin_sees_only_its_own_organisation_s_users(api: Api) -> None:
+    users = api.get("/api/v1/users", "admin@bravo.example").json()
+    assert {user["organisation"] for user in users} == {"bravo"}
+    assert len(api.get("/api/v1/users", "admin@acme.example").json()) == len(USERS)

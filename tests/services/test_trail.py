@@ -1,0 +1,53 @@
+"""The audit trail through the services: who reads it, and that it verifies."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from accord.services.errors import Forbidden, Invalid
+from tests.services.world import CONSOLE, World
+
+
+@pytest.mark.parametrize("email", ["auditor@acme.example", "admin@acme.example"])
+def test_the_company_s_auditors_and_admins_read_the_trail(world: World, email: str) -> None:
+    entries = world.services.audit.entries(world.principal(email), limit=5)
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+    assert entries[0]["action"] == "organisation.created"
+
+
+@pytest.mark.parametrize(
+    "email", ["viewer@acme.example", "manager@acme.example", "auditor@bravo.example"]
+)
+def test_others_do_not_read_the_trail(world: World, email: str) -> None:
+    with pytest.raises(Forbidden):
+        world.services.audit.entries(world.principal(email))
+
+
+def test_the_trail_is_read_in_pages(world: World) -> None:
+    auditor = world.principal("auditor@acme.example")
+    page = world.services.audit.entries(auditor, after_seq=3, limit=2)
+    assert [e["seq"] for e in page] == [4, 5]
+    with pytest.raises(Invalid):
+        world.services.audit.entries(auditor, limit=0)
+
+
+def test_an_untouched_trail_verifies_and_an_edited_one_does_not(world: World) -> None:
+    check = world.services.audit.verify(CONSOLE)
+    assert check.ok
+    assert check.entries == len(list(world.services.audit.export(CONSOLE)))
+    with world.services.context.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 4"))
+    check = world.services.audit.verify(CONSOLE)
+    assert [(f.seq, f.kind) for f in check.findings] == [(4, "edited")]
+
+
+def test_a_failed_change_leaves_no_audit_entry(world: World) -> None:
+    from accord.services.identity import CreateOrganisation
+
+    before = world.services.audit.verify(CONSOLE).entries
+    with pytest.raises(Invalid):
+        world.services.identity.create_organisation(
+            CONSOLE, CreateOrganisation(slug="Bad Slug", name="x")
+        )
+    assert world.services.audit.verify(CONSOLE).entries == before

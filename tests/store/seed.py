@@ -1,0 +1,78 @@
+"""Rows for store tests: a company, two partners and one agreement with each partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from accord.store.tables import (
+    AgreementPartyRow,
+    AgreementRow,
+    AgreementVersionRow,
+    OrganisationRow,
+    UserRow,
+)
+from accord.store.tenancy import Tenant, bind_tenant, session_factory
+
+AT = dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class World:
+    company: int
+    partner_b: int
+    partner_c: int
+    agreement_b: int
+    agreement_c: int
+
+
+def open_session(engine: Engine, tenant: Tenant | None) -> Session:
+    session = session_factory(engine)()
+    if tenant is not None:
+        bind_tenant(session, tenant)
+    return session
+
+
+def seed(engine: Engine) -> World:
+    with open_session(engine, Tenant.system()) as session:
+        ids = []
+        for slug, kind in (("acme", "company"), ("bravo", "partner"), ("charlie", "partner")):
+            row = OrganisationRow(slug=slug, name=slug.title(), kind=kind, created_at=AT)
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+            session.add(
+                UserRow(organisation_id=row.id, email=f"u@{slug}", name=slug, created_at=AT)
+            )
+        agreements = []
+        for partner in ids[1:]:
+            agreement = AgreementRow(
+                slug=f"with-{partner}", owner_organisation_id=ids[0], title="T", created_at=AT
+            )
+            session.add(agreement)
+            session.flush()
+            agreements.append(agreement.id)
+            session.add(
+                AgreementPartyRow(
+                    agreement_id=agreement.id, organisation_id=ids[0], party_id="acme"
+                )
+            )
+            session.add(
+                AgreementPartyRow(agreement_id=agreement.id, organisation_id=partner, party_id="p")
+            )
+            session.add(
+                AgreementVersionRow(
+                    agreement_id=agreement.id,
+                    number=1,
+                    label="1",
+                    version_hash="h",
+                    text="",
+                    uploaded_by="u",
+                    uploaded_at=AT,
+                )
+            )
+        session.commit()
+    return World(ids[0], ids[1], ids[2], agreements[0], agreements[1])
