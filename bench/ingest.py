@@ -30,24 +30,23 @@ from accord.core.model.measurement import Source
 from accord.engine.sources import BadRowPolicy
 
 #: The payments example's ``authorisations`` source, pushed instead of read from files,
-#: with an event id as its key.
-AUTHORISATIONS = Source.model_validate(
-    {
-        "id": "authorisations",
-        "kind": "events",
-        "format": "push",
-        "key": "event_id",
-        "owner": "payco",
-        "columns": {
-            "event_id": {"column": "event_id", "type": "string"},
-            "timestamp": {"column": "requested_at", "type": "timestamp"},
-            "region": {"column": "region", "type": "string"},
-            "status": {"column": "http_status", "type": "integer"},
-            "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
-            "caused_by": {"column": "caused_by", "type": "string"},
-        },
-    }
-)
+#: with an event id as its key (as it is written in an agreement).
+AUTHORISATIONS_DECLARATION: dict[str, object] = {
+    "id": "authorisations",
+    "kind": "events",
+    "format": "push",
+    "key": "event_id",
+    "owner": "payco",
+    "columns": {
+        "event_id": {"column": "event_id", "type": "string"},
+        "timestamp": {"column": "requested_at", "type": "timestamp"},
+        "region": {"column": "region", "type": "string"},
+        "status": {"column": "http_status", "type": "integer"},
+        "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
+        "caused_by": {"column": "caused_by", "type": "string"},
+    },
+}
+AUTHORISATIONS = Source.model_validate(AUTHORISATIONS_DECLARATION)
 REGIONS = ("eu", "eu", "eu", "uk", "us")
 START = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
 

@@ -64,3 +64,21 @@ def test_a_bad_file_is_named(tmp_path: Path, content: str, message: str) -> None
     config.write_text(content, encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
         Settings.load({"ACCORD_CONFIG": str(config)})
+
+
+def test_the_worker_runs_in_the_server_every_15_minutes_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.load({})
+    assert (settings.worker, settings.evaluation_cadence) == (True, dt.timedelta(minutes=15))
+    config = tmp_path / "accord.toml"
+    config.write_text("worker = false\nevaluation_minutes = 5\n", encoding="utf-8")
+    from_file = Settings.load({"ACCORD_CONFIG": str(config)})
+    assert (from_file.worker, from_file.evaluation_cadence) == (False, dt.timedelta(minutes=5))
+    assert not Settings.load({"ACCORD_WORKER": "off"}).worker
+    assert Settings.load({"ACCORD_CONFIG": str(config), "ACCORD_WORKER": "on"}).worker
+
+
+def test_the_worker_switch_is_on_or_off() -> None:
+    with pytest.raises(SettingsError, match="ACCORD_WORKER must be on or off, not 'sometimes'"):
+        Settings.load({"ACCORD_WORKER": "sometimes"})

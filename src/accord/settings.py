@@ -13,7 +13,8 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_SESSION_TTL_HOURS`` | ``session_ttl_hours`` | 12 |
 | ``ACCORD_MAX_BATCH_EVENTS`` | ``max_batch_events`` | 100000 |
 | ``ACCORD_MAX_BATCH_BYTES`` | ``max_batch_bytes`` | 33554432 (32 MiB) |
-| ``ACCORD_EVALUATION_MINUTES`` | ``evaluation_minutes`` | 60 (worker cadence) |
+| ``ACCORD_EVALUATION_MINUTES`` | ``evaluation_minutes`` | 15 (worker cadence) |
+| ``ACCORD_WORKER`` | ``worker`` | ``on`` (``accord serve`` runs the worker; ``off``: not) |
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import platformdirs
 
@@ -43,6 +44,7 @@ _TEXTS = {
     "database_url": "ACCORD_DATABASE_URL",
     "host": "ACCORD_HOST",
 }
+_SWITCHES = {"worker": "ACCORD_WORKER"}
 _DEFAULTS: dict[str, int | str] = {
     "host": "127.0.0.1",
     "port": 8000,
@@ -50,8 +52,11 @@ _DEFAULTS: dict[str, int | str] = {
     "session_ttl_hours": 12,
     "max_batch_events": 100_000,
     "max_batch_bytes": 32 * 1024 * 1024,
-    "evaluation_minutes": 60,
+    "evaluation_minutes": 15,
+    "worker": "on",
 }
+_ON: Final = ("on", "true", "yes", "1")
+_OFF: Final = ("off", "false", "no", "0")
 
 
 class SettingsError(Exception):
@@ -75,7 +80,9 @@ class Settings:
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     max_batch_events: int = 100_000
     max_batch_bytes: int = 32 * 1024 * 1024
-    evaluation_cadence: dt.timedelta = dt.timedelta(hours=1)
+    evaluation_cadence: dt.timedelta = dt.timedelta(minutes=15)
+    #: Whether ``accord serve`` runs the scheduled evaluation in its own process.
+    worker: bool = True
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
@@ -93,6 +100,9 @@ class Settings:
         for key, variable in _INTEGERS.items():
             if env.get(variable):
                 values[key] = _integer(env[variable], variable)
+        for key, variable in _SWITCHES.items():
+            if env.get(variable):
+                values[key] = _switch(env[variable], variable)
         return cls._from_values(values)
 
     @classmethod
@@ -110,6 +120,7 @@ class Settings:
             max_batch_events=number["max_batch_events"],
             max_batch_bytes=number["max_batch_bytes"],
             evaluation_cadence=dt.timedelta(minutes=number["evaluation_minutes"]),
+            worker=values["worker"] == "on",
         )
 
 
@@ -123,7 +134,7 @@ def _read_file(name: str | None) -> dict[str, int | str]:
         raise SettingsError(f"ACCORD_CONFIG: cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"ACCORD_CONFIG: {path} is not valid TOML: {exc}") from None
-    known = set(_INTEGERS) | set(_TEXTS)
+    known = set(_INTEGERS) | set(_TEXTS) | set(_SWITCHES)
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(
@@ -135,8 +146,18 @@ def _read_file(name: str | None) -> dict[str, int | str]:
             raise SettingsError(f"{path}: {key} must be a whole number, not {value!r}")
         if key in _TEXTS and not isinstance(value, str):
             raise SettingsError(f"{path}: {key} must be text, not {value!r}")
-        values[key] = value
+        values[key] = _switch(value, f"{path}: {key}") if key in _SWITCHES else value
     return values
+
+
+def _switch(value: object, where: str) -> str:
+    """``on`` or ``off`` from on/off, true/false, yes/no or 1/0."""
+    text = str(value).strip().lower()
+    if text in _ON:
+        return "on"
+    if text in _OFF:
+        return "off"
+    raise SettingsError(f"{where} must be on or off, not {value!r}")
 
 
 def _integer(text: str, variable: str) -> int:

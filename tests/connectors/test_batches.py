@@ -174,6 +174,63 @@ def test_only_events_not_stored_yet_are_accepted(tmp_path: Path) -> None:
     assert [row[1] for row in stored(second.path)[1]] == ["r3"]
 
 
+def test_an_event_stored_many_batches_before_is_still_a_duplicate(tmp_path: Path) -> None:
+    files = []
+    for number in range(12):
+        batch = [
+            event(f"r{number:02d}-{i}", ts=f"2026-10-{number + 1:02d}T10:00:00Z") for i in (1, 2)
+        ]
+        written = push(tmp_path, batch, batch_id=f"b{number}", existing=files)
+        assert written.path is not None
+        files.append(written.path)
+    late = [event("r99-1", ts="2026-10-30T10:00:00Z"), event("r00-2", ts="2026-10-30T11:00:00Z")]
+
+    result = push(tmp_path, late, batch_id="late", existing=files)
+
+    assert (result.accepted, result.duplicates) == (1, 1)
+    assert result.path is not None
+    assert [row[1] for row in stored(result.path)[1]] == ["r99-1"]
+
+
+def test_a_status_change_is_a_duplicate_only_at_the_same_instant(tmp_path: Path) -> None:
+    changes = Source.model_validate(
+        {
+            "id": "ticket_status",
+            "kind": "status_changes",
+            "format": "push",
+            "timestamp": "changed_at",
+            "key": "ticket_id",
+            "columns": {
+                "ticket_id": {"column": "ticket_id", "type": "string"},
+                "changed_at": {"column": "changed_at", "type": "timestamp"},
+                "status": {"column": "new_status", "type": "string"},
+            },
+        }
+    )
+
+    def change(at: str, status: str) -> dict[str, object]:
+        return {"ticket_id": "T-1", "changed_at": at, "new_status": status}
+
+    def write(events: list[dict[str, object]], batch_id: str, existing: list[Path]) -> BatchResult:
+        return write_batch(
+            source=changes,
+            events=events,
+            batch_dir=tmp_path / "batches",
+            batch_id=batch_id,
+            existing=existing,
+            policy=BadRowPolicy.REJECT,
+            quarantine_dir=None,
+        )
+
+    first = write([change("2026-10-05T10:00:00Z", "open")], "b1", [])
+    assert first.path is not None
+    again = [change("2026-10-05T10:00:00Z", "open"), change("2026-10-05T11:00:00Z", "solved")]
+
+    second = write(again, "b2", [first.path])
+
+    assert (second.accepted, second.duplicates) == (1, 1)
+
+
 def test_an_event_repeated_inside_a_batch_is_kept_once_the_first_one(tmp_path: Path) -> None:
     events = [event("r1", status=200), event("r2"), event("r1", status=500), event("r1")]
     result = push(tmp_path, events, policy=BadRowPolicy.REJECT)

@@ -22,6 +22,7 @@ from accord.cli import (
     render,
     sample,
     serve,
+    worker,
 )
 
 __all__ = ["app", "run"]
@@ -64,6 +65,7 @@ admin.register(app)
 audit.register(app)
 demo.register(app)
 evidence.register(app)
+worker.register(app)
 
 
 def run() -> None:

@@ -4,12 +4,15 @@ detail that says what to do; invalid agreements add every problem with line and 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from accord.services.errors import (
     Conflict,
@@ -21,9 +24,17 @@ from accord.services.errors import (
     Unauthenticated,
 )
 
-__all__ = ["PROBLEM_JSON", "install_problem_handlers", "problem"]
+__all__ = [
+    "PROBLEM_JSON",
+    "PROBLEM_RESPONSES",
+    "Problem",
+    "install_problem_handlers",
+    "problem",
+    "problem_response",
+]
 
 PROBLEM_JSON: Final = "application/problem+json"
+_METHODS: Final = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _LOG = logging.getLogger("accord.server")
 _STATUS: Final[dict[type[ServiceError], tuple[int, str]]] = {
     NotFound: (404, "not-found"),
@@ -48,7 +59,47 @@ _TITLES: Final = {
 }
 
 
-def problem(status: int, detail: str, kind: str | None = None, **extra: Any) -> JSONResponse:
+class Problem(BaseModel):
+    """An error as ``application/problem+json`` (RFC 9457)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="urn:accord:problem:<kind>, e.g. urn:accord:problem:not-found.")
+    title: str = Field(description="The kind of error in a few words.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong and what to do about it.")
+    problems: list[dict[str, Any]] | None = Field(
+        default=None, description="An invalid agreement: every finding with line and column."
+    )
+    errors: list[dict[str, str]] | None = Field(
+        default=None, description="An invalid request: every field (location) and what is wrong."
+    )
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    """An OpenAPI response whose body is a ``Problem`` (schema added by ``create_app``)."""
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+#: Every route may refuse a request with a problem; the detail says which and why.
+PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    "4XX": problem_response(
+        "A problem (RFC 9457): not signed in (401), not allowed (403), not found (404), "
+        "conflict (409), too large (413) or invalid input (422)"
+    ),
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    kind: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {
         "type": f"urn:accord:problem:{kind or status}",
         "title": _TITLES.get(status, "Error"),
@@ -56,8 +107,8 @@ def problem(status: int, detail: str, kind: str | None = None, **extra: Any) -> 
         "detail": detail,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    all_headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status == 401 else {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
 def _service_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -83,9 +134,25 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(422, detail, "invalid-request", errors=errors)
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """Every method the path takes: Starlette's ``Allow`` names only those of the first
+    route on the path, so each method is tried against every route."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem(exc.status_code, str(exc.detail), headers=headers)
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from accord.services.auth import Principal
 from accord.services.identity import Identity
 from accord.services.ingestion import Ingestion
 from accord.services.portfolio import Portfolio
+from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
 from accord.services.verdicts import Verdicts
@@ -26,17 +27,20 @@ class Services:
     portfolio: Portfolio
     ingestion: Ingestion
     verdicts: Verdicts
+    scheduling: Scheduling
     audit: AuditTrail
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
+        verdicts = Verdicts(context)
         return cls(
             context=context,
             identity=Identity(context),
             access=Access(context),
             portfolio=Portfolio(context),
             ingestion=Ingestion(context),
-            verdicts=Verdicts(context),
+            verdicts=verdicts,
+            scheduling=Scheduling(context, verdicts),
             audit=AuditTrail(context),
         )
 

@@ -127,8 +127,8 @@ class Ingestion:
                     events_rejected=written.rejected,
                     file_path=self._relative(written.path),
                     digest=written.digest or "",
-                    first_at=None,
-                    last_at=None,
+                    first_at=written.first_at,
+                    last_at=written.last_at,
                     received_at=uow.now(),
                     received_by=principal.name,
                 )

@@ -6,10 +6,15 @@ agreement version. Its evidence (coverage, budget, computation) is stored with i
 that finds the same judgement records nothing. The credit ledger holds, per scheme and
 window, entries whose sum is what is owed: a run that finds a different amount appends the
 difference, with the reason.
+
+A verdict of a window still open at the run's as-of instant is provisional: it never
+replaces one that a run judged as of a later instant (re-evaluating September must not take
+the quarter or the week that runs on into October back to where it stood on 30 September).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -54,6 +59,10 @@ class Recorded:
     unchanged: int = 0
     credit_entries: list[dict[str, str]] = field(default_factory=list)
 
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.new or self.changed or self.credit_entries)
+
     def as_record(self) -> dict[str, object]:
         return {
             "verdicts_new": self.new,
@@ -90,11 +99,17 @@ def record(uow: UnitOfWork, run: EvaluationRunRow, evaluation: Evaluation) -> Re
     recorded = Recorded()
     windows = sorted({v.window.label for v in evaluation.verdicts})
     current = uow.verdicts.current(run.agreement_id, windows)
+    judged_as_of = uow.runs.judged_as_of(row.run_id for row in current.values())
+    kept: set[str] = set()
     for verdict in evaluation.verdicts:
-        evidence = verdict_json(verdict, credit_for(verdict, evaluation.credits))
-        evidence["explanation"] = explain_verdict(evaluation, verdict)
         key = (verdict.objective, scope_key(verdict.scope), verdict.window.label)
         previous = current.get(key)
+        if previous is not None and _judged_later(run, verdict, judged_as_of[previous.run_id]):
+            recorded.unchanged += 1
+            kept.add(verdict.window.label)
+            continue
+        evidence = verdict_json(verdict, credit_for(verdict, evaluation.credits))
+        evidence["explanation"] = explain_verdict(evaluation, verdict)
         digest = _digest(evidence)
         if previous is not None and previous.digest == digest:
             recorded.unchanged += 1
@@ -106,8 +121,14 @@ def record(uow: UnitOfWork, run: EvaluationRunRow, evaluation: Evaluation) -> Re
         else:
             recorded.new += 1
         uow.verdicts.add(_row(run, verdict, evidence, previous, reason))
-    _record_credits(uow, run, evaluation.credits, set(windows), recorded)
+    _record_credits(uow, run, evaluation.credits, set(windows) - kept, recorded)
     return recorded
+
+
+def _judged_later(run: EvaluationRunRow, verdict: Verdict, previous_as_of: dt.datetime) -> bool:
+    """Whether the verdict is provisional (its window runs on past the run's as-of instant)
+    and the recorded one was judged as of a later instant."""
+    return verdict.window.end_at > run.as_of and previous_as_of > run.as_of
 
 
 def _row(
@@ -144,7 +165,7 @@ def _record_credits(
     windows: set[str],
     recorded: Recorded,
 ) -> None:
-    owed = {(c.credit.scheme, c.window): c for c in credits}
+    owed = {(c.credit.scheme, c.window): c for c in credits if c.window in windows}
     balances = uow.credits.balances(run.agreement_id)
     keys = set(owed) | {key for key in balances if key[1] in windows}
     for scheme, window in sorted(keys):

@@ -92,11 +92,23 @@ def _check_query(query: VerdictQuery) -> None:
 
 
 @dataclass(frozen=True)
+class _Recording:
+    """How a run is recorded: ``once``, not when the same run is recorded already;
+    ``keep_unchanged``, also when it changes no verdict and no credit."""
+
+    once: bool = False
+    keep_unchanged: bool = True
+
+
+@dataclass(frozen=True)
 class _Prepared:
     agreement_id: int
     version_id: int
     agreement: Agreement
     request: EvaluationRequest
+    #: When the data was read: a batch received after it is not in the run.
+    started_at: dt.datetime
+    recording: _Recording
 
 
 class Verdicts:
@@ -106,15 +118,34 @@ class Verdicts:
         self._context = context
 
     def evaluate(self, principal: Principal, command: RunEvaluation) -> RunView:
-        prepared = self._prepare(principal, command)
+        view = self._evaluate(principal, command, _Recording())
+        assert view is not None  # recorded unconditionally
+        return view
+
+    def evaluate_job(
+        self, principal: Principal, command: RunEvaluation, *, keep_unchanged: bool
+    ) -> RunView | None:
+        """A scheduled evaluation (``accord.services.scheduling``), recorded at most once:
+        nothing when a run of the same period, version, as-of instant and reason is recorded
+        already (another worker did the job), and nothing, unless ``keep_unchanged``, when it
+        changes no verdict and no credit. ``None`` when nothing was recorded."""
+        return self._evaluate(principal, command, _Recording(True, keep_unchanged))
+
+    def _evaluate(
+        self, principal: Principal, command: RunEvaluation, recording: _Recording
+    ) -> RunView | None:
+        prepared = self._prepare(principal, command, recording)
         try:
             evaluation = evaluate(prepared.agreement, prepared.request)
         except DataError as exc:
             raise Invalid(str(exc)) from None
         return self._record(principal, command, prepared, evaluation)
 
-    def _prepare(self, principal: Principal, command: RunEvaluation) -> _Prepared:
+    def _prepare(
+        self, principal: Principal, command: RunEvaluation, recording: _Recording
+    ) -> _Prepared:
         data_dir = self._context.data_dir
+        started_at = self._context.clock.now()
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, command.agreement)
             principal.require(Permission.EVALUATE)
@@ -139,7 +170,7 @@ class Verdicts:
             quarantine_dir=data_dir / "quarantine" / row.slug / "evaluations",
             pushed=pushed,
         )
-        return _Prepared(row.id, version.id, agreement, request)
+        return _Prepared(row.id, version.id, agreement, request, started_at, recording)
 
     def _record(
         self,
@@ -147,26 +178,30 @@ class Verdicts:
         command: RunEvaluation,
         prepared: _Prepared,
         evaluation: Evaluation,
-    ) -> RunView:
+    ) -> RunView | None:
+        recording = prepared.recording
         with self._context.uow(principal, write=True) as uow:
             uow.serialise("evaluation", prepared.agreement_id)
             row = uow.agreements.find(prepared.agreement_id)
             if row is None:
                 raise NotFound(f"no agreement {command.agreement!r}")
-            run = uow.runs.add(
-                EvaluationRunRow(
-                    agreement_id=row.id,
-                    version_id=prepared.version_id,
-                    period=evaluation.period.label,
-                    as_of=evaluation.as_of,
-                    started_at=uow.now(),
-                    requested_by=principal.name,
-                    reason=command.reason,
-                    verdicts_recorded=0,
-                    verdicts_unchanged=0,
-                )
+            run = EvaluationRunRow(
+                agreement_id=row.id,
+                version_id=prepared.version_id,
+                period=evaluation.period.label,
+                as_of=evaluation.as_of,
+                started_at=prepared.started_at,
+                requested_by=principal.name,
+                reason=command.reason,
+                verdicts_recorded=0,
+                verdicts_unchanged=0,
             )
+            if recording.once and uow.runs.find_same(run) is not None:
+                return None
+            uow.runs.add(run)
             recorded = record(uow, run, evaluation)
+            if not recording.keep_unchanged and not recorded.changes_anything:
+                return None  # leaving without commit rolls the run back
             run.verdicts_recorded = recorded.new + recorded.changed
             run.verdicts_unchanged = recorded.unchanged
             view = Views(uow, row).run(run)
@@ -174,7 +209,12 @@ class Verdicts:
                 "evaluation.recorded",
                 "agreement",
                 row.slug,
-                after={"run": run.id, "period": run.period, **recorded.as_record()},
+                after={
+                    "run": run.id,
+                    "period": run.period,
+                    "reason": run.reason,
+                    **recorded.as_record(),
+                },
             )
             uow.commit()
         return view

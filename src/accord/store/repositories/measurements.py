@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from accord.store.tables import MeasurementBatchRow
@@ -51,4 +52,30 @@ class Batches:
         )
         if source is not None:
             query = query.where(MeasurementBatchRow.source == source)
+        return self._session.scalars(query).all()
+
+    def arrived_after(
+        self, agreement_id: int, closings: Sequence[tuple[dt.datetime, dt.datetime]]
+    ) -> Sequence[MeasurementBatchRow]:
+        """Batches with an event before ``end`` that were received after ``since``, for any
+        ``(end, since)`` of ``closings``: data that came in after a span had been judged."""
+        if not closings:
+            return []
+        query = (
+            select(MeasurementBatchRow)
+            .where(
+                MeasurementBatchRow.agreement_id == agreement_id,
+                MeasurementBatchRow.first_at.is_not(None),
+                or_(
+                    *(
+                        and_(
+                            MeasurementBatchRow.first_at < end,
+                            MeasurementBatchRow.received_at > since,
+                        )
+                        for end, since in closings
+                    )
+                ),
+            )
+            .order_by(MeasurementBatchRow.id)
+        )
         return self._session.scalars(query).all()

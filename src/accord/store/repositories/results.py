@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from accord.store.tables import CreditEntryRow, EvaluationRunRow, VerdictRow
 
-__all__ = ["Credits", "Runs", "VerdictFilter", "VerdictKey", "Verdicts"]
+__all__ = ["Credits", "RunMark", "Runs", "VerdictFilter", "VerdictKey", "Verdicts"]
 
 #: objective, canonical scope, window label: what one verdict is about.
 VerdictKey = tuple[str, str, str]
@@ -28,6 +29,17 @@ class VerdictFilter:
     include_superseded: bool = False
 
 
+@dataclass(frozen=True)
+class RunMark:
+    """What the scheduler needs of a recorded run: which period, judged as of when, started
+    when and why."""
+
+    period: str
+    as_of: dt.datetime
+    started_at: dt.datetime
+    reason: str
+
+
 class Runs:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -36,6 +48,47 @@ class Runs:
         self._session.add(row)
         self._session.flush()
         return row
+
+    def find_same(self, row: EvaluationRunRow) -> EvaluationRunRow | None:
+        """A recorded run of the same agreement, version, period, as-of instant and reason."""
+        return self._session.scalar(
+            select(EvaluationRunRow)
+            .where(
+                EvaluationRunRow.agreement_id == row.agreement_id,
+                EvaluationRunRow.version_id == row.version_id,
+                EvaluationRunRow.period == row.period,
+                EvaluationRunRow.as_of == row.as_of,
+                EvaluationRunRow.reason == row.reason,
+            )
+            .limit(1)
+        )
+
+    def marks(self, agreement_id: int, *, except_period: str) -> list[RunMark]:
+        """Every run of the agreement but those of one period (the open one), oldest first."""
+        query = (
+            select(
+                EvaluationRunRow.period,
+                EvaluationRunRow.as_of,
+                EvaluationRunRow.started_at,
+                EvaluationRunRow.reason,
+            )
+            .where(
+                EvaluationRunRow.agreement_id == agreement_id,
+                EvaluationRunRow.period != except_period,
+            )
+            .order_by(EvaluationRunRow.id)
+        )
+        return [RunMark(*row) for row in self._session.execute(query)]
+
+    def judged_as_of(self, run_ids: Iterable[int]) -> dict[int, dt.datetime]:
+        """Run id → the instant the run judged as of."""
+        wanted = set(run_ids)
+        if not wanted:
+            return {}
+        query = select(EvaluationRunRow.id, EvaluationRunRow.as_of).where(
+            EvaluationRunRow.id.in_(wanted)
+        )
+        return {run_id: as_of for run_id, as_of in self._session.execute(query)}
 
     def all(self, agreement_id: int, limit: int = 100) -> Sequence[EvaluationRunRow]:
         query = (
@@ -48,8 +101,15 @@ class Runs:
 
 
 def _current_only(query: Select[VerdictRow]) -> Select[VerdictRow]:
+    """Verdicts no later verdict supersedes. A verdict is only ever superseded within its
+    agreement; saying so lets the database look at that agreement's rows alone instead of
+    every verdict the tenant sees (PostgreSQL otherwise may hash them all)."""
     later = aliased(VerdictRow)
-    return query.where(~exists().where(later.supersedes_id == VerdictRow.id))
+    return query.where(
+        ~exists().where(
+            later.supersedes_id == VerdictRow.id, later.agreement_id == VerdictRow.agreement_id
+        )
+    )
 
 
 class Verdicts:
@@ -103,6 +163,28 @@ class Verdicts:
             VerdictRow.id,
         )
         return self._session.scalars(page.limit(limit).offset(offset)).all(), int(total)
+
+    def windows(
+        self,
+        agreement_id: int,
+        *,
+        overlapping: tuple[dt.datetime, dt.datetime],
+        ending_by: dt.datetime,
+    ) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The windows ``[start, end)`` verdicts were recorded for that overlap the closed
+        span ``overlapping`` and end no later than ``ending_by``."""
+        first, last = overlapping
+        query = (
+            select(VerdictRow.window_start, VerdictRow.window_end)
+            .where(
+                VerdictRow.agreement_id == agreement_id,
+                VerdictRow.window_start <= last,
+                VerdictRow.window_end > first,
+                VerdictRow.window_end <= ending_by,
+            )
+            .distinct()
+        )
+        return [(start, end) for start, end in self._session.execute(query)]
 
     def history(self, agreement_id: int, key: VerdictKey) -> Sequence[VerdictRow]:
         """Every recorded verdict for one objective × scope × window, oldest first."""

@@ -1,0 +1,96 @@
+"""One tick of scheduled evaluation: take the turn, find the due jobs, run them in order.
+
+A job that fails (data the engine cannot read, an agreement that went away) is reported and
+the tick goes on with the next one; the job stays due, so the next tick tries it again. A
+tick asked to stop finishes the job at hand and leaves the rest for the next worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Final
+
+from accord.services.auth import Principal
+from accord.services.container import Services
+from accord.services.errors import ServiceError
+from accord.services.scheduling import Job
+from accord.services.verdict_views import RunView
+
+__all__ = ["WORKER", "JobDone", "TickReport", "tick"]
+
+#: Who the audit trail names for scheduled runs.
+WORKER: Final = Principal.console("worker")
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobDone:
+    """A job and what came of it: the run recorded (``None``: nothing needed recording),
+    or why it failed."""
+
+    job: Job
+    run: RunView | None = None
+    error: str | None = None
+
+    def describe(self) -> str:
+        job = self.job
+        head = f"{job.agreement} {job.period} ({job.reason})"
+        if self.error is not None:
+            return f"{head}: failed: {self.error}"
+        if self.run is None:
+            return f"{head}: nothing to record"
+        count = self.run.verdicts_recorded
+        return (
+            f"{head}: run {self.run.id}, {count} verdict{'s' * (count != 1)} recorded, "
+            f"{self.run.verdicts_unchanged} unchanged"
+        )
+
+
+@dataclass(frozen=True)
+class TickReport:
+    #: ``False``: another worker had the turn, so this tick did nothing.
+    had_turn: bool
+    done: tuple[JobDone, ...] = ()
+
+    @property
+    def recorded(self) -> list[JobDone]:
+        return [item for item in self.done if item.run is not None]
+
+    @property
+    def failed(self) -> list[JobDone]:
+        return [item for item in self.done if item.error is not None]
+
+    def summary(self) -> str:
+        if not self.had_turn:
+            return "another worker is evaluating; this tick did nothing"
+        return (
+            f"{len(self.done)} job{'s' * (len(self.done) != 1)}: {len(self.recorded)} "
+            f"recorded, {len(self.failed)} failed"
+        )
+
+
+def tick(services: Services, *, stop: threading.Event | None = None) -> TickReport:
+    """Run every due job once, unless another worker has the turn."""
+    scheduling = services.scheduling
+    with scheduling.turn() as taken:
+        if not taken:
+            return TickReport(had_turn=False)
+        done = []
+        for job in scheduling.due(WORKER):
+            if stop is not None and stop.is_set():
+                break
+            done.append(_run(services, job))
+    return TickReport(had_turn=True, done=tuple(done))
+
+
+def _run(services: Services, job: Job) -> JobDone:
+    try:
+        return JobDone(job, run=services.scheduling.run(WORKER, job))
+    except ServiceError as exc:
+        _log.warning("scheduled evaluation %s %s failed: %s", job.agreement, job.period, exc)
+        return JobDone(job, error=exc.message)
+    except Exception as exc:  # one agreement's failure must not stop the others
+        _log.exception("scheduled evaluation %s %s failed", job.agreement, job.period)
+        return JobDone(job, error=f"{type(exc).__name__}: {exc}")
