@@ -23,6 +23,7 @@ __all__ = [
     "FORMAT",
     "credit_for",
     "evaluation_csv",
+    "evaluation_header",
     "evaluation_json",
     "explain_verdict",
     "verdict_json",
@@ -127,8 +128,8 @@ def _source_json(report: SourceReport) -> dict[str, Any]:
     }
 
 
-def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The whole evaluation in the versioned ``accord.verdicts/v1`` format."""
+def evaluation_header(evaluation: Evaluation) -> dict[str, Any]:
+    """What every ``accord.verdicts/v1`` document starts with: format, agreement, period."""
     agreement = evaluation.agreement
     return {
         "format": FORMAT,
@@ -145,6 +146,13 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             "timezone": evaluation.period.timezone,
         },
         "as_of": evaluation.as_of.isoformat(),
+    }
+
+
+def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The whole evaluation in the versioned ``accord.verdicts/v1`` format."""
+    return {
+        **evaluation_header(evaluation),
         "verdicts": [
             verdict_json(v, credit_for(v, evaluation.credits)) for v in evaluation.verdicts
         ],

@@ -40,8 +40,7 @@ from accord.core.verdicts import Verdict
 from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.reports.evidence import ReadmeFacts, readme_text
-from accord.reports.verdicts import FORMAT as VERDICTS_FORMAT
-from accord.reports.verdicts import credit_for, verdict_json
+from accord.reports.verdicts import credit_for, evaluation_header, verdict_json
 from accord.services.evaluation import EvaluateCommand, evaluate_file
 
 __all__ = [
@@ -247,22 +246,8 @@ def _recorded(
     evaluation: Evaluation, chosen: Sequence[Verdict], selection: Selection
 ) -> dict[str, Any]:
     """The verdicts in the ``accord.verdicts/v1`` form, with what repeats the evaluation."""
-    agreement = evaluation.agreement
     return {
-        "format": VERDICTS_FORMAT,
-        "agreement": {
-            "id": agreement.metadata.id,
-            "title": agreement.metadata.title,
-            "version": agreement.metadata.version,
-            "hash": agreement.version_hash(),
-        },
-        "period": {
-            "label": evaluation.period.label,
-            "start": evaluation.period.start_at.isoformat(),
-            "end": evaluation.period.end_at.isoformat(),
-            "timezone": evaluation.period.timezone,
-        },
-        "as_of": evaluation.as_of.isoformat(),
+        **evaluation_header(evaluation),
         "selection": {
             "objective": selection.objective,
             "scope": dict(selection.scope),
