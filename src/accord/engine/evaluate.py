@@ -31,7 +31,13 @@ from accord.core.model.objectives import Consistency, Exclusion, Objective
 from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
-from accord.engine.measures import MeasureContext, Measured, batch_key, measure_windows
+from accord.engine.measures import (
+    MeasureContext,
+    Measured,
+    ScopeCache,
+    batch_key,
+    measure_windows,
+)
 from accord.engine.queries import Interval, ObjectiveQuery, Restrictions, literal_ts
 from accord.engine.sources import (
     BadRowPolicy,
@@ -227,7 +233,7 @@ class _Context:
     intervals: tuple[Interval, ...]
     exclusion_ids: tuple[str, ...]
     request: EvaluationRequest
-    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]]
+    scope_cache: ScopeCache
     clocks: dict[str, TicketClock]
 
 
@@ -261,9 +267,7 @@ class _Run:
     request: EvaluationRequest
     sources: dict[str, Source]
     intervals: dict[str, list[Interval]]
-    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]] = field(
-        default_factory=dict
-    )
+    scope_cache: ScopeCache = field(default_factory=dict)
     clocks: dict[str, TicketClock] = field(default_factory=dict)
 
 

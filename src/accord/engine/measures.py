@@ -9,7 +9,7 @@ window ends there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -44,6 +44,7 @@ from accord.engine.tickets import TicketClock
 __all__ = [
     "MeasureContext",
     "Measured",
+    "ScopeCache",
     "batch_key",
     "measure_window",
     "measure_windows",
@@ -51,6 +52,10 @@ __all__ = [
 ]
 
 _DENSE = (SourceKind.EVENTS, SourceKind.PROBES)
+
+
+#: Scope values found outside a window, per (source and conditions, scope, window).
+ScopeCache = dict[tuple[str, tuple[str, ...], str, str], list[tuple[object, ...]]]
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,7 @@ class MeasureContext:
     intervals: tuple[Interval, ...]
     as_of: dt.datetime
     #: Scope values per (source, scope columns), shared by all objectives of an evaluation.
-    scope_cache: dict[tuple[str, tuple[str, ...]], list[tuple[object, ...]]] = field(
-        default_factory=dict, compare=False
-    )
+    scope_cache: ScopeCache = field(default_factory=dict, compare=False)
     #: Ticket clocks per indicator, shared like the scope cache.
     clocks: dict[str, TicketClock] = field(default_factory=dict, compare=False)
 
@@ -85,31 +88,54 @@ class Measured:
     business_day_seconds: Callable[[], Decimal] | None = None
 
 
-def _scopes(con: duckdb.DuckDBPyConnection, context: MeasureContext) -> list[tuple[object, ...]]:
+def _scopes(
+    con: duckdb.DuckDBPyConnection,
+    context: MeasureContext,
+    span: WindowSpan,
+    seen: Iterable[tuple[object, ...]],
+) -> list[tuple[object, ...]]:
     """Every scope value combination among the rows the objective selects, at any time.
 
-    Rows that the indicator's or the objective's condition leave out (say region 'test')
-    do not make a scope: only a scope the objective is about can be silent.
+    ``seen`` are the scopes the window's own query found; the others are looked up among
+    the rows before and after the measured window only (two range queries the files'
+    time statistics can prune), so the window's rows are not read twice. Rows that the
+    indicator's or the objective's condition leave out (say region 'test') do not make a
+    scope: only a scope the objective is about can be silent.
     """
     if not context.objective.scope:
         return [()]
+    measured = measured_span(span, context.as_of)
     conditions = [
         f"coalesce(({condition.sql()}), false)"
         for condition in (context.indicator.where, context.objective.where)
         if condition is not None
     ]
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    key = (context.source.id + where, tuple(context.objective.scope))
+    key = (
+        " AND ".join([context.source.id, *conditions]),
+        tuple(context.objective.scope),
+        measured.start_at.isoformat(),
+        measured.end_at.isoformat(),
+    )
     if key not in context.scope_cache:
         columns = ", ".join(quote(name) for name in context.objective.scope)
+        ts = quote(context.source.timestamp)
+        table = source_table(context.source.id)
+        where = "".join(f" AND {condition}" for condition in conditions)
         rows = con.execute(
-            f"SELECT DISTINCT {columns} FROM {source_table(context.source.id)}{where} ORDER BY ALL"
+            f"SELECT DISTINCT {columns} FROM {table} "
+            f"WHERE {ts} < {literal_ts(measured.start_at)}{where} "
+            f"UNION SELECT DISTINCT {columns} FROM {table} "
+            f"WHERE {ts} >= {literal_ts(measured.end_at)}{where}"
         ).fetchall()
-        # No scope value at all: one silent scope stands for them, so that an objective
-        # without any data is reported as such rather than vanishing from the results.
-        found = [tuple(row) for row in rows] or [tuple(None for _ in context.objective.scope)]
-        context.scope_cache[key] = found
-    return context.scope_cache[key]
+        context.scope_cache[key] = [tuple(row) for row in rows]
+    found = sorted({*seen, *context.scope_cache[key]}, key=_scope_order)
+    # No scope value at all: one silent scope stands for them, so that an objective
+    # without any data is reported as such rather than vanishing from the results.
+    return found or [tuple(None for _ in context.objective.scope)]
+
+
+def _scope_order(key: tuple[object, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((value is None, str(value)) for value in key)
 
 
 def _rows(
@@ -302,7 +328,7 @@ def _read_rows(
     recent = _recent(con, context, span)
     measured = []
     silent = dict.fromkeys(_aggregate_names(context))
-    for key in _scopes(con, context):
+    for key in _scopes(con, context, span, rows):
         row = rows.get(key, silent)
         value, computation = value_of(context.indicator, row)
         counts: dict[str, int] = {
@@ -355,7 +381,7 @@ def _timeslices(
     measured_part = measured_span(span, context.as_of)
     rows = _rows(con, context.query.timeslice_sql(measured_part), len(context.objective.scope))
     measured = []
-    for key in _scopes(con, context):
+    for key in _scopes(con, context, span, rows):
         scope = _scope_dict(context.objective.scope, key)
         intervals = tuple(i for i in context.intervals if i.applies_to(scope))
         total = slice_count(measured_part, seconds)

@@ -354,11 +354,15 @@ class ObjectiveQuery:
         start_us = _microseconds(span.start_at - _EPOCH)
         slice_no = f"((epoch_us({self.ts}) - {start_us}) // {seconds * 1_000_000})"
         good = _cond(ind.good.sql())
+        # Excluded rows still make their scope known (a scope whose every row is excluded is
+        # reported, not forgotten), but count for nothing.
+        counted = "true" if self._excluded(span) == "false" else f"NOT {self._excluded(span)}"
         per_slice = (
-            f"SELECT {', '.join([*scope, ''])}{slice_no} AS __slice, count(*) AS __events, "
-            f"count(*) FILTER (WHERE {good}) AS __good "
+            f"SELECT {', '.join([*scope, ''])}{slice_no} AS __slice, "
+            f"{_filtered('count(*)', counted)} AS __events, "
+            f"{_filtered('count(*)', counted, good)} AS __good "
             f"FROM {source_table(self.source.id)} WHERE {self._base_filter(span, peak=False)} "
-            f"AND NOT {self._excluded(span)} GROUP BY {', '.join([*scope, '__slice'])}"
+            f"GROUP BY {', '.join([*scope, '__slice'])}"
         )
         dropped = [
             f"(__slice >= {first} AND __slice < {last}{_matching(interval, self.objective.scope)})"
@@ -371,16 +375,17 @@ class ObjectiveQuery:
         dropping = " OR ".join(dropped)
         target = ind.slice_target.ratio
         at_slice = f"({int(span.start_at.timestamp())} + __slice * {seconds})"
+        kept = "__events > 0" + (f" AND NOT ({dropping})" if dropping else "")
+        day = local_day_of_epoch(at_slice, self.timezone, span)
         select = [
             *scope,
-            "count(*) AS slices_with_traffic",
-            f"count(*) FILTER (WHERE __good >= {target} * __events) AS good_slices",
-            "sum(__events) AS valid",
-            f"count(DISTINCT {local_day_of_epoch(at_slice, self.timezone, span)}) AS __days",
+            f"count(*) FILTER (WHERE {kept}) AS slices_with_traffic",
+            f"count(*) FILTER (WHERE {kept} AND __good >= {target} * __events) AS good_slices",
+            f"coalesce(sum(__events) FILTER (WHERE {kept}), 0) AS valid",
+            f"count(DISTINCT {day}) FILTER (WHERE {kept}) AS __days",
         ]
-        where = f" WHERE NOT ({dropping})" if dropping else ""
         group = f" GROUP BY {', '.join(scope)}" if scope else ""
-        return f"SELECT {', '.join(select)} FROM ({per_slice}) AS slices{where}{group}"
+        return f"SELECT {', '.join(select)} FROM ({per_slice}) AS slices{group}"
 
     def peak_slices_sql(self, span: WindowSpan, intervals: Sequence[Interval]) -> str:
         """Slices whose start lies in the peak period, and how many of them are excluded:

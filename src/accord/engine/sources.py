@@ -217,7 +217,10 @@ def load_files(
         if (
             source.format is SourceFormat.PARQUET
             and _parquet_matches(source, physical)
-            and _clean_parquet(con, source, reader, fast)
+            and (
+                _clean_by_statistics(con, source, files, fast)
+                or _clean_parquet(con, source, reader, fast)
+            )
         ):
             _fast_view(con, source, reader)
             return fast
@@ -302,6 +305,29 @@ def row_identity(source: Source) -> list[str]:
     if source.kind is SourceKind.STATUS_CHANGES:
         return [source.key, source.timestamp]
     return [source.key]
+
+
+def _clean_by_statistics(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[str], report: SourceReport
+) -> bool:
+    """Whether the files' own Parquet statistics already prove every row has a timestamp
+    (no key to check): row counts, null counts and time range without reading any rows.
+    Missing statistics fall back to reading the column."""
+    if row_identity(source):
+        return False
+    column = source.columns[source.timestamp].column.replace("'", "''")
+    row = con.execute(
+        "SELECT sum(row_group_num_rows), sum(stats_null_count), "
+        "count(*) FILTER (WHERE stats_null_count IS NULL OR stats_min_value IS NULL), "
+        "min(TRY_CAST(stats_min_value AS TIMESTAMPTZ)), "
+        "max(TRY_CAST(stats_max_value AS TIMESTAMPTZ)) "
+        f"FROM parquet_metadata({_list(files)}) WHERE path_in_schema = '{column}'"
+    ).fetchone()
+    if row is None or row[0] is None or row[1] != 0 or row[2] != 0 or row[3] is None:
+        return False
+    report.rows_read = report.rows_accepted = int(row[0])
+    report.first_at, report.last_at = row[3].isoformat(), row[4].isoformat()
+    return True
 
 
 def _clean_parquet(
