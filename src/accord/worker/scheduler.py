@@ -10,10 +10,10 @@ import threading
 from collections.abc import Callable
 from typing import Final
 
-from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
+from apscheduler.schedulers.background import (
     BackgroundScheduler,
 )
-from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger
 
 from accord.services.container import Services
 from accord.worker.tick import TickReport, tick
