@@ -117,3 +117,18 @@ def evaluate_period(
 def utc(*parts: int) -> dt.datetime:
     """``utc(2026, 10, 5, 12)`` → 2026-10-05T12:00Z."""
     return dt.datetime(*parts, tzinfo=dt.UTC)
+
+
+#: A CSV source of announced maintenance periods, as several tests declare it.
+MAINTENANCE_SOURCE = {
+    "id": "maintenance",
+    "kind": "maintenance",
+    "format": "csv",
+    "path": "maintenance.csv",
+    "timestamp": "starts_at",
+    "columns": {
+        "starts_at": {"column": "starts_at", "type": "timestamp"},
+        "ends_at": {"column": "ends_at", "type": "timestamp"},
+        "announced_at": {"column": "announced_at", "type": "timestamp"},
+    },
+}

@@ -14,7 +14,14 @@ from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome, Verdict
 from accord.reports.verdicts import evaluation_json, explain_verdict
-from tests.engine.builders import BERLIN, agreement_of, evaluate_period, utc, write_csv
+from tests.engine.builders import (
+    BERLIN,
+    MAINTENANCE_SOURCE,
+    agreement_of,
+    evaluate_period,
+    utc,
+    write_csv,
+)
 
 REQUESTS_SOURCE = {
     "id": "requests",
@@ -28,18 +35,6 @@ REQUESTS_SOURCE = {
         "status": {"column": "status", "type": "integer"},
         "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
         "blame": {"column": "blame", "type": "string"},
-    },
-}
-MAINTENANCE_SOURCE = {
-    "id": "maintenance",
-    "kind": "maintenance",
-    "format": "csv",
-    "path": "maintenance.csv",
-    "timestamp": "starts_at",
-    "columns": {
-        "starts_at": {"column": "starts_at", "type": "timestamp"},
-        "ends_at": {"column": "ends_at", "type": "timestamp"},
-        "announced_at": {"column": "announced_at", "type": "timestamp"},
     },
 }
 SUCCESS = {

@@ -630,18 +630,7 @@ def slice_agreement(case: SliceCase) -> Agreement:
                         "ok": {"column": "ok", "type": "boolean"},
                     },
                 },
-                {
-                    "id": "maintenance",
-                    "kind": "maintenance",
-                    "format": "csv",
-                    "path": "maintenance.csv",
-                    "timestamp": "starts_at",
-                    "columns": {
-                        "starts_at": {"column": "starts_at", "type": "timestamp"},
-                        "ends_at": {"column": "ends_at", "type": "timestamp"},
-                        "announced_at": {"column": "announced_at", "type": "timestamp"},
-                    },
-                },
+                builders.MAINTENANCE_SOURCE,
             ],
             "indicators": [
                 {

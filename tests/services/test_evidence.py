@@ -30,7 +30,7 @@ from accord.services.evidence import (
     export_bundle,
     verify_bundle,
 )
-from tests.engine.builders import document, utc, write_csv
+from tests.engine.builders import MAINTENANCE_SOURCE, document, utc, write_csv
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 #: October 2026 alone, at a fifth of the volume: enough for the examples' October verdicts.
@@ -50,18 +50,7 @@ REQUESTS = {
         "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
     },
 }
-MAINTENANCE = {
-    "id": "maintenance",
-    "kind": "maintenance",
-    "format": "csv",
-    "path": "maintenance.csv",
-    "timestamp": "starts_at",
-    "columns": {
-        "starts_at": {"column": "starts_at", "type": "timestamp"},
-        "ends_at": {"column": "ends_at", "type": "timestamp"},
-        "announced_at": {"column": "announced_at", "type": "timestamp"},
-    },
-}
+MAINTENANCE = MAINTENANCE_SOURCE
 #: A ratio objective per region with a credit, and maintenance capped at one hour a month.
 RATIO_AGREEMENT = document(
     {
