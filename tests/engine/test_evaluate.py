@@ -332,6 +332,27 @@ def test_a_peak_period_restricts_the_events_to_its_local_hours(tmp_path: Path) -
     assert verdict.outcome is Outcome.MET
 
 
+def test_a_region_busy_only_off_peak_is_silent_during_the_peak(tmp_path: Path) -> None:
+    monday = dt.datetime(2026, 10, 5, tzinfo=BERLIN)
+    rows = [
+        ((monday + dt.timedelta(hours=10)).astimezone(dt.UTC), "eu", 200),
+        ((monday + dt.timedelta(hours=20)).astimezone(dt.UTC), "us", 200),  # evening only
+    ]
+    write_requests(tmp_path, rows)
+    peak = {
+        "id": "office-hours",
+        "timezone": "Europe/Berlin",
+        "hours": {"weekdays": ["09:00-17:00"]},
+    }
+    objective = availability(during="office-hours")
+    verdicts = verdicts_of(
+        evaluate_period(requests_agreement(objective, peak_periods=[peak]), tmp_path)
+    )
+
+    assert verdicts["region=eu"].outcome is Outcome.MET
+    assert verdicts["region=us"].outcome is Outcome.NO_DATA
+
+
 # -- time slices ------------------------------------------------------------------------
 
 UPTIME = {

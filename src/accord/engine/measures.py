@@ -100,7 +100,9 @@ def _scopes(
     the rows before and after the measured window only (two range queries the files'
     time statistics can prune), so the window's rows are not read twice. Rows that the
     indicator's or the objective's condition leave out (say region 'test') do not make a
-    scope: only a scope the objective is about can be silent.
+    scope: only a scope the objective is about can be silent. A peak period does not
+    narrow the scopes (a region busy only off-peak is silent during the peak), so with one
+    the window's own rows are looked up too.
     """
     if not context.objective.scope:
         return [()]
@@ -111,7 +113,7 @@ def _scopes(
         if condition is not None
     ]
     key = (
-        " AND ".join([context.source.id, *conditions]),
+        " AND ".join([context.source.id, *conditions, str(context.query.peak is not None)]),
         tuple(context.objective.scope),
         measured.start_at.isoformat(),
         measured.end_at.isoformat(),
@@ -121,12 +123,16 @@ def _scopes(
         ts = quote(context.source.timestamp)
         table = source_table(context.source.id)
         where = "".join(f" AND {condition}" for condition in conditions)
-        rows = con.execute(
-            f"SELECT DISTINCT {columns} FROM {table} "
-            f"WHERE {ts} < {literal_ts(measured.start_at)}{where} "
-            f"UNION SELECT DISTINCT {columns} FROM {table} "
-            f"WHERE {ts} >= {literal_ts(measured.end_at)}{where}"
-        ).fetchall()
+        if context.query.peak is None:
+            sql = (
+                f"SELECT DISTINCT {columns} FROM {table} "
+                f"WHERE {ts} < {literal_ts(measured.start_at)}{where} "
+                f"UNION SELECT DISTINCT {columns} FROM {table} "
+                f"WHERE {ts} >= {literal_ts(measured.end_at)}{where}"
+            )
+        else:
+            sql = f"SELECT DISTINCT {columns} FROM {table} WHERE true{where}"
+        rows = con.execute(sql).fetchall()
         context.scope_cache[key] = [tuple(row) for row in rows]
     found = sorted({*seen, *context.scope_cache[key]}, key=_scope_order)
     # No scope value at all: one silent scope stands for them, so that an objective
