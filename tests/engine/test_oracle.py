@@ -25,6 +25,8 @@ Definitions the oracle holds the engine to:
   100 × (scores ≥ 9 − scores ≤ 6) / responses; business gauges: Σ numerator / Σ denominator.
 - Exclusions: maintenance counts when announced a day ahead, up to 3 hours per local month
   of its start, earliest first; consumer-caused rows are left out one by one.
+- Coverage: the local days (Berlin) with rows, excluded rows included, of the days the
+  window has reached; for time slices, the days in which a counted slice with events starts.
 - Credits: the worst tier any scope falls strictly below, once per window.
 - Scopes: every value of the scope columns seen in the rows the objective selects (at any
   time); a scope silent in the window is reported with no data.
@@ -106,6 +108,16 @@ def outcome(value: Decimal | None, target: Decimal, tolerance: Decimal, higher: 
     return Outcome.BREACH
 
 
+def coverage(days: set[dt.date], as_of: dt.datetime) -> str | None:
+    """'N of M days': local days with data of the local days the window has reached."""
+    end = min(as_of, WINDOW_END)
+    if end <= WINDOW_START:
+        return None
+    first = WINDOW_START.astimezone(BERLIN).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(BERLIN).date()
+    return f"{len(days)} of {(last - first).days + 1} days"
+
+
 def ratio(text: str) -> Decimal:
     """'99.5%' → 0.995."""
     return Decimal(text.rstrip("%")) / 100
@@ -119,6 +131,8 @@ class Expected:
     outcome: Outcome
     counts: dict[str, int]
     excluded: dict[str, int]
+    #: The coverage's wording ("12 of 31 days"), when the oracle checks it.
+    coverage: str | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -165,6 +179,8 @@ def assert_agrees(
         for name, count in want.counts.items():
             assert got.counts.get(name, 0) == count, (scope, name, got.counts)
         assert got.exclusions == want.excluded, scope
+        if want.coverage is not None:
+            assert got.coverage.detail == want.coverage, (scope, got.coverage)
 
 
 def fresh(tmp_path: Path) -> Path:
@@ -577,6 +593,7 @@ def slice_cases(draw: st.DrawFn) -> SliceCase:
             "probed_at": instants(),
             "region": st.sampled_from(REGIONS),
             "ok": st.booleans(),
+            "latency_ms": st.one_of(st.none(), st.integers(0, 2000)),
         }
     )
     cluster = draw(instants())
@@ -585,6 +602,7 @@ def slice_cases(draw: st.DrawFn) -> SliceCase:
             "probed_at": st.integers(0, 3600).map(lambda s: cluster + dt.timedelta(seconds=s)),
             "region": st.sampled_from(REGIONS),
             "ok": st.booleans(),
+            "latency_ms": st.one_of(st.none(), st.integers(0, 2000)),
         }
     )
     open_window = draw(st.booleans())
@@ -628,6 +646,7 @@ def slice_agreement(case: SliceCase) -> Agreement:
                         "probed_at": {"column": "probed_at", "type": "timestamp"},
                         "region": {"column": "region", "type": "string"},
                         "ok": {"column": "ok", "type": "boolean"},
+                        "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
                     },
                 },
                 builders.MAINTENANCE_SOURCE,
@@ -642,7 +661,22 @@ def slice_agreement(case: SliceCase) -> Agreement:
                     "good": "ok = true",
                     "slice_target": case.slice_target,
                     "no_traffic": case.no_traffic,
-                }
+                },
+                {
+                    "id": "answered",
+                    "name": "Answered probes",
+                    "kind": "ratio",
+                    "source": "probes",
+                    "good": "ok = true",
+                },
+                {
+                    "id": "probe-latency",
+                    "name": "Probe latency",
+                    "kind": "percentile",
+                    "source": "probes",
+                    "measure": "latency",
+                    "percentile": 90,
+                },
             ],
             "objectives": [
                 {
@@ -654,7 +688,28 @@ def slice_agreement(case: SliceCase) -> Agreement:
                     "window": "month",
                     "scope": ["region"],
                     **during,
-                }
+                },
+                # Objectives on the same rows as the time slices: measured in the same pass.
+                {
+                    "id": "answered",
+                    "name": "Answered probes",
+                    "indicator": "answered",
+                    "target": case.band[0],
+                    "tolerance": case.band[1],
+                    "window": "month",
+                    "scope": ["region"],
+                    **during,
+                },
+                {
+                    "id": "probe-latency",
+                    "name": "Probe latency",
+                    "indicator": "probe-latency",
+                    "target": "800ms",
+                    "tolerance": "1500ms",
+                    "window": "month",
+                    "scope": ["region"],
+                    **during,
+                },
             ],
             "exclusions": [
                 {
@@ -693,11 +748,13 @@ def oracle_slices(case: SliceCase) -> dict[str, Expected]:
                 index = (probe["probed_at"] - WINDOW_START) // length
                 events.setdefault(index, []).append(probe["ok"])
         good = counted = with_traffic = 0
+        days = set()
         for k in slices:
             if k in excluded:
                 continue
             oks = events.get(k, [])
             if oks:
+                days.add(slices[k].astimezone(BERLIN).date())
                 with_traffic += 1
                 counted += 1
                 good += sum(oks) >= ratio(case.slice_target) * len(oks)
@@ -710,13 +767,59 @@ def oracle_slices(case: SliceCase) -> dict[str, Expected]:
             outcome(value, target, tolerance, higher=True),
             {"good": good, "valid": counted} if with_traffic else {},
             {"slices": len(excluded)} if excluded else {},
+            coverage(days, case.as_of),
         )
     return expected
 
 
+def probe_rows(case: SliceCase, scope: str) -> list[dict[str, Any]]:
+    """A scope's probes in the measured window (and, during a peak, at peak instants)."""
+    measured_end = min(case.as_of, WINDOW_END)
+    return [
+        probe
+        for probe in case.probes
+        if f"region={probe['region']}" == scope
+        and in_window(probe["probed_at"], measured_end)
+        and (not case.peak or in_office_hours(probe["probed_at"]))
+    ]
+
+
+def oracle_probe_measures(case: SliceCase) -> tuple[dict[str, Expected], dict[str, Expected]]:
+    """The share of answered probes and their p90 latency, per region: probes inside a
+    counted maintenance period are left out one by one."""
+    periods = counted_maintenance(case.maintenance)
+    target, tolerance = (ratio(p) for p in case.band)
+    answered, latency = {}, {}
+    for scope in scopes_of(case.probes, lambda row: True):
+        rows = probe_rows(case, scope)
+        counted = [p for p in rows if not any(a <= p["probed_at"] < b for a, b in periods)]
+        excluded = {"events": len(rows) - len(counted)} if len(rows) > len(counted) else {}
+        days = coverage({p["probed_at"].astimezone(BERLIN).date() for p in rows}, case.as_of)
+        value = share(sum(p["ok"] for p in counted), len(counted))
+        answered[scope] = Expected(
+            value,
+            outcome(value, target, tolerance, higher=True),
+            {"good": sum(p["ok"] for p in counted), "valid": len(counted)},
+            excluded,
+            days,
+        )
+        seconds = [Decimal(p["latency_ms"]) / 1000 for p in counted if p["latency_ms"] is not None]
+        value = nearest_rank(seconds, Decimal(90))
+        latency[scope] = Expected(
+            value,
+            outcome(value, Decimal("0.8"), Decimal("1.5"), higher=False),
+            {"valid": len(seconds)},
+            excluded,
+            days,
+        )
+    return answered, latency
+
+
 @EXAMPLES
 @given(case=slice_cases())
-def test_time_slices_agree_with_a_slice_by_slice_walk(tmp_path: Path, case: SliceCase) -> None:
+def test_time_slices_and_the_objectives_sharing_their_rows_agree_with_the_oracle(
+    tmp_path: Path, case: SliceCase
+) -> None:
     folder = fresh(tmp_path)
     write_rows(folder, "probes", "csv", case.probes)
     maintenance = [
@@ -730,6 +833,9 @@ def test_time_slices_agree_with_a_slice_by_slice_walk(tmp_path: Path, case: Slic
     evaluation = run(slice_agreement(case), folder, as_of=case.as_of)
 
     assert_agrees(by_objective(evaluation, "uptime"), oracle_slices(case))
+    answered, latency = oracle_probe_measures(case)
+    assert_agrees(by_objective(evaluation, "answered"), answered)
+    assert_agrees(by_objective(evaluation, "probe-latency"), latency)
 
 
 # --------------------------------------------------------------------------------------

@@ -29,12 +29,12 @@ from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Coverage, show_value
+from accord.engine.passes import plan_batch, slices_sql
 from accord.engine.queries import (
     Interval,
     ObjectiveQuery,
     excluded_slices,
     literal_ts,
-    local_day,
     slice_count,
     value_of,
 )
@@ -226,7 +226,7 @@ def _int(row: dict[str, object], name: str) -> int:
 
 def batch_key(context: MeasureContext) -> tuple[object, ...] | None:
     """Objectives with equal keys read the same rows and can share one pass over them."""
-    if isinstance(context.indicator, (TimesliceIndicator, BusinessDurationIndicator)):
+    if isinstance(context.indicator, BusinessDurationIndicator):
         return None
     query = context.query
     return (
@@ -250,36 +250,47 @@ def measure_window(
 def measure_windows(
     con: duckdb.DuckDBPyConnection, contexts: Sequence[MeasureContext], span: WindowSpan
 ) -> list[list[Measured]]:
-    """Several objectives with the same ``batch_key`` measured in one pass over their rows."""
+    """Several objectives with the same ``batch_key`` measured together (``passes``)."""
     first = contexts[0]
-    if isinstance(first.indicator, TimesliceIndicator):
-        return [_timeslices(con, context, span) for context in contexts]
     if isinstance(first.indicator, BusinessDurationIndicator):
         return [_tickets(con, context, span) for context in contexts]
     measured_part = measured_span(span, first.as_of)
-    columns = [
-        f"{expression} AS {quote(f'o{index}_{name}')}"
-        for index, context in enumerate(contexts)
-        for name, expression in context.query.aggregates(span=measured_part).items()
-    ]
-    # Coverage counts local days of the agreement's zone, so a 23- or 25-hour DST day is
-    # one day like any other.
-    day = local_day(first.query.ts, first.agreement.timezone, measured_part)
-    columns += [first.query.excluded_count(measured_part), f"count(DISTINCT {day}) AS __days"]
-    rows = _rows(con, first.query.grouped_sql(measured_part, columns), len(first.objective.scope))
+    plan = plan_batch(measured_part, [context.query for context in contexts])
+    width = len(first.objective.scope)
+    rows: dict[tuple[object, ...], dict[str, object]] = {}
+    for sql in plan.statements:
+        for key, row in _rows(con, sql, width).items():
+            rows.setdefault(key, {}).update(row)
     results = []
     for index, context in enumerate(contexts):
-        prefix = f"o{index}_"
-        own = {
-            key: {
+        if index in plan.apart:
+            sql = slices_sql(measured_part, index, context.query)
+            own = _member(_rows(con, sql, width), index)
+        else:
+            own = _member(rows, index)
+        if isinstance(context.indicator, TimesliceIndicator):
+            results.append(_timeslices(con, context, span, own))
+        else:
+            results.append(_read_rows(con, context, span, own))
+    return results
+
+
+def _member(
+    rows: dict[tuple[object, ...], dict[str, object]], index: int
+) -> dict[tuple[object, ...], dict[str, object]]:
+    """Member ``index``'s columns of a batch's rows, unprefixed, over the shared ones."""
+    prefix = f"o{index}_"
+    return {
+        key: {
+            **{name: value for name, value in row.items() if name.startswith("__")},
+            **{
                 name.removeprefix(prefix): value
                 for name, value in row.items()
-                if name.startswith(prefix) or name.startswith("__")
-            }
-            for key, row in rows.items()
+                if name.startswith(prefix)
+            },
         }
-        results.append(_read_rows(con, context, span, own))
-    return results
+        for key, row in rows.items()
+    }
 
 
 def _tickets(
@@ -379,13 +390,13 @@ def measured_span(span: WindowSpan, as_of: dt.datetime) -> WindowSpan:
 
 
 def _timeslices(
-    con: duckdb.DuckDBPyConnection, context: MeasureContext, span: WindowSpan
+    con: duckdb.DuckDBPyConnection,
+    context: MeasureContext,
+    span: WindowSpan,
+    rows: dict[tuple[object, ...], dict[str, object]],
 ) -> list[Measured]:
-    indicator = context.indicator
-    assert isinstance(indicator, TimesliceIndicator)
-    seconds = int(indicator.slice.seconds)
+    seconds = context.query.slice_seconds()
     measured_part = measured_span(span, context.as_of)
-    rows = _rows(con, context.query.timeslice_sql(measured_part), len(context.objective.scope))
     measured = []
     for key in _scopes(con, context, span, rows):
         scope = _scope_dict(context.objective.scope, key)

@@ -37,6 +37,7 @@ from accord.core.verdicts import canonical
 from accord.engine.sources import quote, source_table
 
 __all__ = [
+    "ADDITIVE",
     "Aggregates",
     "Interval",
     "ObjectiveQuery",
@@ -44,8 +45,12 @@ __all__ = [
     "excluded_ranges",
     "excluded_slices",
     "literal_ts",
+    "local_day",
+    "local_day_of_epoch",
     "portable",
     "slice_count",
+    "slices_nest_in_days",
+    "utc_offsets",
     "value_of",
 ]
 
@@ -102,6 +107,12 @@ class Restrictions:
 #: Aggregates of one scope: names of the SQL aggregates → their values.
 Aggregates = Mapping[str, object]
 
+#: The aggregates that add up over parts of a window (counts and sums): they can be taken per
+#: day or slice and summed. The others (``value``: a percentile, mean or median) cannot.
+ADDITIVE: Final = frozenset(
+    {"valid", "good", "promoters", "detractors", "numerator", "denominator"}
+)
+
 
 def _filtered(function: str, *conditions: str) -> str:
     """An aggregate with a FILTER clause for the conditions that are not trivially true."""
@@ -118,12 +129,9 @@ def local_day(column: str, timezone: str, span: WindowSpan) -> str:
     return local_day_of_epoch(f"epoch({column})", timezone, span)
 
 
-def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
-    """SQL numbering the local day of an instant given in epoch seconds, within ``span``.
-
-    Arithmetic on epoch seconds plus the UTC offset in force, which changes only at the
-    zone's transitions: far cheaper per row than a time-zone conversion, and portable.
-    """
+def utc_offsets(span: WindowSpan, timezone: str) -> list[tuple[dt.datetime, int]]:
+    """The UTC offsets (seconds) in force in ``timezone`` during ``span``, each with the
+    instant it starts; zones change offset at most at a quarter hour."""
     zone = ZoneInfo(timezone)
     step = dt.timedelta(minutes=15)
     at = span.start_at
@@ -133,6 +141,16 @@ def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
         if not offsets or offsets[-1][1] != offset:
             offsets.append((at, offset))
         at += step
+    return offsets
+
+
+def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
+    """SQL numbering the local day of an instant given in epoch seconds, within ``span``.
+
+    Arithmetic on epoch seconds plus the UTC offset in force, which changes only at the
+    zone's transitions: far cheaper per row than a time-zone conversion, and portable.
+    """
+    offsets = utc_offsets(span, timezone)
     shift = str(offsets[0][1])
     if len(offsets) > 1:
         branches = " ".join(
@@ -141,6 +159,15 @@ def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
         )
         shift = f"CASE {branches} ELSE {offsets[-1][1]} END"
     return f"floor(({seconds} + {shift}) / 86400)"
+
+
+def slices_nest_in_days(span: WindowSpan, slice_seconds: int, timezone: str) -> bool:
+    """Whether every slice of ``span`` lies within one local day of ``timezone``: slices
+    divide the day and start on local midnight under every offset in force."""
+    start = int(span.start_at.timestamp())
+    return 86400 % slice_seconds == 0 and all(
+        (start + offset) % slice_seconds == 0 for _, offset in utc_offsets(span, timezone)
+    )
 
 
 def peak_condition(peak: PeakPeriod, column: str) -> str:
@@ -240,7 +267,11 @@ class ObjectiveQuery:
 
         if isinstance(ind, RatioIndicator):
             valid = _cond(ind.valid.sql()) if ind.valid else "true"
-            return {"valid": count(valid), "good": count(f"{valid} AND {_cond(ind.good.sql())}")}
+            good = _cond(ind.good.sql())
+            return {
+                "valid": count(valid),
+                "good": count(good if valid == "true" else f"{valid} AND {good}"),
+            }
         if isinstance(ind, ThresholdIndicator):
             measure = col(ind.measure)
             limit = (
@@ -307,11 +338,12 @@ class ObjectiveQuery:
             }
         raise NotImplementedError(f"{ind.kind} is computed by its own query")
 
-    def rows_sql(self, span: WindowSpan) -> str:
-        """The window's rows with the inclusion flag ``__in`` (false for excluded rows)."""
+    def rows_sql(self, span: WindowSpan, *, peak: bool = True) -> str:
+        """The window's rows with the inclusion flag ``__in`` (false for excluded rows);
+        ``peak=False`` keeps rows outside the peak period (time slices select by slice)."""
         return (
             f"SELECT *, NOT {self._excluded(span)} AS __in FROM {source_table(self.source.id)} "
-            f"WHERE {self._base_filter(span)}"
+            f"WHERE {self._base_filter(span, peak=peak)}"
         )
 
     def grouped_sql(self, span: WindowSpan, columns: Sequence[str]) -> str:
@@ -339,31 +371,35 @@ class ObjectiveQuery:
             ],
         )
 
-    def timeslice_sql(self, span: WindowSpan) -> str:
-        """Per scope: slices with traffic and good slices (a slice is judged on its own SLI).
-
-        ``span`` is the measured part of the window (it may end at ``as_of``); slices are
-        numbered from its start. Slices that overlap an excluded period are left out whole,
-        events and all; rows excluded one by one (consumer-caused) leave their slice. During
-        a peak period, the slices counted are those that start in it, with all their events.
-        """
+    # -- time slices ------------------------------------------------------------------
+    # A time-slice objective is measured per scope and slice (``__slice``, numbered from the
+    # start of the measured part of the window) and then per scope; ``accord.engine.passes``
+    # puts these pieces together, alone or with the other objectives that share its rows.
+    def slice_seconds(self) -> int:
         ind = self.indicator
         assert isinstance(ind, TimesliceIndicator)
-        seconds = int(ind.slice.seconds)
-        scope = [quote(name) for name in self.objective.scope]
+        return int(ind.slice.seconds)
+
+    def slice_number(self, span: WindowSpan) -> str:
+        """SQL numbering the slice of a row: slices are cut from the start of ``span``."""
         start_us = _microseconds(span.start_at - _EPOCH)
-        slice_no = f"((epoch_us({self.ts}) - {start_us}) // {seconds * 1_000_000})"
-        good = _cond(ind.good.sql())
-        # Excluded rows still make their scope known (a scope whose every row is excluded is
-        # reported, not forgotten), but count for nothing.
-        counted = "true" if self._excluded(span) == "false" else f"NOT {self._excluded(span)}"
-        per_slice = (
-            f"SELECT {', '.join([*scope, ''])}{slice_no} AS __slice, "
-            f"{_filtered('count(*)', counted)} AS __events, "
-            f"{_filtered('count(*)', counted, good)} AS __good "
-            f"FROM {source_table(self.source.id)} WHERE {self._base_filter(span, peak=False)} "
-            f"GROUP BY {', '.join([*scope, '__slice'])}"
-        )
+        return f"((epoch_us({self.ts}) - {start_us}) // {self.slice_seconds() * 1_000_000})"
+
+    def counted(self, span: WindowSpan) -> str:
+        """SQL true for rows that count: rows excluded one by one (or inside an excluded
+        period) still make their scope and slice known, but count for nothing."""
+        return "__in" if self.excludes_in(span) else "true"
+
+    def slice_good(self, span: WindowSpan) -> str:
+        """Per slice: the counted events that are good (a slice is judged on its own SLI)."""
+        ind = self.indicator
+        assert isinstance(ind, TimesliceIndicator)
+        return _filtered("count(*)", self.counted(span), _cond(ind.good.sql()))
+
+    def dropped_slices(self, span: WindowSpan) -> str:
+        """SQL true for a slice left out whole: it overlaps an excluded period (events and
+        all), or, during a peak period, it does not start inside the peak."""
+        seconds = self.slice_seconds()
         dropped = [
             f"(__slice >= {first} AND __slice < {last}{_matching(interval, self.objective.scope)})"
             for interval in self.intervals
@@ -372,20 +408,12 @@ class ObjectiveQuery:
         if self.peak is not None:
             at = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
             dropped.append(f"NOT ({peak_condition(self.peak, at)})")
-        dropping = " OR ".join(dropped)
-        target = ind.slice_target.ratio
-        at_slice = f"({int(span.start_at.timestamp())} + __slice * {seconds})"
-        kept = "__events > 0" + (f" AND NOT ({dropping})" if dropping else "")
-        day = local_day_of_epoch(at_slice, self.timezone, span)
-        select = [
-            *scope,
-            f"count(*) FILTER (WHERE {kept}) AS slices_with_traffic",
-            f"count(*) FILTER (WHERE {kept} AND __good >= {target} * __events) AS good_slices",
-            f"coalesce(sum(__events) FILTER (WHERE {kept}), 0) AS valid",
-            f"count(DISTINCT {day}) FILTER (WHERE {kept}) AS __days",
-        ]
-        group = f" GROUP BY {', '.join(scope)}" if scope else ""
-        return f"SELECT {', '.join(select)} FROM ({per_slice}) AS slices{group}"
+        return " OR ".join(dropped) or "false"
+
+    def slice_day(self, span: WindowSpan) -> str:
+        """SQL numbering the local day a slice starts in."""
+        at_slice = f"({int(span.start_at.timestamp())} + __slice * {self.slice_seconds()})"
+        return local_day_of_epoch(at_slice, self.timezone, span)
 
     def peak_slices_sql(self, span: WindowSpan, intervals: Sequence[Interval]) -> str:
         """Slices whose start lies in the peak period, and how many of them are excluded:
