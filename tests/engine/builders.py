@@ -16,8 +16,9 @@ import pyarrow.parquet as pq
 from accord.core.evaluation import Evaluation
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
-from accord.core.periods import parse_period
+from accord.core.periods import WindowSpan, parse_period, windows_in_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.queries import Interval, ObjectiveQuery, Restrictions
 from accord.engine.sources import BadRowPolicy
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -132,3 +133,79 @@ MAINTENANCE_SOURCE = {
         "announced_at": {"column": "announced_at", "type": "timestamp"},
     },
 }
+
+
+#: Probes with an answer flag and a latency: one source many kinds of objective can share.
+PROBES_SOURCE = {
+    "id": "probes",
+    "kind": "probes",
+    "format": "csv",
+    "path": "probes.csv",
+    "timestamp": "at",
+    "columns": {
+        "at": {"column": "at", "type": "timestamp"},
+        "region": {"column": "region", "type": "string"},
+        "ok": {"column": "ok", "type": "boolean"},
+        "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
+    },
+}
+_SLICES = {"kind": "timeslice", "good": "ok = true", "slice_target": "95%", "no_traffic": "good"}
+PROBE_INDICATORS = {
+    "answered": {"kind": "ratio", "good": "ok = true"},
+    "fast": {"kind": "threshold", "measure": "latency", "threshold": "300ms"},
+    "p90": {"kind": "percentile", "measure": "latency", "percentile": 90},
+    "uptime": {**_SLICES, "slice": "1m"},
+    "uptime-7m": {**_SLICES, "slice": "7m"},
+    "uptime-1h": {**_SLICES, "slice": "1h"},
+}
+_TARGETS = {"p90": ("800ms", "1500ms")}
+
+
+def probes_agreement(
+    objectives: list[str], timezone: str = "Europe/Berlin", **extra: Any
+) -> Agreement:
+    """One objective per name, on the indicator of that name ('answered#2' is a second
+    objective on 'answered'), all per region over a month."""
+    indicators = list(dict.fromkeys(name.split("#")[0] for name in objectives))
+    sections: dict[str, Any] = {
+        "timezone": timezone,
+        "sources": [PROBES_SOURCE],
+        "indicators": [
+            {"id": name, "name": name, "source": "probes", **PROBE_INDICATORS[name]}
+            for name in indicators
+        ],
+        "objectives": [
+            {
+                "id": name.replace("#", "-"),
+                "name": name,
+                "indicator": name.split("#")[0],
+                "target": _TARGETS.get(name, ("99%", "95%"))[0],
+                "tolerance": _TARGETS.get(name, ("99%", "95%"))[1],
+                "window": "month",
+                "scope": ["region"],
+                **extra,
+            }
+            for name in objectives
+        ],
+    }
+    if "during" in extra:
+        sections["peak_periods"] = [
+            {"id": "office", "timezone": timezone, "hours": {"weekdays": ["09:00-17:00"]}}
+        ]
+    return agreement_of(sections)
+
+
+def batch_queries(
+    model: Agreement, intervals: tuple[Interval, ...] = ()
+) -> tuple[WindowSpan, list[ObjectiveQuery]]:
+    """October 2026 (the first window of the objectives) and their queries, as a batch."""
+    window = model.objectives[0].window
+    span = windows_in_period(window, parse_period("2026-10", model.timezone))[0]
+    peaks = {peak.id: peak for peak in model.peak_periods}
+    queries = []
+    for objective in model.objectives:
+        indicator = next(i for i in model.indicators if i.id == objective.indicator)
+        peak = peaks.get(objective.during or "")
+        restrictions = Restrictions(model.timezone, peak, None, intervals)
+        queries.append(ObjectiveQuery(objective, indicator, model.sources[0], restrictions))
+    return span, queries

@@ -16,6 +16,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 import sqlglot
+from sqlglot import exp
 
 from accord.core.model.calendars import PeakPeriod, expand_days
 from accord.core.model.measurement import (
@@ -56,8 +57,29 @@ __all__ = [
 
 
 def portable(sql: str, dialect: str) -> str:
-    """The same query in another SQL dialect (``postgres``, ``spark`` …)."""
-    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+    """The same query in another SQL dialect (``postgres``, ``spark`` …).
+
+    SQLGlot reads DuckDB's ``epoch_us`` as an unknown function; it is the standard
+    "microseconds since the epoch", which Spark spells ``unix_micros`` and PostgreSQL
+    computes exactly from ``EXTRACT(epoch …)`` (a numeric with microseconds).
+    """
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(_epoch_micros)
+    if dialect == "postgres":
+        tree = tree.transform(_postgres_micros)
+    return tree.sql(dialect=dialect)
+
+
+def _epoch_micros(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+        return exp.UnixMicros(this=node.expressions[0])
+    return node
+
+
+def _postgres_micros(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.UnixMicros):
+        seconds = exp.Extract(this=exp.var("epoch"), expression=node.this)
+        return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
+    return node
 
 
 def literal_ts(instant: dt.datetime) -> str:
@@ -360,17 +382,6 @@ class ObjectiveQuery:
             return "count(*) FILTER (WHERE NOT __in) AS __excluded"
         return "0 AS __excluded"
 
-    def sql(self, span: WindowSpan) -> str:
-        """One row per scope: scope columns, aggregates, excluded count, covered hours."""
-        return self.grouped_sql(
-            span,
-            [
-                *(f"{expr} AS {quote(name)}" for name, expr in self.aggregates(span=span).items()),
-                self.excluded_count(span),
-                f"count(DISTINCT {local_day(self.ts, self.timezone, span)}) AS __days",
-            ],
-        )
-
     # -- time slices ------------------------------------------------------------------
     # A time-slice objective is measured per scope and slice (``__slice``, numbered from the
     # start of the measured part of the window) and then per scope; ``accord.engine.passes``
@@ -406,7 +417,7 @@ class ObjectiveQuery:
             for first, last in excluded_ranges([interval], span, seconds)
         ]
         if self.peak is not None:
-            at = f"({literal_ts(span.start_at)} + to_seconds(__slice * {seconds}))"
+            at = f"to_timestamp({int(span.start_at.timestamp())} + __slice * {seconds})"
             dropped.append(f"NOT ({peak_condition(self.peak, at)})")
         return " OR ".join(dropped) or "false"
 
@@ -422,7 +433,7 @@ class ObjectiveQuery:
         assert isinstance(ind, TimesliceIndicator)
         assert self.peak is not None
         seconds = int(ind.slice.seconds)
-        at = f"({literal_ts(span.start_at)} + to_seconds(k * {seconds}))"
+        at = f"to_timestamp({int(span.start_at.timestamp())} + k * {seconds})"
         ranges = excluded_ranges(intervals, span, seconds)
         excluded = " OR ".join(f"(k >= {first} AND k < {last})" for first, last in ranges)
         return (
