@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.core.calendar import BusinessCalendar, CalendarError, Interval
-from accord.core.model.calendars import WEEKDAYS, Calendar
+from accord.core.model.calendars import WEEKDAYS, Calendar, PeakPeriod
 from accord.core.units import Duration
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -392,3 +392,31 @@ def test_calendar_units_and_empty_calendars_have_no_deadline() -> None:
         clock(OFFICE).target_time(Duration.parse("1 month"))
     with pytest.raises(CalendarError, match="no working hours"):
         clock({}).deadline(berlin(2026, 3, 2), Duration.parse("1 business hour"))
+
+
+def test_a_calendar_works_on_days_with_hours_that_are_no_holiday() -> None:
+    delivery = clock({"mon-sat": ["00:00-24:00"]}, country="DE", dates=[date(2026, 12, 24)])
+
+    assert delivery.works_on(date(2026, 10, 17))  # a Saturday
+    assert not delivery.works_on(date(2026, 10, 18))  # a Sunday
+    assert not delivery.works_on(date(2026, 10, 3))  # German Unity Day, on a Saturday
+    assert not delivery.works_on(date(2026, 12, 24))  # a date closed explicitly
+
+
+def test_a_peak_period_covers_its_dates_on_the_days_it_has_hours() -> None:
+    season = PeakPeriod.model_validate(
+        {
+            "id": "season",
+            "timezone": "Europe/Berlin",
+            "dates": [{"from": "2026-11-27", "to": "2026-12-24"}],
+        }
+    )
+    office = PeakPeriod.model_validate(
+        {"id": "office", "timezone": "Europe/Berlin", "hours": {"weekdays": ["09:00-17:00"]}}
+    )
+
+    assert season.covers(date(2026, 11, 27))
+    assert season.covers(date(2026, 12, 24))
+    assert not season.covers(date(2026, 11, 26))
+    assert office.covers(date(2026, 10, 16))  # a Friday
+    assert not office.covers(date(2026, 10, 17))  # a Saturday

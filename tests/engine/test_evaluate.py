@@ -165,6 +165,70 @@ def test_events_after_as_of_are_not_counted(tmp_path: Path) -> None:
     assert verdict.outcome is Outcome.MET
 
 
+def daily(first: dt.date, last: dt.date, skip: tuple[int, ...] = ()) -> list[Row]:
+    """One good event at noon (Berlin) each day from ``first`` to ``last``, except on the
+    weekdays in ``skip`` (Monday is 0)."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [
+        (dt.datetime.combine(day, dt.time(12), BERLIN).astimezone(dt.UTC), "eu", 200)
+        for day in days
+        if day.weekday() not in skip
+    ]
+
+
+DELIVERY_DAYS = {
+    "id": "delivery-days",
+    "timezone": "Europe/Berlin",
+    "hours": {"mon-sat": ["00:00-24:00"]},
+    "holidays": {"country": "DE"},
+}
+REQUESTS_ON_DELIVERY_DAYS = {**REQUESTS_SOURCE, "expected_on": "delivery-days"}
+
+
+def test_a_source_without_sunday_data_is_short_of_data_unless_sundays_are_not_expected(
+    tmp_path: Path,
+) -> None:
+    write_requests(tmp_path, daily(dt.date(2026, 10, 1), dt.date(2026, 10, 31), skip=(6,)))
+    every_day = only(evaluate_period(requests_agreement(), tmp_path))
+    expected = only(
+        evaluate_period(
+            requests_agreement(requests=REQUESTS_ON_DELIVERY_DAYS, calendars=[DELIVERY_DAYS]),
+            tmp_path,
+        )
+    )
+
+    assert every_day.coverage.detail == "27 of 31 days"
+    assert "data covers 27 of 31 days" in every_day.notes
+    # 3 October (German Unity Day, a Saturday) is a holiday: 26 delivery days, all with data.
+    assert expected.coverage.detail == "26 of 26 days (delivery-days)"
+    assert expected.coverage.ratio == 1
+    assert not any(note.startswith("data covers") for note in expected.notes)
+
+
+def test_a_missing_delivery_day_is_a_gap_in_coverage(tmp_path: Path) -> None:
+    rows = daily(dt.date(2026, 10, 1), dt.date(2026, 10, 31), skip=(6,))
+    write_requests(tmp_path, [row for row in rows if row[0].date() != dt.date(2026, 10, 17)])
+    agreement = requests_agreement(requests=REQUESTS_ON_DELIVERY_DAYS, calendars=[DELIVERY_DAYS])
+    verdict = only(evaluate_period(agreement, tmp_path))
+
+    assert verdict.coverage.detail == "25 of 26 days (delivery-days)"
+
+
+def test_a_dated_peak_period_expects_data_only_on_its_dates(tmp_path: Path) -> None:
+    write_requests(tmp_path, daily(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+    peak = {
+        "id": "black-friday",
+        "timezone": "Europe/Berlin",
+        "dates": [{"from": "2026-11-27", "to": "2026-11-30"}],
+    }
+    objective = availability(during="black-friday")
+    agreement = requests_agreement(objective, peak_periods=[peak])
+    verdict = only(evaluate_period(agreement, tmp_path, period="2026-11"))
+
+    assert verdict.counts == {"good": 4, "valid": 4}
+    assert verdict.coverage.detail == "4 of 4 days (black-friday)"
+
+
 # -- verdicts, ties and credits ---------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ Definitions the oracle holds the engine to:
 - Exclusions: maintenance counts when announced a day ahead, up to 3 hours per local month
   of its start, earliest first; consumer-caused rows are left out one by one.
 - Coverage: the local days (Berlin) with rows, excluded rows included, of the days the
-  window has reached; for time slices, the days in which a counted slice with events starts.
+  window has reached (during a peak period, of those the peak touches); for time slices,
+  the days in which a counted slice with events starts.
 - Credits: the worst tier any scope falls strictly below, once per window.
 - Scopes: every value of the scope columns seen in the rows the objective selects (at any
   time); a scope silent in the window is reported with no data.
@@ -108,14 +109,21 @@ def outcome(value: Decimal | None, target: Decimal, tolerance: Decimal, higher: 
     return Outcome.BREACH
 
 
-def coverage(days: set[dt.date], as_of: dt.datetime) -> str | None:
-    """'N of M days': local days with data of the local days the window has reached."""
+def coverage(days: set[dt.date], as_of: dt.datetime, peak: bool = False) -> str | None:
+    """'N of M days': local days with data of the local days the window has reached (with
+    a peak period in office hours, only the weekdays: the days the peak touches)."""
     end = min(as_of, WINDOW_END)
     if end <= WINDOW_START:
         return None
     first = WINDOW_START.astimezone(BERLIN).date()
     last = (end - dt.timedelta(microseconds=1)).astimezone(BERLIN).date()
-    return f"{len(days)} of {(last - first).days + 1} days"
+    expected = {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+    if peak:
+        expected = {day for day in expected if day.weekday() < 5}
+        if not expected:
+            return "no day data is expected on yet (office-hours)"
+        return f"{len(days & expected)} of {len(expected)} days (office-hours)"
+    return f"{len(days & expected)} of {len(expected)} days"
 
 
 def ratio(text: str) -> Decimal:
@@ -767,7 +775,7 @@ def oracle_slices(case: SliceCase) -> dict[str, Expected]:
             outcome(value, target, tolerance, higher=True),
             {"good": good, "valid": counted} if with_traffic else {},
             {"slices": len(excluded)} if excluded else {},
-            coverage(days, case.as_of),
+            coverage(days, case.as_of, case.peak),
         )
     return expected
 
@@ -794,7 +802,8 @@ def oracle_probe_measures(case: SliceCase) -> tuple[dict[str, Expected], dict[st
         rows = probe_rows(case, scope)
         counted = [p for p in rows if not any(a <= p["probed_at"] < b for a, b in periods)]
         excluded = {"events": len(rows) - len(counted)} if len(rows) > len(counted) else {}
-        days = coverage({p["probed_at"].astimezone(BERLIN).date() for p in rows}, case.as_of)
+        dates = {p["probed_at"].astimezone(BERLIN).date() for p in rows}
+        days = coverage(dates, case.as_of, case.peak)
         value = share(sum(p["ok"] for p in counted), len(counted))
         answered[scope] = Expected(
             value,

@@ -29,7 +29,7 @@ def test_time_slices_carry_the_counts_of_the_objectives_sharing_their_rows() -> 
     assert "o1_good" in statement
     assert "o2_good_slices" in statement
     # One local-day count for the counts, one for the kept slices: both from the slices.
-    assert statement.count("count(DISTINCT") == 2
+    assert statement.count("list(DISTINCT") == 2
 
 
 def test_a_percentile_next_to_time_slices_has_its_own_per_scope_statement() -> None:
@@ -103,7 +103,7 @@ def test_a_percentile_alone_is_one_per_scope_statement() -> None:
 
     (statement,) = batch.statements
     assert "quantile_disc" in statement
-    assert "count(DISTINCT" in statement
+    assert "list(DISTINCT" in statement
 
 
 def test_time_slices_alone_are_each_measured_by_their_own_statement() -> None:

@@ -174,6 +174,10 @@ class BusinessCalendar:
             return False
         return day in _public_holidays(self.holiday_country, self.holiday_subdivision, day.year)
 
+    def works_on(self, day: date) -> bool:
+        """Whether a local date has working hours: its weekday has some and it is no holiday."""
+        return bool(self.hours[day.weekday()]) and not self.is_holiday(day)
+
     def business_day_seconds(self) -> int:
         """Length of one business day: the most common non-zero daily working time.
 

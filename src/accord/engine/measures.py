@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from accord.core.budget import BURN_ALERTS, BurnCounts
+from accord.core.calendar import BusinessCalendar
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
     BusinessDurationIndicator,
@@ -158,27 +159,56 @@ def _rows(
     return found
 
 
-def _elapsed_days(span: WindowSpan, as_of: dt.datetime, timezone: str) -> int:
+def _elapsed_dates(span: WindowSpan, as_of: dt.datetime, timezone: str) -> list[dt.date]:
     """Local dates the window has reached by ``as_of`` (a started date counts)."""
     end = min(span.end_at, max(as_of, span.start_at))
     if end <= span.start_at:
-        return 0
+        return []
     zone = ZoneInfo(timezone)
     first = span.start_at.astimezone(zone).date()
     last = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
-    return (last - first).days + 1
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _coverage(context: MeasureContext, span: WindowSpan, days: int) -> Coverage:
-    """Dense sources: share of elapsed local days (agreement time zone) with data; sparse
-    ones (tickets, incidents, surveys, figures) have no expected rhythm: every row counts."""
-    elapsed = _elapsed_days(span, context.as_of, context.agreement.timezone)
-    if elapsed == 0:
+_EPOCH_DATE = dt.date(1970, 1, 1)
+
+
+def _coverage(context: MeasureContext, span: WindowSpan, days: frozenset[int]) -> Coverage:
+    """Dense sources: share of the elapsed local days (agreement time zone) that data is
+    expected on with data. Data is expected on every day, or only on the working days of
+    the source's ``expected_on`` calendar, and only on the days the objective's peak period
+    touches. Sparse sources (tickets, incidents, surveys, figures) have no expected rhythm:
+    every row counts. ``days`` are the local day numbers with rows (since 1970-01-01)."""
+    elapsed = _elapsed_dates(span, context.as_of, context.agreement.timezone)
+    if not elapsed:
         return Coverage(Decimal(0), "none of the window: it has not started")
-    if context.source.kind in _DENSE:
-        ratio = min(Decimal(days) / elapsed, Decimal(1))
-        return Coverage(ratio, f"{days} of {elapsed} days")
-    return Coverage(Decimal(1), f"{elapsed} days (sparse source: every row counts)")
+    if context.source.kind not in _DENSE:
+        return Coverage(Decimal(1), f"{len(elapsed)} days (sparse source: every row counts)")
+    expected, reasons = elapsed, []
+    if context.source.expected_on is not None:
+        calendar_id = context.source.expected_on
+        spec = next((c for c in context.agreement.calendars if c.id == calendar_id), None)
+        calendar = BusinessCalendar.from_spec(spec)
+        expected = [day for day in expected if calendar.works_on(day)]
+        reasons.append(calendar_id)
+    peak = context.query.peak
+    if peak is not None:
+        expected = [day for day in expected if peak.covers(day)]
+        reasons.append(peak.id)
+    on = f" ({', '.join(reasons)})" if reasons else ""
+    if not expected:
+        return Coverage(Decimal(1), f"no day data is expected on yet{on}")
+    numbers = {(day - _EPOCH_DATE).days for day in expected}
+    with_data = len(days & numbers)
+    return Coverage(Decimal(with_data) / len(expected), f"{with_data} of {len(expected)} days{on}")
+
+
+def _days(row: dict[str, object]) -> frozenset[int]:
+    """The local day numbers of a scope's row (none for a silent scope)."""
+    value = row.get("__days")
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(int(day) for day in value)
 
 
 def _recent(
@@ -361,7 +391,7 @@ def _read_rows(
                 value=value,
                 counts=counts,
                 computation=_filled(computation, value, context),
-                coverage=_coverage(context, span, _int(row, "__days")),
+                coverage=_coverage(context, span, _days(row)),
                 excluded={"events": excluded} if excluded else {},
                 recent=recent.get(key, ()),
             )
@@ -442,6 +472,6 @@ def _slice_measure(
         value=value,
         counts={"good": good, "valid": counted, "events": _int(row, "valid")},
         computation=_filled(computation, value, context),
-        coverage=_coverage(context, span, _int(row, "__days")),
+        coverage=_coverage(context, span, _days(row)),
         excluded={"slices": excluded} if excluded else {},
     )

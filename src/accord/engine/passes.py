@@ -19,8 +19,9 @@ local midnight) are measured by a statement each.
 
 Every statement returns one row per scope: the scope columns, then the columns of member
 ``i`` prefixed ``o{i}_``, then the shared ``__excluded`` (rows left out by exclusions) and
-``__days`` (local days with rows). A time-slice member has its own ``o{i}___days``: the
-local days of its kept slices.
+``__days`` (the local days with rows, as day numbers: days since 1970-01-01 in the
+agreement's zone, in order). A time-slice member has its own ``o{i}___days``: the local days
+of its kept slices.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ def _group(columns: Sequence[str]) -> str:
     return f" GROUP BY {', '.join(columns)}" if columns else ""
 
 
+def _day_list(day: str, *, distinct: bool = True) -> str:
+    """The distinct local day numbers of a group, in order (coverage intersects them with
+    the days data is expected on)."""
+    return f"list({'DISTINCT ' if distinct else ''}{day} ORDER BY {day})"
+
+
 def _aliased(columns: Mapping[str, str]) -> list[str]:
     return [f"{expression} AS {quote(alias)}" for alias, expression in columns.items()]
 
@@ -136,7 +143,7 @@ def _per_scope(
     selected = _aliased(columns)
     if days:
         day = local_day(query.ts, query.timezone, span)
-        selected += [query.excluded_count(span), f"count(DISTINCT {day}) AS __days"]
+        selected += [query.excluded_count(span), f"{_day_list(day)} AS __days"]
     return query.grouped_sql(span, selected)
 
 
@@ -146,7 +153,7 @@ def _per_day(span: WindowSpan, query: ObjectiveQuery, additive: Mapping[str, str
     scope = _scope_columns(query)
     partials = _Partials()
     outer = [*scope, *partials.summed(additive), _excluded(span, query, partials)]
-    outer.append("count(*) AS __days")
+    outer.append(f"{_day_list('__day', distinct=False)} AS __days")  # one group per day
     day = f"{local_day(query.ts, query.timezone, span)} AS __day"
     inner = [*scope, day, *partials.columns()]
     return (
@@ -181,12 +188,12 @@ def _sliced(
             f"count(*) FILTER (WHERE {kept} AND {good} >= "
             f"{indicator.slice_target.ratio} * {events}) AS o{i}_good_slices",
             f"coalesce(sum({events}) FILTER (WHERE {kept}), 0) AS o{i}_valid",
-            f"count(DISTINCT {day}) FILTER (WHERE {kept}) AS o{i}___days",
+            f"{_day_list(day)} FILTER (WHERE {kept}) AS o{i}___days",
         ]
     if additive:
         # The slices nest in local days (``_shared_slice``), so a slice's day is its rows' day.
         outer += [*partials.summed(additive), _excluded(span, base, partials)]
-        outer.append(f"count(DISTINCT {day}) AS __days")
+        outer.append(f"{_day_list(day)} AS __days")
     inner = [*scope, f"{base.slice_number(span)} AS __slice", *partials.columns()]
     return (
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "

@@ -120,7 +120,6 @@ class TicketClock:
             *columns,
             *(f"{expression} AS {quote(name)}" for name, expression in self.aggregates().items()),
             "count(*) FILTER (WHERE NOT t.__in) AS __excluded",
-            "count(*) AS __days",
         ]
         group = f" GROUP BY {', '.join(columns)}" if columns else ""
         return (

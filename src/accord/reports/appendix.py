@@ -124,6 +124,13 @@ def _source(agreement: Agreement, source: Source) -> Section:
             ("Supplied by", party_name(agreement, source.owner) if source.owner else None),
             ("Time of a row", Code(source.timestamp)),
             ("Row key", Code(source.key) if source.key else None),
+            (
+                "Data expected on",
+                f"the working days of calendar {source.expected_on} (data coverage counts "
+                "those days only)"
+                if source.expected_on
+                else None,
+            ),
             ("Description", source.description),
         ]
     )

@@ -318,6 +318,11 @@ class PeakPeriod(Spec):
         default=None, description="Daily hours of the period; absent means all day."
     )
 
+    def covers(self, day: dt.date) -> bool:
+        """Whether the period touches a local date: one of its dates, on a day with hours."""
+        in_dates = not self.dates or any(r.start <= day <= r.end for r in self.dates)
+        return in_dates and (self.hours is None or bool(self.hours.get(WEEKDAYS[day.weekday()])))
+
     @model_validator(mode="after")
     def _not_empty(self) -> PeakPeriod:
         if not self.dates and self.hours is None:

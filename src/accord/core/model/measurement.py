@@ -121,6 +121,12 @@ class Source(Spec):
         min_length=1, description="Logical column name → physical column and type."
     )
     owner: Identifier | None = Field(default=None, description="Party that supplies the data.")
+    expected_on: Identifier | None = Field(
+        default=None,
+        description="Calendar whose working days are the days rows are expected on (events "
+        "and probes): data coverage counts those days only, so a carrier that never delivers "
+        "on Sundays is not short of data. Without it, every local day is expected.",
+    )
     description: str | None = Field(default=None, description="What the data is.")
 
     @model_validator(mode="after")

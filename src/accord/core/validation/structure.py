@@ -111,9 +111,24 @@ def check_term(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     del refs
 
 
+_DENSE = {SourceKind.EVENTS, SourceKind.PROBES}
+
+
 def check_sources(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     for index, source in enumerate(agreement.sources):
-        yield from refs.missing(("sources", index, "owner"), "party", source.owner, refs.parties)
+        path: DocPath = ("sources", index)
+        yield from refs.missing((*path, "owner"), "party", source.owner, refs.parties)
+        if source.expected_on is None:
+            continue
+        if source.kind not in _DENSE:
+            yield Finding(
+                (*path, "expected_on"),
+                f"expected_on applies to events and probes, not to a {source.kind} source",
+                "every row of a sparse source counts; remove expected_on",
+            )
+        yield from refs.missing(
+            (*path, "expected_on"), "calendar", source.expected_on, refs.calendars
+        )
 
 
 _NUMERIC = {ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.DURATION}
