@@ -1,4 +1,5 @@
-"""Business time in DuckDB equals the pure clock of accord.core.calendar, ticket by ticket."""
+"""Business time in DuckDB equals the pure clock of accord.core.calendar, ticket by ticket,
+and the same queries transpiled for PostgreSQL measure the same."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
+import psycopg
 import pytest
 
 from accord.core.calendar import BusinessCalendar, Interval
@@ -18,6 +20,7 @@ from accord.engine.business_time import (
     pause_intervals_sql,
     register_schedule,
 )
+from accord.engine.queries import POSTGRES_PRELUDE, portable
 
 RANGE_START = datetime(2025, 12, 1, tzinfo=UTC)
 RANGE_END = datetime(2027, 3, 1, tzinfo=UTC)
@@ -322,3 +325,84 @@ def test_of_changes_at_the_same_instant_the_paused_one_comes_first(
         (1, at(4), "open"),
     ]
     assert derive_pauses(con, [(1, at(0), at(5))], changes) == [(1, at(3), at(4))]
+
+
+# -- the same queries on PostgreSQL ------------------------------------------------------
+
+
+def generate_changes(seed: int, tickets: Sequence[Ticket]) -> list[tuple[int, datetime, str]]:
+    """Status changes around each ticket: waiting spells, reopenings, changes at one instant."""
+    rng = random.Random(seed)
+    states = ("open", "waiting_on_customer", "open", "resolved")
+    changes = []
+    for key, start, _ in tickets:
+        at_ = start - timedelta(hours=rng.randrange(0, 3))
+        for _ in range(rng.randrange(1, 7)):
+            changes.append((key, at_, rng.choice(states)))
+            at_ += timedelta(minutes=rng.choice([0, 5, 90, 600, 2000]))
+    return changes
+
+
+def copy_to_postgres(
+    postgres: psycopg.Connection[tuple[object, ...]],
+    table: str,
+    columns: dict[str, str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    definition = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+    postgres.execute(f"CREATE TABLE {table} ({definition})")
+    values = ", ".join(["%s"] * len(columns))
+    with postgres.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} VALUES ({values})", rows)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", ["berlin_lunch_break", "lord_howe_nights"])
+def test_postgresql_measures_the_same_business_time_as_duckdb(
+    con: duckdb.DuckDBPyConnection, postgres: psycopg.Connection[tuple[object, ...]], name: str
+) -> None:
+    tickets, _ = generate(seed=len(name), count=150)
+    changes = generate_changes(len(name), tickets)
+    register_schedule(con, CALENDARS[name], RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    change_columns = {"key": "BIGINT", "changed_at": "TIMESTAMPTZ", "status": "VARCHAR"}
+    load(con, "changes", change_columns, changes)
+    pauses = "(" + pause_intervals_sql("tickets", "changes", ["waiting_on_customer"]) + ")"
+    query = business_durations_sql("tickets", "schedule", pauses)
+    in_duckdb = dict(con.execute(query, {"as_of": AS_OF}).fetchall())
+
+    schedule = con.execute("SELECT start_us, end_us, cum_before_us FROM schedule").fetchall()
+    postgres.execute(POSTGRES_PRELUDE)
+    copy_to_postgres(
+        postgres,
+        "schedule",
+        {"start_us": "BIGINT", "end_us": "BIGINT", "cum_before_us": "BIGINT"},
+        schedule,
+    )
+    ticket_columns = {"key": "BIGINT", "start_at": "TIMESTAMPTZ", "end_at": "TIMESTAMPTZ"}
+    copy_to_postgres(postgres, "tickets", ticket_columns, tickets)
+    copy_to_postgres(postgres, "changes", change_columns, changes)
+    rows = postgres.execute(portable(query, "postgres"), {"as_of": AS_OF}).fetchall()
+    in_postgres = {key: float(seconds) for key, seconds in rows}
+
+    assert in_postgres == in_duckdb
+    assert sum(1 for seconds in in_duckdb.values() if seconds > 0) > 100
+
+
+@pytest.mark.postgres
+def test_postgresql_fails_loudly_on_a_ticket_outside_the_schedule(
+    postgres: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    postgres.execute(POSTGRES_PRELUDE)
+    copy_to_postgres(
+        postgres,
+        "schedule",
+        {"start_us": "BIGINT", "end_us": "BIGINT", "cum_before_us": "BIGINT"},
+        [(0, 10**15, 0)],
+    )
+    ticket_columns = {"key": "BIGINT", "start_at": "TIMESTAMPTZ", "end_at": "TIMESTAMPTZ"}
+    copy_to_postgres(postgres, "tickets", ticket_columns, [(7, AS_OF, AS_OF + timedelta(days=1))])
+    query = portable(business_durations_sql("tickets", "schedule"), "postgres")
+
+    with pytest.raises(psycopg.errors.RaiseException, match="ticket 7 lies outside"):
+        postgres.execute(query, {"as_of": AS_OF})

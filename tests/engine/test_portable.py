@@ -4,13 +4,11 @@ objectives run on DuckDB and, transpiled with SQLGlot, on PostgreSQL, with the s
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import psycopg
 import pytest
 
 from accord.core.periods import parse_period, windows_in_period
@@ -19,30 +17,8 @@ from accord.engine.queries import Interval, ObjectiveQuery, Restrictions, portab
 from accord.services.agreements import load_valid
 from tests.engine.builders import batch_queries, probes_agreement
 
-psycopg = pytest.importorskip("psycopg")
-
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
-URL = os.environ.get("ACCORD_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgres() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    try:
-        connection = psycopg.connect(URL, connect_timeout=3, autocommit=True)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {URL}: {exc}")
-    schema = f"portable_{uuid.uuid4().hex[:10]}"
-    connection.execute(f"CREATE SCHEMA {schema}")
-    connection.execute(f"SET search_path TO {schema}")
-    try:
-        yield connection
-    finally:
-        connection.execute(f"DROP SCHEMA {schema} CASCADE")
-        connection.close()
 
 
 def _events() -> list[tuple[dt.datetime, str, int, float, str]]:

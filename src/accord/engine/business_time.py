@@ -14,8 +14,10 @@ DST change, holidays, pauses, start after end) are those of ``accord.core.calend
 generates the schedule; the tests prove both equal.
 
 Relations are passed as SQL text: a table or view name, or a parenthesised query. They are
-trusted (the engine names them), not user input. The queries are DuckDB SQL: ASOF joins have
-no portable spelling yet.
+trusted (the engine names them), not user input. The queries are DuckDB SQL; ``portable``
+turns each ASOF join into a lateral lookup for PostgreSQL, where the schedule is a table of
+the same rows (``register_schedule`` writes it with DuckDB) and ``error`` comes from
+``POSTGRES_PRELUDE``.
 """
 
 from __future__ import annotations
@@ -209,6 +211,6 @@ FROM (
            ) AS pause_end
     FROM (SELECT key, changed_at, status IN ({states}) AS paused FROM {status_changes}) AS c
     JOIN {tickets} AS t ON c.key = t.key
-)
+) AS spells
 WHERE paused AND (pause_end IS NULL OR pause_start < pause_end)
 """

@@ -39,6 +39,7 @@ from accord.engine.sources import quote, source_table
 
 __all__ = [
     "ADDITIVE",
+    "POSTGRES_PRELUDE",
     "Aggregates",
     "Interval",
     "ObjectiveQuery",
@@ -65,8 +66,41 @@ def portable(sql: str, dialect: str) -> str:
     """
     tree = sqlglot.parse_one(sql, read="duckdb").transform(_epoch_micros)
     if dialect == "postgres":
-        tree = tree.transform(_postgres_micros)
+        tree = tree.transform(_postgres_micros).transform(_asof_lateral)
     return tree.sql(dialect=dialect)
+
+
+#: What the transpiled statements expect on PostgreSQL that DuckDB has built in: run once
+#: per database (or schema on the search path) before them.
+POSTGRES_PRELUDE: Final = """
+CREATE OR REPLACE FUNCTION error(message text) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', message;
+END
+$$
+"""
+
+
+def _asof_lateral(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``a ASOF [LEFT] JOIN s ON x >= s.t`` (the row of ``s`` with the greatest
+    ``t`` at or before ``x``) as PostgreSQL's ``[LEFT] JOIN LATERAL (… ORDER BY t DESC
+    LIMIT 1) AS s ON TRUE``, an index probe per row there."""
+    if not (isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "ASOF"):
+        return node
+    condition = node.args.get("on")
+    if not isinstance(condition, exp.GTE):
+        raise NotImplementedError(f"only 'x >= s.t' ASOF joins are portable: {condition}")
+    table = node.this
+    latest = (
+        exp.select("*")
+        .from_(table.copy())
+        .where(condition.copy())
+        .order_by(exp.Ordered(this=condition.expression.copy(), desc=True))
+        .limit(1)
+    )
+    alias = exp.TableAlias(this=exp.to_identifier(table.alias_or_name))
+    lateral = exp.Lateral(this=latest.subquery(), alias=alias)
+    return exp.Join(this=lateral, side=node.args.get("side"), on=exp.true())
 
 
 def _epoch_micros(node: exp.Expression) -> exp.Expression:
