@@ -1,5 +1,6 @@
 """One query definition, several engines: the statements the engine runs for a batch of
-objectives run on DuckDB and, transpiled with SQLGlot, on PostgreSQL, with the same results."""
+objectives (every indicator kind, business-time clocks included) run on DuckDB and,
+transpiled with SQLGlot, on PostgreSQL, with the same results."""
 
 from __future__ import annotations
 
@@ -11,11 +12,20 @@ import duckdb
 import psycopg
 import pytest
 
+from accord.core.model import Agreement
+from accord.core.model.measurement import BusinessDurationIndicator
 from accord.core.periods import parse_period, windows_in_period
 from accord.engine.passes import plan_batch, slices_sql
-from accord.engine.queries import Interval, ObjectiveQuery, Restrictions, portable
+from accord.engine.queries import (
+    POSTGRES_PRELUDE,
+    Interval,
+    ObjectiveQuery,
+    Restrictions,
+    portable,
+)
+from accord.engine.tickets import TicketClock
 from accord.services.agreements import load_valid
-from tests.engine.builders import batch_queries, probes_agreement
+from tests.engine.builders import agreement_of, batch_queries, probes_agreement
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
 pytestmark = pytest.mark.postgres
@@ -135,3 +145,177 @@ def _plain(value: object) -> object:
     if isinstance(value, (float, Decimal)):
         return round(float(value), 9)
     return value
+
+
+RECORDS = {
+    "id": "records",
+    "kind": "tickets",
+    "format": "csv",
+    "path": "records.csv",
+    "timestamp": "opened_at",
+    "key": "record_id",
+    "columns": {
+        "record_id": {"column": "record_id", "type": "integer"},
+        "opened_at": {"column": "opened_at", "type": "timestamp"},
+        "closed_at": {"column": "closed_at", "type": "timestamp"},
+        "region": {"column": "region", "type": "string"},
+        "resolved": {"column": "resolved", "type": "boolean"},
+        "contacts": {"column": "contacts", "type": "integer"},
+        "score": {"column": "score", "type": "integer"},
+        "renewed": {"column": "renewed", "type": "number"},
+        "due": {"column": "due", "type": "number"},
+    },
+}
+RECORD_COLUMNS = (
+    '"record_id" BIGINT, "opened_at" TIMESTAMPTZ, "closed_at" TIMESTAMPTZ, region VARCHAR, '
+    "resolved BOOLEAN, contacts BIGINT, score BIGINT, renewed DOUBLE PRECISION, "
+    "due DOUBLE PRECISION"
+)
+SPARSE_INDICATORS: dict[str, dict[str, object]] = {
+    "repair": {"kind": "mean_time", "start": "opened_at", "end": "closed_at"},
+    "repair-median": {
+        "kind": "mean_time",
+        "start": "opened_at",
+        "end": "closed_at",
+        "statistic": "median",
+    },
+    "fcr": {
+        "kind": "first_contact_resolution",
+        "contacts": "contacts",
+        "resolved": "resolved = true",
+    },
+    "csat": {"kind": "survey_score", "score": "score", "method": "mean"},
+    "satisfied": {
+        "kind": "survey_score",
+        "score": "score",
+        "method": "share_satisfied",
+        "satisfied_at_least": 4,
+    },
+    "nps": {
+        "kind": "survey_score",
+        "score": "score",
+        "method": "nps",
+        "scale_min": 0,
+        "scale_max": 10,
+    },
+    "renewals": {
+        "kind": "business_gauge",
+        "numerator": "renewed",
+        "denominator": "due",
+        "better": "higher",
+    },
+    "answered-in-4h": {
+        "kind": "business_duration",
+        "start": "opened_at",
+        "end": "closed_at",
+        "calendar": "office",
+        "statistic": "within",
+        "threshold": "4h",
+    },
+    "p90-response": {
+        "kind": "business_duration",
+        "start": "opened_at",
+        "end": "closed_at",
+        "calendar": "office",
+        "statistic": "percentile",
+        "percentile": 90,
+    },
+}
+SPARSE_TARGETS = {
+    "repair": ("4h", "8h"),
+    "repair-median": ("4h", "8h"),
+    "csat": ("4.2", "4"),
+    "nps": ("30", "10"),
+    "p90-response": ("8h", "16h"),
+}
+
+
+def _records() -> list[tuple[object, ...]]:
+    start = dt.datetime(2026, 9, 29, 6, tzinfo=dt.UTC)
+    rows: list[tuple[object, ...]] = []
+    for i in range(400):
+        opened = start + dt.timedelta(minutes=157 * i)
+        closed = None if i % 17 == 0 else opened + dt.timedelta(minutes=(i * 37) % 900)
+        score = None if i % 13 == 0 else i % 11
+        rows.append(
+            (i, opened, closed, ("eu", "us")[i % 2], i % 5 != 0, 1 + i % 3, score, i % 7, 6)
+        )
+    return rows
+
+
+def _sparse_agreement(indicators: list[str]) -> Agreement:
+    calendar = {"id": "office", "timezone": "Europe/Berlin", "hours": {"weekdays": "09:00-17:00"}}
+    return agreement_of(
+        {
+            "calendars": [calendar],
+            "sources": [RECORDS],
+            "indicators": [
+                {"id": name, "name": name, "source": "records", **SPARSE_INDICATORS[name]}
+                for name in indicators
+            ],
+            "objectives": [
+                {
+                    "id": name,
+                    "name": name,
+                    "indicator": name,
+                    "target": SPARSE_TARGETS.get(name, ("90%", "80%"))[0],
+                    "tolerance": SPARSE_TARGETS.get(name, ("90%", "80%"))[1],
+                    "window": "month",
+                    "scope": ["region"],
+                }
+                for name in indicators
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "indicators",
+    [
+        ["repair", "repair-median", "fcr", "csat"],  # values that do not add up: per scope
+        ["fcr", "satisfied", "nps", "renewals"],  # counts and sums: per local day
+    ],
+)
+def test_every_other_kind_gives_the_same_numbers_on_duckdb_and_postgresql(
+    postgres: psycopg.Connection[tuple[object, ...]], indicators: list[str]
+) -> None:
+    span, queries = batch_queries(_sparse_agreement(indicators))
+    statements = list(plan_batch(span, queries).statements)
+
+    _same_rows_on_both(postgres, "src_records", RECORD_COLUMNS, _records(), statements)
+
+
+@pytest.mark.parametrize("indicator", ["answered-in-4h", "p90-response"])
+def test_business_durations_give_the_same_numbers_on_duckdb_and_postgresql(
+    postgres: psycopg.Connection[tuple[object, ...]], indicator: str
+) -> None:
+    model = _sparse_agreement([indicator])
+    span, (query,) = batch_queries(model)
+    assert isinstance(query.indicator, BusinessDurationIndicator)
+    clock = TicketClock(model, query.indicator, query.source)
+    sql = clock.sql(query.rows_sql(span), ["region"])
+    as_of = {"as_of": span.end_at}
+    columns = RECORD_COLUMNS.replace("DOUBLE PRECISION", "DOUBLE")
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(f'CREATE TABLE "src_records" ({columns})')
+        con.executemany(f'INSERT INTO "src_records" VALUES ({", ".join(["?"] * 9)})', _records())
+        clock.register(con, span.end_at)
+        schedule = con.execute(f"SELECT * FROM {clock.schedule}").fetchall()
+        expected = sorted(con.execute(sql, as_of).fetchall(), key=str)
+
+    postgres.execute(POSTGRES_PRELUDE)
+    postgres.execute(
+        f"CREATE TABLE {clock.schedule} (start_us BIGINT, end_us BIGINT, cum_before_us BIGINT)"
+    )
+    postgres.execute(f'CREATE TABLE "src_records" ({RECORD_COLUMNS})')
+    with postgres.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {clock.schedule} VALUES (%s, %s, %s)", schedule)
+        cursor.executemany(
+            f'INSERT INTO "src_records" VALUES ({", ".join(["%s"] * 9)})', _records()
+        )
+    got = sorted(postgres.execute(portable(sql, "postgres"), as_of).fetchall(), key=str)
+
+    assert len(got) == len(expected) == 2
+    for row, wanted in zip(got, expected, strict=True):
+        assert [_plain(v) for v in row] == [_plain(v) for v in wanted]
