@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ import pytest
 
 from accord.engine.sources import BadRowPolicy
 from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
-from accord.services.ingestion import Ingestion, PushBatch
+from accord.services.ingestion import SWEEP_AFTER, Ingestion, PushBatch
 from accord.services.portfolio import UploadVersion
 from accord.services.uow import Limits
 from tests.services.world import CONSOLE, World, agreement_document, events
@@ -161,3 +164,42 @@ def test_a_batch_whose_record_fails_is_never_evaluated(world: World) -> None:
     assert world.services.ingestion.batches(partner, "acme-bravo", None) == []
     retried = world.services.ingestion.push(partner, push())
     assert (retried.status, retried.accepted) == ("accepted", 10)
+
+
+def _age(path: Path, world: World, age: dt.timedelta) -> Path:
+    """Set a file's modification time ``age`` before the world's now."""
+    stamp = (world.clock.now() - age).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_a_sweep_removes_what_crashed_pushes_left_behind(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    world.services.ingestion.push(partner, push("b1"))
+    folder = world.services.context.data_dir / "measurements/acme-bravo/requests"
+    recorded = _age(folder / "b1.parquet", world, dt.timedelta(days=3))
+    orphan = _age(shutil.copy(recorded, folder / "b2.parquet"), world, SWEEP_AFTER * 2)
+    in_flight = _age(shutil.copy(recorded, folder / "b3.parquet"), world, SWEEP_AFTER / 2)
+    spool = world.services.ingestion.spool_dir
+    stale_body = spool / "stale.jsonl"
+    stale_body.write_text("{}\n")
+    _age(stale_body, world, SWEEP_AFTER * 2)
+    arriving_body = spool / "arriving.jsonl"
+    arriving_body.write_text("{}\n")
+    _age(arriving_body, world, dt.timedelta(seconds=5))
+
+    report = world.services.ingestion.sweep(CONSOLE)
+
+    assert (report.unrecorded, report.spooled) == (1, 1)
+    assert not orphan.exists()
+    assert not stale_body.exists()
+    assert recorded.exists()  # named by a recorded batch, however old
+    assert in_flight.exists()  # perhaps a push about to be recorded
+    assert arriving_body.exists()
+    retried = world.services.ingestion.push(partner, push("b2", events=events(10, prefix="s")))
+    assert (retried.status, retried.accepted) == ("accepted", 10)
+
+
+def test_only_administrators_sweep(world: World) -> None:
+    with pytest.raises(Forbidden):
+        world.services.ingestion.sweep(world.principal("partner@bravo.example"))

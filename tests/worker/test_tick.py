@@ -4,13 +4,15 @@ re-judged with the batch as the reason, failures reported without stopping the o
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from accord.services.container import Services
-from accord.services.ingestion import PushBatch
+from accord.services.ingestion import SWEEP_AFTER, PushBatch
 from accord.services.ports import FixedClock
 from accord.services.verdicts import VerdictQuery
 from accord.worker import TickReport, tick
@@ -138,3 +140,18 @@ def test_a_tick_asked_to_stop_leaves_the_jobs_for_the_next(october: World) -> No
     stop.set()
     assert tick(october.services, stop=stop) == TickReport(had_turn=True)
     assert _runs(october.services) == 0
+
+
+def test_a_tick_sweeps_away_the_file_of_a_push_that_was_never_recorded(october: World) -> None:
+    folder = october.services.context.data_dir / "measurements/acme-bravo/requests"
+    orphan = Path(shutil.copy(folder / "october.parquet", folder / "crashed.parquet"))
+    stamp = (october.clock.now() - SWEEP_AFTER * 2).timestamp()
+    os.utime(orphan, (stamp, stamp))
+
+    report = tick(october.services)
+
+    assert report.swept is not None
+    assert report.swept.unrecorded == 1
+    assert "removed 1 unrecorded batch file(s)" in report.summary()
+    assert not orphan.exists()
+    assert (folder / "october.parquet").exists()

@@ -7,6 +7,10 @@ dropped; one Parquet file, durable before anything is recorded), and only then r
 with its audit entry, in one transaction. A batch id already recorded for the source
 changes nothing: the original receipt is returned. Only files with a recorded batch are
 ever evaluated, so a crash between the file and the record loses nothing acknowledged.
+
+What such a crash leaves behind (a batch file no batch names, a request body spooled to
+disk) is removed by ``sweep`` once it has lain untouched for ``SWEEP_AFTER``; the worker
+sweeps on every tick.
 """
 
 from __future__ import annotations
@@ -25,9 +29,26 @@ from accord.services.ports import WrittenBatch
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import AgreementRow, MeasurementBatchRow
 
-__all__ = ["BatchReceipt", "Ingestion", "IssueView", "PushBatch"]
+__all__ = ["SWEEP_AFTER", "BatchReceipt", "Ingestion", "IssueView", "PushBatch", "SweepReport"]
 
 _CHUNK: Final = 1 << 20
+#: How long a leftover lies untouched before a sweep removes it: far longer than a request
+#: body takes to arrive or a batch to be written and recorded.
+SWEEP_AFTER: Final = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a sweep removed."""
+
+    spooled: int
+    unrecorded: int
+
+    def summary(self) -> str:
+        return (
+            f"removed {self.unrecorded} unrecorded batch file(s) and "
+            f"{self.spooled} spooled request body(ies)"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,6 +235,40 @@ class Ingestion:
             return None
         return path.relative_to(self._context.data_dir).as_posix()
 
+    def sweep(self, principal: Principal) -> SweepReport:
+        """Remove what a crash left behind, once untouched for ``SWEEP_AFTER``: request
+        bodies spooled to disk, and batch files that no recorded batch names (written before
+        a commit that never came: never acknowledged, never evaluated). Each source's files
+        are checked under the lock its pushes take, so a batch being recorded is never
+        touched."""
+        principal.require(Permission.ADMINISTER)
+        cutoff = (self._context.clock.now() - SWEEP_AFTER).timestamp()
+        spooled = sum(_remove_if_old(path, cutoff) for path in self.spool_dir.iterdir())
+        unrecorded = 0
+        root = self._context.data_dir / "measurements"
+        for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
+            unrecorded += self._sweep_source(principal, folder, cutoff)
+        return SweepReport(spooled=spooled, unrecorded=unrecorded)
+
+    def _sweep_source(self, principal: Principal, folder: Path, cutoff: float) -> int:
+        """Old batch files of one source folder (``<agreement>/<source>``) with no record."""
+        candidates = [path for path in folder.glob("*.parquet") if _older(path, cutoff)]
+        if not candidates:
+            return 0
+        with self._context.uow(principal, write=True) as uow:
+            row = uow.agreements.find_by_slug(folder.parent.name)
+            if row is None:
+                return 0  # not this service's folder: leave it alone
+            uow.serialise("batch", row.id, folder.name)
+            named = set(uow.batches.files(row.id, folder.name))
+            removed = sum(
+                _remove_if_old(path, cutoff)
+                for path in candidates
+                if self._relative(path) not in named
+            )
+            uow.commit()
+        return removed
+
     def batches(
         self, principal: Principal, agreement: str, source: str | None
     ) -> list[BatchReceipt]:
@@ -232,3 +287,18 @@ def _receipt_record(receipt: BatchReceipt, file_path: str | None) -> dict[str, o
         "digest": receipt.digest,
         "file": file_path,
     }
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        return path.is_file() and path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
+
+
+def _remove_if_old(path: Path, cutoff: float) -> int:
+    """1 when ``path`` was a file last changed before ``cutoff`` and is now removed."""
+    if not _older(path, cutoff):
+        return 0
+    path.unlink(missing_ok=True)
+    return 1

@@ -1,4 +1,5 @@
-"""One tick of scheduled evaluation: take the turn, find the due jobs, run them in order.
+"""One tick of scheduled evaluation: take the turn, find the due jobs, run them in order,
+then sweep away what a crashed push left behind (``Ingestion.sweep``).
 
 A job that fails (data the engine cannot read, an agreement that went away) is reported and
 the tick goes on with the next one; the job stays due, so the next tick tries it again. A
@@ -15,6 +16,7 @@ from typing import Final
 from accord.services.auth import Principal
 from accord.services.container import Services
 from accord.services.errors import ServiceError
+from accord.services.ingestion import SweepReport
 from accord.services.scheduling import Job
 from accord.services.verdict_views import RunView
 
@@ -53,6 +55,7 @@ class TickReport:
     #: ``False``: another worker had the turn, so this tick did nothing.
     had_turn: bool
     done: tuple[JobDone, ...] = ()
+    swept: SweepReport | None = None
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -65,10 +68,13 @@ class TickReport:
     def summary(self) -> str:
         if not self.had_turn:
             return "another worker is evaluating; this tick did nothing"
-        return (
+        summary = (
             f"{len(self.done)} job{'s' * (len(self.done) != 1)}: {len(self.recorded)} "
             f"recorded, {len(self.failed)} failed"
         )
+        if self.swept is not None and (self.swept.spooled or self.swept.unrecorded):
+            summary += f"; {self.swept.summary()}"
+        return summary
 
 
 def tick(services: Services, *, stop: threading.Event | None = None) -> TickReport:
@@ -82,7 +88,17 @@ def tick(services: Services, *, stop: threading.Event | None = None) -> TickRepo
             if stop is not None and stop.is_set():
                 break
             done.append(_run(services, job))
-    return TickReport(had_turn=True, done=tuple(done))
+        stopping = stop is not None and stop.is_set()
+        swept = None if stopping else _sweep(services)
+    return TickReport(had_turn=True, done=tuple(done), swept=swept)
+
+
+def _sweep(services: Services) -> SweepReport | None:
+    try:
+        return services.ingestion.sweep(WORKER)
+    except Exception:  # housekeeping must not stop evaluation; the next tick tries again
+        _log.exception("sweeping leftovers of crashed pushes failed")
+        return None
 
 
 def _run(services: Services, job: Job) -> JobDone:
