@@ -36,6 +36,7 @@ from accord.engine.queries import (
     ObjectiveQuery,
     excluded_slices,
     literal_ts,
+    peak_condition,
     slice_count,
     value_of,
 )
@@ -103,7 +104,7 @@ def _scopes(
     indicator's or the objective's condition leave out (say region 'test') do not make a
     scope: only a scope the objective is about can be silent. A peak period does not
     narrow the scopes (a region busy only off-peak is silent during the peak), so with one
-    the window's own rows are looked up too.
+    the window's off-peak rows are looked up too.
     """
     if not context.objective.scope:
         return [()]
@@ -124,15 +125,19 @@ def _scopes(
         ts = quote(context.source.timestamp)
         table = source_table(context.source.id)
         where = "".join(f" AND {condition}" for condition in conditions)
-        if context.query.peak is None:
-            sql = (
-                f"SELECT DISTINCT {columns} FROM {table} "
-                f"WHERE {ts} < {literal_ts(measured.start_at)}{where} "
-                f"UNION SELECT DISTINCT {columns} FROM {table} "
-                f"WHERE {ts} >= {literal_ts(measured.end_at)}{where}"
+        sql = (
+            f"SELECT DISTINCT {columns} FROM {table} "
+            f"WHERE {ts} < {literal_ts(measured.start_at)}{where} "
+            f"UNION SELECT DISTINCT {columns} FROM {table} "
+            f"WHERE {ts} >= {literal_ts(measured.end_at)}{where}"
+        )
+        if context.query.peak is not None:
+            off_peak = f"NOT ({peak_condition(context.query.peak, ts)})"
+            sql += (
+                f" UNION SELECT DISTINCT {columns} FROM {table} "
+                f"WHERE {ts} >= {literal_ts(measured.start_at)} "
+                f"AND {ts} < {literal_ts(measured.end_at)} AND {off_peak}{where}"
             )
-        else:
-            sql = f"SELECT DISTINCT {columns} FROM {table} WHERE true{where}"
         rows = con.execute(sql).fetchall()
         context.scope_cache[key] = [tuple(row) for row in rows]
     found = sorted({*seen, *context.scope_cache[key]}, key=_scope_order)

@@ -49,6 +49,7 @@ __all__ = [
     "literal_ts",
     "local_day",
     "local_day_of_epoch",
+    "peak_condition",
     "portable",
     "slice_count",
     "slices_nest_in_days",
