@@ -437,6 +437,44 @@ def uptime_agreement(no_traffic: str, **sections: Any) -> Agreement:
     )
 
 
+def test_a_percentile_measured_beside_time_slices_keeps_its_coverage_and_exclusions(
+    tmp_path: Path,
+) -> None:
+    rows: list[Row] = [
+        (utc(2026, 10, day, 12) + dt.timedelta(minutes=m), "eu", 200, 100 + m, "provider")
+        for day in (5, 6, 7)
+        for m in range(10)
+    ]
+    write_requests(tmp_path, [*rows, (utc(2026, 10, 8, 12), "eu", 200, 5000, "consumer")])
+    tail = {
+        "id": "tail",
+        "name": "p90 latency",
+        "kind": "percentile",
+        "source": "requests",
+        "measure": "latency",
+        "percentile": 90,
+    }
+    latency = {**availability(indicator="tail", target="200ms", tolerance="1s"), "id": "latency"}
+    blame = {
+        "id": "consumer-caused",
+        "kind": "consumer_caused",
+        "description": "Requests the buyer broke.",
+        "source": "requests",
+        "where": "blame = 'consumer'",
+    }
+    agreement = requests_agreement(
+        latency,
+        availability(indicator="uptime", id="uptime", target="99%", tolerance="50%"),
+        indicators=[tail, {**UPTIME, "no_traffic": "good"}],
+        exclusions=[blame],
+    )
+    verdict = only(evaluate_period(agreement, tmp_path), "latency")
+
+    assert verdict.value == Decimal("0.108")  # the consumer's 5 s request is left out
+    assert verdict.coverage.detail == "4 of 31 days"  # its excluded row still counts a day
+    assert verdict.exclusions == {"events": 1}
+
+
 @pytest.mark.parametrize(
     ("rule", "good", "counted"),
     [("good", 744, 745), ("bad", 4, 745), ("excluded", 4, 5)],

@@ -44,6 +44,14 @@ def test_a_percentile_next_to_time_slices_has_its_own_per_scope_statement() -> N
     assert "o1_valid" not in sliced
 
 
+def test_a_percentile_alone_next_to_time_slices_still_gets_its_days_and_exclusions() -> None:
+    sliced, per_scope = plan(agreement(["p90", "uptime"])).statements
+
+    assert "AS __days" in sliced
+    assert "AS __excluded" in sliced
+    assert "o0_value" in per_scope
+
+
 def test_equal_aggregates_are_taken_once_per_slice() -> None:
     batch = plan(agreement(["answered", "answered#2", "uptime"]))
 

@@ -67,7 +67,7 @@ def plan_batch(span: WindowSpan, queries: Sequence[ObjectiveQuery]) -> BatchPlan
     base = queries[others[0]]
     if joined:
         members = [(i, queries[i]) for i in joined]
-        statements = [_sliced(span, members, additive)]
+        statements = [_sliced(span, members, additive, shared=True)]
         if holistic:
             statements.append(_per_scope(span, base, holistic, days=False))
         return BatchPlan(tuple(statements), apart)
@@ -78,7 +78,7 @@ def plan_batch(span: WindowSpan, queries: Sequence[ObjectiveQuery]) -> BatchPlan
 
 def slices_sql(span: WindowSpan, index: int, query: ObjectiveQuery) -> str:
     """One time-slice objective on its own (member ``index`` of its batch)."""
-    return _sliced(span, [(index, query)], {})
+    return _sliced(span, [(index, query)], {}, shared=False)
 
 
 def _shared_slice(span: WindowSpan, slicers: Sequence[ObjectiveQuery]) -> int | None:
@@ -167,9 +167,12 @@ def _sliced(
     span: WindowSpan,
     members: Sequence[tuple[int, ObjectiveQuery]],
     additive: Mapping[str, str],
+    *,
+    shared: bool,
 ) -> str:
     """Time-slice members of one slice length, and the additive aggregates of the other
-    members, from one scan grouped per scope and slice."""
+    members, from one scan grouped per scope and slice; with ``shared``, also the columns
+    the other members share (excluded rows, days with data)."""
     base = members[0][1]
     scope = _scope_columns(base)
     partials = _Partials()
@@ -190,7 +193,7 @@ def _sliced(
             f"coalesce(sum({events}) FILTER (WHERE {kept}), 0) AS o{i}_valid",
             f"{_day_list(day)} FILTER (WHERE {kept}) AS o{i}___days",
         ]
-    if additive:
+    if shared:
         # The slices nest in local days (``_shared_slice``), so a slice's day is its rows' day.
         outer += [*partials.summed(additive), _excluded(span, base, partials)]
         outer.append(f"{_day_list(day)} AS __days")
