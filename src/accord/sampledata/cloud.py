@@ -14,7 +14,7 @@ import datetime as dt
 
 from accord.sampledata.base import Context
 from accord.sampledata.scenarios import CLOUD, Cloud, at_instant
-from accord.sampledata.sql import monthly_table, pick, table_from_rows, ts
+from accord.sampledata.sql import maintenance_table, monthly_table, pick, table_from_rows, ts
 from accord.sampledata.writer import SourceRows
 
 __all__ = ["generate"]
@@ -58,29 +58,7 @@ def _story_tables(ctx: Context, scenario: Cloud) -> None:
         ),
         incidents,
     )
-    windows: list[tuple[object, ...]] = []
-    for window in scenario.maintenance:
-        start = at_instant(window.at, span, zone)
-        if start is not None:
-            end = start + dt.timedelta(minutes=window.minutes)
-            announced = start - dt.timedelta(days=window.notice_days)
-            windows.append(
-                (len(windows), start, end, announced, window.region, window.service, window.failing)
-            )
-    table_from_rows(
-        con,
-        "sd_windows",
-        (
-            "idx INTEGER",
-            "start_at TIMESTAMPTZ",
-            "end_at TIMESTAMPTZ",
-            "announced_at TIMESTAMPTZ",
-            "region VARCHAR",
-            "service VARCHAR",
-            "failing DOUBLE",
-        ),
-        windows,
-    )
+    maintenance_table(con, scenario.maintenance, span, zone, scoped=True)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE sd_impact AS

@@ -12,7 +12,7 @@ import datetime as dt
 
 from accord.sampledata.base import Context
 from accord.sampledata.scenarios import PAYMENTS, Payments, at_instant
-from accord.sampledata.sql import monthly_table, peak_table, table_from_rows, ts
+from accord.sampledata.sql import maintenance_table, monthly_table, peak_table, table_from_rows, ts
 from accord.sampledata.writer import SourceRows
 
 __all__ = ["generate"]
@@ -57,25 +57,7 @@ def _story_tables(ctx: Context, scenario: Payments) -> None:
         ),
         outages,
     )
-    windows: list[tuple[object, ...]] = []
-    for item in scenario.maintenance:
-        start = at_instant(item.at, span, zone)
-        if start is not None:
-            end = start + dt.timedelta(minutes=item.minutes)
-            announced = start - dt.timedelta(days=item.notice_days)
-            windows.append((len(windows), start, end, announced, item.failing))
-    table_from_rows(
-        con,
-        "sd_windows",
-        (
-            "idx INTEGER",
-            "start_at TIMESTAMPTZ",
-            "end_at TIMESTAMPTZ",
-            "announced_at TIMESTAMPTZ",
-            "failing DOUBLE",
-        ),
-        windows,
-    )
+    maintenance_table(con, scenario.maintenance, span, zone, scoped=False)
 
 
 def _minutes(ctx: Context, scenario: Payments) -> None:

@@ -23,6 +23,7 @@ import duckdb
 from accord.core.calendar import BusinessCalendar
 from accord.core.model import Agreement
 from accord.sampledata.base import Monthly, Span, monthly_value
+from accord.sampledata.scenarios import Maintenance, at_instant
 
 __all__ = [
     "install",
@@ -94,6 +95,32 @@ def table_from_rows(
     if listed:
         marks = ", ".join("?" for _ in columns)
         con.executemany(f"INSERT INTO {name} VALUES ({marks})", listed)
+
+
+def maintenance_table(
+    con: duckdb.DuckDBPyConnection,
+    windows: Iterable[Maintenance],
+    span: Span,
+    timezone: str,
+    *,
+    scoped: bool,
+) -> None:
+    """``sd_windows``: the story's maintenance windows that fall in the span (``idx``,
+    ``start_at``, ``end_at``, ``announced_at``, with ``scoped`` also ``region`` and
+    ``service``, then ``failing``)."""
+    rows: list[tuple[object, ...]] = []
+    for window in windows:
+        start = at_instant(window.at, span, timezone)
+        if start is None:
+            continue
+        end = start + dt.timedelta(minutes=window.minutes)
+        announced = start - dt.timedelta(days=window.notice_days)
+        where = (window.region, window.service) if scoped else ()
+        rows.append((len(rows), start, end, announced, *where, window.failing))
+    columns = ["idx INTEGER", "start_at TIMESTAMPTZ", "end_at TIMESTAMPTZ"]
+    columns += ["announced_at TIMESTAMPTZ"]
+    columns += ["region VARCHAR", "service VARCHAR"] if scoped else []
+    table_from_rows(con, "sd_windows", [*columns, "failing DOUBLE"], rows)
 
 
 def monthly_table(
