@@ -5,27 +5,60 @@ Exit codes: 0 ok, 1 invalid input, 2 usage error (Typer's own).
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import importlib
+from typing import Annotated, Any, Final
 
 import typer
+from typer.core import TyperGroup
 
 from accord import __version__
-from accord.cli import (
-    admin,
-    agreements,
-    audit,
-    demo,
-    diff,
-    docs,
-    evaluate,
-    evidence,
-    render,
-    sample,
-    serve,
-    worker,
-)
 
 __all__ = ["app", "run"]
+
+#: Each command and the module whose ``register`` adds it, in the order help lists them. A
+#: module is imported only when one of its commands runs (or help lists them), so that
+#: ``accord validate`` does not first load the web server, the database layer and the PDF
+#: renderer (about 2 s of imports on every command otherwise).
+_COMMANDS: Final = {
+    "validate": "agreements",
+    "schema": "agreements",
+    "render": "render",
+    "evaluate": "evaluate",
+    "explain": "evaluate",
+    "docs": "docs",
+    "diff": "diff",
+    "sample-data": "sample",
+    "serve": "serve",
+    "admin": "admin",
+    "audit": "audit",
+    "demo": "demo",
+    "evidence": "evidence",
+    "worker": "worker",
+}
+
+
+# Typer vendors Click privately (``typer._click``), so its contexts and commands are typed
+# ``Any`` here rather than named through a private module.
+@functools.cache
+def _commands_of(module: str) -> dict[str, Any]:
+    """The commands a module registers, built as Typer builds them."""
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    holder.callback()(lambda: None)  # a group even when the module adds one command
+    importlib.import_module(f"accord.cli.{module}").register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    return dict(group.commands)
+
+
+class _LazyCommands(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = _COMMANDS.get(cmd_name)
+        return None if module is None else _commands_of(module).get(cmd_name)
+
 
 app = typer.Typer(
     name="accord",
@@ -33,6 +66,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_LazyCommands,
 )
 
 
@@ -52,20 +86,6 @@ def main(
     ] = False,
 ) -> None:
     """Accord: service level agreements with partners, written as code."""
-
-
-agreements.register(app)
-render.register(app)
-evaluate.register(app)
-docs.register(app)
-diff.register(app)
-sample.register(app)
-serve.register(app)
-admin.register(app)
-audit.register(app)
-demo.register(app)
-evidence.register(app)
-worker.register(app)
 
 
 def run() -> None:
