@@ -63,7 +63,8 @@ def portable(sql: str, dialect: str) -> str:
 
     SQLGlot reads DuckDB's ``epoch_us`` as an unknown function; it is the standard
     "microseconds since the epoch", which Spark spells ``unix_micros`` and PostgreSQL
-    computes exactly from ``EXTRACT(epoch …)`` (a numeric with microseconds).
+    computes exactly from ``EXTRACT(epoch …)`` (a numeric with microseconds). PostgreSQL has
+    no ASOF join either: it gets a lateral lookup, and ``POSTGRES_PRELUDE`` for ``error``.
     """
     tree = sqlglot.parse_one(sql, read="duckdb").transform(_epoch_micros)
     if dialect == "postgres":
