@@ -222,10 +222,10 @@ def local_day_of_epoch(seconds: str, timezone: str, span: WindowSpan) -> str:
 def slices_nest_in_days(span: WindowSpan, slice_seconds: int, timezone: str) -> bool:
     """Whether every slice of ``span`` lies within one local day of ``timezone``: slices
     divide the day and start on local midnight under every offset in force."""
+    if span.start_at.microsecond or 86400 % slice_seconds:
+        return False
     start = int(span.start_at.timestamp())
-    return 86400 % slice_seconds == 0 and all(
-        (start + offset) % slice_seconds == 0 for _, offset in utc_offsets(span, timezone)
-    )
+    return all((start + offset) % slice_seconds == 0 for _, offset in utc_offsets(span, timezone))
 
 
 def peak_condition(peak: PeakPeriod, column: str) -> str:
