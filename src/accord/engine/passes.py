@@ -105,6 +105,11 @@ def _day_list(day: str, *, distinct: bool = True) -> str:
     return f"list({'DISTINCT ' if distinct else ''}{day} ORDER BY {day})"
 
 
+def _only(aggregate: str, *conditions: str) -> str:
+    """``aggregate`` over the rows meeting every condition (all rows without any)."""
+    return f"{aggregate} FILTER (WHERE {' AND '.join(conditions)})" if conditions else aggregate
+
+
 def _aliased(columns: Mapping[str, str]) -> list[str]:
     return [f"{expression} AS {quote(alias)}" for alias, expression in columns.items()]
 
@@ -185,13 +190,16 @@ def _sliced(
         assert isinstance(indicator, TimesliceIndicator)
         good = partials.of(query.slice_good(span))
         dropped = query.dropped_slices(span)
-        kept = f"{events} > 0" + ("" if dropped == "false" else f" AND NOT ({dropped})")
+        # A slice counts when it has counted events and is not dropped; without exclusions
+        # every slice group has events, so only the dropped ones need a condition.
+        kept = [] if counted == "true" else [f"{events} > 0"]
+        kept += [] if dropped == "false" else [f"NOT ({dropped})"]
+        good_slice = f"{good} >= {indicator.slice_target.ratio} * {events}"
         outer += [
-            f"count(*) FILTER (WHERE {kept}) AS o{i}_slices_with_traffic",
-            f"count(*) FILTER (WHERE {kept} AND {good} >= "
-            f"{indicator.slice_target.ratio} * {events}) AS o{i}_good_slices",
-            f"coalesce(sum({events}) FILTER (WHERE {kept}), 0) AS o{i}_valid",
-            f"{_day_list(day)} FILTER (WHERE {kept}) AS o{i}___days",
+            f"{_only('count(*)', *kept)} AS o{i}_slices_with_traffic",
+            f"{_only('count(*)', *kept, good_slice)} AS o{i}_good_slices",
+            f"coalesce({_only(f'sum({events})', *kept)}, 0) AS o{i}_valid",
+            f"{_only(_day_list(day), *kept)} AS o{i}___days",
         ]
     if shared:
         # The slices nest in local days (``_shared_slice``), so a slice's day is its rows' day.
