@@ -44,6 +44,14 @@ SUCCESS = {
     "source": "requests",
     "good": "status < 500",
 }
+P90_LATENCY = {
+    "id": "tail",
+    "name": "p90 latency",
+    "kind": "percentile",
+    "source": "requests",
+    "measure": "latency",
+    "percentile": 90,
+}
 TIERS = [
     {"below": "99%", "credit": "10%"},
     {"below": "90%", "credit": "25%"},
@@ -446,14 +454,6 @@ def test_a_percentile_measured_beside_time_slices_keeps_its_coverage_and_exclusi
         for m in range(10)
     ]
     write_requests(tmp_path, [*rows, (utc(2026, 10, 8, 12), "eu", 200, 5000, "consumer")])
-    tail = {
-        "id": "tail",
-        "name": "p90 latency",
-        "kind": "percentile",
-        "source": "requests",
-        "measure": "latency",
-        "percentile": 90,
-    }
     latency = {**availability(indicator="tail", target="200ms", tolerance="1s"), "id": "latency"}
     blame = {
         "id": "consumer-caused",
@@ -465,7 +465,7 @@ def test_a_percentile_measured_beside_time_slices_keeps_its_coverage_and_exclusi
     agreement = requests_agreement(
         latency,
         availability(indicator="uptime", id="uptime", target="99%", tolerance="50%"),
-        indicators=[tail, {**UPTIME, "no_traffic": "good"}],
+        indicators=[P90_LATENCY, {**UPTIME, "no_traffic": "good"}],
         exclusions=[blame],
     )
     verdict = only(evaluate_period(agreement, tmp_path), "latency")
@@ -759,15 +759,7 @@ def test_a_percentile_states_its_method_in_the_formula(tmp_path: Path, method: s
         (MID_OCTOBER + dt.timedelta(seconds=ms), "eu", 200, ms, "provider") for ms in range(1, 1001)
     ]
     write_requests(tmp_path, rows)
-    tail = {
-        "id": "tail",
-        "name": "p90 latency",
-        "kind": "percentile",
-        "source": "requests",
-        "measure": "latency",
-        "percentile": 90,
-        "method": method,
-    }
+    tail = {**P90_LATENCY, "method": method}
     objective = {
         "id": "latency",
         "name": "Latency",
