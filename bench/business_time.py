@@ -29,8 +29,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from accord.core.calendar import BusinessCalendar
-from accord.core.model.calendars import Calendar
+from accord.core.calendars.clock import BusinessCalendar
+from accord.core.calendars.spec import Calendar
 from accord.engine.business_time import (
     business_durations_sql,
     pause_intervals_sql,

@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from accord.bootstrap import build
-from accord.services.access import CreateToken
-from accord.services.auth import Principal, Role
 from accord.services.container import Services
-from accord.services.identity import CreateOrganisation, CreateUser
+from accord.services.credentials import CreateToken
+from accord.services.organisations import CreateOrganisation, CreateUser
+from accord.services.permissions import Principal, Role
 from accord.services.portfolio import UploadVersion
 from accord.settings import Settings
 from accord.store.tables import AgreementRow, AgreementVersionRow, EvaluationRunRow, VerdictRow
@@ -130,13 +130,15 @@ def _people(services: Services, count: int) -> tuple[list[str], list[str], list[
     for n in range(count):
         slug = f"partner-{n:03d}"
         email = f"reader@{slug}.example"
-        services.identity.create_organisation(CONSOLE, CreateOrganisation(slug=slug, name=slug))
-        services.identity.create_user(
+        services.organisations.create_organisation(
+            CONSOLE, CreateOrganisation(slug=slug, name=slug)
+        )
+        services.organisations.create_user(
             CONSOLE,
             CreateUser(organisation=slug, email=email, name="Reader", roles=[Role.PARTNER]),
         )
         tokens.append(
-            services.access.create_token(CONSOLE, CreateToken(name="bench", user=email)).secret
+            services.credentials.create_token(CONSOLE, CreateToken(name="bench", user=email)).secret
         )
         users.append(email)
         slugs.append(slug)

@@ -53,9 +53,9 @@ def test_the_operator_sets_up_a_company_a_partner_a_user_and_a_token(data_dir: P
     assert secret.startswith("acc_")
     services = build(Settings.for_data_dir(data_dir))
     try:
-        principal = services.access.authenticate_token(secret)
+        principal = services.credentials.authenticate_token(secret)
         assert principal.name == "ops@bravo.example"
-        assert services.access.login("ops@bravo.example", "a long enough password").secret
+        assert services.credentials.login("ops@bravo.example", "a long enough password").secret
     finally:
         services.close()
 

@@ -13,7 +13,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from accord.sampledata.generate import write_sample_data
+from accord.demo.generate import write_sample_data
 from accord.services.agreements import load_valid
 from tests.services.test_evidence import SMALL, members, rewrite, write_ratio_files
 

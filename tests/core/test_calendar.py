@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.core.calendar import BusinessCalendar, CalendarError, Interval
-from accord.core.model.calendars import WEEKDAYS, Calendar, PeakPeriod
+from accord.core.calendars.clock import BusinessCalendar, CalendarError, Interval
+from accord.core.calendars.spec import WEEKDAYS, Calendar, PeakPeriod
 from accord.core.units import Duration
 
 BERLIN = ZoneInfo("Europe/Berlin")

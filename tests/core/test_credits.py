@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from accord.core.credits import add_duration, assess_chronic, assess_credit
 from accord.core.model.measurement import Direction, ValueKind
-from accord.core.model.objectives import ChronicFailure, CreditScheme
 from accord.core.periods import WindowSpan
-from accord.core.units import Duration, Money
+from accord.core.remedies.credits import assess_chronic, assess_credit
+from accord.core.remedies.spec import ChronicFailure, CreditScheme
+from accord.core.units import Duration, Money, add_duration
 from accord.core.verdicts import Coverage, Outcome, Verdict
 
 OCTOBER = WindowSpan(

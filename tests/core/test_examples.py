@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from accord.core.exclusions.spec import ExclusionKind
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.model.measurement import ColumnType, Indicator, SourceFormat, SourceKind
-from accord.core.model.objectives import _CALENDAR_UNITS, ExclusionKind, WindowKind
+from accord.core.model.objectives import _CALENDAR_UNITS, WindowKind
 from accord.core.model.parties import RenewalMode, StageKind
 from accord.core.units import Money, Percentage
 

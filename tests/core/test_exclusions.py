@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from accord.core.exclusions import Announced, ExcludedPeriod, excluded_periods
-from accord.core.model.objectives import Exclusion
+from accord.core.exclusions.periods import Announced, ExcludedPeriod, excluded_periods
+from accord.core.exclusions.spec import Exclusion
 
 HOUR = dt.timedelta(hours=1)
 

@@ -1,4 +1,4 @@
-"""Business time in DuckDB equals the pure clock of accord.core.calendar, ticket by ticket,
+"""Business time in DuckDB equals the pure clock of accord.core.calendars.clock, ticket by ticket,
 and the same queries transpiled for PostgreSQL measure the same."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import duckdb
 import psycopg
 import pytest
 
-from accord.core.calendar import BusinessCalendar, Interval
-from accord.core.model.calendars import Calendar
+from accord.core.calendars.clock import BusinessCalendar, Interval
+from accord.core.calendars.spec import Calendar
 from accord.core.units import Duration
 from accord.engine.business_time import (
     business_durations_sql,

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.reports.agreement import render_html, render_markdown, render_pdf
-from accord.reports.blocks import Block, Bullets, Facts, Inline, Paragraph, Section
+from accord.reports.document import Block, Bullets, Facts, Inline, Paragraph, Section
 from accord.reports.markup import html_inline, md_cell, md_lead
 from accord.reports.view import build_document
 from accord.services.agreements import load_valid

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from accord.services.auth import Permission, Role, permissions_of
+from accord.services.permissions import Permission, Role, permissions_of
 from accord.services.verdicts import RunEvaluation, VerdictQuery
 from tests.server.conftest import Api
 from tests.services.world import CONSOLE, USERS, agreement_text, events

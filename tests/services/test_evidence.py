@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from accord.sampledata.base import SampleOptions
-from accord.sampledata.generate import write_sample_data
+from accord.demo.base import SampleOptions
+from accord.demo.generate import write_sample_data
 from accord.services.agreements import load_valid
 from accord.services.evaluation import EvaluateCommand
 from accord.services.evidence import (

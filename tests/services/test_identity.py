@@ -4,87 +4,89 @@ from __future__ import annotations
 
 import pytest
 
-from accord.services.auth import Permission, Role
 from accord.services.container import Services
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
-from accord.services.identity import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.organisations import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.permissions import Permission, Role
 from tests.services.world import CONSOLE, World
 
 
 def test_the_console_creates_the_one_company(services: Services) -> None:
-    created = services.identity.create_organisation(
+    created = services.organisations.create_organisation(
         CONSOLE, CreateOrganisation(slug="acme", name="Acme", kind=OrganisationKind.COMPANY)
     )
     assert created.kind is OrganisationKind.COMPANY
     with pytest.raises(Conflict, match="only one"):
-        services.identity.create_organisation(
+        services.organisations.create_organisation(
             CONSOLE, CreateOrganisation(slug="other", name="O", kind=OrganisationKind.COMPANY)
         )
 
 
 def test_the_company_admin_creates_partner_organisations(world: World) -> None:
     admin = world.principal("admin@acme.example")
-    created = world.services.identity.create_organisation(
+    created = world.services.organisations.create_organisation(
         admin, CreateOrganisation(slug="delta", name="Delta Logistics")
     )
     assert created.kind is OrganisationKind.PARTNER
-    assert "delta" in [o.slug for o in world.services.identity.organisations(admin)]
+    assert "delta" in [o.slug for o in world.services.organisations.organisations(admin)]
 
 
 def test_a_partner_admin_cannot_create_organisations(world: World) -> None:
     with pytest.raises(Forbidden):
-        world.services.identity.create_organisation(
+        world.services.organisations.create_organisation(
             world.principal("admin@bravo.example"), CreateOrganisation(slug="x", name="X")
         )
 
 
 def test_an_organisation_id_must_be_usable_in_urls(world: World) -> None:
     with pytest.raises(Invalid, match="not a usable organisation id"):
-        world.services.identity.create_organisation(
+        world.services.organisations.create_organisation(
             CONSOLE, CreateOrganisation(slug="Has Spaces", name="X")
         )
 
 
 def test_a_duplicate_organisation_is_a_conflict(world: World) -> None:
     with pytest.raises(Conflict, match="exists already"):
-        world.services.identity.create_organisation(
+        world.services.organisations.create_organisation(
             CONSOLE, CreateOrganisation(slug="bravo", name="Bravo again")
         )
 
 
 def test_a_partner_sees_only_its_own_organisation(world: World) -> None:
     partner = world.principal("partner@bravo.example")
-    assert [o.slug for o in world.services.identity.organisations(partner)] == ["bravo"]
+    assert [o.slug for o in world.services.organisations.organisations(partner)] == ["bravo"]
     with pytest.raises(NotFound):
-        world.services.identity.organisation(partner, "charlie")
+        world.services.organisations.organisation(partner, "charlie")
 
 
 def test_a_partner_admin_manages_only_its_own_users(world: World) -> None:
     admin = world.principal("admin@bravo.example")
-    users = world.services.identity.users(admin)
+    users = world.services.organisations.users(admin)
     assert {u.organisation for u in users} == {"bravo"}
     with pytest.raises(NotFound):
-        world.services.identity.create_user(
+        world.services.organisations.create_user(
             admin, CreateUser(organisation="charlie", email="x@charlie.example", name="X")
         )
     with pytest.raises(NotFound):
-        world.services.identity.grant_role(admin, "partner@charlie.example", Role.VIEWER)
+        world.services.organisations.grant_role(admin, "partner@charlie.example", Role.VIEWER)
 
 
 def test_a_user_gets_roles_that_fit_its_organisation(world: World) -> None:
     admin = world.principal("admin@acme.example")
     with pytest.raises(Invalid, match="partner do not apply in a company"):
-        world.services.identity.create_user(
+        world.services.organisations.create_user(
             admin,
             CreateUser(organisation="acme", email="p@acme.example", name="P", roles=[Role.PARTNER]),
         )
     with pytest.raises(Invalid, match="agreement_manager do not apply in a partner"):
-        world.services.identity.grant_role(admin, "partner@bravo.example", Role.AGREEMENT_MANAGER)
+        world.services.organisations.grant_role(
+            admin, "partner@bravo.example", Role.AGREEMENT_MANAGER
+        )
 
 
 def test_a_short_password_is_refused(world: World) -> None:
     with pytest.raises(Invalid, match="at least 12"):
-        world.services.identity.create_user(
+        world.services.organisations.create_user(
             CONSOLE,
             CreateUser(organisation="acme", email="s@acme.example", name="S", password="short"),
         )
@@ -92,7 +94,7 @@ def test_a_short_password_is_refused(world: World) -> None:
 
 def test_a_granted_role_widens_what_the_user_may_do(world: World) -> None:
     admin = world.principal("admin@acme.example")
-    updated = world.services.identity.grant_role(admin, "viewer@acme.example", Role.AUDITOR)
+    updated = world.services.organisations.grant_role(admin, "viewer@acme.example", Role.AUDITOR)
     assert updated.roles == [Role.AUDITOR, Role.VIEWER]
     # A token made before the grant keeps its scopes; a new one gets the audit permission.
     assert not world.principal("viewer@acme.example").can(Permission.AUDIT)
@@ -100,11 +102,11 @@ def test_a_granted_role_widens_what_the_user_may_do(world: World) -> None:
 
 def test_a_viewer_cannot_list_users(world: World) -> None:
     with pytest.raises(Forbidden):
-        world.services.identity.users(world.principal("viewer@acme.example"))
+        world.services.organisations.users(world.principal("viewer@acme.example"))
 
 
 def test_me_describes_the_signed_in_user(world: World) -> None:
-    me = world.services.identity.me(world.principal("partner@bravo.example"))
+    me = world.services.organisations.me(world.principal("partner@bravo.example"))
     assert (me.email, me.organisation, me.roles) == (
         "partner@bravo.example",
         "bravo",

@@ -43,11 +43,11 @@ def test_an_untouched_trail_verifies_and_an_edited_one_does_not(world: World) ->
 
 
 def test_a_failed_change_leaves_no_audit_entry(world: World) -> None:
-    from accord.services.identity import CreateOrganisation
+    from accord.services.organisations import CreateOrganisation
 
     before = world.services.audit.verify(CONSOLE).entries
     with pytest.raises(Invalid):
-        world.services.identity.create_organisation(
+        world.services.organisations.create_organisation(
             CONSOLE, CreateOrganisation(slug="Bad Slug", name="x")
         )
     assert world.services.audit.verify(CONSOLE).entries == before

@@ -12,10 +12,10 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from accord.bootstrap import build
-from accord.services.access import CreateToken
-from accord.services.auth import Principal, Role
 from accord.services.container import Services
-from accord.services.identity import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.credentials import CreateToken
+from accord.services.organisations import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.permissions import Principal, Role
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
 from accord.settings import Settings
@@ -125,7 +125,7 @@ class World:
     tokens: dict[str, str]
 
     def principal(self, email: str) -> Principal:
-        return self.services.access.authenticate_token(self.tokens[email])
+        return self.services.credentials.authenticate_token(self.tokens[email])
 
 
 USERS = {
@@ -146,15 +146,15 @@ def make_services(data_dir: Path, database_url: str, clock: FixedClock) -> Servi
 
 
 def populate(services: Services, clock: FixedClock) -> World:
-    identity = services.identity
-    identity.create_organisation(
+    organisations = services.organisations
+    organisations.create_organisation(
         CONSOLE, CreateOrganisation(slug="acme", name="Acme Retail", kind=OrganisationKind.COMPANY)
     )
     for slug in ("bravo", "charlie"):
-        identity.create_organisation(CONSOLE, CreateOrganisation(slug=slug, name=slug.title()))
+        organisations.create_organisation(CONSOLE, CreateOrganisation(slug=slug, name=slug.title()))
     tokens = {}
     for email, (organisation, role) in USERS.items():
-        identity.create_user(
+        organisations.create_user(
             CONSOLE,
             CreateUser(
                 organisation=organisation,
@@ -164,7 +164,7 @@ def populate(services: Services, clock: FixedClock) -> World:
                 password=PASSWORD,
             ),
         )
-        tokens[email] = services.access.create_token(
+        tokens[email] = services.credentials.create_token(
             CONSOLE, CreateToken(name="tests", user=email)
         ).secret
     world = World(services, clock, tokens)

@@ -14,9 +14,9 @@ from rich.markup import escape
 
 from accord.cli.output import console
 from accord.cli.runtime import open_services
-from accord.services.access import CreateToken
-from accord.services.auth import Permission, Principal, Role
-from accord.services.identity import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.credentials import CreateToken
+from accord.services.organisations import CreateOrganisation, CreateUser, OrganisationKind
+from accord.services.permissions import Permission, Principal, Role
 
 __all__ = ["register"]
 
@@ -37,7 +37,7 @@ def create_organisation(
     """Create the company (once, with --company) or a partner organisation."""
     kind = OrganisationKind.COMPANY if company else OrganisationKind.PARTNER
     with open_services() as services:
-        created = services.identity.create_organisation(
+        created = services.organisations.create_organisation(
             CONSOLE, CreateOrganisation(slug=slug, name=name, kind=kind)
         )
     console.print(f"created {created.kind.value} organisation {escape(created.slug)}")
@@ -60,7 +60,7 @@ def create_user(
     if with_password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with open_services() as services:
-        created = services.identity.create_user(
+        created = services.organisations.create_user(
             CONSOLE,
             CreateUser(
                 organisation=organisation, email=email, name=name, roles=role, password=password
@@ -87,7 +87,7 @@ def create_token(
         name=name, scopes=scope, ttl=dt.timedelta(days=days) if days else None, user=user
     )
     with open_services() as services:
-        made = services.access.create_token(CONSOLE, command)
+        made = services.credentials.create_token(CONSOLE, command)
     scopes = " ".join(s.value for s in made.token.scopes)
     console.print(
         f"token {made.token.id} for {escape(made.token.user)} ({scopes}), "

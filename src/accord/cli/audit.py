@@ -10,7 +10,7 @@ import typer
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail
 from accord.cli.runtime import open_services
-from accord.services.auth import Principal
+from accord.services.permissions import Principal
 
 __all__ = ["register"]
 

@@ -16,11 +16,11 @@ from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome
+from accord.demo.base import SampleOptions
+from accord.demo.generate import has_generator, write_sample_data
 from accord.engine.sources import DataError
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.reports.verdicts import evaluation_json, explain_verdict
-from accord.sampledata.base import SampleOptions
-from accord.sampledata.generate import has_generator, write_sample_data
 from accord.services.agreements import load_file
 from accord.services.evaluation import EvaluateCommand, evaluate_file
 

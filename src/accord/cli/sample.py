@@ -12,8 +12,8 @@ from rich.table import Table
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.core.model import Agreement
-from accord.sampledata.base import SampleDataError, SampleOptions, WrittenFile
-from accord.sampledata.generate import has_generator, write_sample_data
+from accord.demo.base import SampleDataError, SampleOptions, WrittenFile
+from accord.demo.generate import has_generator, write_sample_data
 from accord.services.agreements import AgreementFileError, load_valid
 
 __all__ = ["register"]

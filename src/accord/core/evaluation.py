@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accord.core.credits import ChronicFinding
-from accord.core.exclusions import ExcludedPeriod
+from accord.core.exclusions.periods import ExcludedPeriod
 from accord.core.model import Agreement
 from accord.core.periods import Period
+from accord.core.remedies.credits import ChronicFinding
 from accord.core.verdicts import CreditOwed, Outcome, Verdict
 
 __all__ = [

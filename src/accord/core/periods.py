@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 
 from accord.core.model.objectives import Window, WindowKind
 
-__all__ = ["Period", "PeriodError", "WindowSpan", "parse_period", "windows_in_period"]
+__all__ = [
+    "Period",
+    "PeriodError",
+    "WindowSpan",
+    "parse_period",
+    "windows_in_period",
+]
 
 
 class PeriodError(ValueError):

@@ -8,12 +8,14 @@ Ratios live in [0, 1] as ``Decimal``; percentages exist only on display.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Final
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "CURRENCY_MINOR_UNITS",
@@ -22,6 +24,7 @@ __all__ = [
     "Money",
     "Percentage",
     "UnitError",
+    "add_duration",
     "format_decimal",
     "parse_decimal",
 ]
@@ -300,3 +303,21 @@ class Money:
 
     def __hash__(self) -> int:
         return hash((self.amount.normalize(), self.currency))
+
+
+def add_duration(instant: dt.datetime, duration: Duration, timezone: str) -> dt.datetime:
+    """``instant`` + ``duration``; months and years step local calendar dates in ``timezone``."""
+    if duration.unit in (DurationUnit.MONTH, DurationUnit.YEAR) and not duration.business:
+        months = int(duration.amount) * (12 if duration.unit is DurationUnit.YEAR else 1)
+        local = instant.astimezone(ZoneInfo(timezone))
+        index = local.year * 12 + local.month - 1 + months
+        year, month = divmod(index, 12)
+        day = min(local.day, _days_in_month(year, month + 1))
+        moved = local.replace(year=year, month=month + 1, day=day)
+        return moved.astimezone(dt.UTC)
+    return instant + duration.to_timedelta()
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day

@@ -10,7 +10,7 @@ is ``B(end) - B(start)`` minus, for each pause, ``B(pause_end) - B(pause_start)`
 is an ASOF (sort-merge) join against a table of a few thousand rows, so the cost grows with
 the number of tickets and pauses, not with how long they run or how many working intervals
 they span (the naive range join grows with both). The rules (what counts as working time on a
-DST change, holidays, pauses, start after end) are those of ``accord.core.calendar``, which
+DST change, holidays, pauses, start after end) are those of ``accord.core.calendars.clock``, which
 generates the schedule; the tests prove both equal.
 
 Relations are passed as SQL text: a table or view name, or a parenthesised query. They are
@@ -29,7 +29,7 @@ from typing import Final
 
 import duckdb
 
-from accord.core.calendar import BusinessCalendar
+from accord.core.calendars.clock import BusinessCalendar
 
 __all__ = [
     "business_durations_sql",

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from accord.core.budget import WindowProgress, error_budget
-from accord.core.credits import assess_chronic, assess_credit
 from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport, WindowCredit
-from accord.core.exclusions import Announced, excluded_periods
+from accord.core.exclusions.periods import Announced, excluded_periods
+from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
     Direction,
@@ -27,8 +27,9 @@ from accord.core.model.measurement import (
     SourceKind,
     ValueKind,
 )
-from accord.core.model.objectives import Consistency, Exclusion, Objective
+from accord.core.model.objectives import Consistency, Objective
 from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
+from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
 from accord.engine.measures import (

@@ -33,6 +33,7 @@ from typing import Final
 
 import duckdb
 
+from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
     BusinessDurationIndicator,
@@ -41,7 +42,7 @@ from accord.core.model.measurement import (
     Source,
     SourceFormat,
 )
-from accord.core.model.objectives import Exclusion, Objective
+from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
 from accord.engine.queries import literal_ts
 from accord.engine.sources import (

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from accord.core.budget import BURN_ALERTS, BurnCounts
-from accord.core.calendar import BusinessCalendar
+from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
     BusinessDurationIndicator,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import sqlglot
 from sqlglot import exp
 
-from accord.core.model.calendars import PeakPeriod, expand_days
+from accord.core.calendars.spec import PeakPeriod, expand_days
 from accord.core.model.measurement import (
     BusinessGaugeIndicator,
     FirstContactResolutionIndicator,

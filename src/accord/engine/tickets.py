@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import duckdb
 
-from accord.core.calendar import BusinessCalendar
+from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model import Agreement
 from accord.core.model.measurement import BusinessDurationIndicator, Source
 from accord.core.periods import WindowSpan

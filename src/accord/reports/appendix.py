@@ -6,15 +6,16 @@ escalation ladders and a glossary of the terms the document uses.
 from __future__ import annotations
 
 from accord.core.model import Agreement
+from accord.core.model.incidents import EscalationLadder
 from accord.core.model.measurement import Direction, Indicator, Pauses, Source
-from accord.core.model.objectives import CreditScheme, CreditTier, Objective
-from accord.core.model.process import EscalationLadder
+from accord.core.model.objectives import Objective
+from accord.core.remedies.spec import CreditScheme, CreditTier
 from accord.core.units import Money, Percentage, format_decimal
 from accord.core.validation import value_kind_of
-from accord.reports.blocks import Block, Code, Facts, Inline, Paragraph, Section, Table
 from accord.reports.describe import measured_as, tier_condition, window_phrase, words_of
+from accord.reports.document import Block, Code, Facts, Inline, Paragraph, Section, Table
 from accord.reports.glossary import glossary
-from accord.reports.words import (
+from accord.reports.phrasing import (
     band_of,
     decimals,
     indicator_of,

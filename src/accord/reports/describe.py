@@ -22,16 +22,11 @@ from accord.core.model.measurement import (
     ThresholdIndicator,
     TimesliceIndicator,
 )
-from accord.core.model.objectives import (
-    ChronicFailure,
-    CreditScheme,
-    CreditTier,
-    Objective,
-    WindowKind,
-)
+from accord.core.model.objectives import Objective, WindowKind
+from accord.core.remedies.spec import ChronicFailure, CreditScheme, CreditTier
 from accord.core.units import Money, Percentage, format_decimal
-from accord.reports.blocks import Code, Inline, Span, Strong
-from accord.reports.words import (
+from accord.reports.document import Code, Inline, Span, Strong
+from accord.reports.phrasing import (
     band_of,
     calendar_name,
     indicator_of,

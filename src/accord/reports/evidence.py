@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from accord.core.evaluation import Evaluation
+from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
 from accord.core.model.measurement import Direction, Source
-from accord.core.model.objectives import Exclusion
 from accord.core.verdicts import Verdict, show_value
 from accord.reports.verdicts import credit_for
 

@@ -11,7 +11,7 @@ from typing import Final
 
 from accord.core.model import Agreement
 from accord.core.model.objectives import WindowKind
-from accord.reports.blocks import Facts, Section
+from accord.reports.document import Facts, Section
 
 __all__ = ["GLOSSARY", "glossary"]
 

@@ -23,7 +23,9 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from accord.core.model import Agreement, calendars, fields, objectives
+from accord.core import spec as fields
+from accord.core.calendars import spec as calendars
+from accord.core.model import Agreement, objectives
 from accord.core.units import CURRENCY_MINOR_UNITS, format_decimal
 
 __all__ = ["ModelSection", "field_name", "language_reference", "model_sections", "type_words"]

@@ -11,7 +11,7 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from accord.reports.blocks import Code, Inline, Strong, spans
+from accord.reports.document import Code, Inline, Strong, spans
 
 __all__ = ["html_inline", "md_cell", "md_inline", "md_lead", "plain"]
 

@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from accord.core.model import Agreement
+from accord.core.model.incidents import EscalationLadder
 from accord.core.model.parties import Contact, RenewalMode
-from accord.core.model.process import EscalationLadder
-from accord.reports.blocks import (
+from accord.reports.describe import (
+    chronic_sentence,
+    claim_sentence,
+    credit_sentence,
+    full_stop,
+    measured_as,
+    objective_sentence,
+)
+from accord.reports.document import (
     Block,
     Bullets,
     Code,
@@ -21,15 +29,7 @@ from accord.reports.blocks import (
     Strong,
     spans,
 )
-from accord.reports.describe import (
-    chronic_sentence,
-    claim_sentence,
-    credit_sentence,
-    full_stop,
-    measured_as,
-    objective_sentence,
-)
-from accord.reports.words import (
+from accord.reports.phrasing import (
     calendar_name,
     join_words,
     party_name,

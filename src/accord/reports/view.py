@@ -8,16 +8,8 @@ from __future__ import annotations
 
 from accord.core.model import Agreement
 from accord.reports.appendix import appendix
-from accord.reports.blocks import Document, Section
-from accord.reports.body import (
-    exclusions_section,
-    journey_section,
-    parties_section,
-    remedies_section,
-    responsibilities_section,
-    service_levels_section,
-)
-from accord.reports.process import (
+from accord.reports.document import Document, Section
+from accord.reports.operating_terms import (
     change_section,
     commitments_section,
     data_section,
@@ -25,6 +17,14 @@ from accord.reports.process import (
     governance_section,
     incidents_section,
     support_section,
+)
+from accord.reports.service_terms import (
+    exclusions_section,
+    journey_section,
+    parties_section,
+    remedies_section,
+    responsibilities_section,
+    service_levels_section,
 )
 from accord.reports.summary import executive_summary
 

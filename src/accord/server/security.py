@@ -10,9 +10,9 @@ from typing import Annotated, Final
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from accord.services.auth import Principal
 from accord.services.container import Services
 from accord.services.errors import Unauthenticated
+from accord.services.permissions import Principal
 
 __all__ = ["SESSION_COOKIE", "CurrentPrincipal", "ServicesDep", "get_services"]
 
@@ -37,9 +37,9 @@ def _principal(
     session: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
     if bearer is not None and bearer.credentials:
-        return services.access.authenticate_token(bearer.credentials)
+        return services.credentials.authenticate_token(bearer.credentials)
     if session:
-        return services.access.authenticate_session(session)
+        return services.credentials.authenticate_session(session)
     raise Unauthenticated("sign in: send 'Authorization: Bearer <token>' or a session cookie")
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from accord.services.access import Access
-from accord.services.auth import Principal
-from accord.services.identity import Identity
+from accord.services.credentials import Credentials
 from accord.services.ingestion import Ingestion
+from accord.services.organisations import Organisations
+from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
@@ -22,8 +22,8 @@ __all__ = ["Services"]
 @dataclass(frozen=True)
 class Services:
     context: ServiceContext
-    identity: Identity
-    access: Access
+    organisations: Organisations
+    credentials: Credentials
     portfolio: Portfolio
     ingestion: Ingestion
     verdicts: Verdicts
@@ -35,8 +35,8 @@ class Services:
         verdicts = Verdicts(context)
         return cls(
             context=context,
-            identity=Identity(context),
-            access=Access(context),
+            organisations=Organisations(context),
+            credentials=Credentials(context),
             portfolio=Portfolio(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,

@@ -22,8 +22,8 @@ from typing import Final
 
 from accord.core.model.measurement import Source, SourceFormat
 from accord.engine.sources import BadRowPolicy, DataError
-from accord.services.auth import Permission, Principal
 from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
+from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.ports import WrittenBatch
 from accord.services.uow import ServiceContext, UnitOfWork

@@ -21,9 +21,9 @@ from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
 from accord.core.problems import Problem, Severity
 from accord.reports.agreement import render_html, render_markdown, render_pdf
-from accord.services.auth import Permission, Principal
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
-from accord.services.identity import get_organisation
+from accord.services.organisations import get_organisation
+from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import AgreementPartyRow, AgreementRow, AgreementVersionRow
 

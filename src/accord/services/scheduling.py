@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from accord.core.model import Agreement
 from accord.core.periods import Period, parse_period
-from accord.services.auth import Permission, Principal
+from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import parsed
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import RunView

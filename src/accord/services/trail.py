@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-from accord.services.auth import Permission, Principal
 from accord.services.errors import Forbidden, Invalid
+from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext
 from accord.store import audit
 

@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from accord.services.auth import Principal
 from accord.services.errors import Conflict, Invalid
+from accord.services.permissions import Principal
 from accord.services.ports import BatchWriter, Clock
 from accord.store import locks
 from accord.store.audit import AuditRecord, append

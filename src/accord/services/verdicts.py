@@ -20,8 +20,8 @@ from accord.core.model.measurement import SourceFormat
 from accord.core.periods import PeriodError, parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
-from accord.services.auth import Permission, Principal
 from accord.services.errors import Invalid, NotFound
+from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.recording import record, scope_key
 from accord.services.uow import ServiceContext, UnitOfWork

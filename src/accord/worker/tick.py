@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass
 from typing import Final
 
-from accord.services.auth import Principal
 from accord.services.container import Services
 from accord.services.errors import ServiceError
 from accord.services.ingestion import SweepReport
+from accord.services.permissions import Principal
 from accord.services.scheduling import Job
 from accord.services.verdict_views import RunView
 

@@ -11,8 +11,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel, JsonValue
 
+from accord.core.calendars.spec import DateRange
 from accord.core.expressions import Predicate
-from accord.core.model.calendars import DateRange
 from accord.core.units import Duration, DurationUnit, Money, Percentage, format_decimal
 
 __all__ = ["amount", "is_quantity", "magnitudes", "quote", "same", "shown", "token", "written"]

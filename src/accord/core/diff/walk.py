@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from accord.core.calendars.spec import DateRange
 from accord.core.diff.changes import ChangeKind
 from accord.core.diff.values import amount, quote, same, token
-from accord.core.model.calendars import DateRange
 
 __all__ = ["NOUNS", "Key", "Part", "Site", "Walk", "field_of"]
 

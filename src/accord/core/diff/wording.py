@@ -10,7 +10,7 @@ from accord.core.diff.changes import ChangeKind, Effect
 from accord.core.diff.rules import Rule, gained_lost
 from accord.core.diff.values import is_quantity, magnitudes, quote, shown
 from accord.core.diff.walk import NOUNS, Key, Site
-from accord.core.model.objectives import CreditTier
+from accord.core.remedies.spec import CreditTier
 from accord.core.units import Duration
 
 __all__ = ["sentence"]

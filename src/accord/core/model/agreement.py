@@ -8,22 +8,23 @@ from typing import Literal
 
 from pydantic import Field
 
-from accord.core.model.calendars import Calendar, PeakPeriod, TimeZoneField
-from accord.core.model.fields import Spec
-from accord.core.model.measurement import Indicator, Source
-from accord.core.model.objectives import Exclusion, Objective, Remedies
-from accord.core.model.parties import JourneyStage, Metadata, Party, Term
-from accord.core.model.process import (
+from accord.core.calendars.spec import Calendar, PeakPeriod, TimeZoneField
+from accord.core.exclusions.spec import Exclusion
+from accord.core.model.data_handling import DataHandling
+from accord.core.model.governance import (
     ChangeManagement,
     Commitment,
-    DataHandling,
     DisputeResolution,
-    EscalationLadder,
     Governance,
-    IncidentPolicy,
     Responsibility,
-    Support,
 )
+from accord.core.model.incidents import EscalationLadder, IncidentPolicy
+from accord.core.model.measurement import Indicator, Source
+from accord.core.model.objectives import Objective
+from accord.core.model.parties import JourneyStage, Metadata, Party, Term
+from accord.core.model.support import Support
+from accord.core.remedies.spec import Remedies
+from accord.core.spec import Spec
 
 __all__ = ["API_VERSION", "Agreement"]
 

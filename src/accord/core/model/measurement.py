@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from accord.core.model.fields import (
+from accord.core.spec import (
     CalendarRef,
     DurationField,
     Identifier,

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from accord.core.model.fields import DurationField, Identifier, Spec, problem
+from accord.core.spec import DurationField, Identifier, Spec, problem
 
 __all__ = [
     "Contact",

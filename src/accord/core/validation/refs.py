@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from accord.core.calendars.spec import ALWAYS
 from accord.core.model import Agreement
-from accord.core.model.calendars import ALWAYS
 from accord.core.model.measurement import (
     Indicator,
     Source,

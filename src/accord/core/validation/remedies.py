@@ -9,8 +9,9 @@ from accord.core.model.measurement import (
     Direction,
     ValueKind,
 )
-from accord.core.model.objectives import CreditScheme, CreditTier, Objective
+from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath
+from accord.core.remedies.spec import CreditScheme, CreditTier
 from accord.core.units import Money
 from accord.core.validation.refs import Finding, Refs
 from accord.core.validation.values import kind_mismatch, measure_kind, sort_key, value_kind_of

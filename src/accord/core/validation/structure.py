@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from accord.core.calendars.spec import ALWAYS
 from accord.core.expressions import Predicate
 from accord.core.model import Agreement
-from accord.core.model.calendars import ALWAYS
 from accord.core.model.measurement import (
     BusinessDurationIndicator,
     ColumnType,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from accord.server.security import CurrentPrincipal, ServicesDep
-from accord.services.identity import CreateOrganisation, OrganisationView
+from accord.services.organisations import CreateOrganisation, OrganisationView
 
 __all__ = ["router"]
 
@@ -22,7 +22,7 @@ class OrganisationIn(BaseModel):
 def list_organisations(
     principal: CurrentPrincipal, services: ServicesDep
 ) -> list[OrganisationView]:
-    return services.identity.organisations(principal)
+    return services.organisations.organisations(principal)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a partner organisation")
@@ -30,11 +30,11 @@ def create_organisation(
     body: OrganisationIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> OrganisationView:
     command = CreateOrganisation(slug=body.slug, name=body.name)
-    return services.identity.create_organisation(principal, command)
+    return services.organisations.create_organisation(principal, command)
 
 
 @router.get("/{slug}", summary="One organisation")
 def get_organisation(
     slug: str, principal: CurrentPrincipal, services: ServicesDep
 ) -> OrganisationView:
-    return services.identity.organisation(principal, slug)
+    return services.organisations.organisation(principal, slug)

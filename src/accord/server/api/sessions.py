@@ -26,7 +26,7 @@ class SessionOut(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Sign in with a password")
 def login(body: LoginIn, request: Request, response: Response, services: ServicesDep) -> SessionOut:
-    session = services.access.login(body.email, body.password)
+    session = services.credentials.login(body.email, body.password)
     lifetime = session.expires_at - services.context.clock.now()
     response.set_cookie(
         SESSION_COOKIE,
@@ -47,7 +47,7 @@ def logout(
     accord_session: Annotated[str | None, Cookie()] = None,
 ) -> Response:
     if accord_session:
-        services.access.logout(accord_session)
+        services.credentials.logout(accord_session)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE)
     return response

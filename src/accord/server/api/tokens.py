@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from accord.server.api.params import IdPath
 from accord.server.security import CurrentPrincipal, ServicesDep
-from accord.services.access import CreateToken, NewToken, TokenView
-from accord.services.auth import Permission
+from accord.services.credentials import CreateToken, NewToken, TokenView
+from accord.services.permissions import Permission
 
 __all__ = ["router"]
 
@@ -28,7 +28,7 @@ class TokenIn(BaseModel):
 
 @router.get("", summary="The caller's tokens")
 def list_tokens(principal: CurrentPrincipal, services: ServicesDep) -> list[TokenView]:
-    return services.access.tokens(principal)
+    return services.credentials.tokens(principal)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a token")
@@ -39,9 +39,9 @@ def create_token(body: TokenIn, principal: CurrentPrincipal, services: ServicesD
         ttl=dt.timedelta(days=body.ttl_days) if body.ttl_days else None,
         user=body.user,
     )
-    return services.access.create_token(principal, command)
+    return services.credentials.create_token(principal, command)
 
 
 @router.delete("/{token_id}", summary="Revoke a token")
 def revoke_token(token_id: IdPath, principal: CurrentPrincipal, services: ServicesDep) -> TokenView:
-    return services.access.revoke_token(principal, token_id)
+    return services.credentials.revoke_token(principal, token_id)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from accord.server.security import CurrentPrincipal, ServicesDep
-from accord.services.auth import Role
-from accord.services.identity import CreateUser, UserView
+from accord.services.organisations import CreateUser, UserView
+from accord.services.permissions import Role
 
 __all__ = ["router"]
 
@@ -28,14 +28,14 @@ class RoleIn(BaseModel):
 
 @router.get("/me", summary="The signed-in user")
 def me(principal: CurrentPrincipal, services: ServicesDep) -> UserView:
-    return services.identity.me(principal)
+    return services.organisations.me(principal)
 
 
 @router.get("/users", summary="Users the caller administers")
 def list_users(
     principal: CurrentPrincipal, services: ServicesDep, organisation: str | None = None
 ) -> list[UserView]:
-    return services.identity.users(principal, organisation)
+    return services.organisations.users(principal, organisation)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, summary="Create a user")
@@ -47,11 +47,11 @@ def create_user(body: UserIn, principal: CurrentPrincipal, services: ServicesDep
         roles=body.roles,
         password=body.password,
     )
-    return services.identity.create_user(principal, command)
+    return services.organisations.create_user(principal, command)
 
 
 @router.post("/users/{email}/roles", summary="Grant a role")
 def grant_role(
     email: str, body: RoleIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> UserView:
-    return services.identity.grant_role(principal, email, body.role)
+    return services.organisations.grant_role(principal, email, body.role)

@@ -2,15 +2,12 @@
 new rows get their ids, and never commit: the service that owns the unit of work does."""
 
 from accord.store.repositories.agreements import Agreements
-from accord.store.repositories.identity import Organisations, Tokens, Users
+from accord.store.repositories.credentials import Tokens
+from accord.store.repositories.credits import Credits
 from accord.store.repositories.measurements import Batches
-from accord.store.repositories.results import (
-    Credits,
-    RunMark,
-    Runs,
-    VerdictFilter,
-    Verdicts,
-)
+from accord.store.repositories.organisations import Organisations, Users
+from accord.store.repositories.runs import RunMark, Runs
+from accord.store.repositories.verdicts import VerdictFilter, Verdicts
 
 __all__ = [
     "Agreements",

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from accord.services.auth import Permission, Principal, Role
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.services.permissions import Permission, Principal, Role
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import OrganisationRow, RoleAssignmentRow, UserRow
 
 __all__ = [
     "CreateOrganisation",
     "CreateUser",
-    "Identity",
     "OrganisationKind",
     "OrganisationView",
+    "Organisations",
     "UserView",
 ]
 
@@ -99,7 +99,7 @@ def _check_user(command: CreateUser, kind: OrganisationKind) -> None:
         raise Invalid(f"role(s) {', '.join(wrong)} do not apply in a {kind.value} organisation")
 
 
-class Identity:
+class Organisations:
     """Use cases on organisations, users and roles."""
 
     def __init__(self, context: ServiceContext) -> None:

@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from accord.core.calendar import BusinessCalendar
+from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model import Agreement
-from accord.sampledata.base import Monthly, Span, monthly_value
-from accord.sampledata.scenarios import Maintenance, at_instant
+from accord.demo.base import Monthly, Span, monthly_value
+from accord.demo.scenarios import Maintenance, at_instant
 
 __all__ = [
     "install",

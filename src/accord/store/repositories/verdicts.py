@@ -1,18 +1,17 @@
-"""Evaluation runs, verdicts with their history, and the credit ledger (all append-only)."""
+"""Verdicts with their history: a changed verdict is a new row that supersedes the old one."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from accord.store.tables import CreditEntryRow, EvaluationRunRow, VerdictRow
+from accord.store.tables import VerdictRow
 
-__all__ = ["Credits", "RunMark", "Runs", "VerdictFilter", "VerdictKey", "Verdicts"]
+__all__ = ["VerdictFilter", "VerdictKey", "Verdicts"]
 
 #: objective, canonical scope, window label: what one verdict is about.
 VerdictKey = tuple[str, str, str]
@@ -27,77 +26,6 @@ class VerdictFilter:
     window_label: str | None = None
     outcome: str | None = None
     include_superseded: bool = False
-
-
-@dataclass(frozen=True)
-class RunMark:
-    """What the scheduler needs of a recorded run: which period, judged as of when, started
-    when and why."""
-
-    period: str
-    as_of: dt.datetime
-    started_at: dt.datetime
-    reason: str
-
-
-class Runs:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, row: EvaluationRunRow) -> EvaluationRunRow:
-        self._session.add(row)
-        self._session.flush()
-        return row
-
-    def find_same(self, row: EvaluationRunRow) -> EvaluationRunRow | None:
-        """A recorded run of the same agreement, version, period, as-of instant and reason."""
-        return self._session.scalar(
-            select(EvaluationRunRow)
-            .where(
-                EvaluationRunRow.agreement_id == row.agreement_id,
-                EvaluationRunRow.version_id == row.version_id,
-                EvaluationRunRow.period == row.period,
-                EvaluationRunRow.as_of == row.as_of,
-                EvaluationRunRow.reason == row.reason,
-            )
-            .limit(1)
-        )
-
-    def marks(self, agreement_id: int, *, except_period: str) -> list[RunMark]:
-        """Every run of the agreement but those of one period (the open one), oldest first."""
-        query = (
-            select(
-                EvaluationRunRow.period,
-                EvaluationRunRow.as_of,
-                EvaluationRunRow.started_at,
-                EvaluationRunRow.reason,
-            )
-            .where(
-                EvaluationRunRow.agreement_id == agreement_id,
-                EvaluationRunRow.period != except_period,
-            )
-            .order_by(EvaluationRunRow.id)
-        )
-        return [RunMark(*row) for row in self._session.execute(query)]
-
-    def judged_as_of(self, run_ids: Iterable[int]) -> dict[int, dt.datetime]:
-        """Run id → the instant the run judged as of."""
-        wanted = set(run_ids)
-        if not wanted:
-            return {}
-        query = select(EvaluationRunRow.id, EvaluationRunRow.as_of).where(
-            EvaluationRunRow.id.in_(wanted)
-        )
-        return {run_id: as_of for run_id, as_of in self._session.execute(query)}
-
-    def all(self, agreement_id: int, limit: int = 100) -> Sequence[EvaluationRunRow]:
-        query = (
-            select(EvaluationRunRow)
-            .where(EvaluationRunRow.agreement_id == agreement_id)
-            .order_by(EvaluationRunRow.id.desc())
-            .limit(limit)
-        )
-        return self._session.scalars(query).all()
 
 
 def _current_only(query: Select[VerdictRow]) -> Select[VerdictRow]:
@@ -199,36 +127,4 @@ class Verdicts:
             )
             .order_by(VerdictRow.id)
         )
-        return self._session.scalars(query).all()
-
-
-class Credits:
-    """The credit ledger: the owed amount of a scheme for a window is the sum of its entries."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, row: CreditEntryRow) -> CreditEntryRow:
-        self._session.add(row)
-        self._session.flush()
-        return row
-
-    def balances(self, agreement_id: int) -> dict[tuple[str, str], tuple[Decimal, str]]:
-        """(scheme, window) → (owed amount, currency)."""
-        found: dict[tuple[str, str], tuple[Decimal, str]] = {}
-        query = select(CreditEntryRow).where(CreditEntryRow.agreement_id == agreement_id)
-        for row in self._session.scalars(query):
-            key = (row.scheme, row.window_label)
-            amount, _ = found.get(key, (Decimal(0), row.currency))
-            found[key] = (amount + row.amount, row.currency)
-        return found
-
-    def all(self, agreement_id: int, window_label: str | None = None) -> Sequence[CreditEntryRow]:
-        query = (
-            select(CreditEntryRow)
-            .where(CreditEntryRow.agreement_id == agreement_id)
-            .order_by(CreditEntryRow.id)
-        )
-        if window_label is not None:
-            query = query.where(CreditEntryRow.window_label == window_label)
         return self._session.scalars(query).all()

@@ -8,36 +8,16 @@ capped by the scheme's cap.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from accord.core.model.measurement import Direction
-from accord.core.model.objectives import ChronicFailure, CreditScheme
-from accord.core.units import Duration, DurationUnit
+from accord.core.remedies.spec import ChronicFailure, CreditScheme
+from accord.core.units import Duration, add_duration
 from accord.core.verdicts import CreditOwed, Outcome, Verdict, canonical
 
-__all__ = ["ChronicFinding", "add_duration", "assess_chronic", "assess_credit"]
-
-
-def add_duration(instant: dt.datetime, duration: Duration, timezone: str) -> dt.datetime:
-    """``instant`` + ``duration``; months and years step local calendar dates in ``timezone``."""
-    if duration.unit in (DurationUnit.MONTH, DurationUnit.YEAR) and not duration.business:
-        months = int(duration.amount) * (12 if duration.unit is DurationUnit.YEAR else 1)
-        local = instant.astimezone(ZoneInfo(timezone))
-        index = local.year * 12 + local.month - 1 + months
-        year, month = divmod(index, 12)
-        day = min(local.day, _days_in_month(year, month + 1))
-        moved = local.replace(year=year, month=month + 1, day=day)
-        return moved.astimezone(dt.UTC)
-    return instant + duration.to_timedelta()
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
+__all__ = ["ChronicFinding", "assess_chronic", "assess_credit"]
 
 
 def _tier_reached(

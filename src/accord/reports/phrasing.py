@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from accord.core.calendars.spec import ALWAYS
 from accord.core.model import Agreement
-from accord.core.model.calendars import ALWAYS
 from accord.core.model.measurement import Direction, Indicator
 from accord.core.model.objectives import Objective
 from accord.core.units import Duration, DurationUnit, Percentage, format_decimal

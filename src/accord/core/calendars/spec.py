@@ -1,7 +1,7 @@
 """Calendars (working hours, time zone, holidays) and peak periods, as written in an agreement.
 
 The arithmetic over calendars (business time between two instants, deadlines) lives in
-``accord.core.calendar``; this module only describes and checks them.
+``accord.core.calendars.clock``; this module only describes and checks them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import holidays as holiday_data
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
 
-from accord.core.model.fields import Identifier, Spec, problem
+from accord.core.spec import Identifier, Spec, problem
 
 __all__ = [
     "ALWAYS",

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from accord.sampledata.base import Monthly, Span
+from accord.demo.base import Monthly, Span
 
 __all__ = [
     "CLOUD",

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accord.core.calendar import BusinessCalendar
-from accord.core.model.calendars import ALWAYS
-from accord.sampledata.base import Context, SampleDataError
-from accord.sampledata.scenarios import SUPPORT, Support, at_instant
-from accord.sampledata.sql import (
+from accord.core.calendars.clock import BusinessCalendar
+from accord.core.calendars.spec import ALWAYS
+from accord.demo.base import Context, SampleDataError
+from accord.demo.scenarios import SUPPORT, Support, at_instant
+from accord.demo.sql import (
     monthly_table,
     pick,
     register_schedules,
@@ -24,7 +24,7 @@ from accord.sampledata.sql import (
     table_from_rows,
     ts,
 )
-from accord.sampledata.writer import SourceRows
+from accord.demo.writer import SourceRows
 
 __all__ = ["generate"]
 

@@ -1,4 +1,4 @@
-"""accord.sampledata: every example's sources written as declared, checked, repeatable,
+"""accord.demo: every example's sources written as declared, checked, repeatable,
 and telling the story the scenarios promise (a deviation, a breach with a credit, a
 chronic failure in October 2026)."""
 
@@ -15,10 +15,10 @@ from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import SourceKind
 from accord.core.verdicts import Outcome
+from accord.demo.base import SampleDataError, SampleOptions, WrittenFile, span_of
+from accord.demo.generate import GENERATORS, write_sample_data
+from accord.demo.writer import partitions
 from accord.engine.sources import BadRowPolicy, load_source
-from accord.sampledata.base import SampleDataError, SampleOptions, WrittenFile, span_of
-from accord.sampledata.generate import GENERATORS, write_sample_data
-from accord.sampledata.writer import partitions
 from accord.services.agreements import load_valid
 from accord.services.evaluation import EvaluateCommand, evaluate_file
 

@@ -17,13 +17,13 @@ from typing import Final
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from accord.services.auth import Permission, Principal, Role, permissions_of
 from accord.services.errors import Invalid, NotFound, Unauthenticated
-from accord.services.identity import MAX_NAME
+from accord.services.organisations import MAX_NAME
+from accord.services.permissions import Permission, Principal, Role, permissions_of
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import ApiTokenRow, SessionRow, UserRow
 
-__all__ = ["Access", "CreateToken", "NewSession", "NewToken", "TokenView"]
+__all__ = ["CreateToken", "Credentials", "NewSession", "NewToken", "TokenView"]
 
 _TOKEN_PREFIX: Final = "acc_"
 _REFUSED: Final = "invalid, expired or revoked credentials"
@@ -81,7 +81,7 @@ def _token_view(row: ApiTokenRow, email: str) -> TokenView:
     )
 
 
-class Access:
+class Credentials:
     """Tokens, sessions and authentication."""
 
     def __init__(self, context: ServiceContext) -> None:

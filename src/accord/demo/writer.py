@@ -20,8 +20,8 @@ from typing import Final
 import duckdb
 
 from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat
-from accord.sampledata.base import SampleDataError, Span
-from accord.sampledata.sql import ts
+from accord.demo.base import SampleDataError, Span
+from accord.demo.sql import ts
 
 __all__ = ["Partition", "SourceRows", "partitions", "write_source"]
 

@@ -8,8 +8,9 @@ Each function returns a section, or ``None`` when the agreement has nothing for 
 from __future__ import annotations
 
 from accord.core.model import Agreement
-from accord.core.model.process import EscalationLadder, IncidentPolicy
-from accord.reports.blocks import (
+from accord.core.model.incidents import EscalationLadder, IncidentPolicy
+from accord.reports.describe import full_stop, words_of
+from accord.reports.document import (
     Block,
     Bullets,
     Facts,
@@ -19,9 +20,8 @@ from accord.reports.blocks import (
     Strong,
     Table,
 )
-from accord.reports.describe import full_stop, words_of
+from accord.reports.phrasing import calendar_name, join_words, party_name, party_names
 from accord.reports.summary import renewal_sentence, severity_names
-from accord.reports.words import calendar_name, join_words, party_name, party_names
 
 __all__ = [
     "change_section",

@@ -16,10 +16,10 @@ import duckdb
 
 from accord.core.model import Agreement
 from accord.core.model.measurement import Source
-from accord.sampledata import cloud, logistics, payments, support
-from accord.sampledata.base import Context, SampleDataError, SampleOptions, WrittenFile, span_of
-from accord.sampledata.sql import install
-from accord.sampledata.writer import SourceRows, write_source
+from accord.demo import cloud, logistics, payments, support
+from accord.demo.base import Context, SampleDataError, SampleOptions, WrittenFile, span_of
+from accord.demo.sql import install
+from accord.demo.writer import SourceRows, write_source
 
 __all__ = ["GENERATORS", "has_generator", "write_sample_data"]
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from accord.core.calendar import BusinessCalendar
+from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model.measurement import BusinessDurationIndicator
-from accord.sampledata.base import Context
-from accord.sampledata.scenarios import LOGISTICS, Logistics, at_instant
-from accord.sampledata.sql import (
+from accord.demo.base import Context
+from accord.demo.scenarios import LOGISTICS, Logistics, at_instant
+from accord.demo.sql import (
     local_ts,
     monthly_table,
     peak_table,
@@ -26,7 +26,7 @@ from accord.sampledata.sql import (
     table_from_rows,
     ts,
 )
-from accord.sampledata.writer import SourceRows
+from accord.demo.writer import SourceRows
 
 __all__ = ["generate"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accord.sampledata.base import Context
-from accord.sampledata.scenarios import PAYMENTS, Payments, at_instant
-from accord.sampledata.sql import maintenance_table, monthly_table, peak_table, table_from_rows, ts
-from accord.sampledata.writer import SourceRows
+from accord.demo.base import Context
+from accord.demo.scenarios import PAYMENTS, Payments, at_instant
+from accord.demo.sql import maintenance_table, monthly_table, peak_table, table_from_rows, ts
+from accord.demo.writer import SourceRows
 
 __all__ = ["generate"]
 

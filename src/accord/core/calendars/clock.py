@@ -1,6 +1,6 @@
 """Business-hours clocks: working time between two instants, and deadlines, on a calendar.
 
-A calendar (``accord.core.model.calendars.Calendar``) names working windows per weekday in
+A calendar (``accord.core.calendars.spec.Calendar``) names working windows per weekday in
 local time, a time zone and holidays. This module turns it into instants, all tz-aware UTC.
 
 The rules, stated once (explanations quote them):
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
 
-from accord.core.model.calendars import ALWAYS, WEEKDAYS, Calendar
+from accord.core.calendars.spec import ALWAYS, WEEKDAYS, Calendar
 from accord.core.units import Duration, DurationUnit, UnitError
 
 __all__ = ["BusinessCalendar", "CalendarError", "Interval"]

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from accord.core.credits import add_duration
-from accord.core.model.objectives import Exclusion
-from accord.core.units import Duration
+from accord.core.exclusions.spec import Exclusion
+from accord.core.units import Duration, add_duration
 
 __all__ = ["Announced", "ExcludedPeriod", "excluded_periods"]
 

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from accord.core.calendars.spec import WEEKDAYS, Calendar, PeakPeriod
+from accord.core.exclusions.spec import Exclusion, ExclusionKind
 from accord.core.model import Agreement
-from accord.core.model.calendars import WEEKDAYS, Calendar, PeakPeriod
-from accord.core.model.objectives import Exclusion, ExclusionKind, Objective
+from accord.core.model.governance import Responsibility
+from accord.core.model.objectives import Objective
 from accord.core.model.parties import RenewalMode, StageKind
-from accord.core.model.process import Responsibility
-from accord.reports.blocks import (
+from accord.reports.describe import (
+    chronic_sentence,
+    claim_sentence,
+    credit_sentence,
+    full_stop,
+    objective_sentence,
+    words_of,
+)
+from accord.reports.document import (
     Block,
     Bullets,
     Code,
@@ -24,16 +33,8 @@ from accord.reports.blocks import (
     Strong,
     Table,
 )
-from accord.reports.describe import (
-    chronic_sentence,
-    claim_sentence,
-    credit_sentence,
-    full_stop,
-    objective_sentence,
-    words_of,
-)
+from accord.reports.phrasing import join_words, party_name, party_names, show_date, term_end
 from accord.reports.summary import contact_line, renewal_sentence, term_sentence
-from accord.reports.words import join_words, party_name, party_names, show_date, term_end
 
 __all__ = [
     "exclusions_section",

@@ -1,0 +1,42 @@
+"""Data handling: where data is processed, how it is protected and kept."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from accord.core.spec import DurationField, Identifier, Spec
+
+__all__ = ["DataHandling", "Encryption", "Retention"]
+
+
+class Encryption(Spec):
+    """Encryption standards for stored and transmitted data."""
+
+    at_rest: str = Field(min_length=1, description="E.g. 'AES-256'.")
+    in_transit: str = Field(min_length=1, description="E.g. 'TLS 1.2 or newer'.")
+
+
+class Retention(Spec):
+    """How long one category of data is kept."""
+
+    data: str = Field(min_length=1, description="Category of data.")
+    period: DurationField = Field(description="How long it is kept.")
+
+
+class DataHandling(Spec):
+    """Who handles which data where, and how it is protected."""
+
+    processor: Identifier = Field(description="Party processing the consumer's data.")
+    locations: list[str] = Field(min_length=1, description="Where data is stored and processed.")
+    location_change_notice: DurationField | None = Field(
+        default=None, description="Notice before data moves to a new location."
+    )
+    encryption: Encryption = Field(description="Encryption standards.")
+    access: str = Field(min_length=1, description="Access control rules.")
+    retention: list[Retention] = Field(default_factory=list, description="Retention periods.")
+    certifications: list[str] = Field(
+        default_factory=list, description="Certifications the processor keeps, e.g. ISO 27001."
+    )
+    risk_assessment: str | None = Field(
+        default=None, description="Third-party risk assessments and attestations."
+    )

@@ -1,0 +1,15 @@
+"""Remedies: how credit schemes and chronic-failure clauses are written (``spec``) and the
+credits and findings they produce from verdicts (``credits``)."""
+
+from accord.core.remedies.credits import ChronicFinding, assess_chronic, assess_credit
+from accord.core.remedies.spec import ChronicFailure, CreditScheme, CreditTier, Remedies
+
+__all__ = [
+    "ChronicFailure",
+    "ChronicFinding",
+    "CreditScheme",
+    "CreditTier",
+    "Remedies",
+    "assess_chronic",
+    "assess_credit",
+]

@@ -1,0 +1,60 @@
+"""API tokens and sign-in sessions: only the SHA-256 of each secret is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.store.tables import (
+    ApiTokenRow,
+    SessionRow,
+)
+
+__all__ = ["Tokens"]
+
+
+class Tokens:
+    """API tokens and login sessions, both found by the SHA-256 of their secret."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: ApiTokenRow) -> ApiTokenRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find(self, token_id: int) -> ApiTokenRow | None:
+        return self._session.get(ApiTokenRow, token_id)
+
+    def find_by_hash(self, secret_sha256: str) -> ApiTokenRow | None:
+        return self._session.scalar(
+            select(ApiTokenRow).where(ApiTokenRow.secret_sha256 == secret_sha256)
+        )
+
+    def all(self, user_id: int | None = None) -> Sequence[ApiTokenRow]:
+        query = select(ApiTokenRow).order_by(ApiTokenRow.id)
+        if user_id is not None:
+            query = query.where(ApiTokenRow.user_id == user_id)
+        return self._session.scalars(query).all()
+
+    def revoke(self, row: ApiTokenRow, at: dt.datetime) -> None:
+        row.revoked_at = at
+        self._session.flush()
+
+    def add_session(self, row: SessionRow) -> SessionRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_session(self, secret_sha256: str) -> SessionRow | None:
+        return self._session.scalar(
+            select(SessionRow).where(SessionRow.secret_sha256 == secret_sha256)
+        )
+
+    def end_session(self, row: SessionRow, at: dt.datetime) -> None:
+        row.revoked_at = at
+        self._session.flush()
