@@ -2,4 +2,18 @@
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "__version__",
+    "bootstrap",
+    "cli",
+    "connectors",
+    "core",
+    "demo",
+    "engine",
+    "reports",
+    "server",
+    "services",
+    "settings",
+    "store",
+    "worker",
+]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from accord.services.errors import Forbidden, Invalid
+from accord.services.organisations import CreateOrganisation
 from tests.services.world import CONSOLE, World
 
 
@@ -43,8 +44,6 @@ def test_an_untouched_trail_verifies_and_an_edited_one_does_not(world: World) ->
 
 
 def test_a_failed_change_leaves_no_audit_entry(world: World) -> None:
-    from accord.services.organisations import CreateOrganisation
-
     before = world.services.audit.verify(CONSOLE).entries
     with pytest.raises(Invalid):
         world.services.organisations.create_organisation(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, Integer, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from accord.store.repositories import Agreements, Organisations, Users
-from accord.store.tables import AgreementRow, AgreementVersionRow
-from accord.store.tenancy import Tenant, TenantNotBound
+from accord.store.tables import AgreementRow, AgreementVersionRow, Base, Tenancy, TenantScope
+from accord.store.tenancy import Tenant, TenantNotBound, UndeclaredTenancy, declared_tenancy
 from tests.store.seed import open_session, seed
 
 
@@ -79,3 +80,32 @@ def test_repositories_never_commit(engine: Engine) -> None:
         session.rollback()
     with open_session(engine, Tenant.system()) as session:
         assert Agreements(session).find_by_slug("draft") is None
+
+
+def test_every_table_declares_whose_data_its_rows_are() -> None:
+    declared = declared_tenancy()
+    tables = {row.__table__.name for row in declared}
+    assert tables == set(Base.metadata.tables)
+    for row, tenancy in declared.items():
+        if tenancy.scope is not TenantScope.SHARED:
+            assert tenancy.column in row.__table__.c, row.__name__
+
+
+def test_a_table_without_a_declaration_stops_the_store() -> None:
+    class Other(DeclarativeBase):
+        pass
+
+    class Declared(Other):
+        __tablename__ = "declared"
+        __tenancy__ = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+        agreement_id: Mapped[int]
+
+    assert list(declared_tenancy(Other.registry).values()) == [Declared.__tenancy__]
+
+    class Forgotten(Other):
+        __tablename__ = "forgotten"
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    with pytest.raises(UndeclaredTenancy, match="Forgotten declares no __tenancy__"):
+        declared_tenancy(Other.registry)

@@ -1,1 +1,19 @@
 """The ``accord`` command line."""
+
+__all__ = [
+    "admin",
+    "agreements",
+    "audit",
+    "demo",
+    "diff",
+    "docs",
+    "evaluate",
+    "evidence",
+    "main",
+    "output",
+    "render",
+    "runtime",
+    "sample",
+    "serve",
+    "worker",
+]

@@ -18,11 +18,10 @@ from accord.core.model import Agreement
 from accord.core.verdicts import Outcome
 from accord.demo.base import SampleOptions
 from accord.demo.generate import has_generator, write_sample_data
-from accord.engine.sources import DataError
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.reports.verdicts import evaluation_json, explain_verdict
 from accord.services.agreements import load_file
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import DataError, EvaluateCommand, evaluate_file
 
 __all__ = ["register"]
 

@@ -17,10 +17,9 @@ from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_pr
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
-from accord.engine.sources import BadRowPolicy, DataError
 from accord.reports.verdicts import credit_for, evaluation_csv, evaluation_json, explain_verdict
 from accord.services.agreements import AgreementFileError
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
 
 __all__ = ["register"]
 

@@ -12,9 +12,8 @@ from rich.markup import escape
 from accord.cli.evaluate import AgreementArg, AsOfOpt, DataOpt, PeriodOpt
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.core.periods import PeriodError
-from accord.engine.sources import DataError
 from accord.services.agreements import AgreementFileError
-from accord.services.evaluation import EvaluateCommand
+from accord.services.evaluation import DataError, EvaluateCommand
 from accord.services.evidence import (
     EvidenceError,
     ExportCommand,

@@ -1,1 +1,21 @@
 """The pure domain core: agreement model, units, calendars, validation and diff. No I/O."""
+
+__all__ = [
+    "budget",
+    "calendars",
+    "diff",
+    "evaluation",
+    "exclusions",
+    "expressions",
+    "loader",
+    "model",
+    "model_errors",
+    "periods",
+    "problems",
+    "remedies",
+    "spec",
+    "units",
+    "validation",
+    "verdicts",
+    "yaml_text",
+]

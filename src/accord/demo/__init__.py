@@ -2,3 +2,15 @@
 
 Generation is set-based in DuckDB; the story each example tells lives in ``scenarios``.
 """
+
+__all__ = [
+    "base",
+    "cloud",
+    "generate",
+    "logistics",
+    "payments",
+    "scenarios",
+    "sql",
+    "support",
+    "writer",
+]

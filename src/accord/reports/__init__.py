@@ -1,1 +1,18 @@
 """Rendering agreements and results to HTML, Markdown and PDF; deterministic output."""
+
+__all__ = [
+    "agreement",
+    "appendix",
+    "describe",
+    "document",
+    "evidence",
+    "glossary",
+    "language_doc",
+    "markup",
+    "operating_terms",
+    "phrasing",
+    "service_terms",
+    "summary",
+    "verdicts",
+    "view",
+]

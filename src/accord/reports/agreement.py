@@ -61,7 +61,7 @@ def render_pdf(agreement: Agreement) -> bytes:
         # WeasyPrint warns at import when the system lacks an optional font-subsetting
         # library; the PDF is still correct, and the warning is not the user's to act on.
         warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
-        import weasyprint  # slow to import; only PDF output needs it
+        import weasyprint  # noqa: PLC0415 (slow to import; only PDF output needs it)
 
     pdf = weasyprint.HTML(string=render_html(agreement)).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given

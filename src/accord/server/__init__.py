@@ -1,1 +1,8 @@
 """The HTTP interface: a FastAPI application over the services (``create_app``)."""
+
+__all__ = [
+    "api",
+    "app",
+    "problems",
+    "security",
+]

@@ -1,1 +1,21 @@
 """Use cases: the functions every interface calls."""
+
+__all__ = [
+    "agreements",
+    "container",
+    "credentials",
+    "errors",
+    "evaluation",
+    "evidence",
+    "ingestion",
+    "organisations",
+    "permissions",
+    "portfolio",
+    "ports",
+    "recording",
+    "scheduling",
+    "trail",
+    "uow",
+    "verdict_views",
+    "verdicts",
+]

@@ -10,10 +10,12 @@ from pathlib import Path
 from accord.core.evaluation import Evaluation
 from accord.core.periods import parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
-from accord.engine.sources import BadRowPolicy
+from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.agreements import load_valid
 
-__all__ = ["EvaluateCommand", "evaluate_file"]
+# ``BadRowPolicy`` and ``DataError`` are part of this use case's interface: interfaces name
+# the policy and catch the error without reaching into the engine.
+__all__ = ["BadRowPolicy", "DataError", "EvaluateCommand", "evaluate_file"]
 
 
 @dataclass(frozen=True)

@@ -2,3 +2,13 @@
 
 It never imports the engine, the services or the interfaces.
 """
+
+__all__ = [
+    "audit",
+    "db",
+    "locks",
+    "migrations",
+    "repositories",
+    "tables",
+    "tenancy",
+]

@@ -84,7 +84,7 @@ def _file_lock(path: Path) -> Iterator[bool]:
     if os.name != "posix":  # pragma: no cover - no flock; the callers stay idempotent anyway
         yield True
         return
-    import fcntl
+    import fcntl  # noqa: PLC0415 (POSIX only; the branch above serves other systems)
 
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

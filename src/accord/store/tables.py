@@ -3,12 +3,18 @@
 History is append-only: agreement versions, verdicts (a changed verdict is a new row that
 ``supersedes`` the old one), credit ledger entries and the audit trail are never updated.
 Instants are stored as UTC and read back tz-aware; decimals are stored as text, exactly.
+
+Every table declares whose data its rows are, where it is defined (``__tenancy__``, a
+``Tenancy``): ``accord.store.tenancy`` builds every session's filter from these declarations,
+and refuses to start when a table has none, so a new table cannot forget its tenant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -38,6 +44,8 @@ __all__ = [
     "OrganisationRow",
     "RoleAssignmentRow",
     "SessionRow",
+    "Tenancy",
+    "TenantScope",
     "UserRow",
     "VerdictRow",
 ]
@@ -86,6 +94,28 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(str(value))
 
 
+class TenantScope(StrEnum):
+    """Whose data a row is, and so who may see it."""
+
+    #: Data of one agreement: its owner (the company) and the organisations of its parties.
+    AGREEMENT = "agreement"
+    #: Data of one organisation: its own members (and the operator, which sees all).
+    ORGANISATION = "organisation"
+    #: Data of one user: its organisation's members (and the operator).
+    USER = "user"
+    #: Rows of no single tenant, read only through a service that checks the permission for
+    #: them (the audit chain spans every tenant; each change appends to it).
+    SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class Tenancy:
+    """A table's tenant scope and the column that names its agreement, organisation or user."""
+
+    scope: TenantScope
+    column: str = ""
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=_NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
@@ -103,6 +133,7 @@ class OrganisationRow(Base):
     """The company that runs Accord, or one of its partners."""
 
     __tablename__ = "organisations"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "id")
     id: Mapped[int] = _id()
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -112,6 +143,7 @@ class OrganisationRow(Base):
 
 class UserRow(Base):
     __tablename__ = "users"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
     id: Mapped[int] = _id()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -122,6 +154,7 @@ class UserRow(Base):
 
 class RoleAssignmentRow(Base):
     __tablename__ = "role_assignments"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
     __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
     id: Mapped[int] = _id()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -135,6 +168,7 @@ class ApiTokenRow(Base):
     """An API token: only the SHA-256 of its secret is kept."""
 
     __tablename__ = "api_tokens"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.USER, "user_id")
     id: Mapped[int] = _id()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -149,6 +183,7 @@ class SessionRow(Base):
     """A password login: the cookie carries the secret, the row its SHA-256."""
 
     __tablename__ = "sessions"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.USER, "user_id")
     id: Mapped[int] = _id()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -161,6 +196,7 @@ class AgreementRow(Base):
     """An agreement (its id in the YAML is the slug), owned by the company."""
 
     __tablename__ = "agreements"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "id")
     __table_args__ = (UniqueConstraint("owner_organisation_id", "slug"),)
     id: Mapped[int] = _id()
     slug: Mapped[str] = mapped_column(String(64))
@@ -173,6 +209,7 @@ class AgreementVersionRow(Base):
     """One immutable version: the YAML text as uploaded, numbered 1, 2, … per agreement."""
 
     __tablename__ = "agreement_versions"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "number"),)
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
@@ -188,6 +225,7 @@ class AgreementPartyRow(Base):
     """Which organisation a party of the agreement (by its id in the YAML) is."""
 
     __tablename__ = "agreement_parties"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "party_id"),)
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
@@ -199,6 +237,7 @@ class MeasurementBatchRow(Base):
     """A pushed batch whose Parquet file is durable; only these files are evaluated."""
 
     __tablename__ = "measurement_batches"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "source", "batch_id"),)
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
@@ -218,6 +257,7 @@ class MeasurementBatchRow(Base):
 
 class EvaluationRunRow(Base):
     __tablename__ = "evaluation_runs"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"))
@@ -234,6 +274,7 @@ class VerdictRow(Base):
     """A verdict as recorded; a change appends a row that ``supersedes`` the previous one."""
 
     __tablename__ = "verdicts"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (
         Index(None, "agreement_id", "objective", "scope_key", "window_label"),
         Index(None, "agreement_id", "window_start"),
@@ -261,6 +302,7 @@ class CreditEntryRow(Base):
     """A credit ledger entry: the change in what is owed under a scheme for a window."""
 
     __tablename__ = "credit_entries"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
@@ -280,6 +322,7 @@ class AuditEntryRow(Base):
     """One link of the hash chain: ``hash = sha256(prev_hash + canonical JSON of the entry)``."""
 
     __tablename__ = "audit_entries"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.SHARED)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime]
     actor: Mapped[str]

@@ -4,7 +4,10 @@ A ``Tenant`` is bound to a session (``bind_tenant``). Each ORM query then gets c
 for the tenant-scoped rows it touches (``with_loader_criteria``), wherever they appear in the
 statement: agreement data is visible to the organisation that owns the agreement and to the
 organisations linked to its parties; users, roles, tokens and sessions to their own
-organisation (all of them for the operator, the company that runs Accord). A query in a
+organisation (all of them for the operator, the company that runs Accord). Which rule a
+table follows is declared on the table itself (``__tenancy__`` in ``accord.store.tables``);
+the criteria are built from those declarations, and a table without one stops the service
+from starting (``UndeclaredTenancy``). A query in a
 session without a bound tenant raises ``TenantNotBound``: forgetting the tenant fails closed.
 ``Tenant.system()`` is the explicit, named way to read across tenants (authentication,
 migrations, the audit chain, operator commands).
@@ -16,45 +19,57 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    registry,
+    sessionmaker,
+    with_loader_criteria,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from accord.store.tables import (
     AgreementPartyRow,
     AgreementRow,
-    AgreementVersionRow,
-    ApiTokenRow,
-    CreditEntryRow,
-    EvaluationRunRow,
-    MeasurementBatchRow,
-    OrganisationRow,
-    RoleAssignmentRow,
-    SessionRow,
+    Base,
+    Tenancy,
+    TenantScope,
     UserRow,
-    VerdictRow,
 )
 
 __all__ = [
     "Tenant",
     "TenantNotBound",
     "TenantSession",
+    "UndeclaredTenancy",
     "bind_tenant",
     "bound_tenant",
+    "declared_tenancy",
     "session_factory",
 ]
 
 _KEY: Final = "accord_tenant"
-_AGREEMENT_DATA: Final = (
-    AgreementVersionRow,
-    AgreementPartyRow,
-    MeasurementBatchRow,
-    EvaluationRunRow,
-    VerdictRow,
-    CreditEntryRow,
-)
 _PARTIES: Final = AgreementPartyRow.__table__
 _AGREEMENTS: Final = AgreementRow.__table__
 _USERS: Final = UserRow.__table__
+
+
+class UndeclaredTenancy(RuntimeError):
+    """A table does not say whose data its rows are: a programming error, found at start."""
+
+
+def declared_tenancy(registry: registry = Base.registry) -> dict[type[Any], Tenancy]:
+    """Every mapped table class with its declared tenancy; raises for a table without one."""
+    found: dict[type[Any], Tenancy] = {}
+    for mapper in registry.mappers:
+        row = mapper.class_
+        tenancy = row.__dict__.get("__tenancy__")
+        if not isinstance(tenancy, Tenancy):
+            raise UndeclaredTenancy(
+                f"{row.__name__} declares no __tenancy__; say whose data its rows are"
+            )
+        found[row] = tenancy
+    return found
 
 
 class TenantNotBound(RuntimeError):
@@ -97,38 +112,32 @@ def _visible_agreements(organisation_id: int) -> Any:
     return owned.union(party)
 
 
-def _agreement_criteria(organisation_id: int) -> list[Any]:
-    visible = _visible_agreements(organisation_id)
-    criteria: list[Any] = [
-        with_loader_criteria(AgreementRow, AgreementRow.id.in_(visible), include_aliases=True)
-    ]
-    for row in _AGREEMENT_DATA:
-        column: ColumnElement[int] = row.__table__.c.agreement_id
-        criteria.append(with_loader_criteria(row, column.in_(visible), include_aliases=True))
-    return criteria
+def _members(organisation_id: int) -> Any:
+    return select(_USERS.c.id).where(_USERS.c.organisation_id == organisation_id)
 
 
-def _organisation_criteria(organisation_id: int) -> list[Any]:
-    members = select(_USERS.c.id).where(_USERS.c.organisation_id == organisation_id)
-    return [
-        with_loader_criteria(
-            OrganisationRow, OrganisationRow.id == organisation_id, include_aliases=True
-        ),
-        with_loader_criteria(UserRow, UserRow.organisation_id == organisation_id),
-        with_loader_criteria(
-            RoleAssignmentRow, RoleAssignmentRow.organisation_id == organisation_id
-        ),
-        with_loader_criteria(ApiTokenRow, ApiTokenRow.user_id.in_(members)),
-        with_loader_criteria(SessionRow, SessionRow.user_id.in_(members)),
-    ]
+def _criterion(tenancy: Tenancy, column: ColumnElement[int], tenant: Tenant) -> Any | None:
+    """The condition a row of this tenancy must meet for the tenant; ``None``: no filter."""
+    organisation_id = tenant.organisation_id
+    if organisation_id is None or tenancy.scope is TenantScope.SHARED:
+        return None
+    if tenancy.scope is TenantScope.AGREEMENT:
+        return column.in_(_visible_agreements(organisation_id))
+    if tenant.operator:
+        return None  # the operator sees every organisation, user, token and session
+    if tenancy.scope is TenantScope.ORGANISATION:
+        return column == organisation_id
+    return column.in_(_members(organisation_id))
 
 
 def _criteria(tenant: Tenant) -> list[Any]:
-    if tenant.organisation_id is None:
-        return []
-    criteria = _agreement_criteria(tenant.organisation_id)
-    if not tenant.operator:
-        criteria += _organisation_criteria(tenant.organisation_id)
+    criteria = []
+    for row, tenancy in declared_tenancy().items():
+        if not tenancy.column:
+            continue
+        condition = _criterion(tenancy, row.__table__.c[tenancy.column], tenant)
+        if condition is not None:
+            criteria.append(with_loader_criteria(row, condition, include_aliases=True))
     return criteria
 
 
@@ -145,7 +154,9 @@ class TenantSession(Session):
 
 
 def session_factory(engine: Engine) -> sessionmaker[TenantSession]:
-    """Sessions on ``engine`` that enforce tenancy; objects stay readable after commit."""
+    """Sessions on ``engine`` that enforce tenancy; objects stay readable after commit.
+    Refuses (``UndeclaredTenancy``) when a table does not declare its tenancy."""
+    declared_tenancy()
     if not event.contains(TenantSession, "do_orm_execute", _on_execute):
         event.listen(TenantSession, "do_orm_execute", _on_execute)
     return sessionmaker(engine, class_=TenantSession, expire_on_commit=False)

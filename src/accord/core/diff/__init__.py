@@ -81,6 +81,10 @@ __all__ = [
     "Effect",
     "VersionRef",
     "diff_agreements",
+    "rules",
+    "values",
+    "walk",
+    "wording",
 ]
 
 

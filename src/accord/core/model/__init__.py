@@ -13,13 +13,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from accord.core.model.agreement import API_VERSION, Agreement
 
-__all__ = ["API_VERSION", "Agreement"]
+__all__ = [
+    "API_VERSION",
+    "Agreement",
+    "data_handling",
+    "governance",
+    "incidents",
+    "measurement",
+    "objectives",
+    "parties",
+    "support",
+]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
         # Deferred on purpose: see the module docstring.
-        from accord.core.model import agreement
+        from accord.core.model import agreement  # noqa: PLC0415
 
         return getattr(agreement, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,16 @@ from accord.core.validation.structure import (
 )
 from accord.core.validation.values import value_kind_of
 
-__all__ = ["Finding", "check_agreement", "value_kind_of"]
+__all__ = [
+    "Finding",
+    "check_agreement",
+    "process",
+    "refs",
+    "remedies",
+    "structure",
+    "value_kind_of",
+    "values",
+]
 
 
 def check_agreement(

@@ -8,6 +8,13 @@ from accord.core.model import Agreement
 from accord.core.problems import DocPath
 from accord.core.validation.refs import Finding, Refs, duplicates
 
+__all__ = [
+    "check_escalation",
+    "check_incidents",
+    "check_other_references",
+    "check_responsibilities",
+]
+
 
 def check_responsibilities(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     for index, row in enumerate(agreement.responsibilities):

@@ -16,6 +16,8 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath, Severity
 
+__all__ = ["Finding", "Refs", "duplicates"]
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -16,6 +16,8 @@ from accord.core.units import Money
 from accord.core.validation.refs import Finding, Refs
 from accord.core.validation.values import kind_mismatch, measure_kind, sort_key, value_kind_of
 
+__all__ = ["check_remedies"]
+
 
 def check_remedies(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     remedies = agreement.remedies

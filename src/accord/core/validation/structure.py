@@ -28,6 +28,16 @@ from accord.core.validation.values import (
     value_kind_of,
 )
 
+__all__ = [
+    "check_exclusions",
+    "check_indicators",
+    "check_objectives",
+    "check_parties",
+    "check_sources",
+    "check_term",
+    "check_unique_ids",
+]
+
 
 def check_unique_ids(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     sections: dict[str, Sequence[str]] = {

@@ -15,6 +15,8 @@ from accord.core.problems import DocPath
 from accord.core.units import Duration, Percentage
 from accord.core.validation.refs import Finding
 
+__all__ = ["kind_mismatch", "measure_kind", "sort_key", "value_kind_of"]
+
 
 def value_kind_of(indicator: Indicator, source: Source | None) -> ValueKind:
     """What the indicator's values are; a percentile of a plain number is a number."""

@@ -15,7 +15,10 @@ from accord.server.api import (
     verdicts,
 )
 
-__all__ = ["router"]
+__all__ = [
+    "params",
+    "router",
+]
 
 router = APIRouter()
 for module in (

@@ -7,7 +7,7 @@ from accord.store.repositories.credits import Credits
 from accord.store.repositories.measurements import Batches
 from accord.store.repositories.organisations import Organisations, Users
 from accord.store.repositories.runs import RunMark, Runs
-from accord.store.repositories.verdicts import VerdictFilter, Verdicts
+from accord.store.repositories.verdicts import VerdictFilter, VerdictKey, Verdicts
 
 __all__ = [
     "Agreements",
@@ -19,5 +19,6 @@ __all__ = [
     "Tokens",
     "Users",
     "VerdictFilter",
+    "VerdictKey",
     "Verdicts",
 ]
