@@ -116,6 +116,7 @@ HINTS = {
     "unknown-role": ("parties[1].role", "did you mean 'provider'?"),
     "unknown-holiday-subdivision": ("calendars[0].holidays.subdivision", "BE, BW, BY"),
     "percentage-without-sign": ("objectives[0].target", "'99.9%'"),
+    "target-fraction-for-share": ("objectives[0].target", "e.g. '100%'"),
     "tab-indentation": ("(yaml)", "spaces, not tabs"),
     "tolerance-above-target": ("objectives[0].tolerance", "at or below 99.9%"),
     "tolerance-below-target": ("objectives[1].tolerance", "at or above 300 milliseconds"),

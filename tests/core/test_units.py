@@ -73,6 +73,22 @@ def test_bad_percentages_are_rejected(text: str, message: str) -> None:
         Percentage.parse(text)
 
 
+@pytest.mark.parametrize(
+    ("number", "meant"),
+    [("1", "100%"), ("1.0", "100%"), ("0.999", "99.9%"), ("0", "0%"), ("99.9", "99.9%")],
+)
+def test_a_bare_number_up_to_one_is_most_likely_a_fraction(number: str, meant: str) -> None:
+    assert str(Percentage.meant_by(Decimal(number))) == meant
+    with pytest.raises(UnitError) as raised:
+        Percentage.parse(number)
+    assert f"e.g. '{meant}'" in raised.value.hint
+
+
+def test_a_bare_number_above_100_suggests_no_percentage() -> None:
+    assert Percentage.meant_by(Decimal(150)) is None
+    assert Percentage.meant_by(Decimal(-1)) is None
+
+
 def test_money_is_exact_and_rounded_per_currency_on_display() -> None:
     assert Money.parse("20,000 EUR") == Money(Decimal(20000), "EUR")
     assert Money.parse("USD 1500.5") == Money(Decimal("1500.5"), "USD")

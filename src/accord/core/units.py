@@ -222,7 +222,9 @@ class Percentage:
         match = _PERCENT_RE.match(text)
         if match is None:
             if re.fullmatch(rf"\s*{_NUMBER}\s*", text):
-                raise UnitError(f"percentage {text!r} has no '%' sign", _PERCENT_HINT)
+                meant = cls.meant_by(parse_decimal(text))
+                hint = f"write it with its sign, e.g. '{meant}'" if meant else _PERCENT_HINT
+                raise UnitError(f"percentage {text!r} has no '%' sign", hint)
             raise UnitError(f"{text!r} is not a percentage", _PERCENT_HINT)
         percent = parse_decimal(match["number"])
         if percent < 0 or (percent > 100 and not allow_above_100):
@@ -230,6 +232,17 @@ class Percentage:
                 f"percentage {text!r} is outside 0% to 100%", "write a share from 0% to 100%"
             )
         return cls(ratio=percent / 100)
+
+    @classmethod
+    def meant_by(cls, number: Decimal) -> Percentage | None:
+        """The percentage a bare number most likely means, if any.
+
+        A number up to 1 is most likely a fraction (``1.0`` is 100%, ``0.999`` is 99.9%),
+        a larger one up to 100 a percentage without its sign (``99.9`` is 99.9%).
+        """
+        if not 0 <= number <= 100:
+            return None
+        return cls(ratio=number if number <= 1 else number / 100)
 
     @property
     def percent(self) -> Decimal:

@@ -60,11 +60,10 @@ def kind_mismatch(
     """A value written as the wrong kind of measure for its indicator."""
     written = measure_kind(value)
     if written is ValueKind.NUMBER and kind is ValueKind.RATIO:
-        example = f"'{value}%'" if isinstance(value, Decimal) and 0 <= value <= 100 else "'99.9%'"
         return Finding(
             path,
             f"{name} {value} has no '%' sign, but indicator {indicator!r} measures a share",
-            f"write it as a percentage, e.g. {example}",
+            f"write it as a percentage, e.g. {_suggested(value)}",
         )
     if written is ValueKind.NUMBER and kind is ValueKind.DURATION:
         return Finding(
@@ -78,3 +77,9 @@ def kind_mismatch(
         f"{WORDS[kind]}",
         f"write it like {EXAMPLES[kind]}",
     )
+
+
+def _suggested(value: Percentage | Duration | Decimal) -> str:
+    """The percentage a bare number most likely means (``1.0``: 100%), else an example."""
+    meant = Percentage.meant_by(value) if isinstance(value, Decimal) else None
+    return f"'{meant or '99.9%'}'"
