@@ -48,7 +48,10 @@ def test_maintenance_announced_exactly_the_notice_ahead_is_excluded() -> None:
 
     assert period.counted
     assert (period.start_at, period.end_at) == (START, START + 2 * HOUR)
-    assert period.reason == "announced in time"
+    assert period.reason == (
+        "announced maintenance, listed in source maintenance, announced at least 5 days "
+        "ahead, within the monthly cap of 4 hours"
+    )
 
 
 def test_maintenance_announced_a_second_too_late_is_not_excluded() -> None:
@@ -130,3 +133,41 @@ def test_a_refused_period_does_not_use_the_cap() -> None:
     assert not refused.counted
     assert excluded.counted
     assert excluded.end_at == in_time.end_at
+
+
+# -- reasons of declared periods ---------------------------------------------------------
+
+
+def declared(kind: str, where: str) -> Exclusion:
+    return Exclusion.model_validate(
+        {
+            "id": kind.replace("_", "-"),
+            "kind": kind,
+            "description": "Declared by the parties.",
+            "source": "incidents",
+            "where": where,
+        }
+    )
+
+
+def test_a_force_majeure_period_says_what_it_is_not_that_it_was_announced() -> None:
+    exclusion = declared("force_majeure", "caused_by = 'force_majeure'")
+
+    (period,) = judge(exclusion, window(START, 2, None))
+
+    assert period.counted
+    assert period.reason == (
+        "force majeure, beyond the provider's reasonable control, listed in source incidents "
+        "where caused_by = 'force_majeure'"
+    )
+    assert "announced" not in period.reason
+
+
+def test_a_consumer_caused_period_says_the_consumer_caused_it() -> None:
+    exclusion = declared("consumer_caused", "caused_by = 'customer'")
+
+    (period,) = judge(exclusion, window(START, 2, dt.timedelta(days=1)))
+
+    assert period.reason == (
+        "caused by the consumer, listed in source incidents where caused_by = 'customer'"
+    )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from accord.core.exclusions.spec import Exclusion
+from accord.core.exclusions.spec import Exclusion, ExclusionKind
 from accord.core.units import Duration, add_duration
 
 __all__ = ["Announced", "ExcludedPeriod", "excluded_periods"]
@@ -81,7 +82,7 @@ def _judge(
     if problem:
         return result(period.end_at, False, problem)
     if exclusion.monthly_cap is None:
-        return result(period.end_at, True, "announced in time")
+        return result(period.end_at, True, _why_excluded(exclusion))
     local = period.start_at.astimezone(ZoneInfo(timezone))
     bucket = (local.year, local.month, period.match)
     left = exclusion.monthly_cap.to_timedelta() - used.get(bucket, dt.timedelta())
@@ -90,7 +91,36 @@ def _judge(
     allowed = min(period.end_at - period.start_at, left)
     used[bucket] = used.get(bucket, dt.timedelta()) + allowed
     if allowed == period.end_at - period.start_at:
-        return result(period.end_at, True, "announced in time")
+        return result(period.end_at, True, _why_excluded(exclusion))
     return result(
         period.start_at + allowed, True, f"clipped at the monthly cap of {exclusion.monthly_cap}"
     )
+
+
+#: What each kind of exclusion is, in the words of a verdict's reason.
+_WHAT: Final[dict[ExclusionKind, str]] = {
+    ExclusionKind.MAINTENANCE: "announced maintenance",
+    ExclusionKind.FORCE_MAJEURE: "force majeure, beyond the provider's reasonable control",
+    ExclusionKind.CONSUMER_CAUSED: "caused by the consumer",
+}
+
+
+def _why_excluded(exclusion: Exclusion) -> str:
+    """Why a counted period is excluded: what it is, where it is listed, the rules it met.
+
+    Only maintenance has a notice and a monthly cap to meet; force majeure and consumer-caused
+    periods are excluded because the source lists them, so the reason names the listing.
+    """
+    listed = " ".join(
+        part
+        for part in (
+            f"listed in source {exclusion.source}" if exclusion.source else "",
+            f"where {exclusion.where}" if exclusion.where else "",
+        )
+        if part
+    )
+    rules = [
+        f"announced at least {exclusion.notice} ahead" if exclusion.notice else "",
+        f"within the monthly cap of {exclusion.monthly_cap}" if exclusion.monthly_cap else "",
+    ]
+    return ", ".join(part for part in (_WHAT[exclusion.kind], listed, *rules) if part)
