@@ -28,14 +28,17 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import numpy as np
 import pandas as pd
+import sqlglot
+from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
 from accord.core.calendars.spec import Calendar
 from accord.engine.business_time import (
-    business_durations_sql,
-    pause_intervals_sql,
+    business_durations,
+    pause_intervals,
     register_schedule,
 )
+from accord.engine.sql import render, table
 
 SEED = 20260101
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -179,12 +182,16 @@ def workload(end_column: str, with_pauses: bool, hand_written: bool) -> str:
     parts = []
     for name in CALENDARS:
         tickets, schedule = _tickets(name, end_column), f"schedule_{name}"
-        pauses = f"({pause_intervals_sql(tickets, 'status_changes', PAUSED)})"
+        tree = sqlglot.parse_one(tickets, read="duckdb")
+        pauses = pause_intervals(tree, table("status_changes"), PAUSED).subquery()
         if hand_written:
             template = HAND_WRITTEN if with_pauses else HAND_WRITTEN_NO_PAUSES
-            query = template.format(tickets=tickets, schedule=schedule, pauses=pauses)
+            query = template.format(tickets=tickets, schedule=schedule, pauses=render(pauses))
         else:
-            query = business_durations_sql(tickets, schedule, pauses if with_pauses else None)
+            # The as-of instant stays a parameter ($as_of), as in the hand-written query.
+            as_of = exp.Placeholder(this="as_of")
+            engine = business_durations(tree, schedule, as_of, pauses if with_pauses else None)
+            query = render(engine)
         parts.append(f"SELECT * FROM ({query})")
     return "\nUNION ALL\n".join(parts)
 

@@ -18,7 +18,9 @@ from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.periods import WindowSpan, parse_period, windows_in_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
-from accord.engine.queries import Interval, ObjectiveQuery, Restrictions
+from accord.engine.kinds import Setting, plan_of
+from accord.engine.planner import Member
+from accord.engine.rows import Interval, Restrictions, Rows
 from accord.engine.sources import BadRowPolicy
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -195,17 +197,20 @@ def probes_agreement(
     return agreement_of(sections)
 
 
-def batch_queries(
+def batch_members(
     model: Agreement, intervals: tuple[Interval, ...] = ()
-) -> tuple[WindowSpan, list[ObjectiveQuery]]:
-    """October 2026 (the first window of the objectives) and their queries, as a batch."""
+) -> tuple[WindowSpan, list[Member]]:
+    """October 2026 (the first window of the objectives) and their rows and plans, as a
+    batch (every objective reads the agreement's first source)."""
     window = model.objectives[0].window
     span = windows_in_period(window, parse_period("2026-10", model.timezone))[0]
     peaks = {peak.id: peak for peak in model.peak_periods}
-    queries = []
+    source = model.sources[0]
+    members = []
     for objective in model.objectives:
         indicator = next(i for i in model.indicators if i.id == objective.indicator)
         peak = peaks.get(objective.during or "")
-        restrictions = Restrictions(model.timezone, peak, None, intervals)
-        queries.append(ObjectiveQuery(objective, indicator, model.sources[0], restrictions))
-    return span, queries
+        restrictions = Restrictions(model.timezone, peak, (), intervals)
+        rows = Rows(objective, indicator, source, restrictions)
+        members.append(Member(rows, plan_of(indicator, Setting(model, source))))
+    return span, members

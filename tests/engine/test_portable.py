@@ -12,20 +12,15 @@ import duckdb
 import psycopg
 import pytest
 
+from accord.core.expressions import Predicate
 from accord.core.model import Agreement
-from accord.core.model.measurement import BusinessDurationIndicator
 from accord.core.periods import parse_period, windows_in_period
-from accord.engine.passes import plan_batch, slices_sql
-from accord.engine.queries import (
-    POSTGRES_PRELUDE,
-    Interval,
-    ObjectiveQuery,
-    Restrictions,
-    portable,
-)
-from accord.engine.tickets import TicketClock
+from accord.engine.kinds import Setting, plan_of
+from accord.engine.planner import Member, clock_statement, plan_batch
+from accord.engine.rows import Interval, Restrictions, Rows
+from accord.engine.sql import POSTGRES_PRELUDE, Statement, portable, render
 from accord.services.agreements import load_valid
-from tests.engine.builders import agreement_of, batch_queries, probes_agreement
+from tests.engine.builders import agreement_of, batch_members, probes_agreement
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
 pytestmark = pytest.mark.postgres
@@ -55,7 +50,7 @@ def _same_rows_on_both(
     table: str,
     columns: str,
     rows: list[tuple[object, ...]],
-    statements: list[str],
+    statements: list[Statement],
 ) -> None:
     """Every statement gives the same rows on DuckDB and, transpiled, on PostgreSQL."""
     assert statements
@@ -64,7 +59,7 @@ def _same_rows_on_both(
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f'CREATE TABLE "{table}" ({columns.replace("DOUBLE PRECISION", "DOUBLE")})')
         con.executemany(f'INSERT INTO "{table}" VALUES ({placeholders})', rows)
-        expected = [sorted(con.execute(sql).fetchall(), key=str) for sql in statements]
+        expected = [sorted(con.execute(render(sql)).fetchall(), key=str) for sql in statements]
 
     postgres.execute(f'CREATE TABLE "{table}" ({columns})')
     with postgres.cursor() as cursor:
@@ -87,14 +82,11 @@ def test_an_example_objective_gives_the_same_numbers_on_duckdb_and_postgresql(
     objective = next(o for o in agreement.objectives if o.id == objective_id)
     indicator = next(i for i in agreement.indicators if i.id == objective.indicator)
     source = next(s for s in agreement.sources if s.id == indicator.source)
-    query = ObjectiveQuery(
-        objective,
-        indicator,
-        source,
-        Restrictions(agreement.timezone, None, "coalesce((caused_by = 'consumer'), false)", ()),
-    )
+    consumer = Predicate.parse("caused_by = 'consumer'")
+    rows = Rows(objective, indicator, source, Restrictions(agreement.timezone, None, (consumer,)))
+    member = Member(rows, plan_of(indicator, Setting(agreement, source)))
     span = windows_in_period(objective.window, parse_period("2026-10", agreement.timezone))[0]
-    statements = list(plan_batch(span, [query]).statements)
+    statements = [s.query for s in plan_batch(span, [member]).statements]
 
     _same_rows_on_both(postgres, "src_authorisations", COLUMNS, _events(), statements)
 
@@ -134,9 +126,8 @@ def test_the_statements_of_a_batch_give_the_same_numbers_on_duckdb_and_postgresq
         dt.datetime(2026, 10, 25, 2, 10, tzinfo=dt.UTC),
         (("region", "eu"),),
     )
-    span, queries = batch_queries(model, (maintenance,))
-    plan = plan_batch(span, queries)
-    statements = [*plan.statements, *(slices_sql(span, i, queries[i]) for i in plan.apart)]
+    span, members = batch_members(model, (maintenance,))
+    statements = [s.query for s in plan_batch(span, members).statements]
 
     _same_rows_on_both(postgres, "src_probes", PROBE_COLUMNS, _probes(), statements)
 
@@ -279,8 +270,8 @@ def _sparse_agreement(indicators: list[str]) -> Agreement:
 def test_every_other_kind_gives_the_same_numbers_on_duckdb_and_postgresql(
     postgres: psycopg.Connection[tuple[object, ...]], indicators: list[str]
 ) -> None:
-    span, queries = batch_queries(_sparse_agreement(indicators))
-    statements = list(plan_batch(span, queries).statements)
+    span, members = batch_members(_sparse_agreement(indicators))
+    statements = [s.query for s in plan_batch(span, members).statements]
 
     _same_rows_on_both(postgres, "src_records", RECORD_COLUMNS, _records(), statements)
 
@@ -290,31 +281,31 @@ def test_business_durations_give_the_same_numbers_on_duckdb_and_postgresql(
     postgres: psycopg.Connection[tuple[object, ...]], indicator: str
 ) -> None:
     model = _sparse_agreement([indicator])
-    span, (query,) = batch_queries(model)
-    assert isinstance(query.indicator, BusinessDurationIndicator)
-    clock = TicketClock(model, query.indicator, query.source)
-    sql = clock.sql(query.rows_sql(span), ["region"])
-    as_of = {"as_of": span.end_at}
+    span, (member,) = batch_members(model)
+    clock = member.plan.clock
+    assert clock is not None
+    schedule = f'"schedule_{indicator}"'
     columns = RECORD_COLUMNS.replace("DOUBLE PRECISION", "DOUBLE")
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f'CREATE TABLE "src_records" ({columns})')
         con.executemany(f'INSERT INTO "src_records" VALUES ({", ".join(["?"] * 9)})', _records())
-        clock.register(con, span.end_at)
-        schedule = con.execute(f"SELECT * FROM {clock.schedule}").fetchall()
-        expected = sorted(con.execute(sql, as_of).fetchall(), key=str)
+        clock.prepare(con, span.end_at)
+        schedule_rows = con.execute(f"SELECT * FROM {schedule}").fetchall()
+        statement = clock_statement(span, member, span.end_at).query
+        expected = sorted(con.execute(render(statement)).fetchall(), key=str)
 
     postgres.execute(POSTGRES_PRELUDE)
     postgres.execute(
-        f"CREATE TABLE {clock.schedule} (start_us BIGINT, end_us BIGINT, cum_before_us BIGINT)"
+        f"CREATE TABLE {schedule} (start_us BIGINT, end_us BIGINT, cum_before_us BIGINT)"
     )
     postgres.execute(f'CREATE TABLE "src_records" ({RECORD_COLUMNS})')
     with postgres.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {clock.schedule} VALUES (%s, %s, %s)", schedule)
+        cursor.executemany(f"INSERT INTO {schedule} VALUES (%s, %s, %s)", schedule_rows)
         cursor.executemany(
             f'INSERT INTO "src_records" VALUES ({", ".join(["%s"] * 9)})', _records()
         )
-    got = sorted(postgres.execute(portable(sql, "postgres"), as_of).fetchall(), key=str)
+    got = sorted(postgres.execute(portable(statement, "postgres")).fetchall(), key=str)
 
     assert len(got) == len(expected) == 2
     for row, wanted in zip(got, expected, strict=True):

@@ -13,37 +13,49 @@ they span (the naive range join grows with both). The rules (what counts as work
 DST change, holidays, pauses, start after end) are those of ``accord.core.calendars.clock``, which
 generates the schedule; the tests prove both equal.
 
-Relations are passed as SQL text: a table or view name, or a parenthesised query. They are
-trusted (the engine names them), not user input. The queries are DuckDB SQL; ``portable``
-turns each ASOF join into a lateral lookup for PostgreSQL, where the schedule is a table of
-the same rows (``register_schedule`` writes it with DuckDB) and ``error`` comes from
-``POSTGRES_PRELUDE``.
+The queries are DuckDB SQL templates (``accord.engine.sql.template``) into which relations
+and values are put as trees; ``portable`` turns each ASOF join into a lateral lookup for
+PostgreSQL, where the schedule is a table of the same rows (``register_schedule`` writes it
+with DuckDB) and ``error`` comes from ``POSTGRES_PRELUDE``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
+from accord.engine.sql import fill, query, render, table, template, text
 
 __all__ = [
-    "business_durations_sql",
-    "pause_intervals_sql",
+    "business_durations",
+    "pause_intervals",
     "register_schedule",
 ]
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
-_TABLE_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _epoch_us(instant: datetime) -> int:
     return (instant - _EPOCH) // _MICROSECOND
+
+
+_SCHEDULE: Final = template(
+    """
+    CREATE OR REPLACE TEMP TABLE schedule AS
+    SELECT start_us, end_us,
+           coalesce(sum(end_us - start_us) OVER (
+               ORDER BY start_us ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ), 0)::BIGINT AS cum_before_us
+    FROM (SELECT unnest($starts)::BIGINT AS start_us, unnest($ends)::BIGINT AS end_us)
+    ORDER BY start_us
+    """
+)
 
 
 def register_schedule(
@@ -51,19 +63,17 @@ def register_schedule(
     calendar: BusinessCalendar,
     start: datetime,
     end: datetime,
-    table: str,
+    name: str,
 ) -> None:
-    """Create (or replace) temp table ``table`` with the calendar's working time in [start, end).
+    """Create (or replace) temp table ``name`` with the calendar's working time in [start, end).
 
     Columns: ``start_us``, ``end_us`` (UTC epoch microseconds of one working interval) and
     ``cum_before_us`` (working microseconds from ``start`` to the interval's start). Zero-length
     rows mark ``start`` and ``end`` when no working interval begins or ends there, so the table
-    always knows the range it covers: ``business_durations_sql`` fails on an instant outside
+    always knows the range it covers: ``business_durations`` fails on an instant outside
     it rather than clipping silently. One row per working window per local day: the Python
     work is per calendar day, never per ticket.
     """
-    if not _TABLE_NAME.match(table):
-        raise ValueError(f"{table!r} is not a plain table name")
     if end <= start:
         raise ValueError(f"the schedule range ends ({end}) before it starts ({start})")
     intervals = [
@@ -74,35 +84,42 @@ def register_schedule(
         intervals.insert(0, (first, first))
     if intervals[-1][1] != last:
         intervals.append((last, last))
+    # The bounds are parameters ($starts, $ends), bound by DuckDB: only the name is filled in.
+    statement = fill(_SCHEDULE, {"schedule": table(name)})
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT start_us, end_us,
-               coalesce(sum(end_us - start_us) OVER (
-                   ORDER BY start_us ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-               ), 0)::BIGINT AS cum_before_us
-        FROM (SELECT unnest($starts)::BIGINT AS start_us, unnest($ends)::BIGINT AS end_us)
-        ORDER BY start_us
-        """,
+        render(statement),
         {"starts": [low for low, _ in intervals], "ends": [high for _, high in intervals]},
     )
 
 
-def _business_at(instant: str, schedule: str) -> str:
-    """B(instant) for a row ASOF-joined to ``schedule``."""
-    return (
-        f"{schedule}.cum_before_us + "
-        f"least({instant} - {schedule}.start_us, {schedule}.end_us - {schedule}.start_us)"
-    )
+_CLOCK: Final = """
+bounds AS (
+    SELECT min(start_us) AS low_us, max(end_us) AS high_us FROM schedule
+),
+given AS (
+    SELECT t.key, epoch_us(t.start_at) AS start_us,
+           epoch_us(coalesce(t.end_at, $as_of::TIMESTAMPTZ)) AS end_us
+    FROM tickets AS t
+),
+clock AS (
+    -- a clock that stops before it starts measures nothing
+    SELECT g.key,
+           CASE WHEN g.start_us < b.low_us OR g.end_us > b.high_us
+                THEN error('business time: ticket ' || g.key::VARCHAR
+                           || ' lies outside the registered schedule range')
+                ELSE g.start_us END AS start_us,
+           CASE WHEN g.end_us < g.start_us THEN g.start_us ELSE g.end_us END AS end_us
+    FROM given AS g CROSS JOIN bounds AS b
+)"""
 
-
-_PAUSED_TIME: Final = """
+# B(t) of each pause's start and end: the time paused, in business microseconds.
+_PAUSED: Final = """
 pause_spans AS (
     -- each pause clipped to its ticket's clock; an open pause (no end yet) runs to the end
     SELECT c.key,
            greatest(epoch_us(p.pause_start), c.start_us) AS start_us,
            least(coalesce(epoch_us(p.pause_end), c.end_us), c.end_us) AS end_us
-    FROM {pauses} AS p JOIN clock AS c ON p.key = c.key
+    FROM pauses AS p JOIN clock AS c ON p.key = c.key
     WHERE p.pause_start IS NOT NULL
 ),
 pause_fresh AS (
@@ -116,75 +133,100 @@ pause_fresh AS (
     WHERE start_us < end_us
 ),
 pause_at_start AS (
-    SELECT f.key, f.end_us, {pause_start_b} AS start_b
-    FROM pause_fresh AS f ASOF JOIN {schedule} AS s ON f.start_us >= s.start_us
+    SELECT f.key, f.end_us,
+           s.cum_before_us + least(f.start_us - s.start_us, s.end_us - s.start_us) AS start_b
+    FROM pause_fresh AS f ASOF JOIN schedule AS s ON f.start_us >= s.start_us
     WHERE f.start_us < f.end_us
 ),
 paused AS (
-    SELECT a.key, sum({pause_end_b} - a.start_b) AS paused_us
-    FROM pause_at_start AS a ASOF JOIN {schedule} AS s ON a.end_us >= s.start_us
+    SELECT a.key,
+           sum(s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us)
+               - a.start_b) AS paused_us
+    FROM pause_at_start AS a ASOF JOIN schedule AS s ON a.end_us >= s.start_us
     GROUP BY a.key
-),"""
+)"""
 
-
-def business_durations_sql(tickets: str, schedule: str, pauses: str | None = None) -> str:
-    """A query of ``(key, business_seconds)``: each ticket's business time on a schedule.
-
-    ``tickets`` has ``key``, ``start_at`` and ``end_at`` (TIMESTAMPTZ); ``pauses``, if given,
-    has ``key``, ``pause_start`` and ``pause_end`` (NULL while still paused), for example the
-    query of ``pause_intervals_sql``. A ticket still open (``end_at`` NULL) is measured up to
-    the query's ``$as_of`` parameter, which the caller always passes (``{"as_of": now}``);
-    with ``as_of`` NULL, open tickets get NULL. A ticket ending before it starts measures 0.
-    An instant outside the schedule's range raises an error instead of being clipped.
-    ``business_seconds`` is a DOUBLE holding whole microseconds / 1e6.
-    """
-    paused = ""
-    if pauses is not None:
-        paused = _PAUSED_TIME.format(
-            pauses=pauses,
-            schedule=schedule,
-            pause_start_b=_business_at("f.start_us", "s"),
-            pause_end_b=_business_at("a.end_us", "s"),
-        )
-    minus_paused = " - coalesce(p.paused_us, 0)" if pauses is not None else ""
-    join_paused = "LEFT JOIN paused AS p ON p.key = e.key" if pauses is not None else ""
-    return f"""
-WITH bounds AS (
-    SELECT min(start_us) AS low_us, max(end_us) AS high_us FROM {schedule}
-),
-given AS (
-    SELECT t.key, epoch_us(t.start_at) AS start_us,
-           epoch_us(coalesce(t.end_at, $as_of::TIMESTAMPTZ)) AS end_us
-    FROM {tickets} AS t
-),
-clock AS (
-    -- a clock that stops before it starts measures nothing
-    SELECT g.key,
-           CASE WHEN g.start_us < b.low_us OR g.end_us > b.high_us
-                THEN error('business time: ticket ' || g.key::VARCHAR
-                           || ' lies outside the registered schedule range')
-                ELSE g.start_us END AS start_us,
-           CASE WHEN g.end_us < g.start_us THEN g.start_us ELSE g.end_us END AS end_us
-    FROM given AS g CROSS JOIN bounds AS b
-),{paused}
+# B(start) and B(end) of each clock.
+_BUSINESS: Final = """
 at_start AS (
-    SELECT c.key, c.end_us, {_business_at("c.start_us", "s")} AS start_b
-    FROM clock AS c ASOF LEFT JOIN {schedule} AS s ON c.start_us >= s.start_us
+    SELECT c.key, c.end_us,
+           s.cum_before_us + least(c.start_us - s.start_us, s.end_us - s.start_us) AS start_b
+    FROM clock AS c ASOF LEFT JOIN schedule AS s ON c.start_us >= s.start_us
 ),
 at_end AS (
-    SELECT a.key, a.start_b, {_business_at("a.end_us", "s")} AS end_b
-    FROM at_start AS a ASOF LEFT JOIN {schedule} AS s ON a.end_us >= s.start_us
+    SELECT a.key, a.start_b,
+           s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us) AS end_b
+    FROM at_start AS a ASOF LEFT JOIN schedule AS s ON a.end_us >= s.start_us
+)"""
+
+_DURATIONS: Final = template(
+    "WITH"
+    + _CLOCK
+    + ","
+    + _BUSINESS
+    + """
+    SELECT e.key, (e.end_b - e.start_b) / 1e6 AS business_seconds
+    FROM at_end AS e"""
 )
-SELECT e.key, (e.end_b - e.start_b{minus_paused}) / 1e6 AS business_seconds
-FROM at_end AS e {join_paused}
-"""
+_PAUSED_DURATIONS: Final = template(
+    "WITH"
+    + _CLOCK
+    + ","
+    + _PAUSED
+    + ","
+    + _BUSINESS
+    + """
+    SELECT e.key, (e.end_b - e.start_b - coalesce(p.paused_us, 0)) / 1e6 AS business_seconds
+    FROM at_end AS e LEFT JOIN paused AS p ON p.key = e.key"""
+)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def business_durations(
+    tickets: exp.Expr,
+    schedule: str,
+    as_of: exp.Expr,
+    pauses: exp.Expr | None = None,
+) -> exp.Select:
+    """A query of ``(key, business_seconds)``: each ticket's business time on a schedule.
+
+    ``tickets`` is a relation with ``key``, ``start_at`` and ``end_at`` (TIMESTAMPTZ);
+    ``pauses``, if given, one with ``key``, ``pause_start`` and ``pause_end`` (NULL while
+    still paused), for example ``pause_intervals``. A ticket still open (``end_at`` NULL) is
+    measured up to ``as_of`` (an instant; NULL gives open tickets NULL). A ticket ending
+    before it starts measures 0. An instant outside the schedule's range raises an error
+    instead of being clipped. ``business_seconds`` is a DOUBLE holding whole microseconds
+    / 1e6.
+    """
+    values = {"tickets": tickets, "schedule": table(schedule), "as_of": as_of}
+    if pauses is None:
+        return query(fill(_DURATIONS, values))
+    return query(fill(_PAUSED_DURATIONS, {**values, "pauses": pauses}))
 
 
-def pause_intervals_sql(tickets: str, status_changes: str, paused_states: Sequence[str]) -> str:
+_PAUSE_INTERVALS: Final = template(
+    """
+    SELECT key, pause_start, pause_end
+    FROM (
+        -- join first, so that the window runs over the changes of these tickets only
+        SELECT c.key, c.paused,
+               greatest(c.changed_at, t.start_at) AS pause_start,
+               least(
+                   lead(c.changed_at) OVER (
+                       PARTITION BY c.key ORDER BY c.changed_at, c.paused DESC
+                   ),
+                   t.end_at
+               ) AS pause_end
+        FROM (SELECT key, changed_at, status IN ($states) AS paused FROM changes) AS c
+        JOIN tickets AS t ON c.key = t.key
+    ) AS spells
+    WHERE paused AND (pause_end IS NULL OR pause_start < pause_end)
+    """
+)
+
+
+def pause_intervals(
+    tickets: exp.Expr, status_changes: exp.Expr, paused_states: Sequence[str]
+) -> exp.Select:
     """A query of ``(key, pause_start, pause_end)``: when each ticket's clock was stopped.
 
     ``status_changes`` has ``key``, ``changed_at`` (TIMESTAMPTZ) and ``status``, one row per
@@ -197,20 +239,9 @@ def pause_intervals_sql(tickets: str, status_changes: str, paused_states: Sequen
     Of changes at the same instant, a paused status is taken to come first: the clock runs.
     """
     if not paused_states:
-        raise ValueError("pause_intervals_sql needs at least one paused status")
-    states = ", ".join(_literal(state) for state in paused_states)
-    return f"""
-SELECT key, pause_start, pause_end
-FROM (
-    -- join first, so that the window runs over the changes of these tickets only
-    SELECT c.key, c.paused,
-           greatest(c.changed_at, t.start_at) AS pause_start,
-           least(
-               lead(c.changed_at) OVER (PARTITION BY c.key ORDER BY c.changed_at, c.paused DESC),
-               t.end_at
-           ) AS pause_end
-    FROM (SELECT key, changed_at, status IN ({states}) AS paused FROM {status_changes}) AS c
-    JOIN {tickets} AS t ON c.key = t.key
-) AS spells
-WHERE paused AND (pause_end IS NULL OR pause_start < pause_end)
-"""
+        raise ValueError("pause_intervals needs at least one paused status")
+    intervals = query(fill(_PAUSE_INTERVALS, {"tickets": tickets, "changes": status_changes}))
+    membership = intervals.find(exp.In)
+    assert membership is not None
+    membership.set("expressions", [text(state) for state in paused_states])
+    return intervals

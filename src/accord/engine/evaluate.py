@@ -13,18 +13,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.budget import WindowProgress, error_budget
 from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport, WindowCredit
 from accord.core.exclusions.periods import Announced, excluded_periods
 from accord.core.exclusions.spec import Exclusion
+from accord.core.expressions import Predicate
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
     Direction,
     Indicator,
     Source,
     SourceFormat,
-    SourceKind,
     ValueKind,
 )
 from accord.core.model.objectives import Consistency, Objective
@@ -32,27 +33,18 @@ from accord.core.periods import Period, WindowSpan, previous_windows, windows_in
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
-from accord.engine.measures import (
-    MeasureContext,
-    Measured,
-    ScopeCache,
-    batch_key,
-    measure_windows,
-)
-from accord.engine.queries import Interval, ObjectiveQuery, Restrictions, literal_ts
+from accord.engine.kinds import Plan, Setting, plan_of
+from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
+from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
 from accord.engine.sources import (
     BadRowPolicy,
     load_files,
     load_source,
-    quote,
-    source_table,
     stored_source,
 )
-from accord.engine.tickets import TicketClock
+from accord.engine.sql import column, holds, instant, render, typed
 
 __all__ = ["EvaluationRequest", "evaluate"]
-
-_DENSE_KINDS = (SourceKind.EVENTS, SourceKind.PROBES)
 
 
 @dataclass(frozen=True)
@@ -76,33 +68,44 @@ class EvaluationRequest:
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
     """Evaluate every objective of the agreement over the requested period."""
     result = Evaluation(agreement, request.period, request.as_of)
+    plans = _plans(agreement)
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         # Aggregates need no row order; without it DuckDB streams with less memory.
         con.execute("SET preserve_insertion_order = false")
-        sources = _load_sources(con, agreement, request, result)
+        sources = _load_sources(con, agreement, plans, request, result)
         intervals = _interval_exclusions(con, agreement, sources, result)
-        run = _Run(agreement, request, sources, intervals)
-        contexts = [_context(run, objective) for objective in agreement.objectives]
+        run = _Run(agreement, plans, intervals, request.as_of)
+        targets = [_target(run, objective) for objective in agreement.objectives]
         steps = [
             (group, span)
-            for group in _batches(contexts)
+            for group in _batches(targets)
             for span in _windows(agreement, group[0].objective, request.period)
         ]
         verdicts: dict[str, list[Verdict]] = {}
         for done, (group, span) in enumerate(steps):
             if request.progress is not None:
-                names = ", ".join(c.objective.id for c in group)
+                names = ", ".join(t.objective.id for t in group)
                 request.progress(done, len(steps), f"{names} {span.label}")
-            for context, verdict_list in zip(group, _judge_batch(con, group, span), strict=True):
-                verdicts.setdefault(context.objective.id, []).extend(verdict_list)
-        _count_outside(con, result, [(c.source.id, span) for (group, span) in steps for c in group])
-        for context in contexts:
-            result.verdicts.extend(verdicts.get(context.objective.id, []))
-            result.history.extend(_history(con, context, agreement))
+            for target, verdict_list in zip(group, _judge_batch(con, group, span), strict=True):
+                verdicts.setdefault(target.objective.id, []).extend(verdict_list)
+        _count_outside(con, result, [(t.source.id, span) for (group, span) in steps for t in group])
+        for target in targets:
+            result.verdicts.extend(verdicts.get(target.objective.id, []))
+            result.history.extend(_history(con, target, request.period))
     _remedies(result)
     result.consistency = list(_consistency(agreement, result.verdicts))
     return result
+
+
+def _plans(agreement: Agreement) -> dict[str, Plan]:
+    """Each indicator's plan, by indicator: objectives on one indicator share it (and so
+    its clock, whose schedule is registered once)."""
+    sources = {s.id: s for s in agreement.sources}
+    return {
+        indicator.id: plan_of(indicator, Setting(agreement, sources[indicator.source]))
+        for indicator in agreement.indicators
+    }
 
 
 def _count_outside(
@@ -118,11 +121,13 @@ def _count_outside(
         if report.source not in bounds:
             continue
         low, high = bounds[report.source]
-        ts = quote(timestamps[report.source])
-        row = con.execute(
-            f"SELECT count(*) FROM {source_table(report.source)} "
-            f"WHERE {ts} < {literal_ts(low)} OR {ts} >= {literal_ts(high)}"
-        ).fetchone()
+        ts = column(timestamps[report.source])
+        outside = exp.or_(
+            exp.LT(this=ts.copy(), expression=instant(low)),
+            exp.GTE(this=ts.copy(), expression=instant(high)),
+        )
+        query = exp.select(exp.func("count", exp.Star())).from_(source_table(report.source))
+        row = con.execute(render(query.where(outside))).fetchone()
         report.rows_outside_windows = int(row[0]) if row else 0
 
 
@@ -144,13 +149,15 @@ def _windows(agreement: Agreement, objective: Objective, period: Period) -> list
     return [s for s in spans if any(s.start_at < end and start < s.end_at for start, end in ranges)]
 
 
-def _used_sources(agreement: Agreement) -> set[str]:
+def _used_sources(agreement: Agreement, plans: Mapping[str, Plan]) -> set[str]:
+    """The sources the objectives read: their indicators', what their plans read besides
+    (a clock's status changes), and those of the exclusions."""
     indicators = {i.id: i for i in agreement.indicators}
-    used = {indicators[o.indicator].source for o in agreement.objectives}
+    measured = {o.indicator for o in agreement.objectives}
+    used = {indicators[i].source for i in measured}
     for indicator in agreement.indicators:
-        pauses = getattr(indicator, "pauses", None)
-        if indicator.source in used and pauses is not None:
-            used.add(pauses.source)
+        if indicator.source in used:
+            used |= {source.id for source in plans[indicator.id].reads}
     used |= {e.source for e in agreement.exclusions if e.source}
     return used
 
@@ -158,10 +165,11 @@ def _used_sources(agreement: Agreement) -> set[str]:
 def _load_sources(
     con: duckdb.DuckDBPyConnection,
     agreement: Agreement,
+    plans: Mapping[str, Plan],
     request: EvaluationRequest,
     result: Evaluation,
 ) -> dict[str, Source]:
-    used = _used_sources(agreement)
+    used = _used_sources(agreement, plans)
     sources = {s.id: s for s in agreement.sources if s.id in used}
     for source in sources.values():
         result.sources.append(_load(con, source, request))
@@ -209,14 +217,17 @@ def _period_end(exclusion: Exclusion, source: Source) -> str | None:
 def _announced(
     con: duckdb.DuckDBPyConnection, exclusion: Exclusion, source: Source
 ) -> list[Announced]:
-    announced = quote("announced_at") if "announced_at" in source.columns else "NULL"
-    where = f"WHERE coalesce(({exclusion.where.sql()}), false)" if exclusion.where else ""
-    ends = quote(_period_end(exclusion, source) or "ends_at")
-    matched = "".join(f", CAST({quote(name)} AS VARCHAR)" for name in exclusion.match)
-    rows = con.execute(
-        f"SELECT {quote(source.timestamp)}, {ends}, {announced}{matched} "
-        f"FROM {source_table(source.id)} {where} ORDER BY 1"
-    ).fetchall()
+    announced = column("announced_at") if "announced_at" in source.columns else exp.null()
+    ends = column(_period_end(exclusion, source) or "ends_at")
+    matched = [typed(column(name), "VARCHAR") for name in exclusion.match]
+    query = (
+        exp.select(column(source.timestamp), ends, announced, *matched)
+        .from_(source_table(source.id))
+        .order_by(exp.Literal.number(1))
+    )
+    if exclusion.where is not None:
+        query = query.where(holds(exclusion.where))
+    rows = con.execute(render(query)).fetchall()
     return [
         Announced(row[0], row[1], row[2], tuple(zip(exclusion.match, row[3:], strict=True)))
         for row in rows
@@ -224,40 +235,26 @@ def _announced(
     ]
 
 
-@dataclass(frozen=True)
-class _Context:
-    agreement: Agreement
-    objective: Objective
-    indicator: Indicator
-    source: Source
-    query: ObjectiveQuery
-    intervals: tuple[Interval, ...]
-    exclusion_ids: tuple[str, ...]
-    request: EvaluationRequest
-    scope_cache: ScopeCache
-    clocks: dict[str, TicketClock]
-
-
 def _applicable(
     agreement: Agreement,
     objective: Objective,
     indicator: Indicator,
-    intervals: dict[str, list[Interval]],
-) -> tuple[tuple[str, ...], str | None, tuple[Interval, ...]]:
+    intervals: Mapping[str, list[Interval]],
+) -> Restrictions:
+    """What the exclusions that apply to an objective restrict (the excluded periods, and
+    the conditions that leave rows out one by one), with its peak period."""
     chosen = objective.exclusions
-    rows: list[str] = []
+    rows: list[Predicate] = []
     spans: list[Interval] = []
-    ids: list[str] = []
     for exclusion in agreement.exclusions:
         if chosen is not None and exclusion.id not in chosen:
             continue
         if exclusion.id in intervals:
             spans.extend(intervals[exclusion.id])
-            ids.append(exclusion.id)
         elif exclusion.where is not None and exclusion.source in (None, indicator.source):
-            rows.append(f"coalesce(({exclusion.where.sql()}), false)")
-            ids.append(exclusion.id)
-    return tuple(ids), " OR ".join(rows) or None, tuple(spans)
+            rows.append(exclusion.where)
+    peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
+    return Restrictions(agreement.timezone, peak, tuple(rows), tuple(spans))
 
 
 @dataclass(frozen=True)
@@ -265,110 +262,71 @@ class _Run:
     """What all objectives of one evaluation share."""
 
     agreement: Agreement
-    request: EvaluationRequest
-    sources: dict[str, Source]
-    intervals: dict[str, list[Interval]]
+    plans: Mapping[str, Plan]
+    intervals: Mapping[str, list[Interval]]
+    as_of: dt.datetime
     scope_cache: ScopeCache = field(default_factory=dict)
-    clocks: dict[str, TicketClock] = field(default_factory=dict)
 
 
-def _context(run: _Run, objective: Objective) -> _Context:
+def _target(run: _Run, objective: Objective) -> Target:
     agreement = run.agreement
     indicator = next(i for i in agreement.indicators if i.id == objective.indicator)
-    source = run.sources[indicator.source]
-    ids, row_exclusion, spans = _applicable(agreement, objective, indicator, run.intervals)
-    peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
-    query = ObjectiveQuery(
-        objective,
-        indicator,
-        source,
-        Restrictions(agreement.timezone, peak, row_exclusion, spans),
-    )
-    return _Context(
-        agreement,
-        objective,
-        indicator,
-        source,
-        query,
-        spans,
-        ids,
-        run.request,
-        run.scope_cache,
-        run.clocks,
-    )
+    source = next(s for s in agreement.sources if s.id == indicator.source)
+    restrictions = _applicable(agreement, objective, indicator, run.intervals)
+    rows = Rows(objective, indicator, source, restrictions)
+    plan = run.plans[indicator.id]
+    return Target(agreement, objective, indicator, source, rows, plan, run.as_of, run.scope_cache)
 
 
-def _batches(contexts: Sequence[_Context]) -> list[list[_Context]]:
-    """Objectives that read the same rows over the same windows, to measure in one pass."""
-    groups: dict[object, list[_Context]] = {}
-    for index, context in enumerate(contexts):
-        key = batch_key(_measure_context(context))
-        groups.setdefault((key, str(context.objective.window)) if key else index, []).append(
-            context
-        )
+def _batches(targets: Sequence[Target]) -> list[list[Target]]:
+    """Objectives that read the same rows over the same windows, to measure in one pass;
+    an objective measured on a clock is measured alone."""
+    groups: dict[tuple[RowsKey, str] | int, list[Target]] = {}
+    for index, target in enumerate(targets):
+        key = index if target.plan.clock else (target.rows.key(), str(target.objective.window))
+        groups.setdefault(key, []).append(target)
     return list(groups.values())
 
 
 def _judge_batch(
-    con: duckdb.DuckDBPyConnection, group: Sequence[_Context], span: WindowSpan
+    con: duckdb.DuckDBPyConnection, group: Sequence[Target], span: WindowSpan
 ) -> list[list[Verdict]]:
-    measured = measure_windows(con, [_measure_context(c) for c in group], span)
+    measured = measure_windows(con, group, span)
     return [
-        [_verdict(context, span, m) for m in scopes]
-        for context, scopes in zip(group, measured, strict=True)
+        [_verdict(target, span, m) for m in scopes]
+        for target, scopes in zip(group, measured, strict=True)
     ]
 
 
-def _judge_window(
-    con: duckdb.DuckDBPyConnection, context: _Context, span: WindowSpan
-) -> list[Verdict]:
-    return _judge_batch(con, [context], span)[0]
-
-
-def _measure_context(context: _Context) -> MeasureContext:
-    return MeasureContext(
-        agreement=context.agreement,
-        objective=context.objective,
-        indicator=context.indicator,
-        source=context.source,
-        query=context.query,
-        intervals=context.intervals,
-        as_of=context.request.as_of,
-        scope_cache=context.scope_cache,
-        clocks=context.clocks,
-    )
-
-
-def _history(
-    con: duckdb.DuckDBPyConnection, context: _Context, agreement: Agreement
-) -> list[Verdict]:
+def _history(con: duckdb.DuckDBPyConnection, target: Target, period: Period) -> list[Verdict]:
     """Verdicts of earlier windows, as far back as a chronic clause looks."""
+    agreement = target.agreement
     if agreement.remedies is None:
         return []
     depth = max(
         (
             c.within_windows
             for c in agreement.remedies.chronic
-            if context.objective.id in c.objectives
+            if target.objective.id in c.objectives
         ),
         default=0,
     )
     if depth <= 1:
         return []
-    spans = windows_in_period(context.objective.window, context.request.period)
+    spans = windows_in_period(target.objective.window, period)
     if not spans:
         return []
     judged = {span.label for span in spans}
-    earlier = previous_windows(context.objective.window, spans[-1], depth, agreement.timezone)
+    earlier = previous_windows(target.objective.window, spans[-1], depth, agreement.timezone)
     verdicts: list[Verdict] = []
     for span in (span for span in earlier if span.label not in judged):
-        verdicts.extend(_judge_window(con, context, span))
+        verdicts.extend(_judge_batch(con, [target], span)[0])
     return verdicts
 
 
-def _verdict(context: _Context, span: WindowSpan, measured: Measured) -> Verdict:
-    objective, indicator = context.objective, context.indicator
-    kind = value_kind_of(indicator, context.source)
+def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict:
+    objective, indicator = measuring.objective, measuring.indicator
+    kind = value_kind_of(indicator, measuring.source)
     direction = indicator.direction()
     target = canonical(objective.target, measured.business_day_seconds)
     tolerance = canonical(objective.tolerance, measured.business_day_seconds)
@@ -381,8 +339,8 @@ def _verdict(context: _Context, span: WindowSpan, measured: Measured) -> Verdict
         else Outcome.NO_DATA
     )
     notes = list(measured.notes)
-    if context.request.as_of < span.end_at:
-        notes.append(f"window still open: measured up to {context.request.as_of.isoformat()}")
+    if measuring.as_of < span.end_at:
+        notes.append(f"window still open: measured up to {measuring.as_of.isoformat()}")
     if measured.coverage.ratio < 1:
         notes.append(f"data covers {measured.coverage.detail}")
     budget = None
@@ -391,7 +349,7 @@ def _verdict(context: _Context, span: WindowSpan, measured: Measured) -> Verdict
         and direction is Direction.HIGHER_IS_BETTER
         and "good" in measured.counts
     ):
-        progress = WindowProgress(span.start_at, span.end_at, context.request.as_of)
+        progress = WindowProgress(span.start_at, span.end_at, measuring.as_of)
         budget = error_budget(
             measured.counts["good"], measured.counts["valid"], target, progress, measured.recent
         )
@@ -409,7 +367,7 @@ def _verdict(context: _Context, span: WindowSpan, measured: Measured) -> Verdict
         formula=indicator.formula(),
         computation=measured.computation,
         coverage=measured.coverage,
-        agreement_version=context.agreement.version_hash(),
+        agreement_version=measuring.agreement.version_hash(),
         exclusions=measured.excluded,
         budget=budget,
         notes=tuple(notes),

@@ -23,6 +23,7 @@ the column's unit, timestamps in UTC with an explicit zone. All work on rows is 
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import glob
 import re
@@ -44,7 +45,6 @@ from accord.core.model.measurement import (
 )
 from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
-from accord.engine.queries import literal_ts
 from accord.engine.sources import (
     _SQL_TYPES,
     _TO_SECONDS,
@@ -53,6 +53,7 @@ from accord.engine.sources import (
     quote,
     source_table,
 )
+from accord.engine.sql import instant, render
 
 __all__ = [
     "Judged",
@@ -138,6 +139,10 @@ def copy_evidence_rows(
     _check_paths(files, copied, out_dir)
     order = {s.id: index for index, s in enumerate(agreement.sources)}
     return sorted(copied, key=lambda item: order[item.source])
+
+
+def literal_ts(at: dt.datetime) -> str:
+    return render(instant(at))
 
 
 # -- which rows ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""How a batch of objectives sharing rows is measured: which statements, over which units.
+"""How a batch of objectives sharing rows is measured: which statements, over which units,
+and what each column of a statement holds.
 
 The numbers themselves are held to the oracle in ``test_oracle.py`` (time slices next to a
 ratio and a percentile, with and without a peak period, with slices that nest in local
@@ -13,14 +14,27 @@ import pytest
 
 from accord.core.model import Agreement
 from accord.core.periods import WindowSpan
-from accord.engine.passes import BatchPlan, plan_batch
-from accord.engine.queries import slices_nest_in_days
-from tests.engine.builders import batch_queries
+from accord.engine.local_time import slices_nest_in_days
+from accord.engine.planner import (
+    Aggregated,
+    BatchPlan,
+    Figure,
+    Shared,
+    Statement,
+    UnitFigure,
+    plan_batch,
+)
+from tests.engine.builders import batch_members
 from tests.engine.builders import probes_agreement as agreement
 
 
 def plan(model: Agreement) -> BatchPlan:
-    return plan_batch(*batch_queries(model))
+    return plan_batch(*batch_members(model))
+
+
+def shared(batch: BatchPlan) -> list[Statement]:
+    """The statements of the batch that are not a member's own."""
+    return [s for s in batch.statements if not set(s.members) <= set(batch.apart)]
 
 
 def test_time_slices_carry_the_counts_of_the_objectives_sharing_their_rows() -> None:
@@ -28,44 +42,52 @@ def test_time_slices_carry_the_counts_of_the_objectives_sharing_their_rows() -> 
 
     assert batch.apart == ()
     (statement,) = batch.statements
-    assert "__slice" in statement
-    assert "o0_good" in statement
-    assert "o1_good" in statement
-    assert "o2_good_slices" in statement
-    # One local-day count for the counts, one for the kept slices: both from the slices.
-    assert statement.count("list(DISTINCT") == 2
+    assert statement.members == (0, 1, 2)
+    assert {Aggregated(0, "good"), Aggregated(1, "good"), UnitFigure(2, Figure.GOOD)} <= set(
+        statement.outputs
+    )
+    assert {Shared.EXCLUDED, Shared.DAYS} <= set(statement.outputs)
+    assert "__unit" in statement.sql()
+    # One local-day list for the counts, one for the kept slices: both from the slices.
+    assert statement.sql().count("ARRAY_AGG(DISTINCT") == 2
+
+
+def test_every_output_of_a_statement_is_one_of_its_columns() -> None:
+    batch = plan(agreement(["answered", "p90", "uptime"]))
+
+    for statement in batch.statements:
+        width = 1  # the scope: region
+        assert len(statement.query.expressions) == width + len(statement.outputs)
 
 
 def test_a_percentile_next_to_time_slices_has_its_own_per_scope_statement() -> None:
     batch = plan(agreement(["answered", "p90", "uptime"]))
 
     sliced, per_scope = batch.statements
-    assert "quantile_disc" in per_scope
-    assert "__slice" not in per_scope
+    assert "QUANTILE_DISC" in per_scope.sql()
+    assert "__unit" not in per_scope.sql()
     # The slices need not read the latency column: the percentile's counts stay with it.
-    assert "latency" not in sliced
-    assert "o1_valid" in per_scope
-    assert "o1_valid" not in sliced
+    assert "latency" not in sliced.sql()
+    assert Aggregated(1, "valid") in per_scope.outputs
+    assert Aggregated(1, "valid") not in sliced.outputs
 
 
 def test_a_percentile_alone_next_to_time_slices_still_gets_its_days_and_exclusions() -> None:
     sliced, per_scope = plan(agreement(["p90", "uptime"])).statements
 
-    assert "AS __days" in sliced
-    assert "AS __excluded" in sliced
-    assert "o0_value" in per_scope
+    assert {Shared.DAYS, Shared.EXCLUDED} <= set(sliced.outputs)
+    assert Aggregated(0, "value") in per_scope.outputs
 
 
 def test_equal_aggregates_are_taken_once_per_slice() -> None:
     batch = plan(agreement(["answered", "answered#2", "uptime"]))
 
     (statement,) = batch.statements
-    outer, inner = statement.split("FROM (SELECT", 1)
+    _, inner = statement.sql().split("FROM (SELECT", 1)
     # The two ratio objectives and the slices share one partial count of good probes.
-    assert inner.count("count(*) FILTER (WHERE coalesce((ok = TRUE), false))") == 1
-    assert inner.count("count(*) AS") == 1
-    assert "o0_good" in outer
-    assert "o1_good" in outer
+    assert inner.count("COUNT(*) FILTER(WHERE COALESCE((ok = TRUE), FALSE))") == 1
+    assert inner.count("COUNT(*) AS") == 1
+    assert {Aggregated(0, "good"), Aggregated(1, "good")} <= set(statement.outputs)
 
 
 @pytest.mark.parametrize(
@@ -80,9 +102,11 @@ def test_slices_that_straddle_local_midnight_are_measured_apart(slicer: str, tim
     batch = plan(agreement(["answered", slicer], timezone))
 
     assert batch.apart == (1,)
-    (statement,) = batch.statements
-    assert "__day" in statement
-    assert "__slice" not in statement
+    (statement,) = shared(batch)
+    assert "__day" in statement.sql()
+    assert "__unit" not in statement.sql()
+    (own,) = (s for s in batch.statements if s.members == (1,))
+    assert set(own.outputs) == {UnitFigure(1, figure) for figure in Figure}
 
 
 @pytest.mark.parametrize("timezone", ["America/New_York", "Asia/Kathmandu"])
@@ -91,37 +115,38 @@ def test_hour_slices_nest_in_the_days_of_a_zone_whose_offset_moves_by_hours(time
     batch = plan(agreement(["answered", "uptime-1h"], timezone))
 
     assert batch.apart == ()
-    assert "__slice" in batch.statements[0]
+    assert "__unit" in batch.statements[0].sql()
 
 
 def test_a_peak_period_keeps_time_slices_apart() -> None:
     batch = plan(agreement(["answered", "uptime"], during="office"))
 
     assert batch.apart == (1,)
-    (statement,) = batch.statements
-    assert "EXTRACT(isodow" in statement  # the ratio's rows are those at peak instants
+    (statement,) = shared(batch)
+    assert "EXTRACT(ISODOW" in statement.sql()  # the ratio's rows are those at peak instants
 
 
 def test_counts_alone_are_taken_per_local_day_without_a_distinct_count() -> None:
     batch = plan(agreement(["answered", "fast"]))
 
     (statement,) = batch.statements
-    assert "__day" in statement
-    assert "DISTINCT" not in statement
+    assert "__day" in statement.sql()
+    assert "DISTINCT" not in statement.sql()
 
 
 def test_a_percentile_alone_is_one_per_scope_statement() -> None:
     batch = plan(agreement(["p90"]))
 
     (statement,) = batch.statements
-    assert "quantile_disc" in statement
-    assert "list(DISTINCT" in statement
+    assert "QUANTILE_DISC" in statement.sql()
+    assert "ARRAY_AGG(DISTINCT" in statement.sql()
 
 
 def test_time_slices_alone_are_each_measured_by_their_own_statement() -> None:
     batch = plan(agreement(["uptime", "uptime-1h"]))
 
-    assert batch == BatchPlan((), (0, 1))
+    assert batch.apart == (0, 1)
+    assert [s.members for s in batch.statements] == [(0,), (1,)]
 
 
 def test_slices_nest_in_days_only_when_they_start_on_local_midnight() -> None:

@@ -1,0 +1,245 @@
+"""SQL built as SQLGlot expression trees: the one place names and values become SQL.
+
+Every statement the engine runs is a tree built from these pieces, never text pasted
+together: identifiers are quoted and literals escaped by construction, so a column named
+``order`` or a region called ``O'Brien`` cannot change a statement's meaning. The trees
+are written in DuckDB's dialect (the embedded default) and ``portable`` turns the same
+tree into another engine's SQL (PostgreSQL now, Spark next) in one transpile step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+import sqlglot
+from sqlglot import exp
+
+from accord.core.expressions import Predicate
+
+__all__ = [
+    "POSTGRES_PRELUDE",
+    "Statement",
+    "all_of",
+    "any_of",
+    "call",
+    "column",
+    "count",
+    "epoch_micros",
+    "filtered",
+    "holds",
+    "instant",
+    "microseconds",
+    "number",
+    "portable",
+    "render",
+    "table",
+    "text",
+    "typed",
+]
+
+#: A statement: a query or a command, as a tree.
+Statement = exp.Expr
+
+DIALECT: Final = "duckdb"
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def column(name: str, table: str | None = None) -> exp.Column:
+    """A column by its logical name (quoted), optionally of a table alias."""
+    return exp.column(exp.to_identifier(name, quoted=True), table=table)
+
+
+def table(name: str) -> exp.Table:
+    """A table, view or CTE by name (quoted)."""
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
+def text(value: str) -> exp.Literal:
+    """A string literal (quotes escaped by the generator)."""
+    return exp.Literal.string(value)
+
+
+def number(value: int | Decimal | float) -> exp.Expr:
+    """A number literal, written exactly as Python writes the value (a Decimal keeps its
+    digits: ``0.800`` stays ``0.800``); negative numbers are negated literals."""
+    if value < 0:
+        return exp.Neg(this=number(-value))
+    return exp.Literal.number(str(value))
+
+
+def typed(value: exp.Expr, sql_type: str) -> exp.Cast:
+    """``CAST(value AS sql_type)``, the type in DuckDB's spelling (``TIMESTAMPTZ``)."""
+    return exp.cast(value, exp.DataType.build(sql_type, dialect=DIALECT))
+
+
+def instant(at: dt.datetime) -> exp.Cast:
+    """A ``TIMESTAMPTZ`` literal of a tz-aware instant, written in UTC."""
+    if at.tzinfo is None:
+        raise ValueError(f"{at!r} has no time zone")
+    return typed(text(at.astimezone(dt.UTC).isoformat()), "TIMESTAMPTZ")
+
+
+def microseconds(delta: dt.timedelta) -> int:
+    """A duration in whole microseconds, exactly (no float on the way)."""
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def epoch_micros(value: exp.Expr | dt.datetime) -> exp.Expr:
+    """Microseconds since 1970-01-01 UTC: of an instant column (``epoch_us``, which every
+    engine has under some name: ``portable`` spells it), or of a Python instant (a number)."""
+    if isinstance(value, dt.datetime):
+        return number(microseconds(value - _EPOCH))
+    return exp.UnixMicros(this=value)
+
+
+def call(name: str, *arguments: exp.Expr) -> exp.Expr:
+    """A function call as DuckDB's parser reads it (``quantile_disc`` becomes SQLGlot's
+    percentile node, so other dialects can spell it their way)."""
+    return exp.func(name, *arguments, dialect=DIALECT)
+
+
+def holds(condition: Predicate | exp.Expr) -> exp.Expr:
+    """True where an agreement's condition is true; a NULL (unknown) counts as false."""
+    tree = condition.tree if isinstance(condition, Predicate) else condition
+    return exp.Coalesce(this=exp.Paren(this=tree.copy()), expressions=[exp.false()])
+
+
+def all_of(*conditions: exp.Expr | None) -> exp.Expr | None:
+    """The conditions joined by AND; None (no restriction) when there are none."""
+    kept = [condition for condition in conditions if condition is not None]
+    return exp.and_(*kept) if kept else None
+
+
+def any_of(conditions: Iterable[exp.Expr]) -> exp.Expr | None:
+    """The conditions joined by OR; None when there are none."""
+    kept = list(conditions)
+    return exp.or_(*kept) if kept else None
+
+
+def filtered(aggregate: exp.Expr, *conditions: exp.Expr | None) -> exp.Expr:
+    """``aggregate FILTER (WHERE …)`` over the rows meeting every condition given (None
+    conditions restrict nothing; with none at all, the plain aggregate)."""
+    where = all_of(*conditions)
+    if where is None:
+        return aggregate
+    return exp.Filter(this=aggregate, expression=exp.Where(this=where))
+
+
+def count(*conditions: exp.Expr | None) -> exp.Expr:
+    """``count(*)`` of the rows meeting every condition."""
+    return filtered(call("count", exp.Star()), *conditions)
+
+
+def render(statement: Statement) -> str:
+    """The statement as DuckDB runs it."""
+    return statement.sql(dialect=DIALECT)
+
+
+def portable(statement: Statement | str, dialect: str) -> str:
+    """The same statement in another SQL dialect (``postgres``, ``spark`` …).
+
+    The tree is DuckDB's; SQLGlot writes most of it for any engine. Three things need
+    help: DuckDB's ``epoch_us`` (microseconds since the epoch, ``UnixMicros``) is spelled
+    ``unix_micros`` by Spark and computed exactly from ``EXTRACT(epoch …)`` (a numeric with
+    microseconds) on PostgreSQL; PostgreSQL has no ASOF join, so each becomes a lateral
+    lookup; and PostgreSQL lacks ``error``, which ``POSTGRES_PRELUDE`` defines. Text (a
+    statement written by hand, as in the tests) is read as DuckDB's dialect first.
+    """
+    tree = sqlglot.parse_one(statement, read=DIALECT) if isinstance(statement, str) else statement
+    tree = tree.transform(_epoch_micros)
+    if dialect == "postgres":
+        tree = tree.transform(_postgres_micros).transform(_asof_lateral)
+    return tree.sql(dialect=dialect)
+
+
+#: What the transpiled statements expect on PostgreSQL that DuckDB has built in: run once
+#: per database (or schema on the search path) before them.
+POSTGRES_PRELUDE: Final = """
+CREATE OR REPLACE FUNCTION error(message text) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', message;
+END
+$$
+"""
+
+
+def _epoch_micros(node: exp.Expr) -> exp.Expr:
+    """Text written by hand says ``epoch_us(x)``, which SQLGlot reads as an unknown function."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+        return exp.UnixMicros(this=node.expressions[0])
+    return node
+
+
+def _postgres_micros(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.UnixMicros):
+        seconds = exp.Extract(this=exp.var("epoch"), expression=node.this)
+        return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
+    return node
+
+
+def _asof_lateral(node: exp.Expr) -> exp.Expr:
+    """DuckDB's ``a ASOF [LEFT] JOIN s ON x >= s.t`` (the row of ``s`` with the greatest
+    ``t`` at or before ``x``) as PostgreSQL's ``[LEFT] JOIN LATERAL (… ORDER BY t DESC
+    LIMIT 1) AS s ON TRUE``, an index probe per row there."""
+    if not (isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "ASOF"):
+        return node
+    condition = node.args.get("on")
+    if not isinstance(condition, exp.GTE):
+        raise NotImplementedError(f"only 'x >= s.t' ASOF joins are portable: {condition}")
+    source = node.this
+    latest = (
+        exp.select("*")
+        .from_(source.copy())
+        .where(condition.copy())
+        .order_by(exp.Ordered(this=condition.expression.copy(), desc=True))
+        .limit(1)
+    )
+    alias = exp.TableAlias(this=exp.to_identifier(source.alias_or_name))
+    lateral = exp.Lateral(this=latest.subquery(), alias=alias)
+    return exp.Join(this=lateral, side=node.args.get("side"), on=exp.true())
+
+
+def columns_of(names: Sequence[str], table: str | None = None) -> list[exp.Column]:
+    """Columns by logical name, in order."""
+    return [column(name, table) for name in names]
+
+
+def template(sql: str) -> exp.Expr:
+    """A constant statement written in DuckDB's SQL, for queries that read best as SQL;
+    ``fill`` puts values into its ``$name`` placeholders and ``$name``-named tables. The
+    text is the programme's own: never anything read from an agreement or from data."""
+    return sqlglot.parse_one(sql, read=DIALECT)
+
+
+def fill(statement: exp.Expr, values: Mapping[str, exp.Expr]) -> exp.Expr:
+    """A copy of a template with each placeholder ``$name`` (a value) and each table named
+    ``name`` in ``values`` (a relation: a table or a query, keeping the template's alias)
+    replaced by the given tree."""
+
+    def replace(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Placeholder) and node.name in values:
+            return values[node.name].copy()
+        if isinstance(node, exp.Table) and node.name in values and not node.args.get("db"):
+            relation = values[node.name].copy()
+            if isinstance(relation, exp.Select):
+                relation = relation.subquery()
+            relation.set("alias", node.args.get("alias"))
+            return relation
+        return node
+
+    return statement.transform(replace)
+
+
+def known(value: exp.Expr) -> exp.Expr:
+    """``value IS NOT NULL``."""
+    return exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+
+
+def query(statement: exp.Expr) -> exp.Select:
+    """A statement that is a ``SELECT`` (a filled template of one), typed as such."""
+    if not isinstance(statement, exp.Select):
+        raise TypeError(f"not a SELECT: {render(statement)[:80]}")
+    return statement
