@@ -18,7 +18,6 @@ from typing import Any
 from accord.core.model.measurement import Indicator, IndicatorBase
 from accord.engine.kinds.base import Kind, Plan, Setting
 
-__all__ = ["Kind", "Plan", "Setting", "indicator_models", "kind_name", "kinds", "plan_of"]
 
 
 def indicator_models() -> tuple[type[IndicatorBase], ...]:
@@ -32,6 +31,21 @@ def kind_name(model: type[IndicatorBase]) -> str:
     annotation = model.model_fields["kind"].annotation
     (name,) = typing.get_args(annotation)
     return str(name)
+
+
+#: The package's names, and its modules: the shared ones and one per kind of the language.
+__all__ = [
+    "Kind",
+    "Plan",
+    "Setting",
+    "base",
+    "indicator_models",
+    "kind_name",
+    "kinds",
+    "plan_of",
+    "readings",
+    *(kind_name(model) for model in indicator_models()),
+]
 
 
 @cache
