@@ -19,7 +19,6 @@ from accord.core.model.measurement import Indicator, IndicatorBase
 from accord.engine.kinds.base import Kind, Plan, Setting
 
 
-
 def indicator_models() -> tuple[type[IndicatorBase], ...]:
     """The indicator classes of the language, in the order the union lists them."""
     union = typing.get_args(Indicator)[0]
