@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
+from accord.connectors.prometheus.connector import PrometheusConnector
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
@@ -38,7 +39,14 @@ _COLOURS = {
 }
 
 AgreementArg = Annotated[Path, typer.Argument(help="Agreement file (YAML).")]
-DataOpt = Annotated[Path, typer.Option("--data", help="Directory the sources' paths are under.")]
+DataOpt = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        help="Directory the sources' paths are under (pages read from Prometheus are cached "
+        "in its .accord-cache folder).",
+    ),
+]
 PeriodOpt = Annotated[
     str, typer.Option("--period", help="Period: 2026-10, 2026-Q4, 2026-W44, 2026 or 2026-10-15.")
 ]
@@ -57,7 +65,8 @@ PolicyOpt = Annotated[
 
 
 def _run(command: EvaluateCommand) -> Evaluation:
-    """Evaluate with a progress bar on stderr (shown only on a terminal)."""
+    """Evaluate with a progress bar on stderr (shown only on a terminal): pages fetched from
+    Prometheus first, then objectives and windows measured."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -70,7 +79,10 @@ def _run(command: EvaluateCommand) -> Evaluation:
         def advance(done: int, total: int, what: str) -> None:
             progress.update(task, completed=done, total=total, description=what)
 
-        return _evaluate(replace(command, progress=advance))
+        fetcher = PrometheusConnector(
+            cache_dir=command.data_dir / ".accord-cache" / "prometheus", progress=advance
+        )
+        return _evaluate(replace(command, progress=advance, fetcher=fetcher))
 
 
 def _evaluate(command: EvaluateCommand) -> Evaluation:

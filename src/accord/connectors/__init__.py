@@ -1,5 +1,6 @@
-"""Connectors: how measurements reach Accord from outside (pushed batches, later more)."""
+"""Connectors: how measurements reach Accord from outside (pushed batches, Prometheus)."""
 
 __all__ = [
     "batches",
+    "prometheus",
 ]

@@ -7,6 +7,7 @@ __all__ = [
     "errors",
     "evaluation",
     "evidence",
+    "external",
     "ingestion",
     "organisations",
     "permissions",

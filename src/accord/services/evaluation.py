@@ -12,6 +12,8 @@ from accord.core.periods import parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.agreements import load_valid
+from accord.services.external import fetch_external
+from accord.services.ports import SourceFetcher
 
 # ``BadRowPolicy`` and ``DataError`` are part of this use case's interface: interfaces name
 # the policy and catch the error without reaching into the engine.
@@ -30,13 +32,15 @@ class EvaluateCommand:
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE
     quarantine_dir: Path | None = None
     progress: Callable[[int, int, str], None] | None = None
+    #: Reads the sources that live outside Accord (Prometheus); None: there are none.
+    fetcher: SourceFetcher | None = None
 
 
 def evaluate_file(command: EvaluateCommand) -> Evaluation:
     """Load and check the agreement, then evaluate it.
 
     Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period) or
-    ``DataError`` (unreadable or rejected data).
+    ``DataError`` (unreadable or rejected data, or an outside source that cannot be read).
     """
     loaded = load_valid(command.agreement)
     assert loaded.agreement is not None
@@ -45,12 +49,22 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
     as_of = command.as_of or min(command.now, period.end_at)
     if as_of.tzinfo is None:
         raise ValueError("as_of must carry a time zone")
+    as_of = as_of.astimezone(dt.UTC)
+    external = fetch_external(
+        agreement,
+        period,
+        as_of,
+        fetcher=command.fetcher,
+        now=command.now,
+        policy=command.policy,
+    )
     request = EvaluationRequest(
         data_dir=command.data_dir,
         period=period,
-        as_of=as_of.astimezone(dt.UTC),
+        as_of=as_of,
         policy=command.policy,
         quarantine_dir=command.quarantine_dir,
+        pushed=external.files,
         progress=command.progress,
     )
-    return evaluate(agreement, request)
+    return external.restore(evaluate(external.agreement, request))

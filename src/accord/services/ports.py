@@ -1,5 +1,6 @@
 """What the services need from the outside world, declared here and implemented elsewhere:
-the clock, and the writer that stores a pushed batch (``accord.connectors.batches``)."""
+the clock, the writer that stores a pushed batch (``accord.connectors.batches``) and the
+fetchers that read sources living outside Accord (``accord.connectors.prometheus``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from accord.core.evaluation import SourceIssue
+from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.measurement import Source
 from accord.engine.sources import BadRowPolicy
 
-__all__ = ["BatchWriter", "Clock", "FixedClock", "SystemClock", "WrittenBatch"]
+__all__ = [
+    "BatchWriter",
+    "Clock",
+    "FetchedRows",
+    "FixedClock",
+    "SourceFetcher",
+    "SystemClock",
+    "WrittenBatch",
+]
 
 
 class Clock(Protocol):
@@ -80,3 +89,23 @@ class BatchWriter(Protocol):
         policy: BadRowPolicy,
         quarantine_dir: Path | None,
     ) -> WrittenBatch: ...
+
+
+class FetchedRows(Protocol):
+    """A fetched source's rows: checked, as Parquet files in the shape pushed batches are
+    kept in (``accord.engine.sources.stored_source``), and what checking them found."""
+
+    @property
+    def files(self) -> Sequence[Path]: ...
+    @property
+    def report(self) -> SourceReport | None: ...
+
+
+class SourceFetcher(Protocol):
+    """Reads a source that lives outside Accord (format prometheus) for the span
+    [start_at, end_at). Raises ``accord.engine.sources.DataError`` naming the source and
+    why when it cannot (server unreachable, query refused, connection unknown)."""
+
+    def __call__(
+        self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
+    ) -> FetchedRows: ...

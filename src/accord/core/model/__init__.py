@@ -22,6 +22,8 @@ __all__ = [
     "measurement",
     "objectives",
     "parties",
+    "prometheus",
+    "sources",
     "support",
 ]
 

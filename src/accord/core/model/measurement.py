@@ -1,7 +1,8 @@
-"""Data sources and indicators: where measurements come from and exactly how they are computed.
+"""Indicators: exactly how measurements are computed from the rows of a data source.
 
 Every indicator kind states its formula in ``formula`` so that the rendered document, the
-explanation of a verdict and the engine's query say the same thing.
+explanation of a verdict and the engine's query say the same thing. Sources themselves live
+in ``accord.core.model.sources`` (re-exported here, where the language has always had them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from accord.core.model.sources import Column, ColumnType, Source, SourceFormat, SourceKind
 from accord.core.spec import (
     CalendarRef,
     DurationField,
@@ -43,130 +45,6 @@ __all__ = [
     "TimesliceIndicator",
     "ValueKind",
 ]
-
-
-class SourceKind(StrEnum):
-    EVENTS = "events"
-    PROBES = "probes"
-    TICKETS = "tickets"
-    STATUS_CHANGES = "status_changes"
-    INCIDENTS = "incidents"
-    SURVEYS = "surveys"
-    BUSINESS = "business"
-    MAINTENANCE = "maintenance"
-
-
-class SourceFormat(StrEnum):
-    CSV = "csv"
-    PARQUET = "parquet"
-    JSONL = "jsonl"
-    PUSH = "push"
-
-
-class ColumnType(StrEnum):
-    TIMESTAMP = "timestamp"
-    STRING = "string"
-    INTEGER = "integer"
-    NUMBER = "number"
-    BOOLEAN = "boolean"
-    DURATION = "duration"
-
-
-class Column(Spec):
-    """One logical column of a source, mapped to the physical column that holds it."""
-
-    column: str = Field(min_length=1, description="Name of the column in the file or table.")
-    type: ColumnType = Field(description="timestamp, string, integer, number, boolean or duration.")
-    unit: Literal["ms", "s", "m", "h"] | None = Field(
-        default=None, description="Unit of a duration column's numbers: ms, s, m or h."
-    )
-
-    @model_validator(mode="after")
-    def _unit_for_durations(self) -> Column:
-        if self.type is ColumnType.DURATION and self.unit is None:
-            raise problem(
-                "column", f"duration column {self.column!r} needs a unit", "add e.g. unit: ms"
-            )
-        if self.type is not ColumnType.DURATION and self.unit is not None:
-            raise problem(
-                "column",
-                f"only duration columns take a unit; {self.column!r} is a {self.type} column",
-                "remove the unit, or set type: duration",
-                ("unit",),
-            )
-        return self
-
-
-class Source(Spec):
-    """A named table or set of files with the mapping from its columns to logical names."""
-
-    id: Identifier = Field(description="Identifier used by indicators.")
-    kind: SourceKind = Field(
-        description="events, probes, tickets, status_changes, incidents, surveys, business "
-        "or maintenance."
-    )
-    format: SourceFormat = Field(description="csv, parquet, jsonl, or push (sent to the API).")
-    path: str | None = Field(
-        default=None,
-        description="File, glob or partitioned folder, relative to the data directory.",
-    )
-    timestamp: str = Field(
-        default="timestamp",
-        description="Logical column that places a row in time (must be a timestamp column).",
-    )
-    key: str | None = Field(
-        default=None, description="Logical column that identifies a row (e.g. ticket id)."
-    )
-    columns: dict[str, Column] = Field(
-        min_length=1, description="Logical column name → physical column and type."
-    )
-    owner: Identifier | None = Field(default=None, description="Party that supplies the data.")
-    expected_on: Identifier | None = Field(
-        default=None,
-        description="Calendar whose working days are the days rows are expected on (events "
-        "and probes): data coverage counts those days only, so a carrier that never delivers "
-        "on Sundays is not short of data. Without it, every local day is expected.",
-    )
-    description: str | None = Field(default=None, description="What the data is.")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Source:
-        if self.format is SourceFormat.PUSH and self.path is not None:
-            raise problem(
-                "source",
-                f"a pushed source has no path, but {self.id!r} names {self.path!r}",
-                "remove the path, or choose the file format",
-                ("path",),
-            )
-        if self.format is not SourceFormat.PUSH and self.path is None:
-            raise problem(
-                "source",
-                f"the {self.format} source {self.id!r} needs a 'path'",
-                "add e.g. path: data/events.csv",
-            )
-        timestamp = self.columns.get(self.timestamp)
-        if timestamp is None:
-            raise problem(
-                "source",
-                f"timestamp column {self.timestamp!r} is not among the columns",
-                f"map it under columns, e.g. {self.timestamp}: {{column: ts, type: timestamp}}",
-                ("timestamp",) if self.timestamp != "timestamp" else ("columns",),
-            )
-        if timestamp.type is not ColumnType.TIMESTAMP:
-            raise problem(
-                "source",
-                f"column {self.timestamp!r} places rows in time, so it must have type timestamp",
-                "set type: timestamp",
-                ("columns", self.timestamp, "type"),
-            )
-        if self.key is not None and self.key not in self.columns:
-            raise problem(
-                "source",
-                f"key column {self.key!r} is not among the columns",
-                f"map it under columns, or use one of {', '.join(self.columns)}",
-                ("key",),
-            )
-        return self
 
 
 class ValueKind(StrEnum):

@@ -1,0 +1,191 @@
+"""Data sources: named tables, sets of files, pushed batches or Prometheus series, each with
+the mapping from its physical columns to the logical names indicators use."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from accord.core.model.prometheus import (
+    BUCKET_LABEL,
+    TIME_COLUMN,
+    PrometheusQuery,
+)
+from accord.core.spec import Identifier, Spec, problem
+
+__all__ = ["Column", "ColumnType", "Source", "SourceFormat", "SourceKind"]
+
+
+class SourceKind(StrEnum):
+    EVENTS = "events"
+    PROBES = "probes"
+    TICKETS = "tickets"
+    STATUS_CHANGES = "status_changes"
+    INCIDENTS = "incidents"
+    SURVEYS = "surveys"
+    BUSINESS = "business"
+    MAINTENANCE = "maintenance"
+
+
+class SourceFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSONL = "jsonl"
+    PUSH = "push"
+    PROMETHEUS = "prometheus"
+
+
+class ColumnType(StrEnum):
+    TIMESTAMP = "timestamp"
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DURATION = "duration"
+
+
+class Column(Spec):
+    """One logical column of a source, mapped to the physical column that holds it."""
+
+    column: str = Field(min_length=1, description="Name of the column in the file or table.")
+    type: ColumnType = Field(description="timestamp, string, integer, number, boolean or duration.")
+    unit: Literal["ms", "s", "m", "h"] | None = Field(
+        default=None, description="Unit of a duration column's numbers: ms, s, m or h."
+    )
+
+    @model_validator(mode="after")
+    def _unit_for_durations(self) -> Column:
+        if self.type is ColumnType.DURATION and self.unit is None:
+            raise problem(
+                "column", f"duration column {self.column!r} needs a unit", "add e.g. unit: ms"
+            )
+        if self.type is not ColumnType.DURATION and self.unit is not None:
+            raise problem(
+                "column",
+                f"only duration columns take a unit; {self.column!r} is a {self.type} column",
+                "remove the unit, or set type: duration",
+                ("unit",),
+            )
+        return self
+
+
+class Source(Spec):
+    """A named table or set of files with the mapping from its columns to logical names."""
+
+    id: Identifier = Field(description="Identifier used by indicators.")
+    kind: SourceKind = Field(
+        description="events, probes, tickets, status_changes, incidents, surveys, business "
+        "or maintenance."
+    )
+    format: SourceFormat = Field(
+        description="csv, parquet, jsonl, push (sent to the API) or prometheus (series read "
+        "from a Prometheus server, see 'prometheus')."
+    )
+    path: str | None = Field(
+        default=None,
+        description="File, glob or partitioned folder, relative to the data directory.",
+    )
+    timestamp: str = Field(
+        default="timestamp",
+        description="Logical column that places a row in time (must be a timestamp column).",
+    )
+    key: str | None = Field(
+        default=None, description="Logical column that identifies a row (e.g. ticket id)."
+    )
+    columns: dict[str, Column] = Field(
+        min_length=1, description="Logical column name → physical column and type."
+    )
+    owner: Identifier | None = Field(default=None, description="Party that supplies the data.")
+    expected_on: Identifier | None = Field(
+        default=None,
+        description="Calendar whose working days are the days rows are expected on (events "
+        "and probes): data coverage counts those days only, so a carrier that never delivers "
+        "on Sundays is not short of data. Without it, every local day is expected.",
+    )
+    description: str | None = Field(default=None, description="What the data is.")
+    prometheus: PrometheusQuery | None = Field(
+        default=None,
+        description="For format prometheus: the server and the PromQL series selector whose "
+        "samples are the rows. Columns then name series labels, or __time__ (the row's "
+        "instant), __good__ (good events), __value__ (a sample's value) and le (a "
+        "histogram bucket's upper bound).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Source:
+        self._check_location()
+        self._check_prometheus()
+        timestamp = self.columns.get(self.timestamp)
+        if timestamp is None:
+            raise problem(
+                "source",
+                f"timestamp column {self.timestamp!r} is not among the columns",
+                f"map it under columns, e.g. {self.timestamp}: {{column: ts, type: timestamp}}",
+                ("timestamp",) if self.timestamp != "timestamp" else ("columns",),
+            )
+        if timestamp.type is not ColumnType.TIMESTAMP:
+            raise problem(
+                "source",
+                f"column {self.timestamp!r} places rows in time, so it must have type timestamp",
+                "set type: timestamp",
+                ("columns", self.timestamp, "type"),
+            )
+        if self.key is not None and self.key not in self.columns:
+            raise problem(
+                "source",
+                f"key column {self.key!r} is not among the columns",
+                f"map it under columns, or use one of {', '.join(self.columns)}",
+                ("key",),
+            )
+        return self
+
+    def _check_location(self) -> None:
+        """Files have a path; pushed and Prometheus sources have none."""
+        elsewhere = self.format in (SourceFormat.PUSH, SourceFormat.PROMETHEUS)
+        if elsewhere and self.path is not None:
+            raise problem(
+                "source",
+                f"a {self.format} source has no path, but {self.id!r} names {self.path!r}",
+                "remove the path, or choose a file format",
+                ("path",),
+            )
+        if not elsewhere and self.path is None:
+            raise problem(
+                "source",
+                f"the {self.format} source {self.id!r} needs a 'path'",
+                "add e.g. path: data/events.csv",
+            )
+
+    def _check_prometheus(self) -> None:
+        """A Prometheus source names its series, places rows by __time__ and uses only the
+        reserved columns its kind of series provides."""
+        if (self.format is SourceFormat.PROMETHEUS) != (self.prometheus is not None):
+            raise problem(
+                "source",
+                "'prometheus' goes with format prometheus, and format prometheus needs it",
+                'e.g. prometheus: {url: http://prometheus:9090, events: requests_total{job="x"}}',
+                ("prometheus",) if self.prometheus is not None else ("format",),
+            )
+        if self.prometheus is None:
+            return
+        provided = self.prometheus.columns_provided()
+        for name, column in self.columns.items():
+            reserved = column.column.startswith("__") or column.column == BUCKET_LABEL
+            if reserved and column.column not in provided:
+                raise problem(
+                    "source",
+                    f"column {column.column!r} (for {name}) is not provided by "
+                    f"{self.prometheus.selected()} series",
+                    f"these series provide {', '.join(sorted(provided))} and their labels",
+                    ("columns", name, "column"),
+                )
+        timestamp = self.columns.get(self.timestamp)
+        if timestamp is not None and timestamp.column != TIME_COLUMN:
+            raise problem(
+                "source",
+                f"a Prometheus source places rows by {TIME_COLUMN}, not {timestamp.column!r}",
+                f"map it as {self.timestamp}: {{column: {TIME_COLUMN}, type: timestamp}}",
+                ("columns", self.timestamp, "column"),
+            )

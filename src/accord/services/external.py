@@ -1,0 +1,126 @@
+"""Sources that live outside Accord (format prometheus), read for an evaluation.
+
+Before the engine runs, each such source the objectives use is fetched for the span the
+evaluation reads: every window of the period, the earlier windows a chronic-failure clause
+looks back on, up to the evaluation instant. Its checked rows reach the engine exactly as a
+pushed source's batches do (the engine needs no knowledge of Prometheus), and afterwards
+the evaluation names the agreement as written and counts the rows the fetch set aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from accord.core.evaluation import Evaluation, SourceReport
+from accord.core.model import Agreement
+from accord.core.model.sources import Source, SourceFormat
+from accord.core.periods import Period, previous_windows, windows_in_period
+from accord.engine.sources import BadRowPolicy, DataError, RejectedRows
+from accord.services.ports import SourceFetcher
+
+__all__ = ["External", "evaluated_span", "fetch_external"]
+
+
+def evaluated_span(
+    agreement: Agreement, period: Period, as_of: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of the earliest window an evaluation of the period reads (chronic
+    clauses look back several windows) to the end of the latest, or the evaluation instant
+    if earlier."""
+    starts = [period.start_at]
+    ends = [period.end_at]
+    depths = {
+        objective_id: clause.within_windows
+        for clause in (agreement.remedies.chronic if agreement.remedies else [])
+        for objective_id in clause.objectives
+    }
+    for objective in agreement.objectives:
+        spans = windows_in_period(objective.window, period)
+        if not spans:
+            continue
+        starts.append(spans[0].start_at)
+        ends.append(spans[-1].end_at)
+        depth = depths.get(objective.id, 0)
+        if depth > 1:
+            earlier = previous_windows(objective.window, spans[-1], depth, agreement.timezone)
+            starts.extend(span.start_at for span in earlier)
+    return min(starts), min(max(ends), as_of)
+
+
+@dataclass
+class External:
+    """The agreement as the engine is to see it, the fetched files per source, and what
+    fetching found."""
+
+    written: Agreement
+    agreement: Agreement
+    files: dict[str, Sequence[Path]] = field(default_factory=dict)
+    reports: dict[str, SourceReport] = field(default_factory=dict)
+
+    def restore(self, evaluation: Evaluation) -> Evaluation:
+        """The evaluation of the agreement as written, with the rows the fetch set aside."""
+        evaluation.agreement = self.written
+        for report in evaluation.sources:
+            fetched = self.reports.get(report.source)
+            if fetched is None:
+                continue
+            report.rows_read += fetched.rows_rejected
+            report.issues.extend(fetched.issues)
+            report.quarantine_path = report.quarantine_path or fetched.quarantine_path
+        return evaluation
+
+
+def _used(agreement: Agreement) -> set[str]:
+    indicators = {indicator.id: indicator.source for indicator in agreement.indicators}
+    return {indicators[o.indicator] for o in agreement.objectives if o.indicator in indicators}
+
+
+def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
+    agreement: Agreement,
+    period: Period,
+    as_of: dt.datetime,
+    *,
+    fetcher: SourceFetcher | None,
+    now: dt.datetime,
+    policy: BadRowPolicy,
+) -> External:
+    """Fetch every outside source the objectives use; the agreement as the engine sees it."""
+    outside = [
+        s
+        for s in agreement.sources
+        if s.format is SourceFormat.PROMETHEUS and s.id in _used(agreement)
+    ]
+    external = External(written=agreement, agreement=agreement)
+    if not outside:
+        return external
+    if fetcher is None:
+        raise DataError(
+            f"source {outside[0].id!r} is read from Prometheus, and this run has no "
+            "connector to read it with"
+        )
+    start_at, end_at = evaluated_span(agreement, period, as_of)
+    lowered: dict[str, Source] = {}
+    for source in outside:
+        fetched = fetcher(source, start_at, end_at, now=now)
+        external.files[source.id] = list(fetched.files)
+        if fetched.report is not None:
+            _check_policy(source, fetched.report, policy)
+            external.reports[source.id] = fetched.report
+        lowered[source.id] = source.model_copy(
+            update={"format": SourceFormat.PUSH, "prometheus": None}
+        )
+    external.agreement = agreement.model_copy(
+        update={"sources": [lowered.get(s.id, s) for s in agreement.sources]}
+    )
+    return external
+
+
+def _check_policy(source: Source, report: SourceReport, policy: BadRowPolicy) -> None:
+    if policy is BadRowPolicy.REJECT and report.rows_rejected:
+        listed = "; ".join(f"{issue.reason} ({issue.count} rows)" for issue in report.issues)
+        raise RejectedRows(
+            f"source {source.id!r}: {report.rows_rejected} bad row(s): {listed}", report
+        )
