@@ -9,6 +9,7 @@ __all__ = [
     "docs",
     "evaluate",
     "evidence",
+    "interchange",
     "main",
     "output",
     "render",

@@ -25,6 +25,8 @@ _COMMANDS: Final = {
     "schema": "agreements",
     "render": "render",
     "evaluate": "evaluate",
+    "import": "interchange",
+    "export": "interchange",
     "explain": "evaluate",
     "docs": "docs",
     "diff": "diff",

@@ -1,6 +1,8 @@
-"""Connectors: how measurements reach Accord from outside (pushed batches, Prometheus)."""
+"""Connectors: how measurements reach Accord from outside (pushed batches, Prometheus), and
+objectives exchanged with SRE tools (OpenSLO, Sloth)."""
 
 __all__ = [
     "batches",
+    "openslo",
     "prometheus",
 ]

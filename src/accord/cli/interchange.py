@@ -1,0 +1,99 @@
+"""Commands that exchange objectives with SRE tools: ``accord import openslo|sloth`` and
+``accord export openslo``. Each prints what the other side cannot carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
+from accord.connectors.openslo.documents import InterchangeError, Notes
+from accord.connectors.openslo.exporter import export_openslo
+from accord.connectors.openslo.importer import import_openslo
+from accord.connectors.openslo.sloth import import_sloth
+from accord.services.agreements import AgreementFileError, load_valid
+
+__all__ = ["register"]
+
+importing = typer.Typer(
+    name="import",
+    help="Turn SLO files of other tools into an agreement skeleton.",
+    no_args_is_help=True,
+)
+exporting = typer.Typer(
+    name="export",
+    help="Write an agreement's objectives in another tool's format.",
+    no_args_is_help=True,
+)
+
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="Files to read (YAML, several documents each).")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+]
+
+
+def _write(text: str, notes: Notes, output: Path | None) -> None:
+    """The result to stdout or a file; the notes to stderr, one per line."""
+    for line in notes.lines:
+        err_console.print(f"[yellow]note[/yellow]: {escape(line)}")
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"wrote {output} ({len(notes.lines)} note(s))")
+
+
+@importing.command("openslo")
+def openslo_in(files: FilesArg, output: OutputOpt = None) -> None:
+    """OpenSLO v1 (SLO, SLI, Service, DataSource, AlertPolicy …) → an agreement skeleton."""
+    try:
+        text, notes = import_openslo(files, today=dt.datetime.now(dt.UTC).date())
+    except InterchangeError as exc:
+        fail(str(exc))
+    _write(text, notes, output)
+
+
+@importing.command("sloth")
+def sloth_in(
+    files: FilesArg,
+    url: Annotated[
+        str | None, typer.Option("--url", help="The Prometheus server the queries run on.")
+    ] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Sloth prometheus/v1 specs → an agreement skeleton."""
+    try:
+        text, notes = import_sloth(files, today=dt.datetime.now(dt.UTC).date(), url=url)
+    except InterchangeError as exc:
+        fail(str(exc))
+    _write(text, notes, output)
+
+
+@exporting.command("openslo")
+def openslo_out(
+    agreement: Annotated[Path, typer.Argument(help="Agreement file (YAML).")],
+    output: OutputOpt = None,
+) -> None:
+    """An agreement's objectives → OpenSLO v1 (Service, DataSource, SLI and SLO objects)."""
+    try:
+        loaded = load_valid(agreement)
+    except AgreementFileError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    assert loaded.agreement is not None
+    text, notes = export_openslo(loaded.agreement)
+    _write(text, notes, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(importing)
+    app.add_typer(exporting)
