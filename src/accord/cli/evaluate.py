@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
-from accord.connectors.prometheus.connector import PrometheusConnector
+from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
@@ -43,8 +43,8 @@ DataOpt = Annotated[
     Path,
     typer.Option(
         "--data",
-        help="Directory the sources' paths are under (pages read from Prometheus are cached "
-        "in its .accord-cache folder).",
+        help="Directory the sources' paths are under (what connectors read, Prometheus pages "
+        "and ticket exports, is kept in its .accord-cache folder).",
     ),
 ]
 PeriodOpt = Annotated[
@@ -79,8 +79,8 @@ def _run(command: EvaluateCommand) -> Evaluation:
         def advance(done: int, total: int, what: str) -> None:
             progress.update(task, completed=done, total=total, description=what)
 
-        fetcher = PrometheusConnector(
-            cache_dir=command.data_dir / ".accord-cache" / "prometheus", progress=advance
+        fetcher = connectors_for(
+            command.data_dir, command.data_dir / ".accord-cache", progress=advance
         )
         return _evaluate(replace(command, progress=advance, fetcher=fetcher))
 

@@ -27,6 +27,7 @@ _COMMANDS: Final = {
     "evaluate": "evaluate",
     "import": "interchange",
     "export": "interchange",
+    "connectors": "connectors",
     "explain": "evaluate",
     "docs": "docs",
     "diff": "diff",

@@ -3,6 +3,10 @@ objectives exchanged with SRE tools (OpenSLO, Sloth)."""
 
 __all__ = [
     "batches",
+    "checked",
+    "fetched",
     "openslo",
     "prometheus",
+    "registry",
+    "tickets",
 ]

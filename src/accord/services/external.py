@@ -1,4 +1,5 @@
-"""Sources that live outside Accord (format prometheus), read for an evaluation.
+"""Sources that live outside the data files (format prometheus or export), read for an
+evaluation.
 
 Before the engine runs, each such source the objectives use is fetched for the span the
 evaluation reads: every window of the period, the earlier windows a chronic-failure clause
@@ -73,9 +74,23 @@ class External:
         return evaluation
 
 
+_OUTSIDE = (SourceFormat.PROMETHEUS, SourceFormat.EXPORT)
+
+
 def _used(agreement: Agreement) -> set[str]:
-    indicators = {indicator.id: indicator.source for indicator in agreement.indicators}
-    return {indicators[o.indicator] for o in agreement.objectives if o.indicator in indicators}
+    """Sources the objectives read: their indicators', those indicators' pause sources,
+    and the sources of exclusions."""
+    indicators = {indicator.id: indicator for indicator in agreement.indicators}
+    used: set[str] = set()
+    for objective in agreement.objectives:
+        indicator = indicators.get(objective.indicator)
+        if indicator is None:
+            continue
+        used.add(indicator.source)
+        pauses = getattr(indicator, "pauses", None)
+        if pauses is not None:
+            used.add(pauses.source)
+    return used | {e.source for e in agreement.exclusions if e.source}
 
 
 def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
@@ -88,18 +103,14 @@ def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
     policy: BadRowPolicy,
 ) -> External:
     """Fetch every outside source the objectives use; the agreement as the engine sees it."""
-    outside = [
-        s
-        for s in agreement.sources
-        if s.format is SourceFormat.PROMETHEUS and s.id in _used(agreement)
-    ]
+    outside = [s for s in agreement.sources if s.format in _OUTSIDE and s.id in _used(agreement)]
     external = External(written=agreement, agreement=agreement)
     if not outside:
         return external
     if fetcher is None:
         raise DataError(
-            f"source {outside[0].id!r} is read from Prometheus, and this run has no "
-            "connector to read it with"
+            f"source {outside[0].id!r} is read through a connector ({outside[0].format}), "
+            "and this run has none"
         )
     start_at, end_at = evaluated_span(agreement, period, as_of)
     lowered: dict[str, Source] = {}
@@ -110,7 +121,7 @@ def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
             _check_policy(source, fetched.report, policy)
             external.reports[source.id] = fetched.report
         lowered[source.id] = source.model_copy(
-            update={"format": SourceFormat.PUSH, "prometheus": None}
+            update={"format": SourceFormat.PUSH, "prometheus": None, "export": None}
         )
     external.agreement = agreement.model_copy(
         update={"sources": [lowered.get(s.id, s) for s in agreement.sources]}

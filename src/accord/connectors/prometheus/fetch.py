@@ -17,21 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import duckdb
-
+from accord.connectors.checked import read_report, write_checked
+from accord.connectors.fetched import Fetched
 from accord.connectors.prometheus.client import PrometheusClient
 from accord.connectors.prometheus.series import Subset, counter_rows, histogram_rows, sample_rows
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.prometheus import PrometheusQuery, parse_selector
 from accord.core.model.sources import Source
-from accord.engine.sources import BadRowPolicy, load_rows, source_table
 
 __all__ = ["SETTLED", "Cache", "Fetched", "Page", "fetch_source", "page_length", "pages"]
 
@@ -73,14 +71,6 @@ def pages(start_at: dt.datetime, end_at: dt.datetime, length: dt.timedelta) -> l
         found.append(Page(at, min(at + length, end_at)))
         at += length
     return found
-
-
-@dataclass
-class Fetched:
-    """A source's rows for a span: the page files and what checking them found."""
-
-    files: list[Path] = field(default_factory=list)
-    report: SourceReport | None = None
 
 
 @dataclass(frozen=True)
@@ -161,11 +151,9 @@ def _page_name(page: Page) -> str:
 
 
 def _cached(folder: Path, page: Page) -> tuple[Path | None, SourceReport | None]:
-    path = folder / f"{_page_name(page)}.parquet"
-    summary = path.with_suffix(".json")
-    if not (path.exists() and summary.exists()):
-        return None, None
-    return path, _report_from(json.loads(summary.read_text(encoding="utf-8")))
+    stem = folder / _page_name(page)
+    report = read_report(stem)
+    return (stem.with_suffix(".parquet"), report) if report is not None else (None, None)
 
 
 def _fetch_page(
@@ -178,26 +166,10 @@ def _fetch_page(
     work.mkdir(exist_ok=True)
     origin = f"{client.server.url} {query.selected()} page {page.label()}"
     rows = _rows_sql(client, source, page, work, origin)
-    with duckdb.connect() as con:
-        con.execute("SET TimeZone = 'UTC'")
-        report = load_rows(
-            con,
-            source,
-            f"({rows})",
-            BadRowPolicy.QUARANTINE,
-            stem.with_name(f"{stem.name}-quarantine"),
-        )
-        target = stem.with_suffix(".parquet")
-        partial = target.with_suffix(".parquet.tmp")
-        con.execute(
-            f"COPY (SELECT * FROM {source_table(source.id)}) TO "
-            f"'{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)"
-        )
-    summary = target.with_suffix(".json")
-    summary.write_text(json.dumps(_report_to(report)), encoding="utf-8")
-    os.replace(partial, target)
-    shutil.rmtree(work, ignore_errors=True)
-    return target, report
+    try:
+        return write_checked(source, rows, stem)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _rows_sql(client: PrometheusClient, source: Source, page: Page, work: Path, origin: str) -> str:
@@ -268,19 +240,3 @@ def _merge(fetched: Fetched, report: SourceReport) -> None:
             continue
         total.first_at = min(total.first_at or instant, instant)
         total.last_at = max(total.last_at or instant, instant)
-
-
-def _report_to(report: SourceReport) -> dict[str, object]:
-    data = asdict(report)
-    data["issues"] = [asdict(issue) for issue in report.issues]
-    return data
-
-
-def _report_from(data: dict[str, object]) -> SourceReport:
-    issues = data.pop("issues", [])
-    assert isinstance(issues, list)
-    report = SourceReport(**data)  # type: ignore[arg-type]
-    report.issues = [
-        SourceIssue(item["reason"], item["count"], tuple(item["samples"])) for item in issues
-    ]
-    return report

@@ -25,6 +25,7 @@ __all__ = [
     "prometheus",
     "sources",
     "support",
+    "ticket_exports",
 ]
 
 

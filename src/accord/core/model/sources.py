@@ -13,6 +13,7 @@ from accord.core.model.prometheus import (
     TIME_COLUMN,
     PrometheusQuery,
 )
+from accord.core.model.ticket_exports import TicketExport
 from accord.core.spec import Identifier, Spec, problem
 
 __all__ = ["Column", "ColumnType", "Source", "SourceFormat", "SourceKind"]
@@ -35,6 +36,7 @@ class SourceFormat(StrEnum):
     JSONL = "jsonl"
     PUSH = "push"
     PROMETHEUS = "prometheus"
+    EXPORT = "export"
 
 
 class ColumnType(StrEnum):
@@ -80,8 +82,9 @@ class Source(Spec):
         "or maintenance."
     )
     format: SourceFormat = Field(
-        description="csv, parquet, jsonl, push (sent to the API) or prometheus (series read "
-        "from a Prometheus server, see 'prometheus')."
+        description="csv, parquet, jsonl, push (sent to the API), prometheus (series read "
+        "from a Prometheus server, see 'prometheus') or export (a ticket system's export "
+        "files, see 'export')."
     )
     path: str | None = Field(
         default=None,
@@ -112,11 +115,20 @@ class Source(Spec):
         "instant), __good__ (good events), __value__ (a sample's value) and le (a "
         "histogram bucket's upper bound).",
     )
+    export: TicketExport | None = Field(
+        default=None,
+        description="For format export (tickets and status_changes sources): the ticket "
+        "system whose export files are under 'path', read through its preset. Columns then "
+        "name the preset's columns (key, opened_at, first_response_at, resolved_at, "
+        "priority, status; for status changes key, changed_at, status, from_status) or "
+        "those added under 'fields'.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Source:
         self._check_location()
         self._check_prometheus()
+        self._check_export()
         timestamp = self.columns.get(self.timestamp)
         if timestamp is None:
             raise problem(
@@ -157,6 +169,44 @@ class Source(Spec):
                 f"the {self.format} source {self.id!r} needs a 'path'",
                 "add e.g. path: data/events.csv",
             )
+
+    def _check_export(self) -> None:
+        """A ticket export is read as tickets or status changes, through columns its preset
+        (or its added fields) provides."""
+        if (self.format is SourceFormat.EXPORT) != (self.export is not None):
+            raise problem(
+                "source",
+                "'export' goes with format export, and format export needs it",
+                "e.g. export: {system: jira, layout: json}",
+                ("export",) if self.export is not None else ("format",),
+            )
+        if self.export is None:
+            return
+        changes = self.kind is SourceKind.STATUS_CHANGES
+        if self.kind not in (SourceKind.TICKETS, SourceKind.STATUS_CHANGES):
+            raise problem(
+                "source",
+                f"a ticket export is read as tickets or status_changes, not {self.kind}",
+                "set kind: tickets (or status_changes for the status history)",
+                ("kind",),
+            )
+        if changes and self.export.system == "jira" and self.export.layout == "csv":
+            raise problem(
+                "source",
+                "Jira's CSV export has no status history",
+                "read status changes from the REST JSON (search with expand=changelog)",
+                ("export", "layout"),
+            )
+        provided = set(self.export.columns_provided(changes)) | set(self.export.fields)
+        for name, column in self.columns.items():
+            if column.column not in provided:
+                raise problem(
+                    "source",
+                    f"column {column.column!r} (for {name}) is not in the "
+                    f"{self.export.system} preset",
+                    f"use one of {', '.join(sorted(provided))}, or add it under export.fields",
+                    ("columns", name, "column"),
+                )
 
     def _check_prometheus(self) -> None:
         """A Prometheus source names its series, places rows by __time__ and uses only the
