@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from accord.cli.output import EXIT_INVALID, console, err_console, print_problems
+from accord.cli.output import EXIT_INVALID, console, err_console, valid_agreement
 from accord.connectors.registry import connectors_for
 from accord.core.model.sources import SourceFormat
 from accord.engine.sources import DataError
-from accord.services.agreements import AgreementFileError, load_valid
 
 __all__ = ["register"]
 
@@ -31,15 +30,10 @@ def check(
 ) -> None:
     """Ask every Prometheus server and read every ticket export the agreement names; exit 1
     when one cannot be read, saying why."""
-    try:
-        loaded = load_valid(agreement)
-    except AgreementFileError as exc:
-        print_problems(exc.problems)
-        raise typer.Exit(EXIT_INVALID) from None
-    assert loaded.agreement is not None
+    written = valid_agreement(agreement)
     readers = connectors_for(data, data / ".accord-cache")
     failed = False
-    for source in (s for s in loaded.agreement.sources if s.format in _OUTSIDE):
+    for source in (s for s in written.sources if s.format in _OUTSIDE):
         try:
             console.print(f"[green]ok[/green] {escape(source.id)}: {escape(readers.check(source))}")
         except DataError as exc:

@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
+from accord.cli.output import console, err_console, fail, valid_agreement
 from accord.connectors.openslo.documents import InterchangeError, Notes
 from accord.connectors.openslo.exporter import export_openslo
 from accord.connectors.openslo.importer import import_openslo
 from accord.connectors.openslo.sloth import import_sloth
-from accord.services.agreements import AgreementFileError, load_valid
 
 __all__ = ["register"]
 
@@ -84,13 +83,8 @@ def openslo_out(
     output: OutputOpt = None,
 ) -> None:
     """An agreement's objectives → OpenSLO v1 (Service, DataSource, SLI and SLO objects)."""
-    try:
-        loaded = load_valid(agreement)
-    except AgreementFileError as exc:
-        print_problems(exc.problems)
-        raise typer.Exit(EXIT_INVALID) from None
-    assert loaded.agreement is not None
-    text, notes = export_openslo(loaded.agreement)
+    written = valid_agreement(agreement)
+    text, notes = export_openslo(written)
     _write(text, notes, output)
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from accord.core.model import Agreement
 from accord.core.problems import Problem
+from accord.services.agreements import AgreementFileError, load_valid
 
-__all__ = ["EXIT_INVALID", "console", "err_console", "fail", "print_problems"]
+__all__ = [
+    "EXIT_INVALID",
+    "console",
+    "err_console",
+    "fail",
+    "print_problems",
+    "valid_agreement",
+]
 
 EXIT_INVALID = 1
 
@@ -42,3 +52,14 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     """Print an error to stderr and exit with the given code."""
     err_console.print(f"[red]error[/red]: {escape(message)}")
     raise typer.Exit(code)
+
+
+def valid_agreement(path: Path) -> Agreement:
+    """The agreement in the file, or its problems printed and exit code 1."""
+    try:
+        loaded = load_valid(path)
+    except AgreementFileError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    assert loaded.agreement is not None
+    return loaded.agreement

@@ -10,24 +10,10 @@ import pytest
 from accord.connectors.prometheus.connector import PrometheusConnector
 from accord.core.evaluation import Evaluation
 from accord.services.evaluation import EvaluateCommand, evaluate_file
+from tests.connectors.heads import HEAD
 from tests.connectors.prometheus.server import Backfilled
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-
-_HEAD = """
-apiVersion: accord/v1
-kind: Agreement
-metadata: {id: checkout, title: Checkout API, version: "1"}
-timezone: Europe/Berlin
-parties:
-  - {id: acme, name: Acme, role: consumer}
-  - {id: payco, name: PayCo, role: provider}
-term:
-  effective: 2026-01-01
-  duration: 24 months
-  renewal: {mode: auto, period: 12 months, notice: 90 days}
-  termination_notice: 6 months
-"""
 
 _RAW_SOURCES = """
 sources:
@@ -131,12 +117,12 @@ def _verdicts(evaluation: Evaluation) -> list[tuple[object, ...]]:
 def agreements(backfilled: Backfilled, tmp_path: Path) -> tuple[Path, Path]:
     raw = tmp_path / "raw.yaml"
     raw.write_text(
-        _HEAD + _RAW_SOURCES + _MEASURES.format(good="good < 500", latencies="requests"),
+        HEAD + _RAW_SOURCES + _MEASURES.format(good="good < 500", latencies="requests"),
         encoding="utf-8",
     )
     live = tmp_path / "live.yaml"
     live.write_text(
-        _HEAD
+        HEAD
         + _PROMETHEUS_SOURCES.format(url=backfilled.url)
         + _MEASURES.format(good="good = true", latencies="latencies"),
         encoding="utf-8",

@@ -14,6 +14,7 @@ from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
 from accord.engine.sources import DataError
 from accord.services.evaluation import EvaluateCommand, evaluate_file
+from tests.connectors.heads import HEAD as SHARED_HEAD
 
 FILES = Path(__file__).parent / "files"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,25 +57,16 @@ SYSTEMS = {
     "zendesk": (lambda n: str(35400 + n), "pending"),
 }
 
-HEAD = """
-apiVersion: accord/v1
-kind: Agreement
-metadata: {id: support, title: Payments support, version: "1"}
-timezone: Europe/Berlin
-parties:
-  - {id: acme, name: Acme, role: consumer}
-  - {id: payco, name: PayCo, role: provider}
-term:
-  effective: 2026-01-01
-  duration: 24 months
-  renewal: {mode: auto, period: 12 months, notice: 90 days}
-  termination_notice: 6 months
+HEAD = (
+    SHARED_HEAD
+    + """
 calendars:
   - id: support-hours
     name: Support hours
     timezone: Europe/Berlin
     hours: {mon-fri: ["09:00-17:00"]}
 """
+)
 
 MEASURES = """
 indicators:
