@@ -11,7 +11,7 @@ from rich.markup import escape
 from accord.cli.output import EXIT_INVALID, console, err_console, valid_agreement
 from accord.connectors.registry import connectors_for
 from accord.core.model.sources import SourceFormat
-from accord.engine.sources import DataError
+from accord.services.evaluation import DataError
 
 __all__ = ["register"]
 
