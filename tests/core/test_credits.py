@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from accord.core.periods import WindowSpan
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, Money, add_duration
-from accord.core.verdicts import Coverage, Outcome, Verdict
+from accord.core.verdicts import Coverage, Outcome, Verdict, WorkingTime
 
 OCTOBER = WindowSpan(
     "2026-10",
@@ -244,3 +245,31 @@ def test_deviations_and_other_objectives_do_not_count_as_breaches() -> None:
     verdicts.append(verdict("0.1", objective="latency", window=month("2026-08")))
 
     assert not assess_chronic(clause(breaches=1), verdicts).triggered
+
+
+def ticket_verdict(hours: str, calendar: str = "office") -> Verdict:
+    """A p90 response time of ``hours`` business hours on a calendar with 8-hour days."""
+    return replace(
+        verdict(None, direction=Direction.LOWER_IS_BETTER),
+        value=Decimal(hours) * 3600,
+        value_kind=ValueKind.DURATION,
+        working_time=WorkingTime(calendar, Decimal(8 * 3600)),
+    )
+
+
+def test_a_tier_in_business_days_counts_the_calendars_working_day() -> None:
+    tiers = [
+        {"above": "4 business hours", "credit": "5%"},
+        {"above": "1 business day", "credit": "10%"},
+    ]
+
+    # 9 business hours is more than one 8-hour working day, not less than 24 hours.
+    assert credit_of(ticket_verdict("9"), tiers=tiers) == (2, Decimal("200.00"))
+    assert credit_of(ticket_verdict("8"), tiers=tiers) == (1, Decimal("100.00"))
+
+
+def test_a_business_duration_verdict_shows_business_time_except_on_24x7() -> None:
+    assert ticket_verdict("1").show(Decimal(3600)) == "1 business hour"
+    assert ticket_verdict("1").show(Decimal(36000)) == "10 business hours"
+    assert ticket_verdict("1", calendar="24x7").show(Decimal(36000)) == "10 hours"
+    assert verdict("0.5").show(Decimal("0.5")) == "50%"

@@ -117,6 +117,11 @@ HINTS = {
     "unknown-holiday-subdivision": ("calendars[0].holidays.subdivision", "BE, BW, BY"),
     "percentage-without-sign": ("objectives[0].target", "'99.9%'"),
     "target-fraction-for-share": ("objectives[0].target", "e.g. '100%'"),
+    "duration-plain-on-business-calendar": (
+        "indicators[2].threshold",
+        "'1 business day' (a working day of 'office' is 8 hours) or '24 business hours'",
+    ),
+    "duration-business-on-wall-clock": ("exclusions[0].notice", "e.g. '5 days'"),
     "tab-indentation": ("(yaml)", "spaces, not tabs"),
     "tolerance-above-target": ("objectives[0].tolerance", "at or below 99.9%"),
     "tolerance-below-target": ("objectives[1].tolerance", "at or above 300 milliseconds"),

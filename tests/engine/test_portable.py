@@ -201,7 +201,7 @@ SPARSE_INDICATORS: dict[str, dict[str, object]] = {
         "end": "closed_at",
         "calendar": "office",
         "statistic": "within",
-        "threshold": "4h",
+        "threshold": "4 business hours",
     },
     "p90-response": {
         "kind": "business_duration",
@@ -217,7 +217,7 @@ SPARSE_TARGETS = {
     "repair-median": ("4h", "8h"),
     "csat": ("4.2", "4"),
     "nps": ("30", "10"),
-    "p90-response": ("8h", "16h"),
+    "p90-response": ("8 business hours", "16 business hours"),
 }
 
 

@@ -163,16 +163,15 @@ def _print_table(evaluation: Evaluation) -> None:
     ):
         table.add_column(header, overflow="fold")
     for verdict in evaluation.verdicts:
-        kind = verdict.value_kind
         credit = credit_for(verdict, evaluation.credits)
         colour = _COLOURS[verdict.outcome]
         table.add_row(
             verdict.objective,
             verdict.scope_label,
             verdict.window.label,
-            show_value(verdict.value, kind),
-            show_value(verdict.target, kind),
-            show_value(verdict.tolerance, kind),
+            verdict.show(verdict.value),
+            verdict.show(verdict.target),
+            verdict.show(verdict.tolerance),
             f"[{colour}]{verdict.outcome.value}[/{colour}]",
             show_value(verdict.coverage.ratio, verdict.value_kind.RATIO),
             str(credit.amount) if credit else "",

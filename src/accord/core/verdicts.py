@@ -7,11 +7,11 @@ value exactly at the target is met, exactly at the tolerance is a deviation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from accord.core.calendars.spec import ALWAYS
 from accord.core.model.measurement import Direction, ValueKind
 from accord.core.periods import WindowSpan
 from accord.core.units import Duration, Money, Percentage, format_decimal
@@ -22,6 +22,7 @@ __all__ = [
     "CreditOwed",
     "Outcome",
     "Verdict",
+    "WorkingTime",
     "canonical",
     "judge",
     "show_seconds",
@@ -37,22 +38,36 @@ class Outcome(StrEnum):
 
 
 def canonical(
-    value: Percentage | Duration | Decimal,
-    business_day_seconds: Callable[[], Decimal] | None = None,
+    value: Percentage | Duration | Decimal, working_time: WorkingTime | None = None
 ) -> Decimal:
     """A target, tolerance or threshold in canonical units.
 
-    Business days become business seconds through the calendar's working-day length.
+    Business days become business seconds through the working-day length of the calendar
+    the value is measured on.
     """
     if isinstance(value, Percentage):
         return value.ratio
     if isinstance(value, Duration):
         if value.business and value.unit == "day":
-            if business_day_seconds is None:
+            if working_time is None:
                 raise ValueError(f"{value} needs a calendar to be measured")
-            return value.amount * business_day_seconds()
+            return value.amount * working_time.day_seconds
         return value.seconds
     return value
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """The calendar whose working time a verdict's durations count (business durations)."""
+
+    calendar: str
+    #: Length of one business day of it, in seconds (its typical working day).
+    day_seconds: Decimal
+
+    @property
+    def is_business(self) -> bool:
+        """Whether only working hours count: on 24x7 business time is wall-clock time."""
+        return self.calendar != ALWAYS
 
 
 def judge(value: Decimal, target: Decimal, tolerance: Decimal, direction: Direction) -> Outcome:
@@ -65,28 +80,37 @@ def judge(value: Decimal, target: Decimal, tolerance: Decimal, direction: Direct
     return Outcome.BREACH
 
 
-def show_value(value: Decimal | None, kind: ValueKind) -> str:
-    """A canonical value in the units people read: 99.95%, 1.2 seconds, 4.3."""
+def show_value(value: Decimal | None, kind: ValueKind, *, business: bool = False) -> str:
+    """A canonical value in the units people read: 99.95%, 1.2 seconds, 4.3.
+
+    ``business``: a duration counts a business calendar's working time and says so.
+    """
     if value is None:
         return "—"
     if kind is ValueKind.RATIO:
         return f"{format_decimal(round(value * 100, 4))}%"
     if kind is ValueKind.DURATION:
-        return show_seconds(value)
+        return show_seconds(value, business=business)
     return format_decimal(round(value, 4))
 
 
-def show_seconds(seconds: Decimal) -> str:
-    """Seconds in the largest readable unit, to three significant decimals."""
-    for size, unit in (
-        (Decimal(86400), "days"),
-        (Decimal(3600), "hours"),
-        (Decimal(60), "minutes"),
-    ):
-        if abs(seconds) >= size:
-            return f"{format_decimal(round(seconds / size, 2))} {unit}"
-    if abs(seconds) >= 1 or seconds == 0:
-        return f"{format_decimal(round(seconds, 3))} seconds"
+def show_seconds(seconds: Decimal, *, business: bool = False) -> str:
+    """Seconds in the largest readable unit, to three significant decimals.
+
+    Business seconds are shown in hours at most: a business day's length depends on the
+    calendar, so '1.5 business days' would be ambiguous.
+    """
+    units = (
+        (Decimal(86400), "day"),
+        (Decimal(3600), "hour"),
+        (Decimal(60), "minute"),
+        (Decimal(1), "second"),
+    )
+    for size, unit in units[1:] if business else units:
+        if abs(seconds) >= size or (unit == "second" and seconds == 0):
+            amount = format_decimal(round(seconds / size, 3 if size == 1 else 2))
+            plural = "" if amount == "1" else "s"
+            return f"{amount} {'business ' if business else ''}{unit}{plural}"
     return f"{format_decimal(round(seconds * 1000, 1))} ms"
 
 
@@ -148,7 +172,18 @@ class Verdict:
     exclusions: dict[str, int] = field(default_factory=dict)
     budget: Budget | None = None
     notes: tuple[str, ...] = ()
+    #: The calendar its durations count working time on; ``None``: wall-clock time.
+    working_time: WorkingTime | None = None
 
     @property
     def scope_label(self) -> str:
         return ", ".join(f"{key}={value}" for key, value in self.scope.items()) or "all"
+
+    def canonical(self, value: Percentage | Duration | Decimal) -> Decimal:
+        """A threshold of the verdict's objective (a credit tier's, say) in canonical units."""
+        return canonical(value, self.working_time)
+
+    def show(self, value: Decimal | None) -> str:
+        """A canonical value of this verdict as people read it, 'business' time included."""
+        business = self.working_time is not None and self.working_time.is_business
+        return show_value(value, self.value_kind, business=business)

@@ -328,8 +328,8 @@ def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict
     objective, indicator = measuring.objective, measuring.indicator
     kind = value_kind_of(indicator, measuring.source)
     direction = indicator.direction()
-    target = canonical(objective.target, measured.business_day_seconds)
-    tolerance = canonical(objective.tolerance, measured.business_day_seconds)
+    target = canonical(objective.target, measured.working_time)
+    tolerance = canonical(objective.tolerance, measured.working_time)
     enough = (
         measured.value is not None and measured.counts.get("valid", 0) >= objective.minimum_events
     )
@@ -371,6 +371,7 @@ def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict
         exclusions=measured.excluded,
         budget=budget,
         notes=tuple(notes),
+        working_time=measured.working_time,
     )
 
 
@@ -419,7 +420,7 @@ def _spread(
     assert worst.value is not None
     assert best.value is not None
     spread = abs(best.value - worst.value)
-    max_spread = canonical(rule.max_spread)
+    max_spread = worst.canonical(rule.max_spread)
     return ConsistencyFinding(
         objective,
         label,

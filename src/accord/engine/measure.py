@@ -9,7 +9,7 @@ window ends there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from accord.core.model.measurement import Indicator, Source, SourceKind
 from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
 from accord.core.validation import value_kind_of
-from accord.core.verdicts import Coverage, show_value
+from accord.core.verdicts import Coverage, WorkingTime, show_value
 from accord.engine.kinds.base import Plan, Reading, UnitCounts, Values
 from accord.engine.local_time import peak_condition
 from accord.engine.planner import (
@@ -89,7 +89,7 @@ class Measured:
     excluded: dict[str, int]
     notes: tuple[str, ...] = ()
     recent: tuple[BurnCounts, ...] = ()
-    business_day_seconds: Callable[[], Decimal] | None = None
+    working_time: WorkingTime | None = None
 
 
 def measured_span(span: WindowSpan, as_of: dt.datetime) -> WindowSpan:
@@ -167,7 +167,7 @@ def _read(
                 excluded=_excluded(reading, outputs),
                 notes=reading.notes,
                 recent=recent.get(key, ()),
-                business_day_seconds=clock.business_day_seconds if clock else None,
+                working_time=clock.working_time() if clock else None,
             )
         )
     return measured
@@ -224,7 +224,9 @@ def _filled(reading: Reading, target: Target) -> str:
     if reading.value is None:
         return reading.computation
     kind = value_kind_of(target.indicator, target.source)
-    return f"{reading.computation} = {show_value(reading.value, kind)}"
+    clock = target.plan.clock
+    business = clock is not None and clock.working_time().is_business
+    return f"{reading.computation} = {show_value(reading.value, kind, business=business)}"
 
 
 def _scope_dict(names: Sequence[str], key: tuple[object, ...]) -> dict[str, str]:

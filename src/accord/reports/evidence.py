@@ -14,7 +14,7 @@ from accord.core.evaluation import Evaluation
 from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
 from accord.core.model.measurement import Direction, Source
-from accord.core.verdicts import Verdict, show_value
+from accord.core.verdicts import Verdict
 from accord.reports.verdicts import credit_for
 
 __all__ = ["BundledRows", "ReadmeFacts", "readme_text"]
@@ -115,7 +115,6 @@ def _count(number: int) -> str:
 
 def _verdict_lines(evaluation: Evaluation, verdict: Verdict) -> list[str]:
     credit = credit_for(verdict, evaluation.credits)
-    kind = verdict.value_kind
     lines = [
         *_wrap(
             f"scope {verdict.scope_label}, window {verdict.window.label} "
@@ -126,8 +125,8 @@ def _verdict_lines(evaluation: Evaluation, verdict: Verdict) -> list[str]:
         ),
         *_wrap(f"measured: {verdict.computation}", "      ", "    "),
         *_wrap(
-            f"target {show_value(verdict.target, kind)}, tolerance "
-            f"{show_value(verdict.tolerance, kind)}: {_band(verdict)}",
+            f"target {verdict.show(verdict.target)}, tolerance "
+            f"{verdict.show(verdict.tolerance)}: {_band(verdict)}",
             "      ",
             "    ",
         ),
@@ -149,8 +148,7 @@ def _verdict_lines(evaluation: Evaluation, verdict: Verdict) -> list[str]:
 
 
 def _band(verdict: Verdict) -> str:
-    kind = verdict.value_kind
-    target, tolerance = show_value(verdict.target, kind), show_value(verdict.tolerance, kind)
+    target, tolerance = verdict.show(verdict.target), verdict.show(verdict.tolerance)
     if verdict.direction is Direction.HIGHER_IS_BETTER:
         return f"met at {target} or more, a deviation down to {tolerance}, below it a breach"
     return f"met at {target} or less, a deviation up to {tolerance}, above it a breach"

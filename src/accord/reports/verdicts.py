@@ -91,11 +91,11 @@ def verdict_json(verdict: Verdict, credit: CreditOwed | None) -> dict[str, Any]:
         },
         "outcome": verdict.outcome.value,
         "value": _number(verdict.value),
-        "value_display": show_value(verdict.value, kind),
+        "value_display": verdict.show(verdict.value),
         "target": _number(verdict.target),
-        "target_display": show_value(verdict.target, kind),
+        "target_display": verdict.show(verdict.target),
         "tolerance": _number(verdict.tolerance),
-        "tolerance_display": show_value(verdict.tolerance, kind),
+        "tolerance_display": verdict.show(verdict.tolerance),
         "unit": {"ratio": "ratio", "duration": "seconds", "number": "number"}[kind.value],
         "direction": verdict.direction.value,
         "counts": verdict.counts,
@@ -238,8 +238,7 @@ def evaluation_csv(evaluation: Evaluation) -> str:
 
 
 def _band(verdict: Verdict) -> str:
-    kind = verdict.value_kind
-    target, tolerance = show_value(verdict.target, kind), show_value(verdict.tolerance, kind)
+    target, tolerance = verdict.show(verdict.target), verdict.show(verdict.tolerance)
     if verdict.direction is Direction.HIGHER_IS_BETTER:
         return (
             f"met at {target} or more; from {tolerance} to below {target} is a deviation; "

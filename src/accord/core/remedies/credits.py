@@ -8,21 +8,18 @@ capped by the scheme's cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from accord.core.model.measurement import Direction
 from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, add_duration
-from accord.core.verdicts import CreditOwed, Outcome, Verdict, canonical
+from accord.core.verdicts import CreditOwed, Outcome, Verdict
 
 __all__ = ["ChronicFinding", "assess_chronic", "assess_credit"]
 
 
-def _tier_reached(
-    scheme: CreditScheme, verdict: Verdict, to_canonical: Callable[..., Decimal]
-) -> int:
+def _tier_reached(scheme: CreditScheme, verdict: Verdict) -> int:
     """1-based index of the worst tier the verdict's value falls into; 0 for none.
 
     A verdict without enough data (fewer events than the objective's minimum) earns no
@@ -32,7 +29,7 @@ def _tier_reached(
         return 0
     reached = 0
     for index, tier in enumerate(scheme.tiers, start=1):
-        threshold = to_canonical(tier.threshold)
+        threshold = verdict.canonical(tier.threshold)
         worse = (
             verdict.value < threshold
             if verdict.direction is Direction.HIGHER_IS_BETTER
@@ -48,11 +45,14 @@ def assess_credit(
     verdicts: Sequence[Verdict],
     claim_window: Duration,
     timezone: str,
-    to_canonical: Callable[..., Decimal] = canonical,
 ) -> CreditOwed | None:
-    """The credit a scheme owes for one window's verdicts of its objectives, or None."""
+    """The credit a scheme owes for one window's verdicts of its objectives, or None.
+
+    Tier thresholds are measured like each verdict's value: business days on the calendar
+    of a business-duration indicator are its working days.
+    """
     covered = [v for v in verdicts if v.objective in scheme.objectives]
-    reached = [(_tier_reached(scheme, verdict, to_canonical), verdict) for verdict in covered]
+    reached = [(_tier_reached(scheme, verdict), verdict) for verdict in covered]
     tier, worst = max(reached, key=lambda item: item[0], default=(0, None))
     if tier == 0 or worst is None:
         return None

@@ -7,6 +7,7 @@ at a line and column. Checks never stop at the first finding.
 from __future__ import annotations
 
 from accord.core.model import Agreement
+from accord.core.validation.clocks import check_clocks
 from accord.core.validation.process import (
     check_escalation,
     check_incidents,
@@ -29,6 +30,7 @@ from accord.core.validation.values import value_kind_of
 __all__ = [
     "Finding",
     "check_agreement",
+    "clocks",
     "process",
     "refs",
     "remedies",
@@ -63,6 +65,7 @@ def check_agreement(
         check_escalation,
         check_incidents,
         check_other_references,
+        check_clocks,
     )
     findings: list[Finding] = []
     for check in checks:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeVar
 
+from accord.core.calendars.clock import BusinessCalendar
 from accord.core.calendars.spec import ALWAYS
 from accord.core.model import Agreement
 from accord.core.model.measurement import (
+    BusinessDurationIndicator,
     Indicator,
     Source,
 )
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath, Severity
 
-__all__ = ["Finding", "Refs", "duplicates"]
+__all__ = ["DayLength", "Finding", "Refs", "duplicates"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class Finding:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True)
+class DayLength:
+    """How the calendar a duration is measured on counts a day."""
+
+    #: Its typical working day, in seconds: the length of one business day.
+    seconds: Decimal
+    #: Whether every minute is working time (24x7): business time is wall-clock time there.
+    always: bool = False
 
 
 class Refs:
@@ -46,11 +59,23 @@ class Refs:
         self.objectives = _first_by_id(agreement.objectives)
         self.exclusions = {exclusion.id for exclusion in agreement.exclusions}
         self.ladders = {ladder.id for ladder in agreement.escalation}
+        self.days = {
+            calendar.id: DayLength(
+                Decimal(BusinessCalendar.from_spec(calendar).business_day_seconds())
+            )
+            for calendar in agreement.calendars
+        } | {ALWAYS: DayLength(Decimal(86400), always=True)}
         self.severities = (
             {severity.id for severity in agreement.incidents.severities}
             if agreement.incidents
             else set()
         )
+
+    def day_of(self, indicator: Indicator) -> DayLength | None:
+        """How the calendar an indicator's durations are measured on counts a day, if any."""
+        if isinstance(indicator, BusinessDurationIndicator):
+            return self.days.get(indicator.calendar)
+        return None
 
     def missing(
         self, path: DocPath, kind: str, ref: str | None, known: Iterable[str]

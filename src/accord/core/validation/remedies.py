@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from accord.core.model import Agreement
-from accord.core.model.measurement import (
-    Direction,
-    ValueKind,
-)
+from accord.core.model.measurement import Direction, Indicator
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath
 from accord.core.remedies.spec import CreditScheme, CreditTier
 from accord.core.units import Money
 from accord.core.validation.refs import Finding, Refs
-from accord.core.validation.values import kind_mismatch, measure_kind, sort_key, value_kind_of
+from accord.core.validation.values import (
+    comparable,
+    kind_mismatch,
+    measure_kind,
+    sort_key,
+    value_kind_of,
+)
 
 __all__ = ["check_remedies"]
 
@@ -79,18 +82,19 @@ def _tiers(scheme: CreditScheme, path: DocPath, refs: Refs) -> Iterator[Finding]
         objective = refs.objectives.get(objective_id)
         indicator = refs.indicators.get(objective.indicator) if objective else None
         if objective is not None and indicator is not None:
-            kind = value_kind_of(indicator, refs.sources.get(indicator.source))
-            yield from _tiers_against(scheme, objective, kind, indicator.direction(), path)
+            yield from _tiers_against(scheme, objective, indicator, refs, path)
 
 
 def _tiers_against(
     scheme: CreditScheme,
     objective: Objective,
-    kind: ValueKind,
-    direction: Direction,
+    indicator: Indicator,
+    refs: Refs,
     path: DocPath,
 ) -> Iterator[Finding]:
-    side = "below" if direction is Direction.HIGHER_IS_BETTER else "above"
+    kind = value_kind_of(indicator, refs.sources.get(indicator.source))
+    day = refs.day_of(indicator)
+    side = "below" if indicator.direction() is Direction.HIGHER_IS_BETTER else "above"
     keys = []
     for index, tier in enumerate(scheme.tiers):
         tier_path = (*path, "tiers", index)
@@ -106,23 +110,32 @@ def _tiers_against(
         if measure_kind(tier.threshold) is not kind:
             yield kind_mismatch((*tier_path, side), side, tier.threshold, objective.indicator, kind)
             return
-        keys.append(sort_key(tier.threshold))
-    yield from _tier_order(scheme, objective, side, keys, path)
+        keys.append(sort_key(tier.threshold, day))
+    if not comparable(*keys):
+        return  # business against wall-clock time: the clock check says which to write
+    yield from _tier_order(scheme, side, keys, path)
+    target = sort_key(objective.target, day)
+    matching = measure_kind(objective.target) is kind and comparable(target, keys[0])
+    if matching and _worse(side, target, keys[0]):
+        yield Finding(
+            (*path, "tiers", 0, side),
+            f"tier threshold {scheme.tiers[0].threshold} is better than the target "
+            f"{objective.target} of {objective.id!r}: a met objective would earn credits",
+            f"start the first tier at the target: {side}: {objective.target}",
+        )
+
+
+def _worse(side: str, a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Whether ``a`` is a worse value than ``b`` for tiers written with ``side``."""
+    return a < b if side == "below" else a > b
 
 
 def _tier_order(
-    scheme: CreditScheme,
-    objective: Objective,
-    side: str,
-    keys: list[tuple[object, ...]],
-    path: DocPath,
+    scheme: CreditScheme, side: str, keys: list[tuple[object, ...]], path: DocPath
 ) -> Iterator[Finding]:
-    def worse(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-        return a < b if side == "below" else a > b
-
     tiers = scheme.tiers
     for index in range(1, len(keys)):
-        if not worse(keys[index], keys[index - 1]):
+        if not _worse(side, keys[index], keys[index - 1]):
             yield Finding(
                 (*path, "tiers", index, side),
                 f"tier {index + 1} threshold {tiers[index].threshold} is not worse than tier "
@@ -130,12 +143,3 @@ def _tier_order(
                 "order tiers from the mildest failure to the worst, each threshold further "
                 "from the target",
             )
-    if measure_kind(objective.target) is measure_kind(tiers[0].threshold) and worse(
-        sort_key(objective.target), keys[0]
-    ):
-        yield Finding(
-            (*path, "tiers", 0, side),
-            f"tier threshold {tiers[0].threshold} is better than the target "
-            f"{objective.target} of {objective.id!r}: a met objective would earn credits",
-            f"start the first tier at the target: {side}: {objective.target}",
-        )

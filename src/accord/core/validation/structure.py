@@ -20,8 +20,9 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath, Severity
 from accord.core.units import Duration
-from accord.core.validation.refs import Finding, Refs, duplicates
+from accord.core.validation.refs import DayLength, Finding, Refs, duplicates
 from accord.core.validation.values import (
+    comparable,
     kind_mismatch,
     measure_kind,
     sort_key,
@@ -274,7 +275,7 @@ def _objective_against_indicator(
     if mismatched:
         yield from mismatched
         return
-    yield from _band(objective, indicator.direction(), path)
+    yield from _band(objective, indicator.direction(), path, refs.day_of(indicator))
     if source is not None:
         known = set(source.columns)
         for position, dimension in enumerate(objective.scope):
@@ -307,8 +308,12 @@ def _objective_against_indicator(
             )
 
 
-def _band(objective: Objective, direction: Direction, path: DocPath) -> Iterator[Finding]:
-    target, tolerance = sort_key(objective.target), sort_key(objective.tolerance)
+def _band(
+    objective: Objective, direction: Direction, path: DocPath, day: DayLength | None
+) -> Iterator[Finding]:
+    target, tolerance = sort_key(objective.target, day), sort_key(objective.tolerance, day)
+    if not comparable(target, tolerance):
+        return  # business against wall-clock time: the clock check says which to write
     if direction is Direction.HIGHER_IS_BETTER and tolerance > target:
         yield Finding(
             (*path, "tolerance"),

@@ -12,10 +12,16 @@ from accord.core.model.measurement import (
     ValueKind,
 )
 from accord.core.problems import DocPath
-from accord.core.units import Duration, Percentage
-from accord.core.validation.refs import Finding
+from accord.core.units import Duration, DurationUnit, Percentage
+from accord.core.validation.refs import DayLength, Finding
 
-__all__ = ["kind_mismatch", "measure_kind", "sort_key", "value_kind_of"]
+__all__ = [
+    "comparable",
+    "kind_mismatch",
+    "measure_kind",
+    "sort_key",
+    "value_kind_of",
+]
 
 
 def value_kind_of(indicator: Indicator, source: Source | None) -> ValueKind:
@@ -39,12 +45,30 @@ def measure_kind(value: Percentage | Duration | Decimal) -> ValueKind:
     return _KIND_OF_VALUE[type(value)]
 
 
-def sort_key(value: Percentage | Duration | Decimal) -> tuple[object, ...]:
+def sort_key(
+    value: Percentage | Duration | Decimal, day: DayLength | None = None
+) -> tuple[object, ...]:
+    """A key under which values of one kind order by size.
+
+    Durations of different kinds (business or wall-clock time, fixed or calendar units) have
+    keys that differ in their first two places and do not compare. On a calendar (``day``),
+    a business day is its working day, so that ``1 business day`` and ``10 business hours``
+    compare; on 24x7 business and wall-clock time are the same.
+    """
     if isinstance(value, Percentage):
         return (value.ratio,)
     if isinstance(value, Duration):
+        if day is not None and day.always:
+            return Duration(value.amount, value.unit).comparable_key
+        if day is not None and value.business and value.unit is DurationUnit.DAY:
+            return (True, False, value.amount * day.seconds)
         return value.comparable_key
     return (value,)
+
+
+def comparable(*keys: tuple[object, ...]) -> bool:
+    """Whether sort keys are of one kind (see ``sort_key``)."""
+    return len({key[:-1] for key in keys}) <= 1
 
 
 WORDS = {ValueKind.RATIO: "share", ValueKind.DURATION: "duration", ValueKind.NUMBER: "number"}

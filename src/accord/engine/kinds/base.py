@@ -29,6 +29,7 @@ from sqlglot import exp
 from accord.core.model import Agreement
 from accord.core.model.measurement import IndicatorBase, Source
 from accord.core.periods import WindowSpan
+from accord.core.verdicts import WorkingTime
 from accord.engine.grids import Grid
 from accord.engine.sql import call, count, filtered
 
@@ -180,8 +181,9 @@ class Clock(Protocol):
         """The window's rows joined to their clock times, without a projection yet."""
         ...
 
-    def business_day_seconds(self) -> Decimal:
-        """The length of a business day, for targets written in business days."""
+    def working_time(self) -> WorkingTime:
+        """The calendar whose working time is counted, with the length of its business day
+        (for targets written in business days, and for showing 'business' time)."""
         ...
 
 

@@ -22,6 +22,7 @@ from sqlglot import exp
 from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model.measurement import BusinessDurationIndicator, Source
 from accord.core.units import format_decimal
+from accord.core.verdicts import WorkingTime
 from accord.engine.business_time import business_durations, pause_intervals, register_schedule
 from accord.engine.kinds.base import Aggregate, Count, Plan, Reading, Setting, Statistic, Values
 from accord.engine.kinds.readings import share, statistic
@@ -52,8 +53,8 @@ class TicketClock:
         )
         self._registered = False
 
-    def business_day_seconds(self) -> Decimal:
-        return Decimal(self.calendar.business_day_seconds())
+    def working_time(self) -> WorkingTime:
+        return WorkingTime(self.indicator.calendar, Decimal(self.calendar.business_day_seconds()))
 
     def threshold_seconds(self) -> float:
         assert self.indicator.threshold is not None
