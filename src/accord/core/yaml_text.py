@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
@@ -127,7 +128,12 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
-        document = yaml.load(text)
+        with warnings.catch_warnings():
+            # A reused anchor is a problem of the file, not a warning on someone's console.
+            warnings.simplefilter("error", YAMLWarning)
+            document = yaml.load(text)
+    except YAMLWarning as exc:
+        return None, Positions(), [_warning_problem(exc, name, text)]
     except MarkedYAMLError as exc:
         return None, Positions(), [_marked_problem(exc, name, text)]
     except ReaderError as exc:
@@ -175,6 +181,26 @@ def _reader_problem(exc: ReaderError, name: str, text: str) -> Problem:
         "(yaml)",
         f"the control character U+{character:04X} is not allowed in YAML",
         'remove it, or write it escaped inside double quotes, e.g. "\\t"',
+    )
+
+
+_SECOND: Final = re.compile(r"second occurrence .*?line (\d+), column (\d+)", re.DOTALL)
+_ANCHOR: Final = re.compile(r"duplicate anchor '([^']*)'")
+
+
+def _warning_problem(exc: YAMLWarning, name: str, text: str) -> Problem:
+    """ruamel warns (rather than fails) about an anchor defined twice; it is a problem."""
+    message = str(exc)
+    at, anchor = _SECOND.search(message), _ANCHOR.search(message)
+    line, column = (int(at[1]), int(at[2])) if at else (1, 1)
+    if anchor is None:
+        return Problem(name, *_within(text, line, column), "(yaml)", " ".join(message.split()))
+    return Problem(
+        name,
+        *_within(text, line, column),
+        "(yaml)",
+        f"the anchor '&{anchor[1]}' is defined twice",
+        "give each anchor its own name",
     )
 
 
