@@ -1,4 +1,4 @@
-"""The composition root: settings → database, batch writer, clock → the services.
+"""The composition root: settings → database, batch writer, connectors, clock → the services.
 
 Nothing happens at import; ``build`` does the work, once per process (or per test).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 
 from accord.connectors.batches import write_batch
+from accord.connectors.registry import connectors_for
 from accord.services.container import Services
 from accord.services.ports import Clock, SystemClock
 from accord.services.uow import Limits, ServiceContext
@@ -45,5 +46,6 @@ def build(
         ),
         batch_writer=write_batch,
         passwords=passwords or PasswordHasher(),
+        fetcher=connectors_for(settings.data_dir / "files", settings.data_dir / "cache"),
     )
     return Services.create(context)

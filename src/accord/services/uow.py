@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from accord.services.errors import Conflict, Invalid
 from accord.services.permissions import Principal
-from accord.services.ports import BatchWriter, Clock
+from accord.services.ports import BatchWriter, Clock, SourceFetcher
 from accord.store import locks
 from accord.store.audit import AuditRecord, append
 from accord.store.db import WRITE
@@ -59,6 +59,9 @@ class ServiceContext:
     limits: Limits
     batch_writer: BatchWriter
     passwords: PasswordHasher
+    #: Reads the sources that live outside the data files (Prometheus, ticket exports);
+    #: None: agreements with such sources cannot be evaluated here (they get a 400).
+    fetcher: SourceFetcher | None = None
 
     def uow(self, principal: Principal, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, principal, write=write)

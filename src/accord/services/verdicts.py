@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from accord.core.evaluation import Evaluation
@@ -21,6 +21,7 @@ from accord.core.periods import PeriodError, parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
 from accord.services.errors import Invalid, NotFound
+from accord.services.external import fetch_external
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.recording import record, scope_key
@@ -136,7 +137,18 @@ class Verdicts:
     ) -> RunView | None:
         prepared = self._prepare(principal, command, recording)
         try:
-            evaluation = evaluate(prepared.agreement, prepared.request)
+            external = fetch_external(
+                prepared.agreement,
+                prepared.request.period,
+                prepared.request.as_of,
+                fetcher=self._context.fetcher,
+                now=self._context.clock.now(),
+                policy=prepared.request.policy,
+            )
+            request = replace(
+                prepared.request, pushed={**prepared.request.pushed, **external.files}
+            )
+            evaluation = external.restore(evaluate(external.agreement, request))
         except DataError as exc:
             raise Invalid(str(exc)) from None
         return self._record(principal, command, prepared, evaluation)
