@@ -29,7 +29,8 @@ def build(
 ) -> Services:
     """The services on the configured database (migrated to the newest schema unless told
     not to), with the data directory created."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Owner only: the database, batch files and keys live here.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)

@@ -145,7 +145,8 @@ def test_a_batch_of_another_media_type_is_refused(api: Api) -> None:
         content=b"a,b\n",
         headers={"Content-Type": "text/csv"},
     )
-    assert response.status_code == 422
+    assert (response.status_code, response.headers["content-type"]) == (415, PROBLEM)
+    assert "application/x-ndjson" in response.json()["detail"]
 
 
 def test_pushed_data_is_evaluated_and_its_verdicts_read(api: Api) -> None:

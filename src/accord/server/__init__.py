@@ -3,6 +3,8 @@
 __all__ = [
     "api",
     "app",
+    "guard",
+    "headers",
     "problems",
     "security",
 ]

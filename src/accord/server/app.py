@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from importlib import resources
+from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
 from accord import __version__
 from accord.server.api import router
+from accord.server.guard import NDJSON, BodyRule, RequestGuard
+from accord.server.headers import SecurityHeaders
 from accord.server.problems import (
     PROBLEM_RESPONSES,
     Problem,
@@ -19,8 +23,13 @@ from accord.server.problems import (
 )
 from accord.server.security import ServicesDep
 from accord.services.container import Services
+from accord.services.uow import Limits
 
 __all__ = ["create_app"]
+
+_PUSH: Final = re.compile(r"/api/v1/agreements/[^/]+/sources/[^/]+/batches/[^/]+")
+_ASSETS: Final = {"docs.js": "text/javascript", "docs.css": "text/css"}
+_UPLOAD: Final = re.compile(r"/api/v1/agreements(/[^/]+/versions)?")
 
 
 def create_app(services: Services) -> FastAPI:
@@ -31,10 +40,11 @@ def create_app(services: Services) -> FastAPI:
         description="Service level agreements with partners: agreements, measurements, "
         "verdicts, credits and the audit trail. Errors are application/problem+json.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.services = services
+    _install_guards(app, services.limits)
     install_problem_handlers(app)
     app.include_router(router, prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
@@ -51,6 +61,8 @@ def create_app(services: Services) -> FastAPI:
             return problem(503, "the database does not answer", "not-ready")
         return JSONResponse({"status": "ok"})
 
+    _install_docs(app)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             _add_problem_schema(FastAPI.openapi(app))
@@ -58,6 +70,44 @@ def create_app(services: Services) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """``/docs``: the API reference from the package's own page and script (no CDN, so the
+    content security policy holds)."""
+    assets = resources.files("accord.server") / "assets"
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return Response((assets / "docs.html").read_bytes(), media_type="text/html")
+
+    @app.get("/docs/{asset}", include_in_schema=False)
+    def docs_asset(asset: str) -> Response:
+        if asset not in _ASSETS:
+            return problem(404, f"no document {asset!r}", "not-found")
+        return Response((assets / asset).read_bytes(), media_type=_ASSETS[asset])
+
+
+def _install_guards(app: FastAPI, limits: Limits) -> None:
+    """Body limits inside, security headers outermost (so that refusals carry them too)."""
+    rules = [
+        BodyRule(
+            frozenset({"PUT"}),
+            _PUSH,
+            limits.max_batch_bytes,
+            ("application/json", *NDJSON),
+            streamed=True,
+        ),
+        BodyRule(frozenset({"POST"}), _UPLOAD, limits.max_agreement_bytes),
+    ]
+    app.add_middleware(
+        RequestGuard,
+        rules=rules,
+        default_bytes=limits.max_json_bytes,
+        read_seconds=limits.body_timeout.total_seconds(),
+        max_json_depth=limits.max_json_depth,
+    )
+    app.add_middleware(SecurityHeaders)
 
 
 def _add_problem_schema(description: dict[str, Any]) -> None:

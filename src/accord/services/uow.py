@@ -46,6 +46,14 @@ class Limits:
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     max_batch_events: int = 100_000
     max_batch_bytes: int = 32 * 1024 * 1024
+    #: A JSON request body other than a push or an agreement upload.
+    max_json_bytes: int = 64 * 1024
+    #: An agreement upload (the YAML text inside a JSON body).
+    max_agreement_bytes: int = 1024 * 1024
+    #: How deep arrays and objects of a JSON body may nest.
+    max_json_depth: int = 32
+    #: How long a request body may take to arrive.
+    body_timeout: dt.timedelta = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,11 +2,18 @@
 
 SQLite runs in WAL mode with foreign keys enforced and a busy timeout; transactions that
 write begin with ``BEGIN IMMEDIATE`` so that two writers queue for the lock instead of one
-failing when it upgrades a read snapshot. PostgreSQL is reached through psycopg 3.
+failing when it upgrades a read snapshot. ``synchronous = FULL``: a commit is on disk before
+it returns, so an acknowledged push survives a power cut, not only a crash of the process
+(``NORMAL`` in WAL mode may lose the last commits to a power cut). The database file is
+created readable by its owner only (``0600``; SQLite gives its WAL files the same mode).
+PostgreSQL is reached through psycopg 3.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
@@ -29,6 +36,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("the embedded database needs a file path (WAL needs a file)")
+        _create_private(Path(parsed.database))
         engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
@@ -40,6 +48,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
+def _create_private(path: Path) -> None:
+    """The database file, created ``0600`` if it is not there yet (an existing file keeps
+    the mode its operator gave it)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -48,7 +63,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         cursor.close()
 

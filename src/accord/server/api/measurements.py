@@ -18,14 +18,15 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from accord.server.guard import NDJSON, json_depth
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.errors import Invalid, TooLarge
 from accord.services.ingestion import BatchReceipt, PushBatch
+from accord.services.uow import Limits
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/agreements/{slug}/sources/{source}/batches", tags=["measurements"])
-_NDJSON: Final = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 _BODY: Final[dict[str, Any]] = {
     "requestBody": {
         "required": True,
@@ -54,8 +55,10 @@ async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[by
         yield chunk
 
 
-async def _json_events(request: Request, limit: int) -> tuple[list[dict[str, object]], int]:
-    body = b"".join([chunk async for chunk in _limited(request.stream(), limit)])
+async def _json_events(request: Request, limits: Limits) -> tuple[list[dict[str, object]], int]:
+    body = b"".join([chunk async for chunk in _limited(request.stream(), limits.max_batch_bytes)])
+    if json_depth(body, limits.max_json_depth) > limits.max_json_depth:
+        raise Invalid(f"the body nests deeper than {limits.max_json_depth} levels")
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -106,11 +109,11 @@ async def push_batch(
     limit = services.limits.max_batch_bytes
     media = request.headers.get("content-type", "application/json").split(";")[0].strip()
     spooled: Path | None = None
-    if media in _NDJSON:
+    if media in NDJSON:
         spooled, size = await _spool(request, services.ingestion.spool_dir, limit)
         events: list[dict[str, object]] | Path = spooled
     elif media in ("application/json", ""):
-        events, size = await _json_events(request, limit)
+        events, size = await _json_events(request, services.limits)
     else:
         raise Invalid(f"send application/json or application/x-ndjson, not {media}")
     command = PushBatch(
