@@ -247,3 +247,36 @@ def test_explain_fails_clearly_for_an_unknown_objective(files: tuple[Path, Path]
     assert result.exit_code == 1
     assert "no objective 'speed' in the agreement; objectives: uptime" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_open_window_shows_its_burn_rates_although_no_alert_fires(
+    files: tuple[Path, Path],
+) -> None:
+    # As of 5 October 12:00 UTC: eu's 10 good requests are two hours old, us had 2 bad of
+    # 10 an hour ago (20% bad against 1% allowed: a burn of 20).
+    as_of = ("--as-of", "2026-10-05T12:00:00+00:00")
+    table = evaluate(files, *as_of)
+    budgets = {
+        v["scope"]["region"]: v["budget"]
+        for v in json.loads(evaluate(files, *as_of, "--format", "json").stdout)["verdicts"]
+    }
+
+    assert table.exit_code == 0, table.output
+    assert (
+        "burn uptime (region=eu) 2026-10: — over 5 minutes, — over 30 minutes, — over 1 hour, "
+        "0× over 2 hours, 0× over 6 hours, 0× over 1 day, 0× over 3 days; no alert"
+    ) in " ".join(table.stdout.split())
+    assert "burn 20× over 1 day and 20× over 2 hours exceed 3.1×" in table.stdout
+    assert budgets["eu"]["alerts"] == []
+    assert [r["burn_rate"] for r in budgets["eu"]["burn_rates"]] == [None] * 3 + [0] * 4
+    assert budgets["us"]["burn_rate"] == 20
+    assert [r["look_back"] for r in budgets["us"]["burn_rates"]] == [
+        "5 minutes",
+        "30 minutes",
+        "1 hour",
+        "2 hours",
+        "6 hours",
+        "1 day",
+        "3 days",
+    ]
+    assert budgets["us"]["method"].startswith("window volume projected from the traffic so far")

@@ -710,19 +710,78 @@ def test_a_burn_rate_alert_stays_quiet_when_only_the_long_window_burns(tmp_path:
     assert not any(alert.startswith(FAST_BURN) for alert in verdict.budget.alerts)
 
 
-def test_the_budget_of_an_open_window_projects_when_it_runs_out(tmp_path: Path) -> None:
-    rows = [*spread(utc(2026, 10, 2), 1999, 200), (utc(2026, 10, 4), "eu", 500)]
-    write_requests(tmp_path, rows)
-    as_of = utc(2026, 10, 10, 22)  # 240 of 745 hours
-    verdict = only(evaluate_period(burn_agreement(), tmp_path, as_of=as_of))
+OCTOBER_START = dt.datetime(2026, 10, 1, tzinfo=BERLIN).astimezone(dt.UTC)
 
-    budget = verdict.budget
+
+def steady(minutes: int, bad_every: int) -> list[Row]:
+    """An event a minute from the start of October, every ``bad_every``-th one bad."""
+    return [
+        (OCTOBER_START + dt.timedelta(minutes=i), "eu", 500 if i % bad_every == 0 else 200)
+        for i in range(minutes)
+    ]
+
+
+def steady_agreement() -> Agreement:
+    return requests_agreement(availability(target="95%", tolerance="90%"))
+
+
+@pytest.mark.parametrize("hours", [1, 24, 240, 372, 500, 744])
+def test_at_exactly_the_allowed_error_rate_the_budget_burns_at_one_and_lasts(
+    tmp_path: Path, hours: int
+) -> None:
+    # 5% errors against a 95% target (one minute in 20), at every point of the 745-hour
+    # October (the issue's case is 0.1% against 99.9%; 5% keeps every hour exact).
+    write_requests(tmp_path, steady(hours * 60, 20))
+    as_of = OCTOBER_START + dt.timedelta(hours=hours)
+    budget = only(evaluate_period(steady_agreement(), tmp_path, as_of=as_of)).budget
+
     assert budget is not None
-    assert budget.consumed_ratio == Decimal("0.5")  # 1 bad of 2000, 0.1% allowed
-    assert budget.burn_rate is not None
-    assert abs(budget.burn_rate - Decimal("0.5") * 745 / 240) < Decimal("1e-20")
-    # Half the budget in 240 hours: all of it after 480 hours, inside the window.
-    assert budget.projected_exhaustion_at == "2026-10-20T22:00:00+00:00"
+    assert budget.burn_rate == 1
+    assert budget.consumed_ratio == Decimal(hours) / 745
+    assert budget.window_events == 745 * 60
+    assert budget.allowed_events == 745 * 3
+    assert budget.projected_exhaustion_at is None
+    assert budget.alerts == ()
+    # Every look-back of whole hours (1h, 2h, 6h, 1d, 3d) burns at 1 too.
+    assert [rate.rate for rate in budget.burn_rates if rate.span >= dt.timedelta(hours=1)] == [
+        1
+    ] * 5
+
+
+def test_the_budget_of_an_open_window_projects_when_it_runs_out(tmp_path: Path) -> None:
+    # Twice the allowed error rate: the budget lasts half the window, 372.5 hours.
+    write_requests(tmp_path, steady(240 * 60, 10))
+    as_of = OCTOBER_START + dt.timedelta(hours=240)
+    budget = only(evaluate_period(steady_agreement(), tmp_path, as_of=as_of)).budget
+
+    assert budget is not None
+    assert budget.burn_rate == 2
+    assert budget.consumed_ratio == Decimal(480) / 745
+    assert (
+        budget.projected_exhaustion_at
+        == (OCTOBER_START + dt.timedelta(hours=372, minutes=30)).isoformat()
+    )
+    assert "14,400 valid events in 10 days of 31.04 days → 44700 expected" in budget.method
+
+
+def test_declared_alert_pairs_replace_the_workbooks(tmp_path: Path) -> None:
+    recent = MID_OCTOBER - dt.timedelta(minutes=4)
+    rows = spread(utc(2026, 10, 2), 1000, 200)
+    rows += [(recent, "eu", 200)] * 96 + [(recent, "eu", 500)] * 4
+    write_requests(tmp_path, rows)
+    declared = [{"name": "page: 90% in 2h", "long": "2h", "short": "10m", "budget": "90%"}]
+    agreement = requests_agreement(
+        availability(target="99.9%", tolerance="99%", burn_alerts=declared)
+    )
+    budget = only(evaluate_period(agreement, tmp_path, as_of=MID_OCTOBER)).budget
+
+    # 4 of 100 over the last 2h and 10m: a burn of 40, below 90% × 745h / 2h = 335.25.
+    assert budget is not None
+    assert budget.alerts == ()
+    assert [(r.span, r.rate) for r in budget.burn_rates] == [
+        (dt.timedelta(minutes=10), 40),
+        (dt.timedelta(hours=2), 40),
+    ]
 
 
 def test_consistency_compares_regions_within_each_value_of_the_other_scope_dimensions(

@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -525,17 +526,28 @@ def test_error_budget_agrees_with_the_oracle(tmp_path: Path, case: OccurrenceCas
     evaluation = run(agreement, folder, as_of=case.as_of)
 
     target = ratio(case.availability[0])
+    # The window's volume is projected from the traffic so far (SRE workbook): N = n / x.
+    elapsed = Fraction((min(case.as_of, WINDOW_END) - WINDOW_START) // dt.timedelta(microseconds=1))
+    share = elapsed / Fraction((WINDOW_END - WINDOW_START) // dt.timedelta(microseconds=1))
     for scope, verdict in by_objective(evaluation, "availability").items():
         expected = oracle_availability(case)[scope]
         good, valid = expected.counts["good"], expected.counts["valid"]
         budget = verdict.budget
         assert budget is not None
         assert budget.allowed_ratio == 1 - target
-        assert budget.allowed_events == (1 - target) * valid
         assert budget.spent_events == valid - good
-        assert budget.remaining_events == (1 - target) * valid - (valid - good)
-        if target < 1 and valid:
-            assert budget.consumed_ratio == Decimal(valid - good) / valid / (1 - target)
+        if target == 1 or not share:
+            continue
+        allowed = Fraction(1 - target) * valid / share
+        assert abs(Fraction(budget.allowed_events) - allowed) < Fraction(1, 10**12)
+        assert abs(Fraction(budget.remaining_events) - (allowed - (valid - good))) < Fraction(
+            1, 10**12
+        )
+        if valid:
+            assert budget.burn_rate == Decimal(valid - good) / valid / (1 - target)
+            consumed = Fraction(valid - good) / allowed
+            assert budget.consumed_ratio is not None
+            assert abs(Fraction(budget.consumed_ratio) - consumed) < Fraction(1, 10**20)
 
 
 # --------------------------------------------------------------------------------------

@@ -18,7 +18,13 @@ from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
-from accord.reports.verdicts import credit_for, evaluation_csv, evaluation_json, explain_verdict
+from accord.reports.verdicts import (
+    burn_rates_text,
+    credit_for,
+    evaluation_csv,
+    evaluation_json,
+    explain_verdict,
+)
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
 
@@ -181,6 +187,18 @@ def _print_table(evaluation: Evaluation) -> None:
 
 
 def _print_findings(evaluation: Evaluation) -> None:
+    for verdict in evaluation.verdicts:
+        budget = verdict.budget
+        if budget is None or not budget.burn_rates:
+            continue
+        fired = f"; [red]{len(budget.alerts)} alert(s)[/red]" if budget.alerts else "; no alert"
+        console.print(
+            f"burn {verdict.objective} ({verdict.scope_label}) {verdict.window.label}: "
+            f"{burn_rates_text(budget)}{fired}",
+            highlight=False,
+        )
+        for alert in budget.alerts:
+            console.print(f"  [red]{alert}[/red]", highlight=False)
     for owed in evaluation.credits:
         console.print(
             f"credit {owed.window}: [bold]{owed.credit.amount}[/bold] — {owed.credit.rule}; "

@@ -1,23 +1,45 @@
 """Error budgets and burn rates of occurrence objectives (SRE workbook practice).
 
-For a target T in (0, 1): the budget is the share 1 − T of valid events that may be bad.
-Burn rate over a look-back window w is e(w) / (1 − T), where e(w) is the error ratio in w.
-A multi-window alert fires when both its long and short windows burn faster than
-f · P / L, the rate that spends a fraction f of the budget of a window of length P within
-the long window L. Rates are compared unrounded.
+For a target T in (0, 1) the budget is the share 1 − T of valid events that may be bad.
+
+- Burn rate over a look-back window w: e(w) / (1 − T), where e(w) = bad(w) / valid(w). The
+  burn rate of the window so far is the one over the look-back since its start.
+- Budget consumed: bad events ÷ the whole window's allowance (1 − T) · N, where N is the
+  window's volume. While the window is open N is projected from the traffic so far, as if
+  it went on evenly: N = n / x for n valid events in the elapsed share x of the window. So
+  consumed = burn rate × x, and at a constant error rate equal to the allowed one the burn
+  rate is 1 at every instant and the budget runs out exactly at the window's end.
+- Projected exhaustion: at the burn rate so far, consumed reaches 1 at x = 1 / burn rate,
+  which lies inside the window only when the burn rate is above 1.
+- A multi-window alert fires when both its long and short windows burn faster than
+  f · P / L, the rate that spends a fraction f of the budget of a window of length P within
+  the long window L. Rates are compared unrounded.
+
+Source: Beyer et al., The Site Reliability Workbook, ch. 5 "Alerting on SLOs" (O'Reilly 2018).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from accord.core.model.objectives import BurnAlertSpec
 from accord.core.units import Duration, format_decimal
-from accord.core.verdicts import Budget
+from accord.core.verdicts import Budget, BurnRate, show_seconds
 
-__all__ = ["BURN_ALERTS", "BurnAlert", "BurnCounts", "WindowProgress", "error_budget"]
+__all__ = [
+    "BURN_ALERTS",
+    "BurnAlert",
+    "BurnCounts",
+    "BurnWatch",
+    "WindowProgress",
+    "burn_alerts",
+    "error_budget",
+    "look_backs",
+]
 
 
 @dataclass(frozen=True)
@@ -29,9 +51,15 @@ class BurnAlert:
     short: dt.timedelta
     budget_fraction: Decimal
 
+    @classmethod
+    def of(cls, spec: BurnAlertSpec) -> BurnAlert:
+        return cls(
+            spec.name, spec.long.to_timedelta(), spec.short.to_timedelta(), spec.budget.ratio
+        )
+
     def threshold(self, window: dt.timedelta) -> Decimal:
         """The burn rate that spends the fraction within the long window: f · P / L."""
-        return self.budget_fraction * Decimal(window / self.long)
+        return self.budget_fraction * Decimal(_microseconds(window)) / _microseconds(self.long)
 
 
 BURN_ALERTS: Final = (
@@ -50,6 +78,18 @@ BURN_ALERTS: Final = (
 )
 
 
+def burn_alerts(declared: Sequence[BurnAlertSpec] | None) -> tuple[BurnAlert, ...]:
+    """The alerts an objective declares; the workbook's four when it declares none."""
+    if declared is None:
+        return BURN_ALERTS
+    return tuple(BurnAlert.of(spec) for spec in declared)
+
+
+def look_backs(alerts: Sequence[BurnAlert]) -> tuple[dt.timedelta, ...]:
+    """Every look-back window of the alerts, shortest first."""
+    return tuple(sorted({a.long for a in alerts} | {a.short for a in alerts}))
+
+
 @dataclass(frozen=True)
 class BurnCounts:
     """Bad and valid events in a look-back window ending at the evaluation instant."""
@@ -62,6 +102,14 @@ class BurnCounts:
         if self.valid == 0 or allowed_ratio == 0:
             return None
         return Decimal(self.bad) / Decimal(self.valid) / allowed_ratio
+
+
+@dataclass(frozen=True)
+class BurnWatch:
+    """The alerts watched over a window and the counts of their look-back windows."""
+
+    recent: tuple[BurnCounts, ...] = ()
+    alerts: tuple[BurnAlert, ...] = BURN_ALERTS
 
 
 @dataclass(frozen=True)
@@ -86,25 +134,47 @@ def error_budget(
     valid: int,
     target_ratio: Decimal,
     progress: WindowProgress,
-    recent: tuple[BurnCounts, ...] = (),
-) -> Budget | None:
-    """The budget of one window; ``None`` when the target leaves no budget to speak of."""
+    watch: BurnWatch | None = None,
+) -> Budget:
+    """The budget of one window as of ``progress.as_of`` (see the module's definitions)."""
+    recent, alerts = (watch.recent, watch.alerts) if watch else ((), BURN_ALERTS)
     allowed_ratio = 1 - target_ratio
     bad = valid - good
-    allowed_events = allowed_ratio * valid
+    rates = tuple(BurnRate(c.span, c.bad, c.valid, c.burn_rate(allowed_ratio)) for c in recent)
     if allowed_ratio <= 0:
         # A target of 100% allows nothing: one bad event spends it all, and the share
         # consumed (bad / 0) is undefined rather than infinite.
+        method = "a target of 100% allows no bad event"
         if bad == 0:
-            return Budget(Decimal(0), Decimal(0), 0, Decimal(0), Decimal(0), None, None)
-        return Budget(Decimal(0), Decimal(0), bad, -Decimal(bad), None, None, "exhausted")
-    consumed = (Decimal(bad) / valid / allowed_ratio) if valid else Decimal(0)
-    elapsed_share = (
-        Decimal(_microseconds(progress.elapsed)) / _microseconds(progress.length)
-        if progress.length
-        else Decimal(0)
-    )
-    burn = consumed / elapsed_share if elapsed_share else None
+            return Budget(
+                Decimal(0),
+                Decimal(0),
+                0,
+                Decimal(0),
+                Decimal(0),
+                None,
+                None,
+                method=method,
+                burn_rates=rates,
+            )
+        return Budget(
+            Decimal(0),
+            Decimal(0),
+            bad,
+            -Decimal(bad),
+            None,
+            None,
+            "exhausted",
+            method=method,
+            burn_rates=rates,
+        )
+    elapsed, length = _microseconds(progress.elapsed), _microseconds(progress.length)
+    # N = n / x with x = elapsed / length, each figure divided once so that exact
+    # quotients stay exact.
+    window_events = Decimal(valid * length) / elapsed if elapsed else None
+    allowed_events = allowed_ratio * window_events if window_events is not None else Decimal(0)
+    burn = Decimal(bad) / valid / allowed_ratio if valid else Decimal(0)
+    consumed = Decimal(bad * elapsed) / (allowed_ratio * valid * length) if valid else Decimal(0)
     return Budget(
         allowed_ratio=allowed_ratio,
         allowed_events=allowed_events,
@@ -113,24 +183,36 @@ def error_budget(
         consumed_ratio=consumed,
         burn_rate=burn,
         projected_exhaustion_at=_exhaustion(consumed, burn, progress),
-        alerts=_alerts(allowed_ratio, progress.length, recent),
+        alerts=_alerts(allowed_ratio, progress.length, recent, alerts),
+        window_events=window_events,
+        method=_method(valid, window_events, progress),
+        burn_rates=rates,
     )
 
 
-def _exhaustion(consumed: Decimal, burn: Decimal | None, progress: WindowProgress) -> str | None:
-    """When the budget runs out at the window's average burn so far, if within the window."""
-    if burn is None or burn == 0:
-        return None
-    if consumed >= 1:
+def _method(valid: int, window_events: Decimal | None, progress: WindowProgress) -> str:
+    if window_events is None:
+        return "the window has not started: no volume to allow bad events from"
+    if progress.elapsed == progress.length:
+        return f"the window is complete: its {valid:,} valid events"
+    return (
+        f"window volume projected from the traffic so far, as if it went on evenly: "
+        f"{valid:,} valid events in {_length(progress.elapsed)} of {_length(progress.length)} "
+        f"→ {format_decimal(round(window_events, 1))} expected"
+    )
+
+
+def _exhaustion(consumed: Decimal, burn: Decimal, progress: WindowProgress) -> str | None:
+    """When the budget runs out at the window's burn rate so far, if within the window."""
+    if consumed > 1 or (consumed == 1 and progress.elapsed < progress.length):
         return "exhausted"
     if burn <= 1:
         # At this rate the budget lasts to the window's end or beyond.
         return None
-    # consumed grows linearly with elapsed time at the current rate: it reaches 1 at
-    # elapsed / consumed, which is inside the window because the burn rate is above 1.
-    lasts = Decimal(_microseconds(progress.elapsed)) / consumed
-    at = progress.start_at + dt.timedelta(microseconds=int(lasts))
-    return at.isoformat() if at < progress.end_at else None
+    # consumed = burn × elapsed share: it reaches 1 at the share 1 / burn, inside the window
+    # because the burn rate is above 1 (and after now because consumed is below 1).
+    lasts = Decimal(_microseconds(progress.length)) / burn
+    return (progress.start_at + dt.timedelta(microseconds=int(lasts))).isoformat()
 
 
 def _microseconds(length: dt.timedelta) -> int:
@@ -138,11 +220,14 @@ def _microseconds(length: dt.timedelta) -> int:
 
 
 def _alerts(
-    allowed_ratio: Decimal, window: dt.timedelta, recent: tuple[BurnCounts, ...]
+    allowed_ratio: Decimal,
+    window: dt.timedelta,
+    recent: tuple[BurnCounts, ...],
+    alerts: tuple[BurnAlert, ...],
 ) -> tuple[str, ...]:
     by_span = {counts.span: counts for counts in recent}
     fired = []
-    for alert in BURN_ALERTS:
+    for alert in alerts:
         long, short = by_span.get(alert.long), by_span.get(alert.short)
         if long is None or short is None:
             continue
@@ -164,3 +249,7 @@ def _alerts(
 
 def _span(length: dt.timedelta) -> str:
     return str(Duration.of(length))
+
+
+def _length(length: dt.timedelta) -> str:
+    return show_seconds(Decimal(_microseconds(length)) / 1_000_000)

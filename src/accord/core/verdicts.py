@@ -7,6 +7,7 @@ value exactly at the target is met, exactly at the tolerance is a deviation.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +19,7 @@ from accord.core.units import Duration, Money, Percentage, format_decimal
 
 __all__ = [
     "Budget",
+    "BurnRate",
     "Coverage",
     "CreditOwed",
     "Outcome",
@@ -123,18 +125,41 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class BurnRate:
+    """How fast one look-back window ending at the evaluation instant spends the budget."""
+
+    span: dt.timedelta
+    bad: int
+    valid: int
+    #: bad / valid ÷ (1 − target); ``None`` without valid events or without a budget.
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
 class Budget:
-    """Error budget of an occurrence objective in one window (SRE workbook definitions)."""
+    """Error budget of an occurrence objective in one window (SRE workbook definitions).
+
+    ``allowed_events`` is (1 − target) × the window's volume; while the window is open that
+    volume is projected from the traffic so far, as ``method`` states.
+    """
 
     allowed_ratio: Decimal
     allowed_events: Decimal
     spent_events: int
     remaining_events: Decimal
-    #: Share of the budget spent; ``None`` when the budget is zero and something was spent.
+    #: Share of the whole window's budget spent; ``None`` when the budget is zero and
+    #: something was spent.
     consumed_ratio: Decimal | None
+    #: Burn rate since the window's start: bad / valid so far ÷ (1 − target).
     burn_rate: Decimal | None
     projected_exhaustion_at: str | None
     alerts: tuple[str, ...] = ()
+    #: The window's volume the allowance is computed from (projected while open).
+    window_events: Decimal | None = None
+    #: How the window's volume was found.
+    method: str = ""
+    #: Burn rate over each alert look-back window, whether or not an alert fired.
+    burn_rates: tuple[BurnRate, ...] = ()
 
 
 @dataclass(frozen=True)

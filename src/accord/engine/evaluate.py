@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from sqlglot import exp
 
-from accord.core.budget import WindowProgress, error_budget
+from accord.core.budget import BurnWatch, WindowProgress, burn_alerts, error_budget
 from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport, WindowCredit
 from accord.core.exclusions.periods import Announced, excluded_periods
 from accord.core.exclusions.spec import Exclusion
@@ -351,7 +351,11 @@ def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict
     ):
         progress = WindowProgress(span.start_at, span.end_at, measuring.as_of)
         budget = error_budget(
-            measured.counts["good"], measured.counts["valid"], target, progress, measured.recent
+            measured.counts["good"],
+            measured.counts["valid"],
+            target,
+            progress,
+            BurnWatch(measured.recent, burn_alerts(objective.burn_alerts)),
         )
     return Verdict(
         objective=objective.id,

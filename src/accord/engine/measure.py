@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from sqlglot import exp
 
-from accord.core.budget import BURN_ALERTS, BurnCounts
+from accord.core.budget import BurnCounts, burn_alerts, look_backs
 from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model import Agreement
 from accord.core.model.measurement import Indicator, Source, SourceKind
@@ -362,7 +362,9 @@ def _recent(
     if burn is None or not (span.start_at < as_of < span.end_at):
         return {}
     rows = target.rows
-    lengths = sorted({a.long for a in BURN_ALERTS} | {a.short for a in BURN_ALERTS})
+    lengths = look_backs(burn_alerts(target.objective.burn_alerts))
+    if not lengths:
+        return {}
     included = column(INCLUDED)
     columns: list[exp.Expr] = []
     for length in lengths:

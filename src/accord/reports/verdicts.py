@@ -16,11 +16,12 @@ from typing import Any
 
 from accord.core.evaluation import Evaluation, SourceReport, WindowCredit
 from accord.core.model.measurement import Direction, ValueKind
-from accord.core.units import format_decimal
+from accord.core.units import Duration, format_decimal
 from accord.core.verdicts import Budget, CreditOwed, Verdict, show_value
 
 __all__ = [
     "FORMAT",
+    "burn_rates_text",
     "credit_for",
     "evaluation_csv",
     "evaluation_header",
@@ -60,6 +61,17 @@ def _budget_json(budget: Budget | None) -> dict[str, Any] | None:
         "consumed_ratio": _number(budget.consumed_ratio),
         "burn_rate": _number(budget.burn_rate),
         "projected_exhaustion_at": budget.projected_exhaustion_at,
+        "window_events": _number(budget.window_events),
+        "method": budget.method,
+        "burn_rates": [
+            {
+                "look_back": str(Duration.of(rate.span)),
+                "bad": rate.bad,
+                "valid": rate.valid,
+                "burn_rate": _number(rate.rate),
+            }
+            for rate in budget.burn_rates
+        ],
         "alerts": list(budget.alerts),
     }
 
@@ -259,15 +271,28 @@ def _budget_lines(budget: Budget | None) -> list[str]:
         f"{budget.spent_events:,} spent; "
         f"{show_value(budget.consumed_ratio, ValueKind.RATIO)} consumed"
         + (
-            f"; burn rate {format_decimal(round(budget.burn_rate, 2))}×"
+            f"; burn rate {format_decimal(round(budget.burn_rate, 2))}× since the window's start"
             if budget.burn_rate is not None
             else ""
         )
     ]
+    if budget.method:
+        lines.append(f"Budget method: {budget.method}")
+    if budget.burn_rates:
+        lines.append(f"Burn rates: {burn_rates_text(budget)}")
     if budget.projected_exhaustion_at:
         lines.append(f"Budget projected to run out: {budget.projected_exhaustion_at}")
     lines += [f"Burn-rate alert: {alert}" for alert in budget.alerts]
     return lines
+
+
+def burn_rates_text(budget: Budget) -> str:
+    """The burn rate over each look-back window: '1.2× over 1 hour, 0× over 5 minutes'."""
+    return ", ".join(
+        f"{'—' if rate.rate is None else format_decimal(round(rate.rate, 2)) + '×'} over "
+        f"{Duration.of(rate.span)}"
+        for rate in budget.burn_rates
+    )
 
 
 def explain_verdict(evaluation: Evaluation, verdict: Verdict) -> str:

@@ -6,17 +6,20 @@ import re
 from enum import StrEnum
 from typing import Annotated, Final
 
-from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
 
 from accord.core.spec import (
+    DurationField,
     Identifier,
     MeasureField,
+    PercentageField,
     PredicateField,
     Spec,
     problem,
 )
 
 __all__ = [
+    "BurnAlertSpec",
     "Consistency",
     "Objective",
     "Window",
@@ -117,6 +120,50 @@ class Consistency(Spec):
     )
 
 
+class BurnAlertSpec(Spec):
+    """A multi-window burn-rate alert (SRE workbook): it fires when both look-back windows
+    burn the error budget faster than the rate that spends ``budget`` of the window's budget
+    within ``long``."""
+
+    name: str = Field(min_length=1, description="Name shown when it fires, e.g. 'page: fast burn'.")
+    long: DurationField = Field(description="Long look-back window, wall-clock time, e.g. 1h.")
+    short: DurationField = Field(
+        description="Short confirming window, shorter than the long one, e.g. 5m; it lets "
+        "the alert clear soon after recovery."
+    )
+    budget: PercentageField = Field(
+        description="Share of the window's error budget that, spent within the long "
+        "look-back, fires the alert, e.g. 2%."
+    )
+
+    @model_validator(mode="after")
+    def _wall_clock_and_ordered(self) -> BurnAlertSpec:
+        for name in ("long", "short"):
+            length = getattr(self, name)
+            if not length.is_fixed:
+                raise problem(
+                    "burn_alert",
+                    f"look-back window {length} must be fixed wall-clock time",
+                    "write minutes, hours or days, e.g. '1h' or '3d'",
+                    (name,),
+                )
+        if self.short.seconds >= self.long.seconds:
+            raise problem(
+                "burn_alert",
+                f"the short window {self.short} must be shorter than the long one {self.long}",
+                "the workbook pairs e.g. 1h with 5m and 6h with 30m",
+                ("short",),
+            )
+        if self.budget.ratio <= 0:
+            raise problem(
+                "burn_alert",
+                "a burn-rate alert on 0% of the budget would fire on the first bad event",
+                "write a share above 0%, e.g. '2%'",
+                ("budget",),
+            )
+        return self
+
+
 class Objective(Spec):
     """A target for an indicator over a window and scope, with a tolerance band."""
 
@@ -148,5 +195,11 @@ class Objective(Spec):
     )
     exclusions: list[Identifier] | None = Field(
         default=None, description="Exclusions that apply; absent means all that apply to it."
+    )
+    burn_alerts: list[BurnAlertSpec] | None = Field(
+        default=None,
+        description="Multi-window burn-rate alerts of an occurrence objective; absent: the SRE "
+        "workbook's four (2% of the budget in 1h/5m, 5% in 6h/30m, 10% in 1d/2h, 10% in "
+        "3d/6h); an empty list: none.",
     )
     description: str | None = Field(default=None, description="Why the objective matters.")
