@@ -3,6 +3,7 @@
 __all__ = [
     "agreement",
     "appendix",
+    "charts",
     "describe",
     "document",
     "evidence",

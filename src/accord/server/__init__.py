@@ -7,4 +7,5 @@ __all__ = [
     "headers",
     "problems",
     "security",
+    "web",
 ]

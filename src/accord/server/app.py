@@ -1,5 +1,6 @@
 """The FastAPI application factory: routes under ``/api/v1``, problem+json errors,
-``GET /healthz`` and the OpenAPI description at ``/openapi.json``."""
+``GET /healthz``, the OpenAPI description at ``/openapi.json`` and the web app's pages
+(``accord.server.web``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
 from accord import __version__
+from accord.server import web
 from accord.server.api import router
 from accord.server.guard import NDJSON, BodyRule, RequestGuard
 from accord.server.headers import SecurityHeaders
@@ -47,6 +49,7 @@ def create_app(services: Services) -> FastAPI:
     _install_guards(app, services.limits)
     install_problem_handlers(app)
     app.include_router(router, prefix="/api/v1", responses=PROBLEM_RESPONSES)
+    web.install(app)
 
     @app.get(
         "/healthz",
@@ -99,6 +102,7 @@ def _install_guards(app: FastAPI, limits: Limits) -> None:
             streamed=True,
         ),
         BodyRule(frozenset({"POST"}), _UPLOAD, limits.max_agreement_bytes),
+        *web.body_rules(limits),
     ]
     app.add_middleware(
         RequestGuard,

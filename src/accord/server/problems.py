@@ -31,6 +31,7 @@ __all__ = [
     "install_problem_handlers",
     "problem",
     "problem_response",
+    "status_of",
 ]
 
 PROBLEM_JSON: Final = "application/problem+json"
@@ -111,11 +112,16 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
-def _service_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError)
-    status, kind = next(
+def status_of(exc: ServiceError) -> tuple[int, str]:
+    """The HTTP status of a refusal and the kind of problem it is."""
+    return next(
         (value for cls, value in _STATUS.items() if isinstance(exc, cls)), (400, "bad-request")
     )
+
+
+def _service_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    status, kind = status_of(exc)
     if isinstance(exc, Invalid) and exc.problems:
         return problem(status, exc.message, kind, problems=[p.to_dict() for p in exc.problems])
     return problem(status, exc.message, kind)

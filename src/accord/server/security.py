@@ -5,16 +5,23 @@ Endpoints depend on ``CurrentPrincipal``; the services decide what the principal
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from accord.services.container import Services
+from accord.services.credentials import NewSession
 from accord.services.errors import Unauthenticated
 from accord.services.permissions import Principal
 
-__all__ = ["SESSION_COOKIE", "CurrentPrincipal", "ServicesDep", "get_services"]
+__all__ = [
+    "SESSION_COOKIE",
+    "CurrentPrincipal",
+    "ServicesDep",
+    "get_services",
+    "set_session_cookie",
+]
 
 SESSION_COOKIE: Final = "accord_session"
 _bearer = HTTPBearer(auto_error=False, description="An API token (`accord admin create-token`).")
@@ -44,3 +51,23 @@ def _principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+
+
+def set_session_cookie(
+    response: Response,
+    request: Request,
+    session: NewSession,
+    samesite: Literal["lax", "strict"],
+) -> None:
+    """The session cookie: ``HttpOnly``, ``Secure`` when the request came over TLS, living as
+    long as the session."""
+    services = get_services(request)
+    lifetime = session.expires_at - services.context.clock.now()
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.secret,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite=samesite,
+        secure=request.url.scheme == "https",
+    )

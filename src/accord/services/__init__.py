@@ -10,6 +10,7 @@ __all__ = [
     "external",
     "ingestion",
     "organisations",
+    "overview",
     "permissions",
     "portfolio",
     "ports",

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from accord.services.credentials import Credentials
 from accord.services.ingestion import Ingestion
 from accord.services.organisations import Organisations
+from accord.services.overview import Overview
 from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
 from accord.services.scheduling import Scheduling
@@ -25,6 +26,7 @@ class Services:
     organisations: Organisations
     credentials: Credentials
     portfolio: Portfolio
+    overview: Overview
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -38,6 +40,7 @@ class Services:
             organisations=Organisations(context),
             credentials=Credentials(context),
             portfolio=Portfolio(context),
+            overview=Overview(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

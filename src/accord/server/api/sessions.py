@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response, status
 from pydantic import BaseModel
 
-from accord.server.security import SESSION_COOKIE, ServicesDep
+from accord.server.security import SESSION_COOKIE, ServicesDep, set_session_cookie
 
 __all__ = ["router"]
 
@@ -27,15 +27,7 @@ class SessionOut(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Sign in with a password")
 def login(body: LoginIn, request: Request, response: Response, services: ServicesDep) -> SessionOut:
     session = services.credentials.login(body.email, body.password)
-    lifetime = session.expires_at - services.context.clock.now()
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.secret,
-        max_age=int(lifetime.total_seconds()),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_session_cookie(response, request, session, "strict")
     return SessionOut(expires_at=session.expires_at)
 
 

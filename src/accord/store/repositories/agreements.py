@@ -87,6 +87,18 @@ class Agreements:
         self._session.flush()
         return row
 
+    def all_parties(self) -> dict[int, dict[str, int]]:
+        """Agreement id → party id → organisation id, for every agreement the tenant sees."""
+        found: dict[int, dict[str, int]] = {}
+        query = select(
+            AgreementPartyRow.agreement_id,
+            AgreementPartyRow.party_id,
+            AgreementPartyRow.organisation_id,
+        )
+        for agreement_id, party, organisation in self._session.execute(query):
+            found.setdefault(agreement_id, {})[party] = organisation
+        return found
+
     def parties(self, agreement_id: int) -> dict[str, int]:
         """Party id in the YAML → organisation id."""
         query = select(AgreementPartyRow.party_id, AgreementPartyRow.organisation_id).where(

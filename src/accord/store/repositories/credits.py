@@ -34,6 +34,20 @@ class Credits:
             found[key] = (amount + row.amount, row.currency)
         return found
 
+    def owed_by_agreement(self) -> dict[int, dict[tuple[str, str], Decimal]]:
+        """Agreement id → (window, currency) → owed, over every agreement the tenant sees."""
+        found: dict[int, dict[tuple[str, str], Decimal]] = {}
+        query = select(
+            CreditEntryRow.agreement_id,
+            CreditEntryRow.window_label,
+            CreditEntryRow.currency,
+            CreditEntryRow.amount,
+        )
+        for agreement_id, window, currency, amount in self._session.execute(query):
+            owed = found.setdefault(agreement_id, {})
+            owed[window, currency] = owed.get((window, currency), Decimal(0)) + amount
+        return found
+
     def all(self, agreement_id: int, window_label: str | None = None) -> Sequence[CreditEntryRow]:
         query = (
             select(CreditEntryRow)

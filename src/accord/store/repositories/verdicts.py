@@ -61,6 +61,12 @@ class Verdicts:
             for row in self._session.scalars(query)
         }
 
+    def current_ending_since(self, since: dt.datetime) -> Sequence[VerdictRow]:
+        """The latest verdict of every objective × scope × window ending at or after
+        ``since``, over every agreement the tenant sees (the portfolio in one query)."""
+        query = _current_only(select(VerdictRow).where(VerdictRow.window_end >= since))
+        return self._session.scalars(query.order_by(VerdictRow.agreement_id)).all()
+
     def find(self, agreement_id: int, verdict_id: int) -> VerdictRow | None:
         return self._session.scalar(
             select(VerdictRow).where(

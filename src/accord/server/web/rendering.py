@@ -1,0 +1,100 @@
+"""Pages from Jinja templates: the signed-in user, the CSRF token every form carries, and the
+filters that show ratios, money and instants as people read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from functools import cache
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from accord.reports.charts import sparkline
+from accord.services.permissions import Principal
+
+__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "csrf_token", "page", "percent"]
+
+CSRF_COOKIE: Final = "accord_csrf"
+CSRF_FIELD: Final = "csrf_token"
+
+
+def percent(ratio: Decimal | float | None, places: int = 2) -> str:
+    """A ratio in [0, 1] as a percentage, trailing zeros dropped: 0.995 → 99.5%."""
+    if ratio is None:
+        return "—"
+    shown = f"{Decimal(str(ratio)) * 100:.{places}f}"
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return f"{shown}%"
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def _instant(value: dt.datetime | None) -> str:
+    return "—" if value is None else value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _spark(points: list[Any], label: str) -> Markup:
+    values = [float(point.left_ratio) for point in points]
+    words = ", ".join(f"{p.window} {percent(p.left_ratio, 0)}" for p in points)
+    return Markup(sparkline(values, label=f"{label}: {words}"))  # built escaped
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("accord.server.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(percent=percent, money=_money, instant=_instant, spark=_spark)
+    return environment
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this browser: its ``accord_csrf`` cookie, or a new one."""
+    token: str | None = getattr(request.state, "csrf", None) or request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(32)
+    request.state.csrf = token
+    return token
+
+
+def page(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """The rendered page, setting the CSRF cookie its forms are checked against."""
+    token = csrf_token(request)
+    html = (
+        _environment()
+        .get_template(template)
+        .render(
+            request=request,
+            principal=principal,
+            csrf_field=CSRF_FIELD,
+            csrf_token=token,
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response

@@ -1,0 +1,186 @@
+"""The portfolio at a glance: for every agreement the principal sees, the current period's
+status, breaches and deviations, credits owed, error budget left (with its recent trend) and
+data coverage, read in a handful of queries whatever the number of agreements.
+
+"Current period" is the latest window an agreement has verdicts for: the verdicts whose window
+ends last (a month, and a quarter or year that ends with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from accord.services.permissions import Permission, Principal
+from accord.services.uow import ServiceContext
+from accord.store.tables import VerdictRow
+
+__all__ = ["OUTCOME_ORDER", "AgreementSummary", "BudgetPoint", "Money", "Overview", "worst"]
+
+#: Worst first: the status of a set of verdicts is the first of these any of them has.
+OUTCOME_ORDER: Final = ("breach", "deviation", "no_data", "met")
+#: How far back the portfolio looks for verdicts (six months and the open one).
+_LOOK_BACK: Final = dt.timedelta(days=200)
+_TREND_POINTS: Final = 6
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class BudgetPoint:
+    window: str
+    #: The least error budget left among the window's verdicts, in [0, 1].
+    left_ratio: Decimal
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    id: str
+    title: str
+    #: The organisations of the agreement's parties other than the caller's own.
+    partners: list[str]
+    #: The current period's window label; ``None`` before the first evaluation.
+    window: str | None
+    #: The worst outcome of the current period (``OUTCOME_ORDER``), ``None`` before any.
+    status: str | None
+    outcomes: dict[str, int] = field(default_factory=dict)
+    #: Credits owed for the current period, per currency.
+    credits_owed: list[Money] = field(default_factory=list)
+    budget_left_ratio: Decimal | None = None
+    #: The budget left per window, oldest first (the sparkline).
+    budget_trend: list[BudgetPoint] = field(default_factory=list)
+    #: The lowest coverage among the current period's verdicts, in [0, 1].
+    coverage_ratio: Decimal | None = None
+
+    @property
+    def breaches(self) -> int:
+        return self.outcomes.get("breach", 0)
+
+    @property
+    def deviations(self) -> int:
+        return self.outcomes.get("deviation", 0)
+
+
+def worst(outcomes: Iterable[str]) -> str | None:
+    present = set(outcomes)
+    return next((outcome for outcome in OUTCOME_ORDER if outcome in present), None)
+
+
+@dataclass
+class _Window:
+    label: str
+    start: dt.datetime
+    end: dt.datetime
+    outcomes: list[str] = field(default_factory=list)
+    budget_left: list[Decimal] = field(default_factory=list)
+    coverage: list[Decimal] = field(default_factory=list)
+
+
+def _ratio(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _windows(rows: Sequence[VerdictRow]) -> list[_Window]:
+    """The verdicts grouped by the instant their window ends, earliest first; each group is
+    labelled by its shortest window (a month rather than the quarter ending with it)."""
+    by_end: dict[dt.datetime, _Window] = {}
+    for row in rows:
+        window = by_end.get(row.window_end)
+        if window is None or row.window_start > window.start:
+            kept = window
+            window = _Window(row.window_label, row.window_start, row.window_end)
+            if kept is not None:
+                window.outcomes, window.budget_left = kept.outcomes, kept.budget_left
+                window.coverage = kept.coverage
+            by_end[row.window_end] = window
+        evidence = json.loads(row.evidence)
+        window.outcomes.append(row.outcome)
+        budget = evidence.get("budget") or {}
+        consumed = _ratio(budget.get("consumed_ratio"))
+        if consumed is not None:
+            window.budget_left.append(max(Decimal(0), Decimal(1) - consumed))
+        coverage = _ratio((evidence.get("coverage") or {}).get("ratio"))
+        if coverage is not None:
+            window.coverage.append(coverage)
+    return [by_end[end] for end in sorted(by_end)]
+
+
+class Overview:
+    """The portfolio page's data."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def portfolio(self, principal: Principal) -> list[AgreementSummary]:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            agreements = uow.agreements.all()
+            parties = uow.agreements.all_parties()
+            organisations = uow.organisations.by_ids(
+                {o for links in parties.values() for o in links.values()}
+            )
+            since = self._context.clock.now() - _LOOK_BACK
+            verdicts: dict[int, list[VerdictRow]] = {}
+            for row in uow.verdicts.current_ending_since(since):
+                verdicts.setdefault(row.agreement_id, []).append(row)
+            owed = uow.credits.owed_by_agreement()
+            summaries = []
+            for agreement in agreements:
+                names = sorted(
+                    organisations[o].name
+                    for o in set(parties.get(agreement.id, {}).values())
+                    if o in organisations and o != principal.organisation_id
+                )
+                summaries.append(
+                    _summary(
+                        agreement.slug,
+                        agreement.title,
+                        names,
+                        _windows(verdicts.get(agreement.id, [])),
+                        owed.get(agreement.id, {}),
+                    )
+                )
+        return summaries
+
+
+def _summary(
+    slug: str,
+    title: str,
+    partners: list[str],
+    windows: list[_Window],
+    owed: dict[tuple[str, str], Decimal],
+) -> AgreementSummary:
+    if not windows:
+        return AgreementSummary(slug, title, partners, None, None)
+    current = windows[-1]
+    counts: dict[str, int] = {
+        o: current.outcomes.count(o) for o in OUTCOME_ORDER if o in current.outcomes
+    }
+    trend = [
+        BudgetPoint(w.label, min(w.budget_left)) for w in windows[-_TREND_POINTS:] if w.budget_left
+    ]
+    credits = [
+        Money(amount, currency)
+        for (window, currency), amount in sorted(owed.items())
+        if window == current.label and amount
+    ]
+    return AgreementSummary(
+        id=slug,
+        title=title,
+        partners=partners,
+        window=current.label,
+        status=worst(current.outcomes),
+        outcomes=counts,
+        credits_owed=credits,
+        budget_left_ratio=min(current.budget_left) if current.budget_left else None,
+        budget_trend=trend,
+        coverage_ratio=min(current.coverage) if current.coverage else None,
+    )
