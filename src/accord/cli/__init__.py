@@ -12,6 +12,7 @@ __all__ = [
     "evidence",
     "interchange",
     "main",
+    "obligations",
     "output",
     "render",
     "runtime",

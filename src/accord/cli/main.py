@@ -38,6 +38,8 @@ _COMMANDS: Final = {
     "demo": "demo",
     "evidence": "evidence",
     "worker": "worker",
+    "deadlines": "obligations",
+    "obligations": "obligations",
 }
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "loader",
     "model",
     "model_errors",
+    "obligations",
     "periods",
     "problems",
     "remedies",

@@ -16,7 +16,8 @@ from accord.core.calendars.spec import ALWAYS
 from accord.core.model import Agreement
 from accord.core.model.measurement import Direction, Indicator
 from accord.core.model.objectives import Objective
-from accord.core.units import Duration, DurationUnit, Percentage, format_decimal
+from accord.core.obligations.notices import term_end
+from accord.core.units import Duration, Percentage, format_decimal
 
 __all__ = [
     "Band",
@@ -91,24 +92,6 @@ def indicator_of(agreement: Agreement, objective: Objective) -> Indicator:
         if indicator.id == objective.indicator:
             return indicator
     raise ValueError(f"objective {objective.id!r} names unknown indicator {objective.indicator!r}")
-
-
-def term_end(effective: dt.date, duration: Duration) -> dt.date | None:
-    """The last day of a term of the given length, if it has a calendar length."""
-    amount = duration.amount
-    if duration.business or amount != amount.to_integral_value():
-        return None
-    months = {DurationUnit.MONTH: int(amount), DurationUnit.YEAR: int(amount) * 12}.get(
-        duration.unit
-    )
-    if months is not None:
-        index = effective.month - 1 + months
-        year, month = effective.year + index // 12, index % 12 + 1
-        day = min(effective.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day) - dt.timedelta(days=1)
-    if duration.unit in (DurationUnit.DAY, DurationUnit.WEEK):
-        return effective + duration.to_timedelta() - dt.timedelta(days=1)
-    return None
 
 
 @dataclass(frozen=True)

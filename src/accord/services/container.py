@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from accord.services.credentials import Credentials
 from accord.services.ingestion import Ingestion
+from accord.services.obligations import Obligations
 from accord.services.organisations import Organisations
 from accord.services.overview import Overview
 from accord.services.permissions import Principal
@@ -31,6 +32,7 @@ class Services:
     verdicts: Verdicts
     scheduling: Scheduling
     audit: AuditTrail
+    obligations: Obligations
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -45,6 +47,7 @@ class Services:
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),
             audit=AuditTrail(context),
+            obligations=Obligations(context),
         )
 
     @property

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Final
 
 from accord.core.diff import diff_agreements
@@ -22,6 +21,8 @@ from accord.core.model.parties import PartyRole
 from accord.core.problems import Problem, Severity
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.services.in_force import parsed
+from accord.services.obligations import schedule_notices
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext, UnitOfWork
@@ -102,19 +103,6 @@ class Document:
     filename: str
 
 
-@lru_cache(maxsize=128)
-def _parse(version_hash: str, text: str) -> Agreement:
-    loaded = load_agreement(text, version_hash)
-    if loaded.agreement is None:
-        raise AssertionError(f"stored version {version_hash} no longer loads")
-    return loaded.agreement
-
-
-def parsed(version: AgreementVersionRow) -> Agreement:
-    """The agreement of a stored version (it was valid when stored; parsed once per process)."""
-    return _parse(version.version_hash, version.text)
-
-
 def get_agreement(uow: UnitOfWork, slug: str) -> AgreementRow:
     """The agreement, if the principal's tenant may see it; otherwise ``NotFound``."""
     row = uow.agreements.find_by_slug(slug)
@@ -191,6 +179,7 @@ class Portfolio:
                 )
             )
             row.title = agreement.metadata.title
+            schedule_notices(uow, row, agreement)
             view = _version_view(slug, version, warnings=warnings)
             uow.audit(
                 "agreement_version.uploaded",

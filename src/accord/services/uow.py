@@ -29,6 +29,7 @@ from accord.store.repositories import (
     Agreements,
     Batches,
     Credits,
+    Obligations,
     Organisations,
     Runs,
     Tokens,
@@ -91,6 +92,7 @@ class UnitOfWork:
         self.runs = Runs(self.session)
         self.verdicts = Verdicts(self.session)
         self.credits = Credits(self.session)
+        self.obligations = Obligations(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -41,6 +41,7 @@ __all__ = [
     "CreditEntryRow",
     "EvaluationRunRow",
     "MeasurementBatchRow",
+    "ObligationRow",
     "OrganisationRow",
     "RoleAssignmentRow",
     "SessionRow",
@@ -316,6 +317,34 @@ class CreditEntryRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     recorded_at: Mapped[dt.datetime]
     reason: Mapped[str] = mapped_column(Text)
+
+
+class ObligationRow(Base):
+    """A dated duty under an agreement (``accord.core.obligations``): open until it is met,
+    waived or lapses; a lapsed one is missed as of its due instant (``state_at``)."""
+
+    __tablename__ = "obligations"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "key"),
+        Index(None, "state", "due_at"),
+    )
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text)
+    trigger_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    calendar: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    state_at: Mapped[dt.datetime | None]
+    state_by: Mapped[str | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: The highest escalation level told of the lapse so far (0: none).
+    escalated_level: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime]
 
 
 class AuditEntryRow(Base):

@@ -16,6 +16,7 @@ from typing import Final
 from accord.services.container import Services
 from accord.services.errors import ServiceError
 from accord.services.ingestion import SweepReport
+from accord.services.obligations import CheckReport
 from accord.services.permissions import Principal
 from accord.services.scheduling import Job
 from accord.services.verdict_views import RunView
@@ -56,6 +57,7 @@ class TickReport:
     had_turn: bool
     done: tuple[JobDone, ...] = ()
     swept: SweepReport | None = None
+    obligations: CheckReport | None = None
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -74,6 +76,8 @@ class TickReport:
         )
         if self.swept is not None and (self.swept.spooled or self.swept.unrecorded):
             summary += f"; {self.swept.summary()}"
+        if self.obligations is not None and (self.obligations.missed or self.obligations.scheduled):
+            summary += f"; {self.obligations.summary()}"
         return summary
 
 
@@ -90,7 +94,16 @@ def tick(services: Services, *, stop: threading.Event | None = None) -> TickRepo
             done.append(_run(services, job))
         stopping = stop is not None and stop.is_set()
         swept = None if stopping else _sweep(services)
-    return TickReport(had_turn=True, done=tuple(done), swept=swept)
+        checked = None if stopping else _check_obligations(services)
+    return TickReport(had_turn=True, done=tuple(done), swept=swept, obligations=checked)
+
+
+def _check_obligations(services: Services) -> CheckReport | None:
+    try:
+        return services.obligations.check(WORKER)
+    except Exception:  # a failed check is retried next tick; lapses are dated by due instant
+        _log.exception("checking obligations failed")
+        return None
 
 
 def _sweep(services: Services) -> SweepReport | None:

@@ -5,6 +5,7 @@ from accord.store.repositories.agreements import Agreements
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import Credits
 from accord.store.repositories.measurements import Batches
+from accord.store.repositories.obligations import ObligationFilter, Obligations
 from accord.store.repositories.organisations import Organisations, Users
 from accord.store.repositories.runs import RunMark, Runs
 from accord.store.repositories.verdicts import VerdictFilter, VerdictKey, Verdicts
@@ -13,6 +14,8 @@ __all__ = [
     "Agreements",
     "Batches",
     "Credits",
+    "ObligationFilter",
+    "Obligations",
     "Organisations",
     "RunMark",
     "Runs",

@@ -1,0 +1,255 @@
+"""Obligations: the dated duties of stored agreements, scheduled, listed, met, waived, and
+checked for lapse (``accord.core.obligations`` computes them; this module keeps them).
+
+Notice deadlines are scheduled when a version is uploaded and on every check (so that, once a
+term rolls over, the next term's deadlines appear). A check marks every open obligation whose
+due instant has passed as **missed at its due instant**, not at the time of the check: a
+worker that was down for a day records the same lapse it would have recorded on time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from accord.core.model import Agreement
+from accord.core.obligations import Obligation, ObligationState, notice_deadlines
+from accord.services.errors import Conflict, Invalid, NotFound
+from accord.services.in_force import agreement_in_force
+from accord.services.permissions import Permission, Principal
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.repositories import ObligationFilter
+from accord.store.tables import AgreementRow, ObligationRow
+
+__all__ = [
+    "CheckReport",
+    "ObligationQuery",
+    "ObligationView",
+    "Obligations",
+    "record_obligation",
+    "schedule_notices",
+]
+
+_CLOSED = frozenset({ObligationState.MET, ObligationState.WAIVED, ObligationState.MISSED})
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    id: int
+    agreement: str
+    kind: str
+    party: str
+    subject: str
+    trigger_at: dt.datetime
+    due_at: dt.datetime
+    calendar: str
+    state: str
+    state_at: dt.datetime | None
+    state_by: str | None
+    reason: str | None
+    escalated_level: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObligationQuery:
+    agreement: str | None = None
+    states: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    #: Only those due by now + this (``None``: any due instant).
+    due_within: dt.timedelta | None = None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    scheduled: int
+    missed: tuple[ObligationView, ...]
+
+    def summary(self) -> str:
+        return f"{self.scheduled} obligations scheduled, {len(self.missed)} missed"
+
+
+def view_of(row: ObligationRow, slug: str) -> ObligationView:
+    return ObligationView(
+        id=row.id,
+        agreement=slug,
+        kind=row.kind,
+        party=row.party,
+        subject=row.subject,
+        trigger_at=row.trigger_at,
+        due_at=row.due_at,
+        calendar=row.calendar,
+        state=row.state,
+        state_at=row.state_at,
+        state_by=row.state_by,
+        reason=row.reason,
+        escalated_level=row.escalated_level,
+    )
+
+
+def _record(row: ObligationRow) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "key": row.key,
+        "party": row.party,
+        "due_at": row.due_at.isoformat(),
+        "state": row.state,
+        "state_at": None if row.state_at is None else row.state_at.isoformat(),
+        "reason": row.reason,
+    }
+
+
+def record_obligation(uow: UnitOfWork, row: AgreementRow, obligation: Obligation) -> ObligationRow:
+    """Store a computed obligation once (by its key); an open one follows a changed due
+    instant, a closed one is left as it was."""
+    found = uow.obligations.find_by_key(row.id, obligation.key)
+    if found is None:
+        stored = uow.obligations.add(
+            ObligationRow(
+                agreement_id=row.id,
+                kind=obligation.kind,
+                key=obligation.key,
+                party=obligation.party,
+                subject=obligation.subject,
+                trigger_at=obligation.trigger_at,
+                due_at=obligation.due_at,
+                calendar=obligation.calendar,
+                state=ObligationState.OPEN.value,
+                escalated_level=0,
+                created_at=uow.now(),
+            )
+        )
+        uow.audit("obligation.scheduled", "obligation", stored.id, after=_record(stored))
+        return stored
+    if found.state == ObligationState.OPEN and found.due_at != obligation.due_at:
+        before = _record(found)
+        found.due_at, found.subject = obligation.due_at, obligation.subject
+        uow.audit(
+            "obligation.rescheduled", "obligation", found.id, before=before, after=_record(found)
+        )
+    return found
+
+
+def schedule_notices(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> int:
+    """Store the next renewal and termination notice deadlines; how many were new."""
+    today = uow.now().astimezone(dt.UTC).date()
+    new = 0
+    for deadline in notice_deadlines(agreement, today):
+        known = uow.obligations.find_by_key(row.id, deadline.obligation().key)
+        record_obligation(uow, row, deadline.obligation())
+        new += known is None
+    return new
+
+
+def _lapse(uow: UnitOfWork, row: ObligationRow) -> None:
+    before = _record(row)
+    row.state = ObligationState.MISSED.value
+    row.state_at = row.due_at  # missed when it lapsed, not when this check ran
+    row.state_by = uow.principal.name
+    uow.audit("obligation.missed", "obligation", row.id, before=before, after=_record(row))
+
+
+class Obligations:
+    """Use cases on obligations."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def list(self, principal: Principal, query: ObligationQuery) -> list[ObligationView]:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            agreement_id = None
+            if query.agreement is not None:
+                found = uow.agreements.find_by_slug(query.agreement)
+                if found is None:
+                    raise NotFound(f"no agreement {query.agreement!r}")
+                agreement_id = found.id
+            due_before = None if query.due_within is None else uow.now() + query.due_within
+            where = ObligationFilter(
+                agreement_id=agreement_id,
+                states=query.states,
+                kinds=query.kinds,
+                due_before=due_before,
+            )
+            return [view_of(row, slug) for row, slug in uow.obligations.matching(where)]
+
+    def get(self, principal: Principal, obligation_id: int) -> ObligationView:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row, slug = self._get(uow, obligation_id)
+            return view_of(row, slug)
+
+    def meet(
+        self, principal: Principal, obligation_id: int, note: str | None = None
+    ) -> ObligationView:
+        """Record the duty done now; after its due instant it stays missed (the late act is
+        noted in the audit trail)."""
+        return self._close(principal, obligation_id, ObligationState.MET, note)
+
+    def waive(self, principal: Principal, obligation_id: int, reason: str) -> ObligationView:
+        if not reason.strip():
+            raise Invalid("a waiver needs a reason")
+        return self._close(principal, obligation_id, ObligationState.WAIVED, reason)
+
+    def check(self, principal: Principal) -> CheckReport:
+        """Schedule the notice deadlines of every agreement and mark each lapsed obligation
+        missed as of its due instant."""
+        principal.require(Permission.MANAGE_AGREEMENTS)
+        with self._context.uow(principal, write=True) as uow:
+            now = uow.now()
+            scheduled = 0
+            for row in uow.agreements.all():
+                agreement = agreement_in_force(uow, row, now)
+                if agreement is not None:
+                    scheduled += schedule_notices(uow, row, agreement)
+            open_due = uow.obligations.matching(
+                ObligationFilter(states=(ObligationState.OPEN.value,), due_before=now)
+            )
+            missed = []
+            for duty, slug in open_due:
+                if duty.due_at < now:
+                    _lapse(uow, duty)
+                    missed.append(view_of(duty, slug))
+            uow.commit()
+        return CheckReport(scheduled=scheduled, missed=tuple(missed))
+
+    def _get(self, uow: UnitOfWork, obligation_id: int) -> tuple[ObligationRow, str]:
+        row = uow.obligations.find(obligation_id)
+        agreement = None if row is None else uow.agreements.find(row.agreement_id)
+        if row is None or agreement is None:
+            raise NotFound(f"no obligation {obligation_id}")
+        return row, agreement.slug
+
+    def _close(
+        self, principal: Principal, obligation_id: int, state: ObligationState, reason: str | None
+    ) -> ObligationView:
+        principal.require(Permission.MANAGE_AGREEMENTS)
+        with self._context.uow(principal, write=True) as uow:
+            row, slug = self._get(uow, obligation_id)
+            now = uow.now()
+            if row.state != ObligationState.OPEN and ObligationState(row.state) in _CLOSED:
+                if row.state == ObligationState.MISSED and state is ObligationState.MET:
+                    uow.audit(
+                        "obligation.met_late", "obligation", row.id, after={"at": now.isoformat()}
+                    )
+                    uow.commit()
+                    return view_of(row, slug)
+                raise Conflict(f"obligation {obligation_id} is already {row.state}")
+            before = _record(row)
+            if state is ObligationState.MET and row.due_at < now:
+                _lapse(uow, row)
+                uow.audit(
+                    "obligation.met_late", "obligation", row.id, after={"at": now.isoformat()}
+                )
+            else:
+                row.state, row.state_at, row.state_by = state.value, now, principal.name
+                row.reason = reason
+                uow.audit(
+                    f"obligation.{state.value}",
+                    "obligation",
+                    row.id,
+                    before=before,
+                    after=_record(row),
+                )
+            uow.commit()
+            return view_of(row, slug)
