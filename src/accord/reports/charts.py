@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Final
 
-__all__ = ["Band", "Series", "line_chart", "sparkline"]
+__all__ = ["Band", "Series", "Wording", "line_chart", "sparkline"]
 
 _INK: Final = "#1f2a44"
 _GRID: Final = "#d5d9e2"
@@ -61,21 +61,34 @@ class Band:
     higher_is_better: bool
 
 
-def _scale(series: Series, band: Band) -> tuple[float, float]:
+@dataclass(frozen=True)
+class Wording:
+    """What a chart says: its title, each value as people read it (``99.5%``), the unit of
+    the axis (``%``) and, optionally, the axis' fixed bounds."""
+
+    title: str
+    show: Sequence[str]
+    unit: str = ""
+    bounds: tuple[float, float] | None = None
+
+
+def _scale(series: Series, band: Band | None) -> tuple[float, float]:
     known = [v for v in series.values if v is not None]
-    known += [band.target] + ([band.tolerance] if band.tolerance is not None else [])
+    if band is not None:
+        known += [band.target] + ([band.tolerance] if band.tolerance is not None else [])
+    known = known or [0.0]
     low, high = min(known), max(known)
     spread = (high - low) or abs(high) or 1.0
     return low - spread * 0.15, high + spread * 0.15
 
 
-def line_chart(
-    series: Series, band: Band, *, title: str, show: Sequence[str], width: int = 640
-) -> str:
-    """Values per window against the target (green line) and the tolerance (red line), the
-    band between them shaded. ``show`` gives each value as people read it (``99.5%``)."""
-    height, left, right, top, bottom = 220, 56, 12, 12, 36
-    low, high = _scale(series, band)
+def line_chart(series: Series, band: Band | None, wording: Wording, *, width: int = 640) -> str:
+    """Values per label against the target (green line) and the tolerance (red line), the
+    band between them shaded; ``show`` gives each value as people read it (``99.5%``).
+    Without a band, only the values (a burn-down)."""
+    height, left, right, top, bottom = 220, 72, 12, 12, 36
+    low, high = wording.bounds or _scale(series, band)
+    show = wording.show
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(1, len(series.labels))
 
@@ -87,17 +100,25 @@ def line_chart(
 
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(wording.title)}</title>'
         f"<desc>{escape(_describe(series, show))}</desc>"
     ]
-    if band.tolerance is not None:
+    for tick in (low, (low + high) / 2, high):
+        parts.append(
+            f'<text x="{left - 6}" y="{_number(y(tick) + 4)}" text-anchor="end" '
+            f'font-size="10" fill="{_INK}">{_tick(tick)}{escape(wording.unit)}</text>'
+            f'<line x1="{left}" y1="{_number(y(tick))}" x2="{left + plot_w}" '
+            f'y2="{_number(y(tick))}" stroke="{_GRID}" stroke-width="0.5"/>'
+        )
+    if band is not None and band.tolerance is not None:
         top_y, low_y = sorted((y(band.target), y(band.tolerance)))
         parts.append(
             f'<rect x="{left}" y="{_number(top_y)}" width="{plot_w}" '
             f'height="{_number(low_y - top_y)}" fill="{_BAND}" fill-opacity="0.5"/>'
         )
         parts.append(_hline(y(band.tolerance), left, plot_w, _TOLERANCE, "tolerance"))
-    parts.append(_hline(y(band.target), left, plot_w, _TARGET, "target"))
+    if band is not None:
+        parts.append(_hline(y(band.target), left, plot_w, _TARGET, "target"))
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{_GRID}"/>'
@@ -124,11 +145,15 @@ def line_chart(
     return "".join(parts)
 
 
+def _tick(value: float) -> str:
+    return f"{value:.3g}"
+
+
 def _hline(at: float, left: int, width: int, colour: str, label: str) -> str:
     return (
         f'<line x1="{left}" y1="{_number(at)}" x2="{left + width}" y2="{_number(at)}" '
         f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-        f'<text x="{left - 6}" y="{_number(at + 4)}" text-anchor="end" font-size="11" '
+        f'<text x="{left + width - 4}" y="{_number(at - 4)}" text-anchor="end" font-size="11" '
         f'fill="{colour}">{label}</text>'
     )
 

@@ -8,6 +8,7 @@ __all__ = [
     "evaluation",
     "evidence",
     "external",
+    "history",
     "in_force",
     "ingestion",
     "obligations",

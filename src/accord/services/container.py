@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from accord.services.credentials import Credentials
+from accord.services.history import History
 from accord.services.ingestion import Ingestion
 from accord.services.obligations import Obligations
 from accord.services.organisations import Organisations
@@ -28,6 +29,7 @@ class Services:
     credentials: Credentials
     portfolio: Portfolio
     overview: Overview
+    history: History
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -43,6 +45,7 @@ class Services:
             credentials=Credentials(context),
             portfolio=Portfolio(context),
             overview=Overview(context),
+            history=History(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Final, cast
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.types import ExceptionHandler
@@ -51,6 +52,7 @@ def install_page_errors(app: FastAPI) -> None:
     """Wraps the API's handlers: pages get HTML, everything else what it got before."""
     api_service = app.exception_handlers[ServiceError]
     api_http = app.exception_handlers[HTTPException]
+    api_invalid = app.exception_handlers[RequestValidationError]
 
     async def service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)
@@ -68,6 +70,15 @@ def install_page_errors(app: FastAPI) -> None:
     async def sign_in_required(request: Request, _exc: Exception) -> Response:
         return sign_in_redirect(request)
 
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if not is_page(request):
+            return await _call(api_invalid, request, exc)
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return _error_page(request, 404, "There is no such page.")
+        return _error_page(request, 400, "The address asks for something this page cannot show.")
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(ServiceError, service_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(SignInRequired, sign_in_required)

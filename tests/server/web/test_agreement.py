@@ -1,0 +1,72 @@
+"""The agreement and verdict pages, in a real browser: from a breach on the portfolio to its
+explanation, the charts, the document, versions and their diff, the credit ledger."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Page, expect
+
+from accord.services.portfolio import UploadVersion
+from tests.server.web.conftest import screenshot, sign_in
+from tests.services.world import World, agreement_text
+
+
+def test_a_manager_walks_from_a_breach_to_its_explanation(page: Page) -> None:
+    sign_in(page, "manager@acme.example")
+    page.get_by_role("link", name="1 breaches in acme-bravo").click()
+    expect(page.get_by_role("heading", name="Acme and bravo")).to_be_visible()
+    verdicts = page.locator("#verdict-table tbody tr")
+    expect(verdicts).to_have_count(1)
+    expect(verdicts).to_contain_text("breach")
+    chart = page.locator("svg.chart").first
+    expect(chart.locator("desc")).to_contain_text("2026-09: 100%")
+    expect(chart.locator("desc")).to_contain_text("2026-10: 79.96")
+    screenshot(page, "agreement")
+    verdicts.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("availability, 2026-10")
+    expect(page.locator("pre")).to_contain_text("99%")
+    expect(page.locator("dl.facts").first).to_contain_text("Coverage")
+    screenshot(page, "verdict")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the verdict record (JSON)").click()
+    record = json.loads(download.value.path().read_text())
+    assert record["verdict"]["outcome"] == "breach"
+    assert record["evidence"]["agreement_version"]
+
+
+def test_the_document_opens_as_html_and_pdf(page: Page) -> None:
+    sign_in(page, "manager@acme.example")
+    page.goto("/agreements/acme-bravo")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    page.get_by_role("link", name="Read it (HTML)").click()
+    expect(page.locator("h1").first).to_contain_text("Acme and bravo")
+
+
+def test_two_versions_are_compared_on_the_page(evaluated_world: World, page: Page) -> None:
+    manager = evaluated_world.principal("manager@acme.example")
+    evaluated_world.services.portfolio.upload(
+        manager, UploadVersion(text=agreement_text("bravo", target="99.5%", version="2"))
+    )
+    sign_in(page, "manager@acme.example")
+    page.goto("/agreements/acme-bravo")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("#diff")).to_contain_text("99.5%")
+    expect(page.locator("#diff")).to_contain_text("tightened")
+    screenshot(page, "agreement-diff")
+
+
+def test_a_partner_gets_the_same_404_for_another_partners_agreement(page: Page) -> None:
+    sign_in(page, "partner@bravo.example")
+    other = page.goto("/agreements/acme-charlie")
+    assert other is not None
+    assert other.status == 404
+    other_text = page.locator("main").inner_text().replace("acme-charlie", "X")
+    missing = page.goto("/agreements/acme-nowhere")
+    assert missing is not None
+    assert missing.status == 404
+    assert page.locator("main").inner_text().replace("acme-nowhere", "X") == other_text
+    assert page.goto("/agreements/acme-charlie/verdicts/1") is not None
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
