@@ -39,6 +39,7 @@ ENDPOINTS = (
     Endpoint("GET", "/budgets", "read"),
     Endpoint("GET", "/credits", "read"),
     Endpoint("GET", "/evaluations", "read"),
+    Endpoint("GET", "/compliance/findings", "read"),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
     Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),

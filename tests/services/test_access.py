@@ -29,7 +29,12 @@ def test_only_the_sha256_of_a_token_is_stored(world: World) -> None:
 def test_a_token_acts_for_its_user(world: World) -> None:
     principal = world.principal("partner@bravo.example")
     assert principal.name == "partner@bravo.example"
-    assert principal.permissions == {Permission.READ, Permission.PUSH, Permission.EVALUATE}
+    assert principal.permissions == {
+        Permission.READ,
+        Permission.PUSH,
+        Permission.EVALUATE,
+        Permission.GOVERN,
+    }
     assert not principal.company
 
 

@@ -35,6 +35,7 @@ _COMMANDS: Final = {
     "serve": "serve",
     "admin": "admin",
     "audit": "audit",
+    "compliance": "compliance",
     "demo": "demo",
     "evidence": "evidence",
     "worker": "worker",

@@ -3,6 +3,7 @@
 __all__ = [
     "budget",
     "calendars",
+    "compliance",
     "diff",
     "evaluation",
     "exclusions",

@@ -2,6 +2,7 @@
 
 __all__ = [
     "agreements",
+    "compliance",
     "container",
     "credentials",
     "errors",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.history import History
 from accord.services.ingestion import Ingestion
@@ -35,6 +36,7 @@ class Services:
     scheduling: Scheduling
     audit: AuditTrail
     obligations: Obligations
+    compliance: Compliance
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -51,6 +53,7 @@ class Services:
             scheduling=Scheduling(context, verdicts),
             audit=AuditTrail(context),
             obligations=Obligations(context),
+            compliance=Compliance(context),
         )
 
     @property

@@ -6,8 +6,8 @@ agreements its organisation owns or is a party to. Roles decide what it may do t
 | role | may |
 | --- | --- |
 | admin | everything in its organisation: users, roles, tokens; in the company also partner organisations, agreements, evaluations and the audit trail |
-| agreement_manager | upload agreement versions and link their parties, evaluate, push measurements |
-| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; evaluate them |
+| agreement_manager | upload agreement versions and link their parties, evaluate, push measurements; record compliance and governance for any organisation |
+| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; evaluate them; record its own organisation's compliance (certifications, data-handling declarations) and its party's governance decisions |
 | auditor | read everything its organisation sees, and (in the company) the audit trail |
 | viewer | read everything its organisation sees |
 
@@ -40,6 +40,7 @@ class Permission(StrEnum):
     MANAGE_AGREEMENTS = "agreements:write"
     EVALUATE = "evaluations:run"
     PUSH = "measurements:push"
+    GOVERN = "governance:write"
     AUDIT = "audit:read"
     ADMINISTER = "admin"
 
@@ -47,9 +48,17 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.AGREEMENT_MANAGER: frozenset(
-        {Permission.READ, Permission.MANAGE_AGREEMENTS, Permission.EVALUATE, Permission.PUSH}
+        {
+            Permission.READ,
+            Permission.MANAGE_AGREEMENTS,
+            Permission.EVALUATE,
+            Permission.PUSH,
+            Permission.GOVERN,
+        }
     ),
-    Role.PARTNER: frozenset({Permission.READ, Permission.PUSH, Permission.EVALUATE}),
+    Role.PARTNER: frozenset(
+        {Permission.READ, Permission.PUSH, Permission.EVALUATE, Permission.GOVERN}
+    ),
     Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),
     Role.VIEWER: frozenset({Permission.READ}),
 }

@@ -28,6 +28,7 @@ from accord.store.db import WRITE
 from accord.store.repositories import (
     Agreements,
     Batches,
+    Compliance,
     Credits,
     Obligations,
     Organisations,
@@ -93,6 +94,7 @@ class UnitOfWork:
         self.verdicts = Verdicts(self.session)
         self.credits = Credits(self.session)
         self.obligations = Obligations(self.session)
+        self.compliance = Compliance(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiTokenRow",
     "AuditEntryRow",
     "Base",
+    "CertificationRow",
     "CreditEntryRow",
     "EvaluationRunRow",
     "MeasurementBatchRow",
@@ -163,6 +165,24 @@ class RoleAssignmentRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     granted_at: Mapped[dt.datetime]
     granted_by: Mapped[str]
+
+
+class CertificationRow(Base):
+    """A certificate or attestation report an organisation holds, as recorded (append-only:
+    a renewal is a new row). Only the SHA-256 of the document is kept."""
+
+    __tablename__ = "certifications"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
+    id: Mapped[int] = _id()
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    standard: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
 
 
 class ApiTokenRow(Base):

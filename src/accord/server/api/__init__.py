@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from accord.server.api import (
     agreements,
     audit,
+    compliance,
     measurements,
     organisations,
     sessions,
@@ -30,5 +31,6 @@ for module in (
     measurements,
     verdicts,
     audit,
+    compliance,
 ):
     router.include_router(module.router)

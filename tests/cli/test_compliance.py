@@ -1,0 +1,91 @@
+"""accord compliance: record a certification from its document, list it, see the findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli.main import app
+from accord.services.portfolio import UploadVersion
+from accord.services.ports import FixedClock
+from accord.settings import sqlite_url
+from tests.services.world import CONSOLE, NOW, agreement_document, make_services, populate
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
+    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ACCORD_CONFIG", raising=False)
+    services = make_services(folder, sqlite_url(folder), FixedClock(NOW))
+    try:
+        populate(services, FixedClock(NOW))
+        document = agreement_document("bravo", version="2")
+        document["data_handling"] = {
+            "processor": "bravo",
+            "locations": ["Frankfurt, Germany"],
+            "encryption": {"at_rest": "AES-256", "in_transit": "TLS 1.3"},
+            "access": "Named staff only.",
+            "certifications": ["ISO/IEC 27001"],
+        }
+        services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+    finally:
+        services.close()
+    return folder
+
+
+def test_a_certification_recorded_from_its_document_expires_into_a_finding(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    certificate = tmp_path / "iso27001.pdf"
+    certificate.write_bytes(b"%PDF-1.7 certificate")
+    recorded = runner.invoke(
+        app,
+        [
+            "compliance", "record-certification", "bravo",
+            "--standard", "ISO/IEC 27001", "--issuer", "TÜV Süd", "--scope", "Hosting",
+            "--from", "2024-01-01", "--until", "2026-10-31", "--document", str(certificate),
+        ],
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
+    assert hashlib.sha256(b"%PDF-1.7 certificate").hexdigest() in recorded.stdout
+    listed = runner.invoke(app, ["compliance", "certifications", "bravo", "--day", "2026-10-01"])
+    assert "ISO/IEC 27001" in listed.stdout
+    assert "expiring" in listed.stdout
+    before = runner.invoke(app, ["compliance", "findings", "acme-bravo", "--at", "2026-09-01"])
+    assert before.exit_code == 0, before.output
+    assert "no findings" in before.stdout
+    after = runner.invoke(app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03"])
+    assert "finding certification_expired" in after.stdout
+    as_json = runner.invoke(
+        app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03", "--json"]
+    )
+    assert json.loads(as_json.stdout)["findings"][0]["subject"] == "ISO/IEC 27001"
+
+
+def test_an_unreadable_document_and_an_unknown_organisation_are_named(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    args = ["--standard", "X", "--issuer", "Y", "--scope", "Z", "--from", "2026-01-01"]
+    missing = runner.invoke(
+        app,
+        ["compliance", "record-certification", "bravo", *args, "--until", "2027-01-01",
+         "--document", str(tmp_path / "nope.pdf")],
+    )  # fmt: skip
+    assert missing.exit_code == 1
+    assert "cannot read" in missing.stderr
+    (tmp_path / "c.pdf").write_bytes(b"x")
+    unknown = runner.invoke(
+        app,
+        ["compliance", "record-certification", "delta", *args, "--until", "2027-01-01",
+         "--document", str(tmp_path / "c.pdf")],
+    )  # fmt: skip
+    assert unknown.exit_code == 1
+    assert "no organisation 'delta'" in unknown.stderr
