@@ -9,8 +9,11 @@ import pytest
 
 from accord.core.model.objectives import Window
 from accord.core.periods import (
+    FIRST_YEAR,
+    LAST_YEAR,
     PeriodError,
     WindowSpan,
+    check_instant,
     parse_period,
     previous_windows,
     windows_in_period,
@@ -189,3 +192,15 @@ def test_a_rolling_window_has_no_earlier_windows() -> None:
     span = window_of("rolling 30 days", "2026-10")
 
     assert previous_windows(Window.parse("rolling 30 days"), span, 5, BERLIN) == [span]
+
+
+@pytest.mark.parametrize("label", ["9999-12-31", "0001-01", "9999", "1969-Q4", "3000-W01"])
+def test_a_period_outside_the_supported_years_is_a_period_error(label: str) -> None:
+    with pytest.raises(PeriodError, match=f"outside the supported years {FIRST_YEAR}–{LAST_YEAR}"):
+        parse_period(label, "Europe/Berlin")
+
+
+def test_an_instant_outside_the_supported_years_is_a_period_error() -> None:
+    check_instant(dt.datetime(2999, 12, 31, 23, tzinfo=dt.UTC))
+    with pytest.raises(PeriodError, match="as_of 9999-12-31T00:00:00"):
+        check_instant(dt.datetime(9999, 12, 31, tzinfo=dt.UTC), "as_of")

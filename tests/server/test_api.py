@@ -273,3 +273,23 @@ def test_names_longer_than_the_database_stores_are_a_422_problem(api: Api) -> No
         json={"organisation": "acme", "email": "a" * 400 + "@acme.example", "name": "A"},
     )
     assert response.status_code == 422
+
+
+def test_periods_and_instants_outside_the_supported_years_are_422_problems(api: Api) -> None:
+    manager = "manager@acme.example"
+    for body in (
+        {"period": "9999-12-31"},
+        {"period": "0001-01"},
+        {"period": "2026-10", "as_of": "9999-12-31T00:00:00Z"},
+    ):
+        response = api.post(f"{BRAVO}/evaluations", manager, json=body)
+        assert (response.status_code, response.headers["content-type"]) == (422, PROBLEM), body
+        assert "outside the supported years 1970–2999" in response.json()["detail"]
+
+
+def test_an_agreement_with_a_python_tag_is_a_located_422(api: Api) -> None:
+    text = "apiVersion: accord/v1\nkind: !!python/object/apply:os.system ['true']\n"
+    response = api.post("/api/v1/agreements", "manager@acme.example", json={"text": text})
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert (problem["line"], problem["column"]) == (2, 7)

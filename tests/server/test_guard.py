@@ -11,7 +11,7 @@ import anyio
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from accord.server.guard import BodyRule, RequestGuard, json_depth
+from accord.server.guard import BodyRule, RequestGuard, json_depth, lone_surrogate
 from tests.server.conftest import Api
 
 SESSIONS = "/api/v1/sessions"
@@ -140,3 +140,38 @@ def test_a_content_length_that_is_not_a_number_is_a_400(api: Api, length: str) -
     scope: Scope = {"type": "http", "method": "POST", "path": "/x", "headers": headers}
     anyio.run(guard, scope, receive, send)
     assert sent[0]["status"] == 400
+
+
+def test_a_lone_surrogate_in_a_sign_in_is_a_422_not_a_server_error(api: Api) -> None:
+    body = b'{"email": "a\\ud800@acme.example", "password": "x"}'
+    response = api.client.post(SESSIONS, content=body, headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()["type"]) == (
+        422,
+        "urn:accord:problem:invalid-text",
+    )
+
+
+def test_a_lone_surrogate_in_a_push_is_a_422(api: Api) -> None:
+    response = api.put(
+        f"{BATCHES}/surrogate",
+        "partner@bravo.example",
+        content=b'{"events": [{"id": "\\udc00"}]}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "surrogate" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "lone"),
+    [
+        (b'"\\ud83d\\ude00"', False),  # a pair: one emoji
+        (b'"\\\\ud800"', False),  # an escaped backslash, then the text ud800
+        (b'"\\ud800"', True),
+        (b'"\\ude00"', True),
+        (b'"\\ud83d\\n\\ude00"', True),
+        (b'"\\ud83d"', True),
+    ],
+)
+def test_lone_surrogates_are_told_from_pairs(body: bytes, lone: bool) -> None:
+    assert lone_surrogate(body) is lone

@@ -43,14 +43,19 @@ def explain_errors(errors: Sequence[ErrorDetails], data: Any) -> list[TypeProble
     located = [(document_path(error, data), error) for error in errors]
     missing = {path for path, error in located if error["type"] == "missing"}
     guessed: dict[DocPath, str] = {}
+    # The fields written in each mapping with an unknown field, read once per mapping (not
+    # once per unknown field: a document of many unknown fields is explained in linear time).
+    present: dict[DocPath, frozenset[str]] = {}
     for path, error in located:
         if error["type"] == "extra_forbidden":
-            parent = _node_at(data, path[:-1])
-            present = set(parent) if isinstance(parent, dict) else set()
-            guessed[path] = _guess(path, tuple(error["loc"]), missing, present)
+            if path[:-1] not in present:
+                parent = _node_at(data, path[:-1])
+                present[path[:-1]] = frozenset(parent) if isinstance(parent, dict) else frozenset()
+            guessed[path] = _guess(path, tuple(error["loc"]), missing, present[path[:-1]])
+    meant = {(*path[:-1], hint) for path, hint in guessed.items()}
     grouped: dict[DocPath, list[ErrorDetails]] = {}
     for path, error in located:
-        if path not in missing or not _misspelt(path, guessed):
+        if path not in missing or (*path[:-1], f"did you mean {path[-1]!r}?") not in meant:
             grouped.setdefault(path, []).append(error)
     problems = []
     for path, path_errors in grouped.items():
@@ -63,15 +68,7 @@ def explain_errors(errors: Sequence[ErrorDetails], data: Any) -> list[TypeProble
     return problems
 
 
-def _misspelt(path: DocPath, guessed: dict[DocPath, str]) -> bool:
-    """Whether a missing field is the one a misspelt sibling was meant to be."""
-    return any(
-        other[:-1] == path[:-1] and hint == f"did you mean {path[-1]!r}?"
-        for other, hint in guessed.items()
-    )
-
-
-def _guess(path: DocPath, loc: Loc, missing: set[DocPath], present: set[str]) -> str:
+def _guess(path: DocPath, loc: Loc, missing: set[DocPath], present: frozenset[str]) -> str:
     """The hint for an unknown field: the closest field not yet written, preferring required."""
     known = [name for name in _fields_at(loc[:-1]) if name not in present]
     absent = [name for name in known if (*path[:-1], name) in missing]

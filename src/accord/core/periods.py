@@ -18,16 +18,33 @@ from zoneinfo import ZoneInfo
 from accord.core.model.objectives import Window, WindowKind
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "Period",
     "PeriodError",
     "WindowSpan",
+    "check_instant",
     "parse_period",
     "windows_in_period",
 ]
 
 
+#: The years periods and evaluation instants may fall in: far enough from the ends of the
+#: calendar that the windows around them (rolling, previous, chronic) stay inside it.
+FIRST_YEAR: Final = 1970
+LAST_YEAR: Final = 2999
+
+
 class PeriodError(ValueError):
-    """A period label that is not one of the accepted forms."""
+    """A period label that is not one of the accepted forms, or outside the supported years."""
+
+
+def check_instant(at: dt.datetime, what: str = "the instant") -> None:
+    """Raise ``PeriodError`` unless ``at`` falls in the supported years."""
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise PeriodError(
+            f"{what} {at.isoformat()} is outside the supported years {FIRST_YEAR}–{LAST_YEAR}"
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,8 @@ def parse_period(label: str, timezone: str) -> Period:
     """``2026-10`` → the month of October 2026 in ``timezone``; also quarters, ISO weeks,
     years and single days."""
     text = label.strip()
+    if text[:4].isdigit() and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise PeriodError(f"{label!r} is outside the supported years {FIRST_YEAR}–{LAST_YEAR}")
     try:
         first, after = _local_bounds(text)
     except (PeriodError, ValueError):

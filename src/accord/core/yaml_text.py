@@ -2,6 +2,13 @@
 
 Syntax errors (tabs, duplicate keys, bad indentation, unclosed quotes …) become one
 ``Problem`` each, worded for the person editing the file, never a Python traceback.
+
+Before anything is built from the text, one pass over its parse events holds it to limits
+that no agreement comes near, so that a hostile upload costs little: at most
+``MAX_YAML_CHARACTERS`` characters, ``MAX_YAML_DEPTH`` levels of nesting and
+``MAX_YAML_VALUES`` values counted with every alias expanded (an "alias bomb" of a few
+hundred bytes would expand to billions), and no ``!!python/…`` tags or tagged lists and
+mappings. Text holding a lone surrogate (which no file can store) is refused where it is.
 """
 
 from __future__ import annotations
@@ -22,7 +29,26 @@ from ruamel.yaml.reader import ReaderError
 
 from accord.core.problems import DocPath, Problem
 
-__all__ = ["LINE_BREAK", "Positions", "parse_yaml"]
+__all__ = [
+    "LINE_BREAK",
+    "MAX_YAML_CHARACTERS",
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_VALUES",
+    "Positions",
+    "parse_yaml",
+]
+
+#: The longest agreement text read (the largest example is about 21,000 characters).
+MAX_YAML_CHARACTERS: Final = 256 * 1024
+#: How deep mappings and lists may nest (the examples nest 7 deep).
+MAX_YAML_DEPTH: Final = 32
+#: How many values (scalars, lists, mappings) a document may hold, aliases expanded (the
+#: largest example holds 1,300; the round-trip parser reads 5,000 in about a second).
+MAX_YAML_VALUES: Final = 5_000
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_COLLECTION_TAGS: Final = frozenset(
+    {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+)
 
 
 @dataclass
@@ -78,6 +104,9 @@ class _Reader:
         return self.scalar(node, path)
 
     def scalar(self, node: Any, path: DocPath) -> Any:
+        if isinstance(node, str) and (surrogate := _SURROGATE.search(node)):
+            self.unsupported.append((path, _surrogate_message(surrogate[0]), _NO_SURROGATE))
+            return _SURROGATE.sub("\ufffd", str(node))
         if node is None or isinstance(node, (bool, int, float, str, dt.date)):
             return _builtin(node)
         if isinstance(node, TaggedScalar) and node.tag.value == _STR_TAG:
@@ -95,6 +124,11 @@ class _Reader:
 
 
 _NO_TAGS = "remove the tag and write a plain value, list or mapping"
+_NO_SURROGATE = "write the character whole (a surrogate pair), or remove it"
+
+
+def _surrogate_message(character: str) -> str:
+    return f"a lone surrogate (U+{ord(character):04X}) is not a character text can hold"
 
 
 def _key_spot(node: CommentedMap, key: Any, value: Any) -> tuple[int, int]:
@@ -127,6 +161,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
+    refused = _beyond_limits(text, name)
+    if refused is not None:
+        return None, Positions(), [refused]
     try:
         with warnings.catch_warnings():
             # A reused anchor is a problem of the file, not a warning on someone's console.
@@ -158,6 +195,111 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     return data, reader.positions, problems
 
 
+def _beyond_limits(text: str, name: str) -> Problem | None:
+    """The first limit the text passes (see the module's docstring), found in one pass over
+    its parse events without building anything; None when within every limit (or when the
+    text is not valid YAML: the full parse then says where)."""
+    if len(text) > MAX_YAML_CHARACTERS:
+        return Problem(
+            name,
+            1,
+            1,
+            "(yaml)",
+            f"the text is longer than the limit of {MAX_YAML_CHARACTERS:,} characters",
+            "an agreement is far shorter: check that this is the right file",
+        )
+    if surrogate := _SURROGATE.search(text):
+        at = _position(text, surrogate.start())
+        return Problem(name, *at, "(yaml)", _surrogate_message(surrogate[0]), _NO_SURROGATE)
+    if (deep := _flow_depth(text)) is not None:
+        return _limit(name, _position(text, deep), f"nests deeper than {MAX_YAML_DEPTH} levels")
+    # libyaml (through ruamel) reads events fifty times faster than the round-trip parser,
+    # but it reads YAML 1.1: where it stops, the round-trip parser's events are walked.
+    for kind in ("safe", "rt"):
+        try:
+            return _walk_events(YAML(typ=kind), text, name)
+        except (YAMLError, ValueError, TypeError, AttributeError):
+            continue
+    return None
+
+
+_FLOW: Final = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int | None:
+    """Where brackets first open deeper than twice the depth limit, counting every bracket
+    (quoted ones too, so it errs on the side of the text). The parser's scanner looks ahead
+    through nested flow collections at a cost that grows with the square of their depth,
+    so this is checked on the characters before it runs."""
+    depth = 0
+    for bracket in _FLOW.finditer(text):
+        depth = depth + 1 if bracket[0] in "[{" else max(depth - 1, 0)
+        if depth > 2 * MAX_YAML_DEPTH:
+            return bracket.start()
+    return None
+
+
+def _walk_events(yaml: YAML, text: str, name: str) -> Problem | None:
+    budget = _Budget()
+    for event in yaml.parse(text):
+        refused = budget.take(event)
+        if refused is not None:
+            message, hint = refused
+            at = (event.start_mark.line + 1, event.start_mark.column + 1)
+            return Problem(name, *at, "(yaml)", message, hint)
+    return None
+
+
+_SMALLER: Final = "an agreement is far smaller: check that this is the right file"
+
+
+@dataclass
+class _Budget:
+    """Values and depth of a document counted event by event, aliases expanded."""
+
+    sizes: dict[str, int] = field(default_factory=dict)  # anchor → values in its node
+    opened: list[tuple[int, str | None]] = field(default_factory=list)  # (values before, anchor)
+    values: int = 0
+
+    def take(self, event: Any) -> tuple[str, str] | None:
+        """The limit ``event`` passes, as a message and hint; None when within them all."""
+        kind = type(event).__name__
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag).startswith("tag:yaml.org,2002:python/"):
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            return f"the YAML tag {shown!r} is not allowed", _NO_TAGS
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if tag not in _COLLECTION_TAGS:
+                return f"a tagged list or mapping ({tag}) is not allowed", _NO_TAGS
+            self.opened.append((self.values, event.anchor))
+            self.values += 1
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            before, anchor = self.opened.pop()
+            if anchor is not None:
+                self.sizes[anchor] = self.values - before
+        elif kind == "ScalarEvent":
+            self.values += 1
+            if event.anchor is not None:
+                self.sizes[event.anchor] = 1
+        elif kind == "AliasEvent":
+            self.values += self.sizes.get(event.anchor, 1)
+        return self._beyond()
+
+    def _beyond(self) -> tuple[str, str] | None:
+        if len(self.opened) > MAX_YAML_DEPTH:
+            return f"the document nests deeper than {MAX_YAML_DEPTH} levels", _SMALLER
+        if self.values > MAX_YAML_VALUES:
+            return (
+                f"the document holds more than {MAX_YAML_VALUES:,} values (aliases expanded)",
+                _SMALLER,
+            )
+        return None
+
+
+def _limit(name: str, at: tuple[int, int], what: str) -> Problem:
+    return Problem(name, *at, "(yaml)", f"the document {what}", _SMALLER)
+
+
 #: The line breaks of YAML 1.2, which ruamel's line numbers count (not U+2028 and kin).
 LINE_BREAK = re.compile("\r\n|[\n\r]")
 
@@ -169,11 +311,15 @@ def _within(text: str, line: int, column: int) -> tuple[int, int]:
     return line, min(max(column, 1), len(lines[line - 1]) + 1)
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    breaks = list(LINE_BREAK.finditer(text, 0, offset))
+    return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
+
+
 def _reader_problem(exc: ReaderError, name: str, text: str) -> Problem:
     position = exc.position if isinstance(exc.position, int) else 0
-    breaks = list(LINE_BREAK.finditer(text, 0, position))
-    line = len(breaks) + 1
-    column = position - (breaks[-1].end() if breaks else 0) + 1
+    line, column = _position(text, position)
     character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
     return Problem(
         name,

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord.server.problems import problem
 
-__all__ = ["NDJSON", "BodyRule", "RequestGuard", "json_depth"]
+__all__ = ["NDJSON", "BodyRule", "RequestGuard", "json_depth", "lone_surrogate"]
 
 _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _JSON: Final = ("application/json",)
@@ -28,6 +28,7 @@ _JSON: Final = ("application/json",)
 NDJSON: Final = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 _STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET: Final = re.compile(rb"[\[\]{}]")
+_ESCAPE: Final = re.compile(rb"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 
 def json_depth(document: bytes, limit: int) -> int:
@@ -41,6 +42,19 @@ def json_depth(document: bytes, limit: int) -> int:
             if deepest > limit:
                 break
     return deepest
+
+
+def lone_surrogate(document: bytes) -> bool:
+    """Whether a JSON text escapes half a surrogate pair (``"\\ud800"``): valid JSON, but
+    no text a database or file can hold."""
+    high_ends = -1  # where the last unpaired high surrogate's escape ends
+    for escape in _ESCAPE.finditer(document):
+        code = int(escape[1][1:], 16) if len(escape[1]) == 5 else -1
+        paired_low = 0xDC00 <= code <= 0xDFFF and high_ends == escape.start()
+        if (high_ends >= 0 and not paired_low) or (0xDC00 <= code <= 0xDFFF and not paired_low):
+            return True
+        high_ends = escape.end() if 0xD800 <= code <= 0xDBFF else -1
+    return high_ends >= 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +132,7 @@ class RequestGuard:
                 return
             body = await counted.read_all()
             if _media(headers) in ("", *_JSON) and body:
-                self._check_depth(request, body)
+                self._check_json(request, body)
             await self.app(scope, _replay(body, receive), watched)
         except _Refused as refusal:
             if started:
@@ -145,7 +159,15 @@ class RequestGuard:
                 f"media types: {accepted}",
             )
 
-    def _check_depth(self, request: _Request, body: bytes) -> None:
+    def _check_json(self, request: _Request, body: bytes) -> None:
+        if lone_surrogate(body):
+            raise _Refused(
+                422,
+                f"the JSON body of {request.name} escapes half a surrogate pair (e.g. \\ud800),"
+                " which no text can hold; send whole characters",
+                "invalid-text",
+                "whole Unicode characters",
+            )
         if json_depth(body, self.max_json_depth) > self.max_json_depth:
             raise _Refused(
                 422,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.core.evaluation import Evaluation
-from accord.core.periods import parse_period
+from accord.core.periods import check_instant, parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.agreements import load_valid
@@ -49,6 +49,7 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
     as_of = command.as_of or min(command.now, period.end_at)
     if as_of.tzinfo is None:
         raise ValueError("as_of must carry a time zone")
+    check_instant(as_of, "--as-of")
     as_of = as_of.astimezone(dt.UTC)
     external = fetch_external(
         agreement,

@@ -17,7 +17,7 @@ from typing import Final
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import SourceFormat
-from accord.core.periods import PeriodError, parse_period
+from accord.core.periods import PeriodError, check_instant, parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
 from accord.services.errors import Invalid, NotFound
@@ -168,13 +168,16 @@ class Verdicts:
                 for source in agreement.sources
                 if source.format is SourceFormat.PUSH
             }
+        as_of = command.as_of
+        if as_of is not None and as_of.tzinfo is None:
+            raise Invalid("as_of must carry a time zone")
         try:
             period = parse_period(command.period, agreement.timezone)
+            if as_of is not None:
+                check_instant(as_of, "as_of")
         except PeriodError as exc:
             raise Invalid(str(exc)) from None
-        as_of = command.as_of or min(self._context.clock.now(), period.end_at)
-        if as_of.tzinfo is None:
-            raise Invalid("as_of must carry a time zone")
+        as_of = as_of or min(self._context.clock.now(), period.end_at)
         request = EvaluationRequest(
             data_dir=data_dir / "files",
             period=period,

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from accord.server.guard import NDJSON, json_depth
+from accord.server.guard import NDJSON, json_depth, lone_surrogate
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.errors import Invalid, TooLarge
 from accord.services.ingestion import BatchReceipt, PushBatch
@@ -59,6 +59,10 @@ async def _json_events(request: Request, limits: Limits) -> tuple[list[dict[str,
     body = b"".join([chunk async for chunk in _limited(request.stream(), limits.max_batch_bytes)])
     if json_depth(body, limits.max_json_depth) > limits.max_json_depth:
         raise Invalid(f"the body nests deeper than {limits.max_json_depth} levels")
+    if lone_surrogate(body):
+        raise Invalid(
+            "the body escapes half a surrogate pair (e.g. \\ud800); send whole characters"
+        )
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
