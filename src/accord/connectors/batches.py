@@ -1,9 +1,9 @@
 """Pushed measurement batches: checked like files, deduplicated by event id, stored durably.
 
 A batch is a list of events keyed by the source's physical column names, exactly as a row of
-one of its files would be (or a JSON-lines file of them). It goes through the engine's own
-checks (``accord.engine.sources``: same reasons, samples, quarantine and reject policy), and
-its good rows become one Parquet file in the shape the engine reads pushed sources from
+one of its files would be (or a JSON-lines, CSV or Parquet file of them). It goes through the
+engine's own checks (``accord.engine.sources``: same reasons, samples, quarantine and reject
+policy), and its good rows become one Parquet file in the shape the engine reads pushed sources from
 (``stored_source``: logical names, typed, durations in seconds).
 
 Events are identified by the source's row identity (its ``key``, the event id; for status
@@ -54,6 +54,9 @@ _CHUNK: Final = 1 << 20
 _INCOMING: Final = quote("batch_incoming")
 _UNIQUE: Final = quote("batch_unique")
 _ACCEPTED: Final = quote("batch_accepted")
+#: A batch handed over as a file is read by its suffix: CSV or Parquet (as uploaded through
+#: the web app), JSON lines otherwise.
+_FORMATS: Final = {".csv": SourceFormat.CSV, ".parquet": SourceFormat.PARQUET}
 
 
 class InvalidBatchId(ValueError):
@@ -169,7 +172,9 @@ def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, existing: Sequence[Pat
     """The engine's checks on the batch's first occurrences; good rows not yet stored are
     left in ``batch_accepted``."""
     source = batch.source
-    as_lines = source.model_copy(update={"format": SourceFormat.JSONL})
+    as_lines = source.model_copy(
+        update={"format": _FORMATS.get(batch.lines.suffix, SourceFormat.JSONL)}
+    )
     try:
         reader = read_files(con, as_lines, [str(batch.lines)])
         con.execute(

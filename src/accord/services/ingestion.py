@@ -56,7 +56,7 @@ class PushBatch:
     agreement: str
     source: str
     batch_id: str
-    #: Events keyed by the source's column names, or a JSON-lines file of them.
+    #: Events keyed by the source's column names, or a JSON-lines, CSV or Parquet file of them.
     events: list[dict[str, object]] | Path
     #: Size of the request as received, held to the byte limit.
     size_bytes: int = 0
@@ -171,15 +171,33 @@ class Ingestion:
             raise TooLarge(
                 f"the batch has {command.size_bytes:,} bytes; at most {limits.max_batch_bytes:,}"
             )
-        count = (
-            _count_lines(command.events)
-            if isinstance(command.events, Path)
-            else len(command.events)
-        )
+        events = command.events
+        if isinstance(events, Path) and events.suffix == ".parquet":
+            return  # binary: held to the byte limit above; its row count is the writer's
+        count = _count_lines(events) if isinstance(events, Path) else len(events)
+        if isinstance(events, Path) and events.suffix == ".csv":
+            count -= 1  # the header
         if count > limits.max_batch_events:
             raise TooLarge(
                 f"the batch has {count:,} events; at most {limits.max_batch_events:,} per batch"
             )
+
+    def sources(self, principal: Principal, agreement: str) -> list[str]:
+        """The pushed sources of the agreement the principal may push batches to."""
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, agreement)
+            if not principal.can(Permission.PUSH):
+                return []
+            found = []
+            for source in parsed(get_version(uow, row, None)).sources:
+                if source.format is not SourceFormat.PUSH:
+                    continue
+                try:
+                    self._check_supplier(uow, principal, row, source)
+                except Forbidden:
+                    continue
+                found.append(source.id)
+            return found
 
     def _source(self, uow: UnitOfWork, row: AgreementRow, source_id: str) -> Source:
         agreement = parsed(get_version(uow, row, None))

@@ -12,11 +12,20 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from accord.server.guard import BodyRule
-from accord.server.web import agreements, auth, portfolio
+from accord.server.web import agreements, auth, batches, portfolio
 from accord.server.web.errors import install_page_errors
 from accord.services.uow import Limits
 
-__all__ = ["agreements", "auth", "body_rules", "errors", "install", "portfolio", "rendering"]
+__all__ = [
+    "agreements",
+    "auth",
+    "batches",
+    "body_rules",
+    "errors",
+    "install",
+    "portfolio",
+    "rendering",
+]
 
 _FORMS: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
 _PAGES: Final = re.compile(r"/(?!api/).*")
@@ -29,7 +38,7 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements):
+    for module in (auth, portfolio, agreements, batches):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(

@@ -103,6 +103,7 @@ def agreement(
         outcomes=_OUTCOMES,
         verdicts=verdicts.items,
         ledger=services.verdicts.credits(principal, slug, None),
+        push_sources=services.ingestion.sources(principal, slug),
         diff=diff,
         numbers=numbers,
         compare=(
