@@ -22,6 +22,22 @@ BODY = {
 }
 
 
+DECLARATION = {
+    "locations": [{"country": "DE", "description": "Frankfurt"}],
+    "encryption_at_rest": "AES-256",
+    "encryption_in_transit": "TLS 1.3",
+    "access": "Named staff only.",
+}
+#: Each route of an organisation's compliance records with the body it is sent. The first
+#: user (the company's admin) declares for every organisation before anyone reads.
+ROUTES = (
+    ("POST", "data-handling", DECLARATION),
+    ("GET", "data-handling", None),
+    ("POST", "certifications", BODY),
+    ("GET", "certifications", None),
+)
+
+
 def expected(email: str, organisation: str, method: str) -> int:
     own, role = USERS[email]
     if own not in ("acme", organisation):
@@ -32,17 +48,31 @@ def expected(email: str, organisation: str, method: str) -> int:
     return 201 if Permission.GOVERN in may else 403
 
 
-def test_every_certification_route_answers_each_user_for_each_organisation(api: Api) -> None:
+def test_every_organisation_compliance_route_answers_each_user_exactly(api: Api) -> None:
     wrong = []
-    for email, organisation, method in itertools.product(USERS, ORGANISATIONS, ("GET", "POST")):
-        path = f"/api/v1/organisations/{organisation}/certifications"
-        response = api.client.request(
-            method, path, headers=api.headers(email), json=BODY if method == "POST" else None
-        )
+    for organisation, email, (method, route, body) in itertools.product(
+        ORGANISATIONS, USERS, ROUTES
+    ):
+        path = f"/api/v1/organisations/{organisation}/{route}"
+        response = api.client.request(method, path, headers=api.headers(email), json=body)
         want = expected(email, organisation, method)
         if response.status_code != want:
             wrong.append(f"{email} {method} {path}: {response.status_code}, want {want}")
     assert wrong == []
+
+
+def test_the_whole_register_lists_exactly_the_caller_s_agreements(api: Api) -> None:
+    for email, (organisation, _) in USERS.items():
+        response = api.get("/api/v1/compliance/register?format=json", email)
+        assert response.status_code == 200, email
+        listed = [a["contractual_arrangement_reference"] for a in response.json()["arrangements"]]
+        want = (
+            ["acme-bravo", "acme-charlie"] if organisation == "acme" else [f"acme-{organisation}"]
+        )
+        assert listed == want, email
+    csv = api.get("/api/v1/compliance/register", "partner@charlie.example")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[1].startswith("acme-charlie,")
 
 
 def test_a_partner_lists_only_what_was_recorded_for_its_organisation(api: Api) -> None:

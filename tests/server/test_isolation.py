@@ -40,6 +40,7 @@ ENDPOINTS = (
     Endpoint("GET", "/credits", "read"),
     Endpoint("GET", "/evaluations", "read"),
     Endpoint("GET", "/compliance/findings", "read"),
+    Endpoint("GET", "/compliance/register?format=csv", "read"),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
     Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),

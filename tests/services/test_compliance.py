@@ -8,7 +8,11 @@ import json
 import pytest
 
 from accord.core.compliance.certifications import Certification
-from accord.services.compliance import RecordCertification
+from accord.services.compliance import (
+    DeclareDataHandling,
+    RecordCertification,
+    declaration_from,
+)
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.portfolio import UploadVersion
 from tests.services.world import CONSOLE, World, agreement_document
@@ -16,16 +20,36 @@ from tests.services.world import CONSOLE, World, agreement_document
 DOCUMENT = "a" * 64
 
 
-def require_certifications(world: World, *standards: str) -> None:
+def require_certifications(world: World, *standards: str, declare: bool = True) -> None:
     document = agreement_document("bravo", version="2")
     document["data_handling"] = {
         "processor": "bravo",
         "locations": ["Frankfurt, Germany"],
+        "allowed_regions": ["EU"],
         "encryption": {"at_rest": "AES-256", "in_transit": "TLS 1.3"},
         "access": "Named staff only.",
         "certifications": list(standards),
     }
     world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+    if declare:
+        declare_data_handling(world, "DE")
+
+
+def declare_data_handling(
+    world: World, *countries: str, email: str = "partner@bravo.example"
+) -> None:
+    declaration = declaration_from(
+        {
+            "locations": [{"country": c, "description": f"site in {c}"} for c in countries],
+            "subprocessors": [{"name": "Vault AG", "country": "AT", "service": "backups"}],
+            "encryption_at_rest": "AES-256",
+            "encryption_in_transit": "TLS 1.3",
+            "access": "Named staff only.",
+        }
+    )
+    world.services.compliance.declare_data_handling(
+        world.principal(email), DeclareDataHandling(organisation="bravo", declaration=declaration)
+    )
 
 
 def record(world: World, email: str, organisation: str = "bravo", **changes: object) -> None:
@@ -135,3 +159,57 @@ def test_an_agreement_without_data_handling_has_no_findings(world: World) -> Non
 def test_an_instant_without_a_time_zone_is_refused(world: World) -> None:
     with pytest.raises(Invalid, match="has no time zone"):
         kinds(world, at=dt.datetime(2026, 11, 3))
+
+
+def test_a_declaration_outside_the_allowed_regions_raises_a_finding(world: World) -> None:
+    require_certifications(world, declare=False)
+    assert kinds(world) == ["declaration_missing"]
+    declare_data_handling(world, "DE", "US")
+    assert kinds(world) == ["location_outside_regions"]
+    declare_data_handling(world, "DE", "FR")
+    assert kinds(world) == []
+    view = world.services.compliance.declaration(world.principal("auditor@acme.example"), "bravo")
+    assert [place.country for place in view.declaration.locations] == ["DE", "FR"]
+    entry = list(world.services.audit.export(CONSOLE))[-1]
+    assert entry["action"] == "data_handling.declared"
+    assert [p["country"] for p in entry["before"]["locations"]] == ["DE", "US"]
+
+
+def test_a_partner_declares_only_for_its_own_organisation(world: World) -> None:
+    with pytest.raises(NotFound):
+        world.services.compliance.declaration(world.principal("partner@charlie.example"), "bravo")
+    with pytest.raises(NotFound):
+        declare_data_handling(world, "DE", email="partner@charlie.example")
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"locations": "DE"}, "locations: expected a list"),
+        ({"locations": [{"country": "DE"}]}, "locations[0].description: expected text"),
+        ({"locations": [], "colour": "red"}, "unknown field 'colour'"),
+    ],
+)
+def test_a_malformed_declaration_names_the_field(data: dict[str, object], named: str) -> None:
+    with pytest.raises(Invalid, match=named.replace("[", r"\[").replace("]", r"\]")):
+        declaration_from(data)
+
+
+def test_a_country_that_is_not_a_code_is_refused(world: World) -> None:
+    with pytest.raises(Invalid, match=r"locations\[0\].country: 'Germany' is not an ISO 3166-1"):
+        declare_data_handling(world, "Germany")
+
+
+def test_the_register_lists_what_each_tenant_sees(world: World) -> None:
+    require_certifications(world)
+    acme = world.services.register.entries(world.principal("auditor@acme.example"))
+    assert [e["contractual_arrangement_reference"] for e in acme] == ["acme-bravo", "acme-charlie"]
+    assert acme[0]["data_declared_countries"] == "DE"
+    assert acme[0]["subcontractors"] == "Vault AG (AT, backups)"
+    bravo = world.services.register.entries(world.principal("partner@bravo.example"))
+    assert [e["contractual_arrangement_reference"] for e in bravo] == ["acme-bravo"]
+    csv = world.services.register.export(CONSOLE, "acme-bravo", "csv").content.decode()
+    header, row, *rest = csv.splitlines()
+    assert header.startswith("contractual_arrangement_reference,title,version,")
+    assert row.startswith("acme-bravo,Acme and bravo,2 (stored version 2),")
+    assert rest == []

@@ -14,10 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.cli.output import console, fail
+from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.cli.runtime import open_services
 from accord.core.compliance.certifications import Certification
-from accord.services.compliance import RecordCertification
+from accord.core.yaml_text import parse_yaml
+from accord.services.compliance import DeclareDataHandling, RecordCertification, declaration_from
 from accord.services.permissions import Principal
 
 __all__ = ["register"]
@@ -136,6 +137,59 @@ def findings(
         console.print(
             f"[{colour}]{finding.level}[/{colour}] {finding.kind}: {escape(finding.message)}"
         )
+
+
+@compliance.command("declare")
+def declare(
+    organisation: Annotated[str, typer.Argument(help="Organisation id.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="YAML or JSON: locations [{country, description}], subprocessors "
+            "[{name, country, service}], encryption_at_rest, encryption_in_transit, access."
+        ),
+    ],
+) -> None:
+    """Record where and how an organisation handles data (replaces its previous declaration)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}")
+    data, _, problems = parse_yaml(text, str(file))
+    if problems:
+        print_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    with open_services() as services:
+        command = DeclareDataHandling(organisation=organisation, declaration=declaration_from(data))
+        view = services.compliance.declare_data_handling(CONSOLE, command)
+    declared = view.declaration
+    console.print(
+        f"declared for {view.organisation}: {len(declared.locations)} locations, "
+        f"{len(declared.subprocessors)} sub-processors"
+    )
+
+
+@compliance.command("register")
+def register_of_information(
+    agreement: Annotated[
+        str | None, typer.Argument(help="Agreement id; default: every agreement.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """The DORA register of information (fields: docs/dora-register.md)."""
+    with open_services() as services:
+        document = services.register.export(CONSOLE, agreement, output_format)
+    if output is None:
+        typer.echo(document.content.decode(), nl=False)
+        return
+    try:
+        output.write_bytes(document.content)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"wrote {output}")
 
 
 def register(app: typer.Typer) -> None:

@@ -133,6 +133,7 @@ def data_section(agreement: Agreement) -> Section | None:
         [
             ("Processor", party_name(agreement, data.processor)),
             ("Locations", join_words(data.locations)),
+            ("Allowed regions", join_words(data.allowed_regions) or None),
             (
                 "Notice of a new location",
                 str(data.location_change_notice) if data.location_change_notice else None,

@@ -69,7 +69,7 @@ def parties_section(agreement: Agreement) -> Section:
         ("Party", "Role", "Contacts"),
         tuple(
             (
-                party.name,
+                party.name + (f" (LEI {party.lei})" if party.lei else ""),
                 str(party.role),
                 "; ".join(contact_line(contact) for contact in party.contacts) or "—",
             )
@@ -89,6 +89,7 @@ def parties_section(agreement: Agreement) -> Section:
             ("Renewal", _RENEWAL[renewal.mode] + (f", {renewal.period}" if renewal.period else "")),
             ("Renewal notice", str(renewal.notice)),
             ("Termination notice", str(term.termination_notice)),
+            ("Governing law", term.governing_law),
             ("Time zone", agreement.timezone),
             *(
                 (words_of(key).capitalize(), value)

@@ -19,6 +19,7 @@ __all__ = [
     "portfolio",
     "ports",
     "recording",
+    "register",
     "scheduling",
     "trail",
     "uow",

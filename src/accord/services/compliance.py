@@ -1,16 +1,19 @@
 """Compliance records and the findings they raise against agreements (issue 12 §5).
 
-Certifications and attestation reports are recorded per organisation (a partner records its
-own; the company records any partner's), append-only: a renewed certificate is a new record.
-The findings of an agreement compare what its processor holds with what its
-``data_handling`` requires, on a day in the agreement's time zone (today unless asked).
+Certifications and attestation reports, and data-handling declarations (locations,
+sub-processors, encryption, access), are recorded per organisation (a partner records its
+own; the company records any partner's), append-only: a renewed certificate is a new record,
+a new declaration replaces the previous one in force. The findings of an agreement compare
+what its processor holds and declares with what its ``data_handling`` requires, on a day in
+the agreement's time zone (today unless asked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -19,24 +22,35 @@ from accord.core.compliance.certifications import (
     Certification,
     certification_findings,
 )
+from accord.core.compliance.declarations import (
+    DataLocation,
+    Declaration,
+    SubProcessor,
+    declaration_findings,
+)
 from accord.core.compliance.findings import Finding, FindingKind, Level
 from accord.core.model import Agreement
-from accord.services.errors import Invalid
+from accord.services.errors import Invalid, NotFound
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.uow import ServiceContext, UnitOfWork
-from accord.store.tables import CertificationRow
+from accord.store.tables import CertificationRow, DataHandlingDeclarationRow
 
 __all__ = [
     "CertificationView",
     "Compliance",
     "ComplianceFindings",
+    "DeclarationView",
+    "DeclareDataHandling",
     "FindingView",
     "RecordCertification",
+    "declaration_from",
+    "declaration_of",
 ]
 
 _SHA256: Final = re.compile(r"^[0-9a-f]{64}$")
+_COUNTRY: Final = re.compile(r"^[A-Z]{2}$")
 _MAX_TEXT: Final = 200
 
 
@@ -45,6 +59,20 @@ class RecordCertification:
     organisation: str
     #: Its ``document_sha256`` is the SHA-256 (hex) of the certificate or report as received.
     certificate: Certification
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclareDataHandling:
+    organisation: str
+    declaration: Declaration
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    organisation: str
+    declaration: Declaration
+    declared_by: str
+    declared_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,78 @@ def _finding(finding: Finding) -> FindingView:
     return FindingView(finding.kind.value, finding.level.value, finding.subject, finding.message)
 
 
+def declaration_of(row: DataHandlingDeclarationRow) -> Declaration:
+    data = json.loads(row.content)
+    return Declaration(
+        locations=tuple(DataLocation(**item) for item in data["locations"]),
+        subprocessors=tuple(SubProcessor(**item) for item in data["subprocessors"]),
+        encryption_at_rest=data["encryption_at_rest"],
+        encryption_in_transit=data["encryption_in_transit"],
+        access=data["access"],
+    )
+
+
+def _texts(data: object, where: str, names: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(data, dict):
+        raise Invalid(f"{where}: expected a mapping with {', '.join(names)}")
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise Invalid(f"{where}: unknown field {unknown[0]!r}; fields: {', '.join(names)}")
+    for name in names:
+        if not isinstance(data.get(name), str):
+            raise Invalid(f"{where}.{name}: expected text")
+    return {name: data[name] for name in names}
+
+
+def declaration_from(data: object) -> Declaration:
+    """A declaration from plain data (a YAML or JSON file); ``Invalid`` names the field."""
+    fields = ("locations", "subprocessors", "encryption_at_rest", "encryption_in_transit", "access")
+    if not isinstance(data, dict):
+        raise Invalid(f"a declaration is a mapping with {', '.join(fields)}")
+    lists = {name: data.get(name, []) for name in ("locations", "subprocessors")}
+    for name, value in lists.items():
+        if not isinstance(value, list):
+            raise Invalid(f"{name}: expected a list")
+    texts = _texts(
+        {k: v for k, v in data.items() if k not in lists},
+        "declaration",
+        ("encryption_at_rest", "encryption_in_transit", "access"),
+    )
+    return Declaration(
+        locations=tuple(
+            DataLocation(**_texts(item, f"locations[{i}]", ("country", "description")))
+            for i, item in enumerate(lists["locations"])
+        ),
+        subprocessors=tuple(
+            SubProcessor(**_texts(item, f"subprocessors[{i}]", ("name", "country", "service")))
+            for i, item in enumerate(lists["subprocessors"])
+        ),
+        **texts,
+    )
+
+
+def _checked_declaration(declaration: Declaration) -> None:
+    if not declaration.locations:
+        raise Invalid("locations: declare at least one place where data is kept")
+    places = [
+        ("locations", i, p.country, p.description) for i, p in enumerate(declaration.locations)
+    ]
+    places += [
+        ("subprocessors", i, s.country, s.name) for i, s in enumerate(declaration.subprocessors)
+    ]
+    for field, index, country, name in places:
+        if not _COUNTRY.match(country):
+            raise Invalid(
+                f"{field}[{index}].country: {country!r} is not an ISO 3166-1 alpha-2 code "
+                "(e.g. DE, PT)"
+            )
+        if not name.strip():
+            raise Invalid(f"{field}[{index}]: needs a name or description")
+    for field in ("encryption_at_rest", "encryption_in_transit", "access"):
+        if not str(getattr(declaration, field)).strip():
+            raise Invalid(f"{field}: must not be empty")
+
+
 def _checked(command: Certification) -> None:
     for name in ("standard", "issuer", "scope"):
         value: str = getattr(command, name)
@@ -175,6 +275,48 @@ class Compliance:
             )
             uow.commit()
         return view
+
+    def declare_data_handling(
+        self, principal: Principal, command: DeclareDataHandling
+    ) -> DeclarationView:
+        """Record what the organisation declares now; it replaces the previous declaration."""
+        with self._context.uow(principal, write=True) as uow:
+            organisation = get_organisation(uow, command.organisation)
+            principal.require(Permission.GOVERN)
+            _checked_declaration(command.declaration)
+            previous = uow.compliance.latest_declaration(organisation.id)
+            content = asdict(command.declaration)
+            row = uow.compliance.add_declaration(
+                DataHandlingDeclarationRow(
+                    organisation_id=organisation.id,
+                    content=json.dumps(content, sort_keys=True),
+                    declared_by=principal.name,
+                    declared_at=uow.now(),
+                )
+            )
+            uow.audit(
+                "data_handling.declared",
+                "organisation",
+                organisation.slug,
+                before=None if previous is None else json.loads(previous.content),
+                after=content,
+            )
+            uow.commit()
+        return DeclarationView(
+            organisation.slug, command.declaration, row.declared_by, row.declared_at
+        )
+
+    def declaration(self, principal: Principal, organisation: str) -> DeclarationView:
+        """The organisation's declaration in force (its latest); ``NotFound`` when none."""
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            found = get_organisation(uow, organisation)
+            row = uow.compliance.latest_declaration(found.id)
+            if row is None:
+                raise NotFound(f"{found.slug} has not declared how it handles data")
+            return DeclarationView(
+                found.slug, declaration_of(row), row.declared_by, row.declared_at
+            )
 
     def certifications(
         self, principal: Principal, organisation: str, *, day: dt.date | None = None
@@ -240,4 +382,6 @@ def _processor_findings(
         return handling.processor, None, [unlinked]
     held = [_certificate(row) for row in uow.compliance.certifications(organisation.id)]
     found = certification_findings(handling.certifications, held, day, warn_within)
+    declared = uow.compliance.latest_declaration(organisation.id)
+    found += declaration_findings(handling, None if declared is None else declaration_of(declared))
     return handling.processor, organisation.slug, found

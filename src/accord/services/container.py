@@ -15,6 +15,7 @@ from accord.services.organisations import Organisations
 from accord.services.overview import Overview
 from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
+from accord.services.register import Register
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
@@ -37,6 +38,7 @@ class Services:
     audit: AuditTrail
     obligations: Obligations
     compliance: Compliance
+    register: Register
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -54,6 +56,7 @@ class Services:
             audit=AuditTrail(context),
             obligations=Obligations(context),
             compliance=Compliance(context),
+            register=Register(context),
         )
 
     @property

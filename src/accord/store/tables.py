@@ -41,6 +41,7 @@ __all__ = [
     "Base",
     "CertificationRow",
     "CreditEntryRow",
+    "DataHandlingDeclarationRow",
     "EvaluationRunRow",
     "MeasurementBatchRow",
     "ObligationRow",
@@ -183,6 +184,19 @@ class CertificationRow(Base):
     document_sha256: Mapped[str] = mapped_column(String(64))
     recorded_by: Mapped[str]
     recorded_at: Mapped[dt.datetime]
+
+
+class DataHandlingDeclarationRow(Base):
+    """What an organisation declares about where and how it handles data (locations,
+    sub-processors, encryption, access) as JSON; append-only, the latest is in force."""
+
+    __tablename__ = "data_handling_declarations"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
+    id: Mapped[int] = _id()
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str]
+    declared_at: Mapped[dt.datetime]
 
 
 class ApiTokenRow(Base):

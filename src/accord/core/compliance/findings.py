@@ -21,6 +21,10 @@ class FindingKind(StrEnum):
     CERTIFICATION_MISSING = "certification_missing"
     CERTIFICATION_EXPIRED = "certification_expired"
     CERTIFICATION_EXPIRING = "certification_expiring"
+    DECLARATION_MISSING = "declaration_missing"
+    LOCATION_OUTSIDE_REGIONS = "location_outside_regions"
+    SUBPROCESSOR_OUTSIDE_REGIONS = "subprocessor_outside_regions"
+    ENCRYPTION_DIFFERS = "encryption_differs"
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from accord.core.spec import DurationField, Identifier, Spec
 
-__all__ = ["DataHandling", "Encryption", "Retention"]
+__all__ = ["DataHandling", "Encryption", "Region", "Retention"]
+
+#: A region data may be kept in: EU, EEA, or an ISO 3166-1 alpha-2 country code.
+Region = Annotated[str, Field(pattern=r"^(EU|EEA|[A-Z]{2})$")]
 
 
 class Encryption(Spec):
@@ -28,6 +33,12 @@ class DataHandling(Spec):
 
     processor: Identifier = Field(description="Party processing the consumer's data.")
     locations: list[str] = Field(min_length=1, description="Where data is stored and processed.")
+    allowed_regions: list[Region] = Field(
+        default_factory=list,
+        description="Where data may be stored and processed at all: EU, EEA or ISO 3166-1 "
+        "country codes (e.g. [EU, CH]). A declared location or sub-processor elsewhere is a "
+        "finding. Empty: not restricted.",
+    )
     location_change_notice: DurationField | None = Field(
         default=None, description="Notice before data moves to a new location."
     )

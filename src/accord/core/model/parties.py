@@ -65,6 +65,11 @@ class Party(Spec):
     id: Identifier = Field(description="Identifier used to refer to the party elsewhere.")
     name: str = Field(min_length=1, description="Legal name.")
     role: PartyRole = Field(description="consumer, provider, subcontractor, auditor or other.")
+    lei: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{18}[0-9]{2}$",
+        description="Legal Entity Identifier (ISO 17442), as registers such as DORA's ask.",
+    )
     contacts: list[Contact] = Field(default_factory=list, description="Named contacts.")
 
 
@@ -97,6 +102,9 @@ class Term(Spec):
     renewal: Renewal = Field(description="Renewal rule.")
     termination_notice: DurationField = Field(
         description="Notice either party must give to terminate for convenience."
+    )
+    governing_law: str | None = Field(
+        default=None, description="Law governing the agreement, e.g. 'German law'."
     )
 
     @model_validator(mode="after")

@@ -1,20 +1,25 @@
-"""Compliance records: certifications per organisation, and the findings per agreement."""
+"""Compliance records: certifications and data-handling declarations per organisation; the
+findings and the DORA register of information per agreement."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from accord.core.compliance.certifications import Certification
+from accord.core.compliance.declarations import DataLocation, Declaration, SubProcessor
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.compliance import (
     CertificationView,
     ComplianceFindings,
+    DeclarationView,
+    DeclareDataHandling,
     RecordCertification,
 )
+from accord.services.portfolio import Document
 
 __all__ = ["router"]
 
@@ -71,3 +76,90 @@ def findings(
     return services.compliance.findings(
         principal, slug, at=at, warn_within=dt.timedelta(days=warn_days)
     )
+
+
+class LocationIn(BaseModel):
+    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. 'DE'.")
+    description: str = Field(description="E.g. 'Frankfurt data centre (eu-central)'.")
+
+
+class SubProcessorIn(BaseModel):
+    name: str = Field(description="Legal name.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code it works from.")
+    service: str = Field(description="What it does with the data.")
+
+
+class DeclarationIn(BaseModel):
+    locations: list[LocationIn] = Field(description="Where data is stored and processed.")
+    subprocessors: list[SubProcessorIn] = Field(default_factory=list)
+    encryption_at_rest: str
+    encryption_in_transit: str
+    access: str = Field(description="Who may access the data, and how.")
+
+    def declaration(self) -> Declaration:
+        return Declaration(
+            locations=tuple(DataLocation(**dict(item)) for item in self.locations),
+            subprocessors=tuple(SubProcessor(**dict(item)) for item in self.subprocessors),
+            encryption_at_rest=self.encryption_at_rest,
+            encryption_in_transit=self.encryption_in_transit,
+            access=self.access,
+        )
+
+
+@router.post(
+    "/organisations/{slug}/data-handling",
+    status_code=status.HTTP_201_CREATED,
+    summary="Declare where and how the organisation handles data (replaces the previous)",
+)
+def declare_data_handling(
+    slug: str, body: DeclarationIn, principal: CurrentPrincipal, services: ServicesDep
+) -> DeclarationView:
+    command = DeclareDataHandling(organisation=slug, declaration=body.declaration())
+    return services.compliance.declare_data_handling(principal, command)
+
+
+@router.get(
+    "/organisations/{slug}/data-handling", summary="The organisation's declaration in force"
+)
+def get_declaration(
+    slug: str, principal: CurrentPrincipal, services: ServicesDep
+) -> DeclarationView:
+    return services.compliance.declaration(principal, slug)
+
+
+_REGISTER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}, "application/json": {}}},
+}
+Format = Annotated[Literal["csv", "json"], Query(alias="format")]
+
+
+def _sent(document: Document) -> Response:
+    return Response(
+        document.content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+    )
+
+
+@router.get(
+    "/agreements/{slug}/compliance/register",
+    summary="The agreement's entry in the DORA register of information",
+    response_class=Response,
+    responses=_REGISTER,
+)
+def agreement_register(
+    slug: str, principal: CurrentPrincipal, services: ServicesDep, output: Format = "json"
+) -> Response:
+    return _sent(services.register.export(principal, slug, output))
+
+
+@router.get(
+    "/compliance/register",
+    summary="The DORA register of information: every agreement the caller sees",
+    response_class=Response,
+    responses=_REGISTER,
+)
+def register(
+    principal: CurrentPrincipal, services: ServicesDep, output: Format = "csv"
+) -> Response:
+    return _sent(services.register.export(principal, None, output))

@@ -1,4 +1,5 @@
-"""Compliance records of organisations: certifications and attestation reports."""
+"""Compliance records of organisations: certifications and attestation reports, and
+data-handling declarations."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.store.tables import CertificationRow
+from accord.store.tables import CertificationRow, DataHandlingDeclarationRow
 
 __all__ = ["Compliance"]
 
@@ -28,3 +29,16 @@ class Compliance:
             .order_by(CertificationRow.standard, CertificationRow.valid_from, CertificationRow.id)
         )
         return self._session.scalars(query).all()
+
+    def add_declaration(self, row: DataHandlingDeclarationRow) -> DataHandlingDeclarationRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def latest_declaration(self, organisation_id: int) -> DataHandlingDeclarationRow | None:
+        return self._session.scalar(
+            select(DataHandlingDeclarationRow)
+            .where(DataHandlingDeclarationRow.organisation_id == organisation_id)
+            .order_by(DataHandlingDeclarationRow.id.desc())
+            .limit(1)
+        )
