@@ -174,22 +174,20 @@ def declaration_from(data: object) -> Declaration:
     for name, value in lists.items():
         if not isinstance(value, list):
             raise Invalid(f"{name}: expected a list")
+    locations = tuple(
+        DataLocation(**_texts(item, f"locations[{i}]", ("country", "description")))
+        for i, item in enumerate(lists["locations"])
+    )
+    subprocessors = tuple(
+        SubProcessor(**_texts(item, f"subprocessors[{i}]", ("name", "country", "service")))
+        for i, item in enumerate(lists["subprocessors"])
+    )
     texts = _texts(
         {k: v for k, v in data.items() if k not in lists},
         "declaration",
         ("encryption_at_rest", "encryption_in_transit", "access"),
     )
-    return Declaration(
-        locations=tuple(
-            DataLocation(**_texts(item, f"locations[{i}]", ("country", "description")))
-            for i, item in enumerate(lists["locations"])
-        ),
-        subprocessors=tuple(
-            SubProcessor(**_texts(item, f"subprocessors[{i}]", ("name", "country", "service")))
-            for i, item in enumerate(lists["subprocessors"])
-        ),
-        **texts,
-    )
+    return Declaration(locations=locations, subprocessors=subprocessors, **texts)
 
 
 def _checked_declaration(declaration: Declaration) -> None:
