@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from accord.engine.spark import SparkEngine, SparkUnavailable
 from accord.services.container import Services
 from accord.services.ports import FixedClock
 from accord.store.db import make_engine
@@ -99,3 +100,18 @@ def services(database_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[S
 @pytest.fixture
 def world(services: Services, clock: FixedClock) -> World:
     return populate(services, clock)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkEngine]:
+    """One local Spark session (two cores) for every test that measures on Spark: starting
+    one takes seconds. Without PySpark or Java the tests are skipped with the reason, unless
+    ``CI`` is set (``.ci/run`` installs Java)."""
+    try:
+        engine = SparkEngine.start("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    except SparkUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    yield engine
+    engine.stop()

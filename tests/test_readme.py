@@ -15,9 +15,9 @@ import accord.settings
 from accord.settings import Settings, SettingsError
 
 README = Path(__file__).parents[1] / "README.md"
-#: Values tried in turn until one is accepted: a number, then a switch.
-_SAMPLES = ("7", "off")
-_TOML_SAMPLES = ("7", '"7"', "false")
+#: Values tried in turn until one is accepted: a number, then a switch, then an engine.
+_SAMPLES = ("7", "off", "spark")
+_TOML_SAMPLES = ("7", '"7"', "false", '"spark"')
 
 
 def _section(title: str) -> str:

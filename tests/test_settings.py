@@ -82,3 +82,11 @@ def test_the_worker_runs_in_the_server_every_15_minutes_unless_told_otherwise(
 def test_the_worker_switch_is_on_or_off() -> None:
     with pytest.raises(SettingsError, match="ACCORD_WORKER must be on or off, not 'sometimes'"):
         Settings.load({"ACCORD_WORKER": "sometimes"})
+
+
+def test_evaluations_measure_on_duckdb_unless_spark_is_chosen() -> None:
+    assert Settings.load({}).engine == "duckdb"
+    chosen = Settings.load({"ACCORD_ENGINE": "spark", "ACCORD_SPARK_MASTER": "spark://m:7077"})
+    assert (chosen.engine, chosen.spark_master) == ("spark", "spark://m:7077")
+    with pytest.raises(SettingsError, match="'flink' is not one of duckdb, spark"):
+        Settings.load({"ACCORD_ENGINE": "flink"})

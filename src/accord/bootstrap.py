@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from accord.connectors.batches import write_batch
 from accord.connectors.registry import connectors_for
 from accord.services.container import Services
+from accord.services.measuring import Measuring, MeasuringEngine
 from accord.services.ports import Clock, SystemClock
 from accord.services.uow import Limits, ServiceContext
 from accord.settings import Settings
@@ -48,5 +49,6 @@ def build(
         batch_writer=write_batch,
         passwords=passwords or PasswordHasher(),
         fetcher=connectors_for(settings.data_dir / "files", settings.data_dir / "cache"),
+        measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
     )
     return Services.create(context)

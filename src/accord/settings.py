@@ -43,7 +43,11 @@ _TEXTS = {
     "data_dir": "ACCORD_DATA_DIR",
     "database_url": "ACCORD_DATABASE_URL",
     "host": "ACCORD_HOST",
+    "engine": "ACCORD_ENGINE",
+    "spark_master": "ACCORD_SPARK_MASTER",
 }
+#: The engines evaluations can measure on.
+ENGINES: Final = ("duckdb", "spark")
 _SWITCHES = {"worker": "ACCORD_WORKER"}
 _DEFAULTS: dict[str, int | str] = {
     "host": "127.0.0.1",
@@ -54,6 +58,8 @@ _DEFAULTS: dict[str, int | str] = {
     "max_batch_bytes": 32 * 1024 * 1024,
     "evaluation_minutes": 15,
     "worker": "on",
+    "engine": "duckdb",
+    "spark_master": "local[*]",
 }
 _ON: Final = ("on", "true", "yes", "1")
 _OFF: Final = ("off", "false", "no", "0")
@@ -83,6 +89,9 @@ class Settings:
     evaluation_cadence: dt.timedelta = dt.timedelta(minutes=15)
     #: Whether ``accord serve`` runs the scheduled evaluation in its own process.
     worker: bool = True
+    #: Where evaluations measure: ``duckdb`` in process, or ``spark`` at ``spark_master``.
+    engine: str = "duckdb"
+    spark_master: str = "local[*]"
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
@@ -121,7 +130,17 @@ class Settings:
             max_batch_bytes=number["max_batch_bytes"],
             evaluation_cadence=dt.timedelta(minutes=number["evaluation_minutes"]),
             worker=values["worker"] == "on",
+            engine=_engine(str(values["engine"])),
+            spark_master=str(values["spark_master"]),
         )
+
+
+def _engine(value: str) -> str:
+    if value not in ENGINES:
+        raise SettingsError(
+            f"ACCORD_ENGINE (or engine): {value!r} is not one of {', '.join(ENGINES)}"
+        )
+    return value
 
 
 def _read_file(name: str | None) -> dict[str, int | str]:

@@ -12,6 +12,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from accord.engine.spark import SparkEngine
 from tests.engine.builders import document, utc, write_csv
 
 runner = CliRunner()
@@ -101,6 +102,29 @@ def test_evaluate_prints_a_table_of_verdicts_and_credits(files: tuple[Path, Path
     assert "breach" in result.stdout
     assert "met" in result.stdout
     assert "credit 2026-10: 250.00 EUR" in result.stdout
+
+
+def test_evaluate_on_spark_gives_the_verdicts_of_duckdb(
+    files: tuple[Path, Path], spark: SparkEngine
+) -> None:
+    del spark  # started once for the session: the command joins it
+    on_duckdb = evaluate(files, "--format", "json", "--as-of", "2026-11-01")
+    on_spark = evaluate(
+        files,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-01",
+        "--engine",
+        "spark",
+        "--spark-master",
+        "local[2]",
+    )
+
+    assert on_spark.exit_code == 0, on_spark.output
+    verdicts = json.loads(on_spark.stdout)["verdicts"]
+    assert [v["outcome"] for v in verdicts] == ["met", "breach"]
+    assert verdicts == json.loads(on_duckdb.stdout)["verdicts"]
 
 
 def test_evaluate_writes_versioned_json_with_every_verdict_field(

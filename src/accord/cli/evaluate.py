@@ -27,6 +27,7 @@ from accord.reports.verdicts import (
 )
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
+from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
 
 __all__ = ["register"]
 
@@ -97,7 +98,7 @@ def _evaluate(command: EvaluateCommand) -> Evaluation:
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None
-    except (PeriodError, DataError) as exc:
+    except (PeriodError, DataError, SparkUnavailable) as exc:
         fail(str(exc))
 
 
@@ -126,12 +127,24 @@ def evaluate(
     quarantine: Annotated[
         Path | None, typer.Option("--quarantine", help="Folder for rejected rows (CSV per source).")
     ] = None,
+    engine: Annotated[
+        MeasuringEngine,
+        typer.Option(
+            "--engine",
+            help="Measure on duckdb (in process) or spark (the same statements as Spark SQL; "
+            "needs 'accord[spark]' and Java 17+).",
+        ),
+    ] = MeasuringEngine.DUCKDB,
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="Spark's master URL with --engine spark.")
+    ] = "local[*]",
 ) -> None:
     """Judge every objective over the period: verdicts, error budgets and credits."""
     command = replace(
         _command(agreement, data, period, as_of),
         policy=on_bad_rows,
         quarantine_dir=quarantine or (output.parent if output else Path.cwd()) / "quarantine",
+        measuring=Measuring(engine, spark_master),
     )
     evaluation = _run(command)
     if output_format is OutputFormat.TABLE and output is None:

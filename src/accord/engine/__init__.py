@@ -2,6 +2,7 @@
 
 __all__ = [
     "business_time",
+    "connection",
     "evaluate",
     "evidence",
     "grids",
@@ -11,5 +12,6 @@ __all__ = [
     "planner",
     "rows",
     "sources",
+    "spark",
     "sql",
 ]

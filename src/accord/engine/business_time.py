@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-import duckdb
 from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
+from accord.engine.connection import Connection
 from accord.engine.sql import fill, query, render, table, template, text
 
 __all__ = [
@@ -59,7 +59,7 @@ _SCHEDULE: Final = template(
 
 
 def register_schedule(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     calendar: BusinessCalendar,
     start: datetime,
     end: datetime,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +34,7 @@ from accord.core.periods import Period, WindowSpan, previous_windows, windows_in
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
+from accord.engine.connection import Connection
 from accord.engine.kinds import Plan, Setting, plan_of
 from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
 from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
@@ -42,6 +44,7 @@ from accord.engine.sources import (
     load_source,
     stored_source,
 )
+from accord.engine.spark import SparkEngine
 from accord.engine.sql import column, holds, instant, render, typed
 
 __all__ = ["EvaluationRequest", "evaluate"]
@@ -63,39 +66,63 @@ class EvaluationRequest:
     pushed: Mapping[str, Sequence[Path]] = field(default_factory=dict)
     #: Called as work advances: (steps done, steps in all, what is being done).
     progress: Callable[[int, int, str], None] | None = None
+    #: Measure on Spark (sources are still read and checked in DuckDB); None: on DuckDB.
+    spark: SparkEngine | None = None
 
 
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
     """Evaluate every objective of the agreement over the requested period."""
     result = Evaluation(agreement, request.period, request.as_of)
     plans = _plans(agreement)
-    with duckdb.connect() as con:
-        con.execute("SET TimeZone = 'UTC'")
+    with duckdb.connect() as duck:
+        duck.execute("SET TimeZone = 'UTC'")
         # Aggregates need no row order; without it DuckDB streams with less memory.
-        con.execute("SET preserve_insertion_order = false")
-        sources = _load_sources(con, agreement, plans, request, result)
-        intervals = _interval_exclusions(con, agreement, sources, result)
+        duck.execute("SET preserve_insertion_order = false")
+        sources = _load_sources(duck, agreement, plans, request, result)
+        intervals = _interval_exclusions(duck, agreement, sources, result)
         run = _Run(agreement, plans, intervals, request.as_of)
-        targets = [_target(run, objective) for objective in agreement.objectives]
-        steps = [
-            (group, span)
-            for group in _batches(targets)
-            for span in _windows(agreement, group[0].objective, request.period)
-        ]
-        verdicts: dict[str, list[Verdict]] = {}
-        for done, (group, span) in enumerate(steps):
-            if request.progress is not None:
-                names = ", ".join(t.objective.id for t in group)
-                request.progress(done, len(steps), f"{names} {span.label}")
-            for target, verdict_list in zip(group, _judge_batch(con, group, span), strict=True):
-                verdicts.setdefault(target.objective.id, []).extend(verdict_list)
-        _count_outside(con, result, [(t.source.id, span) for (group, span) in steps for t in group])
-        for target in targets:
-            result.verdicts.extend(verdicts.get(target.objective.id, []))
-            result.history.extend(_history(con, target, request.period))
+        with _measuring(duck, sources, request) as con:
+            _measure(con, run, request, result)
     _remedies(result)
     result.consistency = list(_consistency(agreement, result.verdicts))
     return result
+
+
+@contextmanager
+def _measuring(
+    duck: duckdb.DuckDBPyConnection, sources: Mapping[str, Source], request: EvaluationRequest
+) -> Iterator[Connection]:
+    """Where the plans' statements run: DuckDB itself, or Spark over the loaded sources."""
+    if request.spark is None:
+        yield duck
+        return
+    with request.spark.connect(duck) as spark:
+        for source_id in sources:
+            spark.stage(f"src_{source_id}")
+        yield spark
+
+
+def _measure(con: Connection, run: _Run, request: EvaluationRequest, result: Evaluation) -> None:
+    """Verdicts of every objective's windows in the period, and the earlier windows a
+    chronic-failure clause looks back on."""
+    agreement = run.agreement
+    targets = [_target(run, objective) for objective in agreement.objectives]
+    steps = [
+        (group, span)
+        for group in _batches(targets)
+        for span in _windows(agreement, group[0].objective, request.period)
+    ]
+    verdicts: dict[str, list[Verdict]] = {}
+    for done, (group, span) in enumerate(steps):
+        if request.progress is not None:
+            names = ", ".join(t.objective.id for t in group)
+            request.progress(done, len(steps), f"{names} {span.label}")
+        for target, verdict_list in zip(group, _judge_batch(con, group, span), strict=True):
+            verdicts.setdefault(target.objective.id, []).extend(verdict_list)
+    _count_outside(con, result, [(t.source.id, span) for (group, span) in steps for t in group])
+    for target in targets:
+        result.verdicts.extend(verdicts.get(target.objective.id, []))
+        result.history.extend(_history(con, target, request.period))
 
 
 def _plans(agreement: Agreement) -> dict[str, Plan]:
@@ -109,7 +136,7 @@ def _plans(agreement: Agreement) -> dict[str, Plan]:
 
 
 def _count_outside(
-    con: duckdb.DuckDBPyConnection, result: Evaluation, spans: Sequence[tuple[str, WindowSpan]]
+    con: Connection, result: Evaluation, spans: Sequence[tuple[str, WindowSpan]]
 ) -> None:
     """Count each source's accepted rows that lie before or after every evaluated window."""
     bounds: dict[str, tuple[dt.datetime, dt.datetime]] = {}
@@ -288,9 +315,7 @@ def _batches(targets: Sequence[Target]) -> list[list[Target]]:
     return list(groups.values())
 
 
-def _judge_batch(
-    con: duckdb.DuckDBPyConnection, group: Sequence[Target], span: WindowSpan
-) -> list[list[Verdict]]:
+def _judge_batch(con: Connection, group: Sequence[Target], span: WindowSpan) -> list[list[Verdict]]:
     measured = measure_windows(con, group, span)
     return [
         [_verdict(target, span, m) for m in scopes]
@@ -298,7 +323,7 @@ def _judge_batch(
     ]
 
 
-def _history(con: duckdb.DuckDBPyConnection, target: Target, period: Period) -> list[Verdict]:
+def _history(con: Connection, target: Target, period: Period) -> list[Verdict]:
     """Verdicts of earlier windows, as far back as a chronic clause looks."""
     agreement = target.agreement
     if agreement.remedies is None:

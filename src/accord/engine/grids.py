@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import duckdb
 from sqlglot import exp
 
 from accord.core.calendars.spec import PeakPeriod
 from accord.core.periods import WindowSpan
+from accord.engine.connection import Connection
 from accord.engine.local_time import (
     local_day,
     local_day_of_epoch,
@@ -77,7 +77,7 @@ class Grid(Protocol):
 
     def totals(
         self,
-        con: duckdb.DuckDBPyConnection,
+        con: Connection,
         span: WindowSpan,
         intervals: Sequence[Interval],
         restrictions: Restrictions,
@@ -137,7 +137,7 @@ class Slices:
 
     def totals(
         self,
-        con: duckdb.DuckDBPyConnection,
+        con: Connection,
         span: WindowSpan,
         intervals: Sequence[Interval],
         restrictions: Restrictions,
@@ -248,7 +248,7 @@ class LocalDays:
 
     def totals(
         self,
-        con: duckdb.DuckDBPyConnection,
+        con: Connection,
         span: WindowSpan,
         intervals: Sequence[Interval],
         restrictions: Restrictions,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import duckdb
 from sqlglot import exp
 
 from accord.core.budget import BurnCounts, burn_alerts, look_backs
@@ -25,6 +24,7 @@ from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Coverage, WorkingTime, show_value
+from accord.engine.connection import Connection
 from accord.engine.kinds.base import Plan, Reading, UnitCounts, Values
 from accord.engine.local_time import peak_condition
 from accord.engine.planner import (
@@ -98,15 +98,13 @@ def measured_span(span: WindowSpan, as_of: dt.datetime) -> WindowSpan:
     return WindowSpan(span.label, span.start_at, end)
 
 
-def measure_window(
-    con: duckdb.DuckDBPyConnection, target: Target, span: WindowSpan
-) -> list[Measured]:
+def measure_window(con: Connection, target: Target, span: WindowSpan) -> list[Measured]:
     """The measurements of every scope of one objective in one window."""
     return measure_windows(con, [target], span)[0]
 
 
 def measure_windows(
-    con: duckdb.DuckDBPyConnection, targets: Sequence[Target], span: WindowSpan
+    con: Connection, targets: Sequence[Target], span: WindowSpan
 ) -> list[list[Measured]]:
     """Several objectives that read the same rows (``Rows.key``) measured together."""
     first = targets[0]
@@ -118,7 +116,7 @@ def measure_windows(
 
 
 def _run(
-    con: duckdb.DuckDBPyConnection, statements: Sequence[Statement], members: int, width: int
+    con: Connection, statements: Sequence[Statement], members: int, width: int
 ) -> list[dict[tuple[object, ...], _Found]]:
     """Each member's outputs per scope, from the statements that report its scopes."""
     found: list[dict[tuple[object, ...], _Found]] = [{} for _ in range(members)]
@@ -131,7 +129,7 @@ def _run(
     return found
 
 
-def _on_clock(con: duckdb.DuckDBPyConnection, target: Target, span: WindowSpan) -> list[Measured]:
+def _on_clock(con: Connection, target: Target, span: WindowSpan) -> list[Measured]:
     """An objective measured on a clock (ticket clocks on the indicator's calendar)."""
     clock = target.plan.clock
     assert clock is not None
@@ -142,7 +140,7 @@ def _on_clock(con: duckdb.DuckDBPyConnection, target: Target, span: WindowSpan) 
 
 
 def _read(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     target: Target,
     span: WindowSpan,
     member: int,
@@ -174,7 +172,7 @@ def _read(
 
 
 def _unit_counts(
-    con: duckdb.DuckDBPyConnection, target: Target, span: WindowSpan, scope: dict[str, str]
+    con: Connection, target: Target, span: WindowSpan, scope: dict[str, str]
 ) -> tuple[int, int] | None:
     """A judged-by-units objective's units of one scope: how many count and how many of
     them exclusions leave out (the grid knows; None for other objectives)."""
@@ -237,7 +235,7 @@ def _scope_dict(names: Sequence[str], key: tuple[object, ...]) -> dict[str, str]
 
 
 def _scopes(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     target: Target,
     span: WindowSpan,
     seen: Iterable[tuple[object, ...]],
@@ -350,7 +348,7 @@ def _days(value: object) -> frozenset[int]:
 
 
 def _recent(
-    con: duckdb.DuckDBPyConnection, target: Target, span: WindowSpan
+    con: Connection, target: Target, span: WindowSpan
 ) -> dict[tuple[object, ...], tuple[BurnCounts, ...]]:
     """Bad and valid events over the burn-rate look-back windows ending at ``as_of``.
 

@@ -144,14 +144,18 @@ def portable(statement: Statement | str, dialect: str) -> str:
     The tree is DuckDB's; SQLGlot writes most of it for any engine. Three things need
     help: DuckDB's ``epoch_us`` (microseconds since the epoch, ``UnixMicros``) is spelled
     ``unix_micros`` by Spark and computed exactly from ``EXTRACT(epoch …)`` (a numeric with
-    microseconds) on PostgreSQL; PostgreSQL has no ASOF join, so each becomes a lateral
-    lookup; and PostgreSQL lacks ``error``, which ``POSTGRES_PRELUDE`` defines. Text (a
-    statement written by hand, as in the tests) is read as DuckDB's dialect first.
+    microseconds) on PostgreSQL; neither has DuckDB's ASOF join, so on PostgreSQL each
+    becomes a lateral lookup and on Spark a range join on the next row's key; and
+    ``error`` is Spark's ``raise_error`` and, on PostgreSQL, defined by
+    ``POSTGRES_PRELUDE``. Text (a statement written by hand, as in the tests) is read as
+    DuckDB's dialect first.
     """
     tree = sqlglot.parse_one(statement, read=DIALECT) if isinstance(statement, str) else statement
     tree = tree.transform(_epoch_micros)
     if dialect == "postgres":
         tree = tree.transform(_postgres_micros).transform(_asof_lateral)
+    elif dialect == "spark":
+        tree = tree.transform(_asof_range).transform(_spark_error).transform(_spark_percentile)
     return tree.sql(dialect=dialect)
 
 
@@ -200,6 +204,55 @@ def _asof_lateral(node: exp.Expr) -> exp.Expr:
     alias = exp.TableAlias(this=exp.to_identifier(source.alias_or_name))
     lateral = exp.Lateral(this=latest.subquery(), alias=alias)
     return exp.Join(this=lateral, side=node.args.get("side"), on=exp.true())
+
+
+def _asof_range(node: exp.Expr) -> exp.Expr:
+    """DuckDB's ``a ASOF [LEFT] JOIN s ON x >= s.t`` on Spark, which has no ASOF join: the
+    row of ``s`` whose ``t`` is at or before ``x`` and whose next row's ``t`` (by ``lead``)
+    is after it, a range join that Spark broadcasts when ``s`` is small (a schedule)."""
+    if not (isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "ASOF"):
+        return node
+    condition = node.args.get("on")
+    if not isinstance(condition, exp.GTE) or not isinstance(condition.expression, exp.Column):
+        raise NotImplementedError(f"only 'x >= s.t' ASOF joins are portable: {condition}")
+    source = node.this
+    key = exp.column(condition.expression.name)
+    following = exp.Window(
+        this=exp.func("lead", key.copy()), order=exp.Order(expressions=[key.copy()])
+    )
+    with_next = (
+        exp.select("*", exp.alias_(following, "__next", quoted=True))
+        .from_(exp.Table(this=source.this.copy()))
+        .subquery(alias=source.alias_or_name)
+    )
+    alias = source.alias_or_name
+    later = exp.or_(
+        exp.Is(this=exp.column("__next", table=alias, quoted=True), expression=exp.Null()),
+        exp.LT(
+            this=condition.this.copy(),
+            expression=exp.column("__next", table=alias, quoted=True),
+        ),
+    )
+    on = exp.and_(condition.copy(), exp.Paren(this=later))
+    return exp.Join(this=with_next, side=node.args.get("side"), on=on)
+
+
+def _spark_error(node: exp.Expr) -> exp.Expr:
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "error":
+        return exp.Anonymous(this="raise_error", expressions=node.expressions)
+    return node
+
+
+def _spark_percentile(node: exp.Expr) -> exp.Expr:
+    """DuckDB's ``quantile_disc(x, q)`` is Spark's ``percentile_disc(q) WITHIN GROUP (ORDER
+    BY x)``; both the SQL standard's discrete percentile (SQLGlot writes Spark's
+    approximate one)."""
+    if not isinstance(node, exp.PercentileDisc) or node.expression is None:
+        return node
+    return exp.WithinGroup(
+        this=exp.Anonymous(this="percentile_disc", expressions=[node.expression.copy()]),
+        expression=exp.Order(expressions=[exp.Ordered(this=node.this.copy())]),
+    )
 
 
 def columns_of(names: Sequence[str], table: str | None = None) -> list[exp.Column]:

@@ -12,6 +12,7 @@ __all__ = [
     "history",
     "in_force",
     "ingestion",
+    "measuring",
     "obligations",
     "organisations",
     "overview",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.evaluation import Evaluation
@@ -13,6 +13,7 @@ from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.agreements import load_valid
 from accord.services.external import fetch_external
+from accord.services.measuring import Measuring, spark_for
 from accord.services.ports import SourceFetcher
 
 # ``BadRowPolicy`` and ``DataError`` are part of this use case's interface: interfaces name
@@ -34,13 +35,16 @@ class EvaluateCommand:
     progress: Callable[[int, int, str], None] | None = None
     #: Reads the sources that live outside Accord (Prometheus); None: there are none.
     fetcher: SourceFetcher | None = None
+    #: Where to measure (DuckDB unless told otherwise).
+    measuring: Measuring = field(default_factory=Measuring)
 
 
 def evaluate_file(command: EvaluateCommand) -> Evaluation:
     """Load and check the agreement, then evaluate it.
 
-    Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period) or
-    ``DataError`` (unreadable or rejected data, or an outside source that cannot be read).
+    Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period),
+    ``DataError`` (unreadable or rejected data, or an outside source that cannot be read) or
+    ``SparkUnavailable`` (measuring on Spark, which cannot start here).
     """
     loaded = load_valid(command.agreement)
     assert loaded.agreement is not None
@@ -67,5 +71,6 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
         quarantine_dir=command.quarantine_dir,
         pushed=external.files,
         progress=command.progress,
+        spark=spark_for(command.measuring),
     )
     return external.restore(evaluate(external.agreement, request))

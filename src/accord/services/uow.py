@@ -9,7 +9,7 @@ database's write lock when they begin (SQLite) so that two writers queue instead
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from accord.services.errors import Conflict, Invalid
+from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
 from accord.services.ports import BatchWriter, Clock, SourceFetcher
 from accord.store import locks
@@ -72,6 +73,8 @@ class ServiceContext:
     #: Reads the sources that live outside the data files (Prometheus, ticket exports);
     #: None: agreements with such sources cannot be evaluated here (they get a 400).
     fetcher: SourceFetcher | None = None
+    #: Where evaluations measure (DuckDB unless the settings say Spark).
+    measuring: Measuring = field(default_factory=Measuring)
 
     def uow(self, principal: Principal, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, principal, write=write)

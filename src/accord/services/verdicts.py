@@ -20,8 +20,10 @@ from accord.core.model.measurement import SourceFormat
 from accord.core.periods import PeriodError, check_instant, parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
+from accord.engine.spark import SparkEngine
 from accord.services.errors import Invalid, NotFound
 from accord.services.external import fetch_external
+from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.recording import record, scope_key
@@ -153,6 +155,12 @@ class Verdicts:
             raise Invalid(str(exc)) from None
         return self._record(principal, command, prepared, evaluation)
 
+    def _spark(self) -> SparkEngine | None:
+        try:
+            return spark_for(self._context.measuring)
+        except SparkUnavailable as exc:
+            raise Invalid(f"this service measures on Spark, which cannot start: {exc}") from None
+
     def _prepare(
         self, principal: Principal, command: RunEvaluation, recording: _Recording
     ) -> _Prepared:
@@ -184,6 +192,7 @@ class Verdicts:
             as_of=as_of.astimezone(dt.UTC),
             quarantine_dir=data_dir / "quarantine" / row.slug / "evaluations",
             pushed=pushed,
+            spark=self._spark(),
         )
         return _Prepared(row.id, version.id, agreement, request, started_at, recording)
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar, Protocol, TypeVar
 
-import duckdb
 from sqlglot import exp
 
 from accord.core.model import Agreement
 from accord.core.model.measurement import IndicatorBase, Source
 from accord.core.periods import WindowSpan
 from accord.core.verdicts import WorkingTime
+from accord.engine.connection import Connection
 from accord.engine.grids import Grid
 from accord.engine.sql import call, count, filtered
 
@@ -173,7 +173,7 @@ class Clock(Protocol):
     #: The alias of the rows in ``joined`` (aggregates and scope columns refer to it).
     rows_alias: ClassVar[str]
 
-    def prepare(self, con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> None:
+    def prepare(self, con: Connection, as_of: dt.datetime) -> None:
         """Whatever the statements need in the connection (a schedule table), once."""
         ...
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import ClassVar, Final
 
-import duckdb
 from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
@@ -24,6 +23,7 @@ from accord.core.model.measurement import BusinessDurationIndicator, Source
 from accord.core.units import format_decimal
 from accord.core.verdicts import WorkingTime
 from accord.engine.business_time import business_durations, pause_intervals, register_schedule
+from accord.engine.connection import Connection
 from accord.engine.kinds.base import Aggregate, Count, Plan, Reading, Setting, Statistic, Values
 from accord.engine.kinds.readings import share, statistic
 from accord.engine.rows import INCLUDED, source_table
@@ -60,7 +60,7 @@ class TicketClock:
         assert self.indicator.threshold is not None
         return self.calendar.target_time(self.indicator.threshold).total_seconds()
 
-    def prepare(self, con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> None:
+    def prepare(self, con: Connection, as_of: dt.datetime) -> None:
         """Create the working schedule covering every ticket of the source, once."""
         if self._registered:
             return
