@@ -75,8 +75,10 @@ EVENTS_PER_BATCH: Final = 200
 #: record is not yet committed.
 CRASHES: Final = ((12, 0.5), (26, 0.9))
 PUSHERS: Final = 6
-#: The whole test stays well under 30 s; every wait is bounded by this deadline.
-BUDGET_SECONDS: Final = 28
+#: On a quiet machine the whole test takes well under 30 s: each wait ends as soon as its
+#: condition holds. The deadline only bounds a failure, and leaves room for a loaded machine
+#: (two cores shared with other jobs start the server and answer pushes several times slower).
+BUDGET_SECONDS: Final = 120
 BATCH_FILES: Final = Path("measurements") / "acme-bravo" / "requests"
 OCTOBER: Final = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
 
