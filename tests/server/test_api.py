@@ -293,3 +293,21 @@ def test_an_agreement_with_a_python_tag_is_a_located_422(api: Api) -> None:
     assert response.status_code == 422
     [problem] = response.json()["problems"]
     assert (problem["line"], problem["column"]) == (2, 7)
+
+
+def test_repeated_wrong_passwords_are_a_429_with_retry_after(api: Api) -> None:
+    wrong = {"email": "viewer@acme.example", "password": "not the password"}
+    statuses = [api.post("/api/v1/sessions", None, json=wrong).status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    right = {"email": "viewer@acme.example", "password": PASSWORD}
+    refused = api.post("/api/v1/sessions", None, json=right)
+    assert (refused.status_code, refused.headers["content-type"]) == (429, PROBLEM)
+    assert refused.headers["retry-after"] == str(refused.json()["retry_after"]) == "1"
+
+
+def test_guessed_tokens_are_throttled_with_a_429(api: Api) -> None:
+    guesses = [
+        api.client.get("/api/v1/me", headers={"Authorization": f"Bearer acc_{n}"}).status_code
+        for n in range(21)
+    ]
+    assert guesses == [401] * 20 + [429]

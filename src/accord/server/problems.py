@@ -20,6 +20,7 @@ from accord.services.errors import (
     Invalid,
     NotFound,
     ServiceError,
+    Throttled,
     TooLarge,
     Unauthenticated,
 )
@@ -38,6 +39,7 @@ PROBLEM_JSON: Final = "application/problem+json"
 _METHODS: Final = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _LOG = logging.getLogger("accord.server")
 _STATUS: Final[dict[type[ServiceError], tuple[int, str]]] = {
+    Throttled: (429, "throttled"),
     NotFound: (404, "not-found"),
     Forbidden: (403, "forbidden"),
     Unauthenticated: (401, "unauthenticated"),
@@ -55,6 +57,7 @@ _TITLES: Final = {
     413: "Too large",
     415: "Unsupported media type",
     422: "Invalid input",
+    429: "Too many attempts",
     500: "Internal error",
     503: "Not ready",
 }
@@ -89,7 +92,8 @@ def problem_response(description: str) -> dict[str, Any]:
 PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     "4XX": problem_response(
         "A problem (RFC 9457): not signed in (401), not allowed (403), not found (404), "
-        "conflict (409), too large (413) or invalid input (422)"
+        "conflict (409), too large (413), unsupported media type (415), invalid input (422) "
+        "or too many failed attempts (429, with Retry-After)"
     ),
 }
 
@@ -122,6 +126,9 @@ def status_of(exc: ServiceError) -> tuple[int, str]:
 def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
     status, kind = status_of(exc)
+    if isinstance(exc, Throttled):
+        retry = exc.retry_after_seconds
+        return problem(status, exc.message, kind, {"Retry-After": str(retry)}, retry_after=retry)
     if isinstance(exc, Invalid) and exc.problems:
         return problem(status, exc.message, kind, problems=[p.to_dict() for p in exc.problems])
     return problem(status, exc.message, kind)

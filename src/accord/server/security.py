@@ -39,14 +39,16 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def _principal(
+    request: Request,
     services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     session: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
+    client = request.client.host if request.client else None
     if bearer is not None and bearer.credentials:
-        return services.credentials.authenticate_token(bearer.credentials)
+        return services.credentials.authenticate_token(bearer.credentials, client)
     if session:
-        return services.credentials.authenticate_session(session)
+        return services.credentials.authenticate_session(session, client)
     raise Unauthenticated("sign in: send 'Authorization: Bearer <token>' or a session cookie")
 
 

@@ -4,22 +4,29 @@ A token or session secret is shown once, when it is made; only its SHA-256 is st
 copy of the database lets no one sign in. Tokens carry scopes (a subset of what their user's
 roles allow), expire, and can be revoked. Passwords are checked against argon2 hashes.
 Every failure to authenticate gives the same answer, whatever the reason.
+
+Guessing is throttled (``throttle``): five wrong passwords for one account, or twenty failed
+sign-ins or unknown tokens or sessions from one client address, and each further attempt
+waits a doubling time (429 with ``Retry-After``) before it is even checked. Every failed
+sign-in is in the audit trail (``session.refused``, with the client address and why).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NoReturn
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from accord.services.errors import Invalid, NotFound, Unauthenticated
+from accord.services.errors import Invalid, NotFound, Throttled, Unauthenticated
 from accord.services.organisations import MAX_NAME
 from accord.services.permissions import Permission, Principal, Role, permissions_of
+from accord.services.throttle import Throttle, ThrottlePolicy
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import ApiTokenRow, SessionRow, UserRow
 
@@ -27,6 +34,8 @@ __all__ = ["CreateToken", "Credentials", "NewSession", "NewToken", "TokenView"]
 
 _TOKEN_PREFIX: Final = "acc_"
 _REFUSED: Final = "invalid, expired or revoked credentials"
+#: How much of a sign-in's e-mail keys its throttle and audit entry (the entity id's width).
+_ACCOUNT_KEY: Final = 200
 
 
 def _digest(secret: str) -> str:
@@ -88,6 +97,26 @@ class Credentials:
         self._context = context
         # Checked against when the e-mail is unknown, so that the answer takes as long.
         self._decoy = context.passwords.hash(secrets.token_hex(16))
+        self._accounts = Throttle(ThrottlePolicy(free_failures=5))
+        self._addresses = Throttle(ThrottlePolicy(free_failures=20))
+
+    def _throttled(self, *keys: tuple[Throttle, str | None]) -> None:
+        """Refuse (``Throttled``) while any of the keys must still wait."""
+        now = self._context.clock.now()
+        waits = [
+            wait
+            for throttle, key in keys
+            if key is not None and (wait := throttle.retry_after(key, now)) is not None
+        ]
+        if waits:
+            seconds = max(1, math.ceil(max(waits).total_seconds()))
+            raise Throttled(f"too many failed attempts: try again in {seconds} s", seconds)
+
+    def _failed(self, *keys: tuple[Throttle, str | None]) -> None:
+        now = self._context.clock.now()
+        for throttle, key in keys:
+            if key is not None:
+                throttle.failed(key, now)
 
     def create_token(self, principal: Principal, command: CreateToken) -> NewToken:
         if not command.name.strip() or len(command.name) > MAX_NAME:
@@ -145,24 +174,32 @@ class Credentials:
             uow.commit()
         return view
 
-    def authenticate_token(self, secret: str) -> Principal:
+    def authenticate_token(self, secret: str, client: str | None = None) -> Principal:
+        """The principal of an API token; ``client`` (its address) is throttled on failures."""
+        self._throttled((self._addresses, client))
         with self._context.uow(_SYSTEM) as uow:
             row = uow.tokens.find_by_hash(_digest(secret))
             if row is None or row.revoked_at is not None or row.expires_at <= uow.now():
+                self._failed((self._addresses, client))
                 raise Unauthenticated(_REFUSED)
             scopes = frozenset(Permission(scope) for scope in row.scopes.split())
             principal = self._principal(uow, row.user_id, scopes)
             return principal
 
-    def login(self, email: str, password: str) -> NewSession:
+    def login(self, email: str, password: str, client: str | None = None) -> NewSession:
+        """A session for a password sign-in; ``client`` is the caller's address."""
+        account = email.strip().lower()[:_ACCOUNT_KEY]
+        keys = ((self._accounts, account), (self._addresses, client))
+        self._throttled(*keys)
         secret = secrets.token_urlsafe(32)
-        with self._context.uow(_system(email), write=True) as uow:
+        with self._context.uow(_system(account), write=True) as uow:
             user = uow.users.find_by_email(email)
             if user is None or user.password_hash is None:
                 self._check_password(self._decoy, password)
-                raise Unauthenticated(_REFUSED)
+                self._refuse(uow, account, client, "unknown account or no password", keys)
             if not self._check_password(user.password_hash, password):
-                raise Unauthenticated(_REFUSED)
+                self._refuse(uow, account, client, "wrong password", keys)
+            self._accounts.succeeded(account)
             now = uow.now()
             row = uow.tokens.add_session(
                 SessionRow(
@@ -177,10 +214,27 @@ class Credentials:
             uow.commit()
             return NewSession(secret, row.expires_at)
 
-    def authenticate_session(self, secret: str) -> Principal:
+    def _refuse(
+        self,
+        uow: UnitOfWork,
+        account: str,
+        client: str | None,
+        reason: str,
+        keys: tuple[tuple[Throttle, str | None], ...],
+    ) -> NoReturn:
+        """Record a failed sign-in (audit trail and throttles), then refuse it."""
+        uow.audit("session.refused", "user", account, after={"client": client, "reason": reason})
+        uow.commit()
+        self._failed(*keys)
+        raise Unauthenticated(_REFUSED)
+
+    def authenticate_session(self, secret: str, client: str | None = None) -> Principal:
+        """The principal of a session; ``client`` (its address) is throttled on failures."""
+        self._throttled((self._addresses, client))
         with self._context.uow(_SYSTEM) as uow:
             row = uow.tokens.find_session(_digest(secret))
             if row is None or row.revoked_at is not None or row.expires_at <= uow.now():
+                self._failed((self._addresses, client))
                 raise Unauthenticated(_REFUSED)
             return self._principal(uow, row.user_id, None)
 

@@ -16,6 +16,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "ServiceError",
+    "Throttled",
     "TooLarge",
     "Unauthenticated",
 ]
@@ -55,3 +56,11 @@ class Conflict(ServiceError):
 
 class TooLarge(ServiceError):
     """More than the configured limit (events per batch, bytes per request)."""
+
+
+class Throttled(Unauthenticated):
+    """Too many failed attempts from this account or address: try again after a wait."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -20,11 +20,14 @@ __all__ = [
     "OrganisationView",
     "Organisations",
     "UserView",
+    "check_password",
 ]
 
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+")
 MIN_PASSWORD: Final = 12
+#: Hashing is deliberately slow; a megabyte-long password would make it a weapon.
+MAX_PASSWORD: Final = 1024
 MAX_NAME: Final = 200
 MAX_EMAIL: Final = 320
 #: Roles that fit only one kind of organisation.
@@ -80,6 +83,45 @@ def get_organisation(uow: UnitOfWork, slug: str) -> OrganisationRow:
     return row
 
 
+#: Passwords people reach for first; each is refused whatever its case.
+_COMMON: Final = frozenset(
+    {
+        "password1234",
+        "passwort1234",
+        "123456789012",
+        "1234567890123",
+        "qwertyuiopas",
+        "qwertzuiopas",
+        "iloveyou1234",
+        "letmein12345",
+        "welcome12345",
+        "administrator",
+        "changeme1234",
+        "correcthorsebatterystaple",
+    }
+)
+
+
+def check_password(password: str, email: str) -> None:
+    """The minimum policy (NIST SP 800-63B §5.1.1.2: length over composition rules): at
+    least ``MIN_PASSWORD`` characters and at most ``MAX_PASSWORD``, at least five different
+    characters, not the e-mail address or its name part, not a well-known password."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(f"a password has at most {MAX_PASSWORD} characters")
+    folded = password.casefold()
+    name = email.split("@", maxsplit=1)[0].casefold()
+    if len(set(folded)) < 5:
+        raise Invalid("a password needs at least five different characters")
+    if (
+        folded in _COMMON
+        or folded in (email.casefold(), name)
+        or (len(name) >= 4 and name in folded)
+    ):
+        raise Invalid("this password is too easy to guess: it is well known or holds the e-mail")
+
+
 def _check_name(name: str, what: str) -> None:
     if not name.strip():
         raise Invalid(f"{what} needs a name")
@@ -91,8 +133,8 @@ def _check_user(command: CreateUser, kind: OrganisationKind) -> None:
     if len(command.email) > MAX_EMAIL or not _EMAIL.fullmatch(command.email):
         raise Invalid(f"{command.email[:MAX_EMAIL]!r} is not an e-mail address")
     _check_name(command.name, "a user")
-    if command.password is not None and len(command.password) < MIN_PASSWORD:
-        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters")
+    if command.password is not None:
+        check_password(command.password, command.email)
     misplaced = _COMPANY_ROLES if kind is OrganisationKind.PARTNER else _PARTNER_ROLES
     wrong = sorted(role.value for role in command.roles if role in misplaced)
     if wrong:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response, status
 from pydantic import BaseModel
 
+from accord.server.problems import problem_response
 from accord.server.security import SESSION_COOKIE, ServicesDep, set_session_cookie
 
 __all__ = ["router"]
@@ -24,9 +25,15 @@ class SessionOut(BaseModel):
     expires_at: dt.datetime
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Sign in with a password")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Sign in with a password",
+    responses={429: problem_response("Too many failed sign-ins: wait Retry-After seconds")},
+)
 def login(body: LoginIn, request: Request, response: Response, services: ServicesDep) -> SessionOut:
-    session = services.credentials.login(body.email, body.password)
+    client = request.client.host if request.client else None
+    session = services.credentials.login(body.email, body.password, client)
     set_session_cookie(response, request, session, "strict")
     return SessionOut(expires_at=session.expires_at)
 
