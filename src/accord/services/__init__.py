@@ -22,6 +22,7 @@ __all__ = [
     "recording",
     "register",
     "scheduling",
+    "throttle",
     "trail",
     "uow",
     "verdict_views",
