@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from accord.bootstrap import build
 from accord.cli.main import app
+from accord.server.app import create_app
+from accord.settings import Settings
+from tests.server.conftest import TestClient
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -20,7 +25,9 @@ def test_demo_renders_generates_and_evaluates_an_example(tmp_path: Path) -> None
     out = tmp_path / "out"
 
     result = CliRunner().invoke(
-        app, ["demo", "--out", str(out), "--examples", str(examples), "--period", "2026-10"]
+        app,
+        ["demo", "--out", str(out), "--examples", str(examples), "--period", "2026-10"],
+        env={"ACCORD_DEMO_SERVE": "0"},
     )
 
     assert result.exit_code == 0, result.output
@@ -32,6 +39,34 @@ def test_demo_renders_generates_and_evaluates_an_example(tmp_path: Path) -> None
     assert "deviation" in outcomes
     assert verdicts["credits"], "the October story includes a credit"
     assert "Verdicts for 2026-10" in result.output
+    _signs_in_to_the_demo_store(out, result.output)
+
+
+def _signs_in_to_the_demo_store(out: Path, output: str) -> None:
+    """The printed manager password opens the web app on the store, which holds the
+    agreement judged for six months; the partner sees its agreement too."""
+    passwords = dict(re.findall(r"(\S+@\S+\.example)\s.*?\s(\S+)\s*│?\n", output))
+    assert set(passwords) >= {"manager@acme.example", "partner@payco.example"}
+    services = build(Settings.for_data_dir(out / "store"))
+    try:
+        with TestClient(create_app(services)) as client:
+            form = client.get("/sign-in").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert token is not None
+            signed_in = client.post(
+                "/sign-in",
+                data={
+                    "email": "manager@acme.example",
+                    "password": passwords["manager@acme.example"],
+                    "csrf_token": token.group(1),
+                },
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            assert "payments-api" in signed_in.text
+            page = client.get("/agreements/payments-api")
+            assert page.text.count("2026-0") >= 5  # May to September charted, October too
+    finally:
+        services.close()
 
 
 def test_demo_fails_clearly_without_agreements(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ __all__ = [
     "compliance",
     "connectors",
     "demo",
+    "demo_store",
     "diff",
     "docs",
     "evaluate",

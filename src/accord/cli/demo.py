@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.markup import escape
 from rich.table import Table
 
+from accord.cli.demo_store import DemoStore, clear, load_store, months_ending
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
@@ -20,7 +23,9 @@ from accord.demo.base import SampleOptions
 from accord.demo.generate import has_generator, write_sample_data
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.reports.verdicts import evaluation_json, explain_verdict
+from accord.server.app import create_app
 from accord.services.agreements import load_file
+from accord.services.errors import ServiceError
 from accord.services.evaluation import DataError, EvaluateCommand, evaluate_file
 
 __all__ = ["register"]
@@ -75,13 +80,24 @@ def demo(
         Path, typer.Option("--examples", help="Folder of agreements to use.")
     ] = Path("examples"),
     period: Annotated[str, typer.Option("--period", help="Period to evaluate.")] = "2026-10",
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            envvar="ACCORD_DEMO_SERVE",
+            help="Serve the web app on the demo store when done (ACCORD_DEMO_SERVE=0: not).",
+        ),
+    ] = True,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8000,
 ) -> None:
-    """Validate and render every example, generate sample data and evaluate it."""
+    """Validate and render every example, generate sample data and evaluate it; load it all
+    into an embedded store with a user per role, and serve the web app on it."""
     paths = sorted(examples.glob("*.yaml"))
     if not paths:
         fail(f"no agreements (*.yaml) in {examples}")
     data = out / "data"
     evaluations: list[Evaluation] = []
+    stored: list[tuple[str, Agreement]] = []
     failed = False
     for path in paths:
         loaded = load_file(path)
@@ -97,6 +113,7 @@ def demo(
         if not has_generator(agreement):
             continue
         write_sample_data(agreement, data, SampleOptions())
+        stored.append((path.read_text(encoding="utf-8"), agreement))
         try:
             evaluations.append(_evaluate(path, data, period, out))
         except DataError as exc:
@@ -109,6 +126,42 @@ def demo(
     )
     if failed:
         raise typer.Exit(EXIT_INVALID)
+    store = _store(out, data, stored, period)
+    try:
+        _print_sign_ins(store)
+        if serve:
+            url = f"http://127.0.0.1:{port}"
+            console.print(f"\nOpen {url} and sign in (Ctrl-C stops).", highlight=False)
+            uvicorn.run(
+                create_app(store.services), host="127.0.0.1", port=port, log_level="warning"
+            )
+    finally:
+        store.services.close()
+
+
+def _store(out: Path, data: Path, stored: list[tuple[str, Agreement]], period: str) -> DemoStore:
+    folder = out / "store"
+    clear(folder)
+    shutil.copytree(data, folder / "files")
+    months = months_ending(period)
+    console.print(
+        f"\nloading the store ({folder}): {len(stored)} agreements, "
+        f"evaluating {months[0]} to {months[-1]}…",
+        highlight=False,
+    )
+    try:
+        return load_store(folder, stored, months)
+    except ServiceError as exc:
+        fail(f"the demo store cannot be loaded: {exc.message}")
+
+
+def _print_sign_ins(store: DemoStore) -> None:
+    table = Table(title="Demo sign-ins (passwords are new on every run)")
+    for header in ("e-mail", "role", "organisation", "password"):
+        table.add_column(header)
+    for user in store.users:
+        table.add_row(user.email, user.role.value, user.organisation, user.password)
+    console.print(table)
 
 
 def _print_summary(evaluations: list[Evaluation], period: str) -> None:

@@ -3,7 +3,7 @@ status, breaches and deviations, credits owed, error budget left (with its recen
 data coverage, read in a handful of queries whatever the number of agreements.
 
 "Current period" is the latest window an agreement has verdicts for: the verdicts whose window
-ends last (a month, and a quarter or year that ends with it).
+starts last (a month, and a quarter starting with it), and the longer windows still open then.
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ class _Window:
     outcomes: list[str] = field(default_factory=list)
     budget_left: list[Decimal] = field(default_factory=list)
     coverage: list[Decimal] = field(default_factory=list)
+    #: Every window label among the group's verdicts (credits are owed per label).
+    labels: set[str] = field(default_factory=set)
 
 
 def _ratio(value: Any) -> Decimal | None:
@@ -89,28 +91,41 @@ def _ratio(value: Any) -> Decimal | None:
 
 
 def _windows(rows: Sequence[VerdictRow]) -> list[_Window]:
-    """The verdicts grouped by the instant their window ends, earliest first; each group is
-    labelled by its shortest window (a month rather than the quarter ending with it)."""
-    by_end: dict[dt.datetime, _Window] = {}
+    """The verdicts grouped by the instant their window starts, earliest first; each group is
+    labelled by its shortest window (the month rather than the quarter starting with it).
+    The latest group also holds the longer windows still open at its start (the quarter
+    that began before it), so that the current period shows every verdict about it."""
+    by_start: dict[dt.datetime, _Window] = {}
     for row in rows:
-        window = by_end.get(row.window_end)
-        if window is None or row.window_start > window.start:
-            kept = window
-            window = _Window(row.window_label, row.window_start, row.window_end)
-            if kept is not None:
-                window.outcomes, window.budget_left = kept.outcomes, kept.budget_left
-                window.coverage = kept.coverage
-            by_end[row.window_end] = window
-        evidence = json.loads(row.evidence)
-        window.outcomes.append(row.outcome)
-        budget = evidence.get("budget") or {}
-        consumed = _ratio(budget.get("consumed_ratio"))
-        if consumed is not None:
-            window.budget_left.append(max(Decimal(0), Decimal(1) - consumed))
-        coverage = _ratio((evidence.get("coverage") or {}).get("ratio"))
-        if coverage is not None:
-            window.coverage.append(coverage)
-    return [by_end[end] for end in sorted(by_end)]
+        window = by_start.get(row.window_start)
+        if window is None or row.window_end < window.end:
+            shorter = _Window(row.window_label, row.window_start, row.window_end)
+            if window is not None:
+                shorter.outcomes, shorter.budget_left = window.outcomes, window.budget_left
+                shorter.coverage, shorter.labels = window.coverage, window.labels
+            window = by_start[row.window_start] = shorter
+        _note(window, row)
+    if not by_start:
+        return []
+    ordered = [by_start[start] for start in sorted(by_start)]
+    latest = ordered[-1]
+    for row in rows:
+        if row.window_start < latest.start < row.window_end:
+            _note(latest, row)
+    return ordered
+
+
+def _note(window: _Window, row: VerdictRow) -> None:
+    evidence = json.loads(row.evidence)
+    window.labels.add(row.window_label)
+    window.outcomes.append(row.outcome)
+    budget = evidence.get("budget") or {}
+    consumed = _ratio(budget.get("consumed_ratio"))
+    if consumed is not None:
+        window.budget_left.append(max(Decimal(0), Decimal(1) - consumed))
+    coverage = _ratio((evidence.get("coverage") or {}).get("ratio"))
+    if coverage is not None:
+        window.coverage.append(coverage)
 
 
 class Overview:
@@ -167,11 +182,11 @@ def _summary(
     trend = [
         BudgetPoint(w.label, min(w.budget_left)) for w in windows[-_TREND_POINTS:] if w.budget_left
     ]
-    credits = [
-        Money(amount, currency)
-        for (window, currency), amount in sorted(owed.items())
-        if window == current.label and amount
-    ]
+    totals: dict[str, Decimal] = {}
+    for (window, currency), amount in owed.items():
+        if window in current.labels:
+            totals[currency] = totals.get(currency, Decimal(0)) + amount
+    credits = [Money(amount, currency) for currency, amount in sorted(totals.items()) if amount]
     return AgreementSummary(
         id=slug,
         title=title,
