@@ -11,22 +11,17 @@ from typer.testing import CliRunner
 
 from accord.cli.main import app
 from accord.services.portfolio import UploadVersion
-from accord.services.ports import FixedClock
-from accord.settings import sqlite_url
-from tests.services.world import CONSOLE, NOW, agreement_document, make_services, populate
+from tests.cli.conftest import open_world
+from tests.services.world import CONSOLE, agreement_document
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
-    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("ACCORD_CONFIG", raising=False)
-    services = make_services(folder, sqlite_url(folder), FixedClock(NOW))
+def data_dir(world_dir: Path) -> Path:
+    """The world with acme-bravo version 2 requiring ISO/IEC 27001 and data kept in the EU."""
+    world = open_world(world_dir)
     try:
-        populate(services, FixedClock(NOW))
         document = agreement_document("bravo", version="2")
         document["data_handling"] = {
             "processor": "bravo",
@@ -36,10 +31,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "allowed_regions": ["EU"],
             "certifications": ["ISO/IEC 27001"],
         }
-        services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+        world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
     finally:
-        services.close()
-    return folder
+        world.services.close()
+    return world_dir
 
 
 def test_a_certification_recorded_from_its_document_expires_into_a_finding(

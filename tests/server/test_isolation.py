@@ -23,7 +23,7 @@ AGREEMENTS = ("acme-bravo", "acme-charlie")
 class Endpoint:
     method: str
     path: str
-    #: read | push_supplier | push_company | evaluate | upload
+    #: read | push_supplier | push_company | evaluate | upload | govern
     action: str
     body: Any = None
 
@@ -41,6 +41,8 @@ ENDPOINTS = (
     Endpoint("GET", "/evaluations", "read"),
     Endpoint("GET", "/compliance/findings", "read"),
     Endpoint("GET", "/compliance/register?format=csv", "read"),
+    Endpoint("GET", "/term", "read"),
+    Endpoint("POST", "/renewal-decisions", "govern", {"decision": "renew"}),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
     Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),
@@ -65,6 +67,7 @@ def expected(email: str, slug: str, action: str) -> int:
         "push_company": Permission.PUSH in may and organisation == "acme",
         "evaluate": Permission.EVALUATE in may,
         "upload": Permission.MANAGE_AGREEMENTS in may,
+        "govern": Permission.GOVERN in may,
     }[action]
     if not allowed:
         return 403

@@ -17,6 +17,7 @@ __all__ = [
     "obligations",
     "output",
     "render",
+    "renewal",
     "runtime",
     "sample",
     "serve",

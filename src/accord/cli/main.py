@@ -36,6 +36,7 @@ _COMMANDS: Final = {
     "admin": "admin",
     "audit": "audit",
     "compliance": "compliance",
+    "renewal": "renewal",
     "demo": "demo",
     "evidence": "evidence",
     "worker": "worker",

@@ -15,6 +15,7 @@ __all__ = [
     "periods",
     "problems",
     "remedies",
+    "renewals",
     "spec",
     "units",
     "validation",

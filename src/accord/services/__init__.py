@@ -21,6 +21,7 @@ __all__ = [
     "ports",
     "recording",
     "register",
+    "renewals",
     "scheduling",
     "throttle",
     "trail",

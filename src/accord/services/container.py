@@ -16,6 +16,7 @@ from accord.services.overview import Overview
 from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
 from accord.services.register import Register
+from accord.services.renewals import Renewals
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
@@ -39,6 +40,7 @@ class Services:
     obligations: Obligations
     compliance: Compliance
     register: Register
+    renewals: Renewals
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -57,6 +59,7 @@ class Services:
             obligations=Obligations(context),
             compliance=Compliance(context),
             register=Register(context),
+            renewals=Renewals(context),
         )
 
     @property

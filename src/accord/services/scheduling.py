@@ -14,6 +14,9 @@ agreement (its latest version; months cut in its time zone, none before it takes
   or rolling window that ends in it). The run's reason names the batches
   (``late data: batch requests/2026-10-07``), and so does every verdict it changes.
 
+An agreement whose last term has ended (``accord.services.renewals``) gets no current month
+and no closing of a month that began after the end; the month it ended in is still closed.
+
 Everything is found in the database — the runs, and the batches with the instants of their
 first and last events — so a job stays due until some worker has done it. A run records the
 instant it read the data; a batch counts as seen by a run only when it was received at least
@@ -36,6 +39,7 @@ from accord.core.model import Agreement
 from accord.core.periods import Period, parse_period
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import parsed
+from accord.services.renewals import ended_at
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import RunView
 from accord.services.verdicts import RunEvaluation, Verdicts
@@ -159,6 +163,7 @@ def _named_batches(reason: str) -> set[str]:
 def _due(uow: UnitOfWork, row: AgreementRow, agreement: Agreement, now: dt.datetime) -> list[Job]:
     zone = agreement.timezone
     begins = dt.datetime.combine(agreement.term.effective, dt.time(), tzinfo=ZoneInfo(zone))
+    ends = ended_at(uow, row, agreement)  # past its last term: no new months are judged
     current = _month_of(now, zone)
     runs = [
         run
@@ -175,13 +180,15 @@ def _due(uow: UnitOfWork, row: AgreementRow, agreement: Agreement, now: dt.datet
     jobs = [
         Job(row.slug, label, period.end_at, JobKind.CLOSING)
         for label, period in periods.items()
-        if label not in judged and period.end_at > begins
+        if label not in judged
+        and period.end_at > begins
+        and (ends is None or period.start_at < ends)
     ]
     jobs += [
         Job(row.slug, label, judged[label].period.end_at, JobKind.LATE, tuple(names))
         for label, names in _late(uow, row.id, judged, zone).items()
     ]
-    if now >= begins:
+    if now >= begins and (ends is None or now < ends):
         jobs.append(Job(row.slug, current, now, JobKind.CURRENT))
     return jobs
 

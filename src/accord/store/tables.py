@@ -46,6 +46,7 @@ __all__ = [
     "MeasurementBatchRow",
     "ObligationRow",
     "OrganisationRow",
+    "RenewalDecisionRow",
     "RoleAssignmentRow",
     "SessionRow",
     "Tenancy",
@@ -351,6 +352,24 @@ class CreditEntryRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     recorded_at: Mapped[dt.datetime]
     reason: Mapped[str] = mapped_column(Text)
+
+
+class RenewalDecisionRow(Base):
+    """A party's decision about the term that ends on ``term_end`` (renew, renegotiate,
+    terminate): who, when, and the notice obligations it met. Append-only."""
+
+    __tablename__ = "renewal_decisions"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    term_end: Mapped[dt.date] = mapped_column(Date)
+    party: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str]
+    decided_at: Mapped[dt.datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    #: Keys of the notice obligations it met, space-separated.
+    notices_met: Mapped[str] = mapped_column(Text)
 
 
 class ObligationRow(Base):

@@ -10,6 +10,7 @@ from accord.server.api import (
     compliance,
     measurements,
     organisations,
+    renewals,
     sessions,
     tokens,
     users,
@@ -32,5 +33,6 @@ for module in (
     verdicts,
     audit,
     compliance,
+    renewals,
 ):
     router.include_router(module.router)

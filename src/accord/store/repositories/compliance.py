@@ -1,5 +1,5 @@
-"""Compliance records of organisations: certifications and attestation reports, and
-data-handling declarations."""
+"""Compliance and governance records: certifications, attestation reports and data-handling
+declarations of organisations; renewal decisions of agreements."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.store.tables import CertificationRow, DataHandlingDeclarationRow
+from accord.store.tables import (
+    CertificationRow,
+    DataHandlingDeclarationRow,
+    RenewalDecisionRow,
+)
 
 __all__ = ["Compliance"]
 
@@ -42,3 +46,16 @@ class Compliance:
             .order_by(DataHandlingDeclarationRow.id.desc())
             .limit(1)
         )
+
+    def add_decision(self, row: RenewalDecisionRow) -> RenewalDecisionRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def decisions(self, agreement_id: int) -> Sequence[RenewalDecisionRow]:
+        query = (
+            select(RenewalDecisionRow)
+            .where(RenewalDecisionRow.agreement_id == agreement_id)
+            .order_by(RenewalDecisionRow.decided_at, RenewalDecisionRow.id)
+        )
+        return self._session.scalars(query).all()
