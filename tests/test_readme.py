@@ -81,7 +81,7 @@ def test_every_setting_is_set_by_a_variable_in_the_readme_table() -> None:
 def test_every_file_key_in_the_readme_table_sets_what_its_variable_sets(tmp_path: Path) -> None:
     base = Settings.load({})
     for variable, key in _table().items():
-        if variable == "ACCORD_CONFIG":
+        if key == "—":  # the configuration file itself, and a secret kept out of files
             continue
         assert _fields_set_by_key(key, base, tmp_path) == _fields_set_by_variable(variable, base)
 

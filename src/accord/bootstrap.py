@@ -8,6 +8,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 
 from accord.connectors.batches import write_batch
+from accord.connectors.credentials import ConnectionStore, key_from
 from accord.connectors.registry import connectors_for
 from accord.services.container import Services
 from accord.services.measuring import Measuring, MeasuringEngine
@@ -18,7 +19,13 @@ from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from accord.store.tenancy import session_factory
 
-__all__ = ["build"]
+__all__ = ["build", "connection_store"]
+
+
+def connection_store(settings: Settings) -> ConnectionStore:
+    """The connections configured for this installation, with the key from the settings."""
+    key = key_from(settings.secret_key, settings.secret_key_file)
+    return ConnectionStore(settings.connections_file, key)
 
 
 def build(
@@ -29,7 +36,8 @@ def build(
     migrate: bool = True,
 ) -> Services:
     """The services on the configured database (migrated to the newest schema unless told
-    not to), with the data directory created."""
+    not to), with the data directory created. Raises ``ConnectionError_`` when configured
+    connections cannot be decrypted."""
     # Owner only: the database, batch files and keys live here.
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
@@ -48,7 +56,11 @@ def build(
         ),
         batch_writer=write_batch,
         passwords=passwords or PasswordHasher(),
-        fetcher=connectors_for(settings.data_dir / "files", settings.data_dir / "cache"),
+        fetcher=connectors_for(
+            settings.data_dir / "files",
+            settings.data_dir / "cache",
+            servers=connection_store(settings).servers(),
+        ),
         measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
     )
     return Services.create(context)

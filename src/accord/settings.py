@@ -19,11 +19,12 @@ the default. Every setting works without configuration (the embedded default):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,6 +46,8 @@ _TEXTS = {
     "host": "ACCORD_HOST",
     "engine": "ACCORD_ENGINE",
     "spark_master": "ACCORD_SPARK_MASTER",
+    "connections": "ACCORD_CONNECTIONS",
+    "secret_key_file": "ACCORD_SECRET_KEY_FILE",
 }
 #: The engines evaluations can measure on.
 ENGINES: Final = ("duckdb", "spark")
@@ -92,6 +95,15 @@ class Settings:
     #: Where evaluations measure: ``duckdb`` in process, or ``spark`` at ``spark_master``.
     engine: str = "duckdb"
     spark_master: str = "local[*]"
+    #: Connections to outside servers, secrets encrypted with the key (``ACCORD_SECRET_KEY``,
+    #: only from the environment, or read from ``secret_key_file``); None: beside the data.
+    connections: Path | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    secret_key_file: Path | None = None
+
+    @property
+    def connections_file(self) -> Path:
+        return self.connections or self.data_dir / "connections.json"
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
@@ -112,7 +124,10 @@ class Settings:
         for key, variable in _SWITCHES.items():
             if env.get(variable):
                 values[key] = _switch(env[variable], variable)
-        return cls._from_values(values)
+        settings = cls._from_values(values)
+        if env.get("ACCORD_SECRET_KEY"):
+            settings = dataclasses.replace(settings, secret_key=env["ACCORD_SECRET_KEY"])
+        return settings
 
     @classmethod
     def _from_values(cls, values: Mapping[str, int | str]) -> Settings:
@@ -132,7 +147,13 @@ class Settings:
             worker=values["worker"] == "on",
             engine=_engine(str(values["engine"])),
             spark_master=str(values["spark_master"]),
+            connections=_path(values.get("connections")),
+            secret_key_file=_path(values.get("secret_key_file")),
         )
+
+
+def _path(value: int | str | None) -> Path | None:
+    return Path(str(value)).expanduser() if value else None
 
 
 def _engine(value: str) -> str:

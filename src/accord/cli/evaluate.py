@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
+from accord.cli.runtime import configured_servers
 from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
@@ -87,7 +88,10 @@ def _run(command: EvaluateCommand) -> Evaluation:
             progress.update(task, completed=done, total=total, description=what)
 
         fetcher = connectors_for(
-            command.data_dir, command.data_dir / ".accord-cache", progress=advance
+            command.data_dir,
+            command.data_dir / ".accord-cache",
+            servers=configured_servers(),
+            progress=advance,
         )
         return _evaluate(replace(command, progress=advance, fetcher=fetcher))
 

@@ -3,18 +3,20 @@ built and closed around one command, service refusals printed as errors (exit 1)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import typer
 
-from accord.bootstrap import build
+from accord.bootstrap import build, connection_store
 from accord.cli.output import EXIT_INVALID, fail, print_problems
+from accord.connectors.credentials import ConnectionError_
+from accord.connectors.prometheus.client import Server
 from accord.services.container import Services
 from accord.services.errors import Invalid, ServiceError
 from accord.settings import Settings, SettingsError
 
-__all__ = ["load_settings", "open_services"]
+__all__ = ["configured_servers", "load_settings", "open_services"]
 
 
 def load_settings() -> Settings:
@@ -24,9 +26,20 @@ def load_settings() -> Settings:
         fail(str(exc))
 
 
+def configured_servers() -> Mapping[str, Server]:
+    """The servers of the connections configured in settings, credentials decrypted."""
+    try:
+        return connection_store(load_settings()).servers()
+    except ConnectionError_ as exc:
+        fail(str(exc))
+
+
 @contextmanager
 def open_services() -> Iterator[Services]:
-    services = build(load_settings())
+    try:
+        services = build(load_settings())
+    except ConnectionError_ as exc:
+        fail(str(exc))
     try:
         yield services
     except Invalid as exc:

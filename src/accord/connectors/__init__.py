@@ -4,6 +4,7 @@ objectives exchanged with SRE tools (OpenSLO, Sloth)."""
 __all__ = [
     "batches",
     "checked",
+    "credentials",
     "fetched",
     "openslo",
     "prometheus",
