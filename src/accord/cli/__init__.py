@@ -18,6 +18,7 @@ __all__ = [
     "output",
     "render",
     "renewal",
+    "report",
     "runtime",
     "sample",
     "serve",

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from accord.cli.demo_store import DemoStore, clear, load_store, months_ending
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
+from accord.cli.report import generate_reports
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome
@@ -27,6 +28,7 @@ from accord.server.app import create_app
 from accord.services.agreements import load_file
 from accord.services.errors import ServiceError
 from accord.services.evaluation import DataError, EvaluateCommand, evaluate_file
+from accord.services.permissions import Role
 
 __all__ = ["register"]
 
@@ -150,9 +152,16 @@ def _store(out: Path, data: Path, stored: list[tuple[str, Agreement]], period: s
         highlight=False,
     )
     try:
-        return load_store(folder, stored, months)
+        store = load_store(folder, stored, months)
+        partners = sorted({u.organisation for u in store.users if u.role is Role.PARTNER})
+        last = months[-1]
+        quarter = [f"{last[:4]}-Q{(int(last[5:]) - 1) // 3 + 1}"] if len(last) == 7 else []
+        for report_period in (last, *quarter):
+            generate_reports(store.services, report_period, [*partners, None])
     except ServiceError as exc:
         fail(f"the demo store cannot be loaded: {exc.message}")
+    console.print(f"reports (HTML, PDF, CSV, JSON): {folder / 'reports'}", highlight=False)
+    return store
 
 
 def _print_sign_ins(store: DemoStore) -> None:

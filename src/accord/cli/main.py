@@ -38,6 +38,7 @@ _COMMANDS: Final = {
     "compliance": "compliance",
     "renewal": "renewal",
     "demo": "demo",
+    "report": "report",
     "evidence": "evidence",
     "worker": "worker",
     "deadlines": "obligations",

@@ -12,6 +12,7 @@ __all__ = [
     "model",
     "model_errors",
     "obligations",
+    "period_report",
     "periods",
     "problems",
     "remedies",

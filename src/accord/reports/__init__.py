@@ -11,6 +11,7 @@ __all__ = [
     "language_doc",
     "markup",
     "operating_terms",
+    "period",
     "phrasing",
     "service_terms",
     "summary",

@@ -22,6 +22,7 @@ __all__ = [
     "recording",
     "register",
     "renewals",
+    "reports",
     "scheduling",
     "throttle",
     "trail",

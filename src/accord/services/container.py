@@ -17,6 +17,7 @@ from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
 from accord.services.register import Register
 from accord.services.renewals import Renewals
+from accord.services.reports import Reports
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
@@ -33,6 +34,7 @@ class Services:
     portfolio: Portfolio
     overview: Overview
     history: History
+    reports: Reports
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -52,6 +54,7 @@ class Services:
             portfolio=Portfolio(context),
             overview=Overview(context),
             history=History(context),
+            reports=Reports(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

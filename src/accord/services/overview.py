@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
+from accord.core.period_report import OUTCOME_ORDER
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext
 from accord.store.tables import VerdictRow
 
 __all__ = ["OUTCOME_ORDER", "AgreementSummary", "BudgetPoint", "Money", "Overview", "worst"]
 
-#: Worst first: the status of a set of verdicts is the first of these any of them has.
-OUTCOME_ORDER: Final = ("breach", "deviation", "no_data", "met")
 #: How far back the portfolio looks for verdicts (six months and the open one).
 _LOOK_BACK: Final = dt.timedelta(days=200)
 _TREND_POINTS: Final = 6

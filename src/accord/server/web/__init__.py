@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from accord.server.guard import BodyRule
-from accord.server.web import agreements, auth, batches, portfolio
+from accord.server.web import agreements, auth, batches, portfolio, reports
 from accord.server.web.errors import install_page_errors
 from accord.services.uow import Limits
 
@@ -25,6 +25,7 @@ __all__ = [
     "install",
     "portfolio",
     "rendering",
+    "reports",
 ]
 
 _FORMS: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -38,7 +39,7 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements, batches):
+    for module in (auth, portfolio, agreements, batches, reports):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(
