@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from accord.connectors.batches import write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
 from accord.connectors.registry import connectors_for
+from accord.connectors.signing import Ed25519Signer
 from accord.services.container import Services
 from accord.services.measuring import Measuring, MeasuringEngine
 from accord.services.ports import Clock, SystemClock
@@ -62,5 +63,6 @@ def build(
             servers=connection_store(settings).servers(),
         ),
         measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
+        signer=Ed25519Signer.load_or_create(settings.signing_key_path),
     )
     return Services.create(context)

@@ -15,6 +15,8 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_MAX_BATCH_BYTES`` | ``max_batch_bytes`` | 33554432 (32 MiB) |
 | ``ACCORD_EVALUATION_MINUTES`` | ``evaluation_minutes`` | 15 (worker cadence) |
 | ``ACCORD_WORKER`` | ``worker`` | ``on`` (``accord serve`` runs the worker; ``off``: not) |
+| ``ACCORD_SIGNING_KEY`` | ``signing_key`` | ``keys/signing.pem`` under the data directory |
+| ``ACCORD_CHECKPOINT_DIR`` | ``checkpoint_dir`` | none (the worker writes no checkpoints) |
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ _TEXTS = {
     "spark_master": "ACCORD_SPARK_MASTER",
     "connections": "ACCORD_CONNECTIONS",
     "secret_key_file": "ACCORD_SECRET_KEY_FILE",
+    "signing_key": "ACCORD_SIGNING_KEY",
+    "checkpoint_dir": "ACCORD_CHECKPOINT_DIR",
 }
 #: The engines evaluations can measure on.
 ENGINES: Final = ("duckdb", "spark")
@@ -105,6 +109,17 @@ class Settings:
     def connections_file(self) -> Path:
         return self.connections or self.data_dir / "connections.json"
 
+    #: The Ed25519 private key (PEM) that signs the audit trail, checkpoints and receipts;
+    #: None: ``keys/signing.pem`` under the data directory. Keep it out of database backups.
+    signing_key: Path | None = None
+    #: Where the worker writes a signed checkpoint of the audit trail on every tick; None:
+    #: it writes none (``accord audit anchor`` writes one on demand).
+    checkpoint_dir: Path | None = None
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key or self.data_dir / "keys" / "signing.pem"
+
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
         """Defaults around one data directory (embedded SQLite database inside it)."""
@@ -149,6 +164,8 @@ class Settings:
             spark_master=str(values["spark_master"]),
             connections=_path(values.get("connections")),
             secret_key_file=_path(values.get("secret_key_file")),
+            signing_key=_path(values.get("signing_key")),
+            checkpoint_dir=_path(values.get("checkpoint_dir")),
         )
 
 

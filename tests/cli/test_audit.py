@@ -75,3 +75,101 @@ def test_an_unwritable_export_target_is_an_error(data_dir: Path, tmp_path: Path)
     result = runner.invoke(app, ["audit", "export", "-o", str(tmp_path / "missing" / "x.jsonl")])
     assert result.exit_code == 1
     assert "cannot write" in result.stderr
+
+
+def _forge_append(data_dir: Path, rehash_from: int | None = None) -> None:
+    """What a writer of the database (without the key) can do: recompute hashes."""
+    from sqlalchemy.orm import Session  # noqa: PLC0415
+
+    from accord.store import audit as chain  # noqa: PLC0415 - the store's own hash rule
+    from accord.store.tables import AuditEntryRow  # noqa: PLC0415
+
+    engine = make_engine(sqlite_url(data_dir))
+    with Session(engine) as session:
+        rows = chain.entries(session)
+        if rehash_from is None:
+            last = rows[-1]
+            forged = AuditEntryRow(
+                seq=last.seq + 1,
+                at=last.at,
+                actor="mallory",
+                action="credit.waived",
+                entity="agreement",
+                entity_id="acme-bravo",
+                before=None,
+                after='{"amount":"12500.00"}',
+                prev_hash=last.hash,
+                hash="",
+            )
+            forged.hash = chain.entry_hash(last.hash, forged)
+            session.add(forged)
+        else:
+            prev = chain.GENESIS
+            for row in rows:
+                if row.seq == rehash_from:
+                    row.actor = "mallory"
+                if row.seq >= rehash_from:
+                    row.prev_hash = prev
+                    row.hash = chain.entry_hash(prev, row)
+                prev = row.hash
+        session.commit()
+    engine.dispose()
+
+
+def test_a_checkpoint_catches_the_newest_entries_deleted_down_to_none(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    anchored = runner.invoke(app, ["audit", "anchor", "-o", str(tmp_path / "cp.json")])
+    assert anchored.exit_code == 0, anchored.output
+    checkpoint = json.loads((tmp_path / "cp.json").read_text())
+    assert (checkpoint["head_seq"], checkpoint["entries"]) == (3, 3)
+    verified = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "cp.json")])
+    assert verified.exit_code == 0, verified.output
+    assert "matches" in verified.stdout
+    for statement in (
+        "DELETE FROM audit_entries WHERE seq = 3",
+        "DELETE FROM audit_entries",
+    ):
+        _tamper(data_dir, statement)
+        assert runner.invoke(app, ["audit", "verify"]).exit_code == 0  # the chain alone: blind
+        result = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "cp.json")])
+        assert result.exit_code == 1
+        assert "entry 3 deleted" in " ".join(result.stderr.split())
+
+
+def test_a_forged_append_with_recomputed_hashes_is_found(data_dir: Path) -> None:
+    _forge_append(data_dir)
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "entry 4 forged" in " ".join(result.stderr.split())
+
+
+def test_an_edit_rehashed_to_the_end_is_found_and_contradicts_the_checkpoint(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["audit", "anchor", "-o", str(tmp_path)]).exit_code == 0
+    [checkpoint] = tmp_path.glob("checkpoint-00000003-*.json")
+    _forge_append(data_dir, rehash_from=2)
+    result = runner.invoke(app, ["audit", "verify", "--checkpoint", str(checkpoint)])
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "entry 2 forged" in said
+    assert "entry 3 edited: entry 3 is not the one checkpointed" in said
+
+
+def test_a_checkpoint_not_signed_by_the_key_vouches_for_nothing(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["audit", "anchor", "-o", str(tmp_path / "cp.json")]).exit_code == 0
+    checkpoint = json.loads((tmp_path / "cp.json").read_text())
+    checkpoint["head_seq"] = 2
+    (tmp_path / "cp.json").write_text(json.dumps(checkpoint))
+    result = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "cp.json")])
+    assert result.exit_code == 1
+    assert "not signed by this service's key" in " ".join(result.stderr.split())
+
+
+def test_the_signing_key_lives_outside_the_database_owner_only(data_dir: Path) -> None:
+    key = data_dir / "keys" / "signing.pem"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "keys" / "signing.pub.pem").read_text().startswith("-----BEGIN PUBLIC KEY")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
 from accord.services.errors import Forbidden, Invalid
+from accord.services.ingestion import PushBatch
 from accord.services.organisations import CreateOrganisation
-from tests.services.world import CONSOLE, World
+from tests.services.world import CONSOLE, World, events
 
 
 @pytest.mark.parametrize("email", ["auditor@acme.example", "admin@acme.example"])
@@ -50,3 +54,32 @@ def test_a_failed_change_leaves_no_audit_entry(world: World) -> None:
             CONSOLE, CreateOrganisation(slug="Bad Slug", name="x")
         )
     assert world.services.audit.verify(CONSOLE).entries == before
+
+
+def test_a_batch_file_overwritten_after_it_was_received_is_a_finding(world: World) -> None:
+    command = PushBatch(agreement="acme-bravo", source="requests", batch_id="b1", events=events(10))
+    world.services.ingestion.push(world.principal("partner@bravo.example"), command)
+    assert world.services.audit.verify(CONSOLE).ok
+    stored = world.services.context.data_dir / "measurements/acme-bravo/requests/b1.parquet"
+    stored.write_bytes(stored.read_bytes() + b"\0")
+    [finding] = world.services.audit.verify(CONSOLE).findings
+    assert (finding.kind, finding.message) == (
+        "batch-file",
+        "batch 'b1': the file measurements/acme-bravo/requests/b1.parquet no longer matches "
+        "its digest",
+    )
+    stored.unlink()
+    assert "is missing" in world.services.audit.verify(CONSOLE).findings[0].message
+
+
+def test_the_worker_s_checkpoint_verifies_until_the_newest_entry_goes(
+    world: World, tmp_path: Path
+) -> None:
+    written = world.services.audit.write_checkpoint(CONSOLE, tmp_path / "anchors")
+    checkpoint = json.loads(written.read_text())
+    assert world.services.audit.verify(CONSOLE, checkpoint).ok
+    head = checkpoint["head_seq"]
+    with world.services.context.engine.begin() as connection:
+        connection.execute(text(f"DELETE FROM audit_entries WHERE seq = {head}"))
+    [finding] = world.services.audit.verify(CONSOLE, checkpoint).findings
+    assert (finding.seq, finding.kind) == (head, "deleted")

@@ -1,10 +1,11 @@
-"""``accord audit``: verify the hash chain, and export the trail for an outside auditor."""
+"""``accord audit``: verify the hash chain (signatures, batch files, a checkpoint), anchor its
+head in a signed checkpoint, and export the trail for an outside auditor."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,19 +20,68 @@ CONSOLE = Principal.console()
 
 
 @audit.command()
-def verify() -> None:
-    """Check every entry of the trail; exit 1 naming each entry that was tampered with."""
+def verify(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint of accord audit anchor: also find what was deleted or rewritten "
+            "since it was written.",
+        ),
+    ] = None,
+) -> None:
+    """Check every entry of the trail, its signature and every batch file's digest; exit 1
+    naming each entry or file that was tampered with."""
+    anchored = _read_checkpoint(checkpoint) if checkpoint is not None else None
     with open_services() as services:
-        check = services.audit.verify(CONSOLE)
+        check = services.audit.verify(CONSOLE, anchored)
     for finding in check.findings:
         err_console.print(f"[red]entry {finding.seq}[/red] {finding.kind}: {finding.message}")
     if not check.ok:
         raise typer.Exit(EXIT_INVALID)
     console.print(
         f"audit trail intact: {check.entries:,} entries; head {check.head_seq} "
-        f"sha256 {check.head_hash}",
+        f"sha256 {check.head_hash}" + (f"; matches {checkpoint}" if checkpoint else ""),
         highlight=False,
     )
+
+
+def _read_checkpoint(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"{path} is not a checkpoint (JSON): {exc}")
+    if not isinstance(document, dict):
+        fail(f"{path} is not a checkpoint: expected a JSON object")
+    return document
+
+
+@audit.command()
+def anchor(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="A folder (the file is named checkpoint-<seq>-<instant>.json) or a file; "
+            "keep it where the database's writers cannot reach.",
+        ),
+    ],
+) -> None:
+    """Write a checkpoint: the trail's head signed by the service's key."""
+    with open_services() as services:
+        try:
+            if output.is_dir():
+                written = services.audit.write_checkpoint(CONSOLE, output)
+            else:
+                checkpoint = services.audit.anchor(CONSOLE)
+                output.write_text(json.dumps(checkpoint, indent=2) + "\n", encoding="utf-8")
+                written = output
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"checkpoint written to {written}", highlight=False)
 
 
 @audit.command()

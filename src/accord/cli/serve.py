@@ -43,6 +43,7 @@ def serve(
             services,
             settings.evaluation_cadence,
             on_tick=lambda report: print_report(report, quiet=True),
+            checkpoint_dir=settings.checkpoint_dir,
         )
         worker.start()
         minutes = settings.evaluation_cadence.total_seconds() / 60

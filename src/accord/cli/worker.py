@@ -44,7 +44,9 @@ def worker(
     settings = load_settings()
     with open_services() as services:
         if once:
-            report = Worker(services, settings.evaluation_cadence).tick()
+            report = Worker(
+                services, settings.evaluation_cadence, checkpoint_dir=settings.checkpoint_dir
+            ).tick()
             print_report(report)
             if report.failed:
                 raise typer.Exit(EXIT_INVALID)
@@ -53,6 +55,7 @@ def worker(
             services,
             settings.evaluation_cadence,
             on_tick=lambda report: print_report(report, quiet=True),
+            checkpoint_dir=settings.checkpoint_dir,
         )
         minutes = settings.evaluation_cadence.total_seconds() / 60
         _run_until_stopped(

@@ -9,5 +9,6 @@ __all__ = [
     "openslo",
     "prometheus",
     "registry",
+    "signing",
     "tickets",
 ]

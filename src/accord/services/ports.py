@@ -18,6 +18,7 @@ __all__ = [
     "Clock",
     "FetchedRows",
     "FixedClock",
+    "Signer",
     "SourceFetcher",
     "SystemClock",
     "WrittenBatch",
@@ -27,6 +28,22 @@ __all__ = [
 class Clock(Protocol):
     def now(self) -> dt.datetime:
         """The current instant, tz-aware UTC."""
+        ...
+
+
+class Signer(Protocol):
+    """Signs with a private key kept outside the database (``accord.connectors.signing``)."""
+
+    #: The public key (PEM) that checks the signatures, and its short name.
+    public_key_pem: str
+    key_id: str
+
+    def sign(self, message: bytes) -> str:
+        """The signature of ``message``, base64."""
+        ...
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        """Whether ``signature`` is this key's signature of ``message``."""
         ...
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from accord.services.errors import Conflict, Invalid
 from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
-from accord.services.ports import BatchWriter, Clock, SourceFetcher
+from accord.services.ports import BatchWriter, Clock, Signer, SourceFetcher
 from accord.store import locks
 from accord.store.audit import AuditRecord, append
 from accord.store.db import WRITE
@@ -73,6 +73,9 @@ class ServiceContext:
     #: Reads the sources that live outside the data files (Prometheus, ticket exports);
     #: None: agreements with such sources cannot be evaluated here (they get a 400).
     fetcher: SourceFetcher | None = None
+    #: Signs audit entries, checkpoints and receipts with the key kept outside the database;
+    #: None: nothing is signed (tests of other things, tools that only read).
+    signer: Signer | None = None
     #: Where evaluations measure (DuckDB unless the settings say Spark).
     measuring: Measuring = field(default_factory=Measuring)
 
@@ -84,6 +87,7 @@ class UnitOfWork:
     def __init__(self, context: ServiceContext, principal: Principal, *, write: bool) -> None:
         self.principal = principal
         self._clock = context.clock
+        self._signer = context.signer
         self.session = context.sessions()
         bind_tenant(self.session, principal.tenant)
         if write:
@@ -133,7 +137,8 @@ class UnitOfWork:
             before=change.get("before"),
             after=change.get("after"),
         )
-        append(self.session, record, self.now())
+        signer = self._signer
+        append(self.session, record, self.now(), signer.sign if signer is not None else None)
 
     def commit(self) -> None:
         try:

@@ -3,9 +3,14 @@
 Each entry's hash is ``sha256(prev_hash + canonical JSON of {seq, at, actor, action, entity,
 entity_id, before, after})``, the first entry's ``prev_hash`` being 64 zeros. ``verify`` walks
 the chain and names the first entry that was edited, deleted, inserted or moved. A chain has
-no secret: whoever can write the database can recompute every hash after a change, so an
-outside auditor keeps the head (``Verification.head_hash``) of an exported trail and checks
-later that it is still a prefix.
+no secret: whoever can write the database can recompute every hash after a change. So each
+entry also carries the service key's signature of its hash (``sign``; the key lives outside
+the database), which an edit, a re-hashed rewrite or a forged append cannot reproduce; and
+the head is anchored outside the database by signed checkpoints (``services.trail``), which
+catch the deletion of the newest entries, down to all of them.
+
+The chain is general: any change recorded through ``append`` (users, tokens, verdicts,
+batches with their file digests, credit-ledger entries) is covered the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -28,6 +33,8 @@ __all__ = [
     "AuditRecord",
     "Finding",
     "FindingKind",
+    "Sign",
+    "SignatureCheck",
     "Verification",
     "append",
     "canonical_json",
@@ -35,12 +42,19 @@ __all__ = [
     "entries",
     "entry_hash",
     "entry_json",
+    "hash_at",
     "verify",
 ]
 
 GENESIS: Final = "0" * 64
 #: Serialises appends on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
 _LOCK_KEY: Final = 0x61636364  # "accd"
+
+
+#: Signs an entry's hash (bytes) with the service's key; the signature as base64 text.
+Sign = Callable[[bytes], str]
+#: Whether a signature (base64) is the service key's signature of the bytes.
+SignatureCheck = Callable[[bytes, str], bool]
 
 
 def canonical_json(value: Any) -> str:
@@ -80,11 +94,19 @@ def entry_hash(prev_hash: str, row: AuditEntryRow) -> str:
 
 def entry_json(row: AuditEntryRow) -> dict[str, Any]:
     """An entry as exported: its hashed content plus ``prev_hash`` and ``hash``."""
-    return {**_payload(row), "prev_hash": row.prev_hash, "hash": row.hash}
+    return {
+        **_payload(row),
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+        "signature": row.signature,
+    }
 
 
-def append(session: Session, record: AuditRecord, at: dt.datetime) -> AuditEntryRow:
-    """Append an entry in the session's transaction (committed with the change, or not at all)."""
+def append(
+    session: Session, record: AuditRecord, at: dt.datetime, sign: Sign | None = None
+) -> AuditEntryRow:
+    """Append an entry in the session's transaction (committed with the change, or not at
+    all), signed by ``sign`` when given."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     last = session.execute(
@@ -104,6 +126,7 @@ def append(session: Session, record: AuditRecord, at: dt.datetime) -> AuditEntry
         hash="",
     )
     row.hash = entry_hash(prev_hash, row)
+    row.signature = sign(row.hash.encode()) if sign is not None else None
     session.add(row)
     session.flush()
     return row
@@ -119,6 +142,14 @@ def entries(
     return list(session.scalars(query))
 
 
+def hash_at(session: Session, seq: int) -> str | None:
+    """The stored hash of entry ``seq`` (``GENESIS`` for 0), or None when there is none."""
+    if seq == 0:
+        return GENESIS
+    found = session.scalar(select(AuditEntryRow.hash).where(AuditEntryRow.seq == seq))
+    return None if found is None else str(found)
+
+
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
 
@@ -128,6 +159,7 @@ class FindingKind(StrEnum):
     DELETED = "deleted"
     INSERTED = "inserted"
     REORDERED = "reordered"
+    FORGED = "forged"
 
 
 @dataclass(frozen=True)
@@ -155,10 +187,12 @@ class Verification:
         return not self.findings
 
 
-def verify(session: Session) -> Verification:
-    """Walk the whole chain: every content edit, and the first broken link, are findings."""
+def verify(session: Session, check: SignatureCheck | None = None) -> Verification:
+    """Walk the whole chain: every content edit, and the first broken link, are findings;
+    with ``check``, so is every entry whose signature is not the service key's (an entry
+    without one is accepted only before the first signed entry: written before signing)."""
     rows = entries(session)
-    findings: list[Finding] = []
+    findings: list[Finding] = [] if check is None else list(_forged(rows, check))
     stopped_at = None
     for finding, stop in _walk(rows):
         findings.append(finding)
@@ -173,6 +207,21 @@ def verify(session: Session) -> Verification:
         findings=tuple(findings),
         stopped_at=stopped_at,
     )
+
+
+def _forged(rows: Sequence[AuditEntryRow], check: SignatureCheck) -> Iterator[Finding]:
+    signed = False
+    for row in rows:
+        if row.signature is None and not signed:
+            continue
+        signed = True
+        if row.signature is None or not check(row.hash.encode(), row.signature):
+            yield Finding(
+                row.seq,
+                FindingKind.FORGED,
+                f"entry {row.seq} does not carry the service key's signature: it was "
+                "written, or re-hashed, by someone without the key",
+            )
 
 
 def _walk(rows: Sequence[AuditEntryRow]) -> Iterator[tuple[Finding, bool]]:

@@ -415,3 +415,6 @@ class AuditEntryRow(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Ed25519 signature (base64) of ``hash`` by the service's key; None on entries written
+    #: before entries were signed.
+    signature: Mapped[str | None] = mapped_column(String(128), default=None)

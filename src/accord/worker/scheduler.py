@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 from apscheduler.schedulers.background import (
@@ -34,12 +35,14 @@ class Worker:
         cadence: dt.timedelta,
         *,
         on_tick: Callable[[TickReport], None] | None = None,
+        checkpoint_dir: Path | None = None,
     ) -> None:
         if cadence <= dt.timedelta(0):
             raise ValueError("the cadence must be positive")
         self._services = services
         self._cadence = cadence
         self._on_tick = on_tick
+        self._checkpoint_dir = checkpoint_dir
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
 
@@ -49,7 +52,7 @@ class Worker:
 
     def tick(self) -> TickReport:
         """One tick now, in the caller's thread."""
-        report = tick(self._services, stop=self._stop)
+        report = tick(self._services, stop=self._stop, checkpoint_dir=self._checkpoint_dir)
         if self._on_tick is not None:
             self._on_tick(report)
         return report

@@ -1,5 +1,6 @@
 """One tick of scheduled evaluation: take the turn, find the due jobs, run them in order,
-then sweep away what a crashed push left behind (``Ingestion.sweep``).
+then sweep away what a crashed push left behind (``Ingestion.sweep``) and, when a folder
+for them is configured, write a signed checkpoint of the audit trail there.
 
 A job that fails (data the engine cannot read, an agreement that went away) is reported and
 the tick goes on with the next one; the job stays due, so the next tick tries it again. A
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from accord.services.container import Services
@@ -81,7 +83,12 @@ class TickReport:
         return summary
 
 
-def tick(services: Services, *, stop: threading.Event | None = None) -> TickReport:
+def tick(
+    services: Services,
+    *,
+    stop: threading.Event | None = None,
+    checkpoint_dir: Path | None = None,
+) -> TickReport:
     """Run every due job once, unless another worker has the turn."""
     scheduling = services.scheduling
     with scheduling.turn() as taken:
@@ -95,7 +102,16 @@ def tick(services: Services, *, stop: threading.Event | None = None) -> TickRepo
         stopping = stop is not None and stop.is_set()
         swept = None if stopping else _sweep(services)
         checked = None if stopping else _check_obligations(services)
+        if checkpoint_dir is not None and not stopping:
+            _checkpoint(services, checkpoint_dir)
     return TickReport(had_turn=True, done=tuple(done), swept=swept, obligations=checked)
+
+
+def _checkpoint(services: Services, folder: Path) -> None:
+    try:
+        services.audit.write_checkpoint(WORKER, folder)
+    except (ServiceError, OSError):
+        _log.exception("writing the audit trail's checkpoint to %s failed", folder)
 
 
 def _check_obligations(services: Services) -> CheckReport | None:

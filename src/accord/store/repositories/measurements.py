@@ -44,6 +44,15 @@ class Batches:
         )
         return [path for path in self._session.scalars(query) if path is not None]
 
+    def stored(self) -> Sequence[MeasurementBatchRow]:
+        """Every batch with a stored file, of every agreement the tenant sees, oldest first."""
+        query = (
+            select(MeasurementBatchRow)
+            .where(MeasurementBatchRow.file_path.is_not(None))
+            .order_by(MeasurementBatchRow.id)
+        )
+        return self._session.scalars(query).all()
+
     def all(self, agreement_id: int, source: str | None = None) -> Sequence[MeasurementBatchRow]:
         query = (
             select(MeasurementBatchRow)
