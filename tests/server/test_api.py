@@ -311,3 +311,31 @@ def test_guessed_tokens_are_throttled_with_a_429(api: Api) -> None:
         for n in range(21)
     ]
     assert guesses == [401] * 20 + [429]
+
+
+def test_after_its_tokens_are_revoked_a_partner_s_session_cannot_push(api: Api) -> None:
+    partner = "partner@bravo.example"
+    signed_in = api.post("/api/v1/sessions", None, json={"email": partner, "password": PASSWORD})
+    assert signed_in.status_code == 201
+    for token in api.get("/api/v1/tokens", partner).json():
+        assert api.delete(f"/api/v1/tokens/{token['id']}", partner).status_code == 200
+    pushed = api.client.put(f"{BATCHES}/after-revoke", json={"events": events(3)})
+    assert pushed.status_code == 401
+
+
+def test_an_admin_disables_and_enables_a_user_over_the_api(api: Api) -> None:
+    admin, partner = "admin@bravo.example", "partner@bravo.example"
+    disabled = api.post(f"/api/v1/users/{partner}/disable", admin)
+    assert (disabled.status_code, disabled.json()["disabled"]) == (200, True)
+    assert api.get("/api/v1/me", partner).status_code == 401
+    assert api.post(f"/api/v1/users/{partner}/enable", admin).json()["disabled"] is False
+    assert api.get("/api/v1/me", partner).status_code == 200
+    other_tenant = api.post("/api/v1/users/partner@charlie.example/disable", admin)
+    assert other_tenant.status_code == 404
+
+
+def test_the_company_admin_cannot_mint_a_token_for_a_partner_s_user(api: Api) -> None:
+    response = api.post(
+        "/api/v1/tokens", "admin@acme.example", json={"name": "x", "user": "partner@bravo.example"}
+    )
+    assert (response.status_code, response.headers["content-type"]) == (403, PROBLEM)

@@ -8,9 +8,12 @@ import datetime as dt
 
 import pytest
 
-from accord.services.errors import Invalid, Throttled, Unauthenticated
+from accord.services.credentials import CreateToken
+from accord.services.errors import Forbidden, Invalid, NotFound, Throttled, Unauthenticated
+from accord.services.ingestion import PushBatch
 from accord.services.organisations import CreateUser
-from tests.services.world import CONSOLE, PASSWORD, World
+from accord.services.permissions import Role
+from tests.services.world import CONSOLE, PASSWORD, World, events
 
 VIEWER = "viewer@acme.example"
 
@@ -91,3 +94,102 @@ def test_a_password_must_meet_the_minimum_policy(world: World, password: str, wh
     )
     with pytest.raises(Invalid, match=why):
         world.services.organisations.create_user(CONSOLE, command)
+
+
+def test_revoking_a_user_s_tokens_ends_its_sessions_at_once(world: World) -> None:
+    credentials = world.services.credentials
+    partner = "partner@bravo.example"
+    session = credentials.login(partner, PASSWORD)
+    principal = world.principal(partner)
+    [token] = credentials.tokens(principal)
+    credentials.revoke_token(principal, token.id)
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(session.secret)
+
+
+def test_a_disabled_user_has_no_session_token_or_sign_in_until_enabled(world: World) -> None:
+    credentials = world.services.credentials
+    admin = world.principal("admin@bravo.example")
+    partner = "partner@bravo.example"
+    session = credentials.login(partner, PASSWORD)
+    view = world.services.organisations.disable_user(admin, partner)
+    assert view.disabled
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(session.secret)
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_token(world.tokens[partner])
+    with pytest.raises(Unauthenticated):
+        credentials.login(partner, PASSWORD)
+    world.services.organisations.enable_user(admin, partner)
+    assert credentials.authenticate_token(world.tokens[partner]).name == partner
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(session.secret)  # ended, not paused
+
+
+def test_only_the_partner_s_own_admin_makes_tokens_for_its_users(world: World) -> None:
+    credentials = world.services.credentials
+    company_admin = world.principal("admin@acme.example")
+    with pytest.raises(Forbidden, match="own organisation"):
+        credentials.create_token(
+            company_admin, CreateToken(name="as partner", user="partner@bravo.example")
+        )
+    made = credentials.create_token(
+        world.principal("admin@bravo.example"),
+        CreateToken(name="pusher", user="partner@bravo.example"),
+    )
+    assert made.token.created_by == "admin@bravo.example"
+
+
+def test_a_push_records_the_token_and_user_that_made_it(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    assert partner.token_id is not None
+    command = PushBatch(agreement="acme-bravo", source="requests", batch_id="b1", events=events(5))
+    world.services.ingestion.push(partner, command)
+    [entry] = [
+        e
+        for e in world.services.audit.entries(CONSOLE, limit=1000)
+        if e["action"] == "measurement_batch.accepted"
+    ]
+    assert (entry["actor"], entry["after"]["token"]) == ("partner@bravo.example", partner.token_id)
+
+
+def test_a_role_is_removed_and_the_user_may_do_less(world: World) -> None:
+    admin = world.principal("admin@acme.example")
+    view = world.services.organisations.revoke_role(admin, "viewer@acme.example", Role.VIEWER)
+    assert view.roles == []
+    assert not world.principal("viewer@acme.example").permissions
+    with pytest.raises(NotFound):
+        world.services.organisations.revoke_role(admin, "viewer@acme.example", Role.VIEWER)
+
+
+def test_a_changed_or_reset_password_ends_every_session(world: World) -> None:
+    credentials = world.services.credentials
+    session = credentials.login(VIEWER, PASSWORD)
+    viewer = credentials.authenticate_session(session.secret)
+    assert [s.id for s in credentials.sessions(viewer)]
+    with pytest.raises(Forbidden):
+        credentials.change_password(viewer, "wrong current", "a new long passphrase")
+    credentials.change_password(viewer, PASSWORD, "a new long passphrase")
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(session.secret)
+    again = credentials.login(VIEWER, "a new long passphrase")
+    world.services.organisations.reset_password(
+        world.principal("admin@acme.example"), VIEWER, "reset by the admin 42"
+    )
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(again.secret)
+    assert credentials.login(VIEWER, "reset by the admin 42").secret
+
+
+def test_a_user_lists_and_ends_its_own_sessions(world: World) -> None:
+    credentials = world.services.credentials
+    first = credentials.login(VIEWER, PASSWORD)
+    credentials.login(VIEWER, PASSWORD)
+    viewer = credentials.authenticate_session(first.secret)
+    sessions = credentials.sessions(viewer)
+    assert len(sessions) == 2
+    credentials.end_session(viewer, sessions[0].id)
+    with pytest.raises(Unauthenticated):
+        credentials.authenticate_session(first.secret)
+    with pytest.raises(NotFound):
+        credentials.end_session(world.principal("auditor@acme.example"), sessions[1].id)

@@ -23,14 +23,14 @@ from typing import Final, NoReturn
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from accord.services.errors import Invalid, NotFound, Throttled, Unauthenticated
-from accord.services.organisations import MAX_NAME
+from accord.services.errors import Forbidden, Invalid, NotFound, Throttled, Unauthenticated
+from accord.services.organisations import MAX_NAME, check_password
 from accord.services.permissions import Permission, Principal, Role, permissions_of
 from accord.services.throttle import Throttle, ThrottlePolicy
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import ApiTokenRow, SessionRow, UserRow
 
-__all__ = ["CreateToken", "Credentials", "NewSession", "NewToken", "TokenView"]
+__all__ = ["CreateToken", "Credentials", "NewSession", "NewToken", "SessionView", "TokenView"]
 
 _TOKEN_PREFIX: Final = "acc_"
 _REFUSED: Final = "invalid, expired or revoked credentials"
@@ -62,6 +62,17 @@ class TokenView:
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked_at: dt.datetime | None
+    #: Who made the token (None: made before this was recorded).
+    created_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """An open sign-in session (its secret is never shown again)."""
+
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ def _token_view(row: ApiTokenRow, email: str) -> TokenView:
         created_at=row.created_at,
         expires_at=row.expires_at,
         revoked_at=row.revoked_at,
+        created_by=row.created_by,
     )
 
 
@@ -142,6 +154,7 @@ class Credentials:
                     created_at=now,
                     expires_at=now + ttl,
                     revoked_at=None,
+                    created_by=principal.name,
                 )
             )
             view = _token_view(row, user.email)
@@ -169,8 +182,16 @@ class Credentials:
             before = _token_record(_token_view(row, user.email))
             if row.revoked_at is None:
                 uow.tokens.revoke(row, uow.now())
+            # A revoked token must not leave its user signed in through a session either.
+            ended = uow.tokens.end_sessions(row.user_id, uow.now())
             view = _token_view(row, user.email)
-            uow.audit("token.revoked", "token", row.id, before=before, after=_token_record(view))
+            uow.audit(
+                "token.revoked",
+                "token",
+                row.id,
+                before=before,
+                after={**_token_record(view), "sessions_ended": ended},
+            )
             uow.commit()
         return view
 
@@ -183,7 +204,10 @@ class Credentials:
                 self._failed((self._addresses, client))
                 raise Unauthenticated(_REFUSED)
             scopes = frozenset(Permission(scope) for scope in row.scopes.split())
-            principal = self._principal(uow, row.user_id, scopes)
+            principal = self._principal(uow, row.user_id, scopes, row.id)
+            if principal is None:
+                self._failed((self._addresses, client))
+                raise Unauthenticated(_REFUSED)
             return principal
 
     def login(self, email: str, password: str, client: str | None = None) -> NewSession:
@@ -197,6 +221,9 @@ class Credentials:
             if user is None or user.password_hash is None:
                 self._check_password(self._decoy, password)
                 self._refuse(uow, account, client, "unknown account or no password", keys)
+            if user.disabled_at is not None:
+                self._check_password(self._decoy, password)
+                self._refuse(uow, account, client, "user disabled", keys)
             if not self._check_password(user.password_hash, password):
                 self._refuse(uow, account, client, "wrong password", keys)
             self._accounts.succeeded(account)
@@ -236,7 +263,10 @@ class Credentials:
             if row is None or row.revoked_at is not None or row.expires_at <= uow.now():
                 self._failed((self._addresses, client))
                 raise Unauthenticated(_REFUSED)
-            return self._principal(uow, row.user_id, None)
+            principal = self._principal(uow, row.user_id, None)
+            if principal is None:
+                raise Unauthenticated(_REFUSED)
+            return principal
 
     def logout(self, secret: str) -> None:
         with self._context.uow(_SYSTEM, write=True) as uow:
@@ -245,6 +275,42 @@ class Credentials:
                 return
             uow.tokens.end_session(row, uow.now())
             uow.audit("session.ended", "session", row.id)
+            uow.commit()
+
+    def sessions(self, principal: Principal) -> list[SessionView]:
+        """The principal's own open sessions."""
+        if principal.user_id is None:
+            return []
+        with self._context.uow(principal) as uow:
+            rows = uow.tokens.sessions(principal.user_id, uow.now())
+            return [SessionView(row.id, row.created_at, row.expires_at) for row in rows]
+
+    def end_session(self, principal: Principal, session_id: int) -> None:
+        """End one of the principal's sessions (admins: of a user they administer)."""
+        with self._context.uow(principal, write=True) as uow:
+            row = uow.tokens.get_session(session_id)
+            if row is None or (
+                row.user_id != principal.user_id and not principal.can(Permission.ADMINISTER)
+            ):
+                raise NotFound(f"no session {session_id}")
+            if row.revoked_at is None:
+                uow.tokens.end_session(row, uow.now())
+                uow.audit("session.ended", "session", row.id)
+                uow.commit()
+
+    def change_password(self, principal: Principal, current: str, new: str) -> None:
+        """The principal's own password, given the current one; every session ends."""
+        if principal.user_id is None:
+            raise Invalid("the console has no password")
+        with self._context.uow(principal, write=True) as uow:
+            user = uow.users.find(principal.user_id)
+            assert user is not None
+            if user.password_hash is None or not self._check_password(user.password_hash, current):
+                raise Forbidden("the current password is not right")
+            check_password(new, user.email)
+            user.password_hash = self._context.passwords.hash(new)
+            ended = uow.tokens.end_sessions(user.id, uow.now())
+            uow.audit("password.changed", "user", user.email, after={"sessions_ended": ended})
             uow.commit()
 
     def _check_password(self, password_hash: str, password: str) -> bool:
@@ -262,6 +328,14 @@ class Credentials:
             user = uow.users.find_by_email(email)
             if user is not None and user.id != principal.user_id:
                 principal.require(Permission.ADMINISTER)
+                if (
+                    principal.user_id is not None
+                    and user.organisation_id != principal.organisation_id
+                ):
+                    # Else the company's admin could push data "as" a partner.
+                    raise Forbidden(
+                        "only an admin of the user's own organisation makes tokens for it"
+                    )
         if user is None:
             raise NotFound(f"no user {email!r}")
         return user
@@ -273,11 +347,16 @@ class Credentials:
         return permissions_of(roles, company=organisation.kind == "company")
 
     def _principal(
-        self, uow: UnitOfWork, user_id: int, scopes: frozenset[Permission] | None
-    ) -> Principal:
+        self,
+        uow: UnitOfWork,
+        user_id: int,
+        scopes: frozenset[Permission] | None,
+        token_id: int | None = None,
+    ) -> Principal | None:
+        """The user's principal; None when the user is gone or disabled."""
         user = uow.users.find(user_id)
-        if user is None:
-            raise Unauthenticated(_REFUSED)
+        if user is None or user.disabled_at is not None:
+            return None
         organisation = uow.organisations.find(user.organisation_id)
         assert organisation is not None
         permissions = self._permissions(uow, user)
@@ -287,6 +366,7 @@ class Credentials:
             organisation_id=organisation.id,
             company=organisation.kind == "company",
             permissions=permissions if scopes is None else permissions & scopes,
+            token_id=token_id,
         )
 
 
@@ -305,4 +385,5 @@ def _token_record(view: TokenView) -> dict[str, object]:
         "scopes": [scope.value for scope in view.scopes],
         "expires_at": view.expires_at.isoformat(),
         "revoked_at": view.revoked_at.isoformat() if view.revoked_at else None,
+        "created_by": view.created_by,
     }

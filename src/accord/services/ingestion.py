@@ -152,6 +152,7 @@ class Ingestion:
                     last_at=written.last_at,
                     received_at=uow.now(),
                     received_by=principal.name,
+                    token_id=principal.token_id,
                 )
             )
             issues = [IssueView(i.reason, i.count, list(i.samples)) for i in written.issues]
@@ -160,7 +161,7 @@ class Ingestion:
                 "measurement_batch.accepted",
                 "measurement_batch",
                 f"{row.slug}/{source.id}/{command.batch_id}",
-                after=_receipt_record(receipt, batch.file_path),
+                after={**_receipt_record(receipt, batch.file_path), "token": batch.token_id},
             )
             uow.commit()
         return receipt

@@ -53,6 +53,8 @@ class UserView:
     name: str
     organisation: str
     roles: list[Role]
+    #: Disabled by an admin: no sign-in, token or session works.
+    disabled: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,6 +238,71 @@ class Organisations:
             uow.commit()
         return view
 
+    def revoke_role(self, principal: Principal, email: str, role: Role) -> UserView:
+        """Take one role from a user (the admin's own organisation's, or any for the company)."""
+        principal.require(Permission.ADMINISTER)
+        with self._context.uow(principal, write=True) as uow:
+            user = self._user(uow, email)
+            before = _roles(uow.users.roles(user.id))
+            if not uow.users.revoke(user.id, role.value):
+                raise NotFound(f"{email} does not hold the role {role.value}")
+            view = self._view(uow, user)
+            uow.audit(
+                "role.revoked", "user", email, before={"roles": before}, after={"roles": view.roles}
+            )
+            uow.commit()
+        return view
+
+    def disable_user(self, principal: Principal, email: str) -> UserView:
+        """No sign-in, token or session of the user works until it is enabled; its sessions
+        end now."""
+        principal.require(Permission.ADMINISTER)
+        if email == principal.name:
+            raise Invalid("an admin cannot disable itself")
+        with self._context.uow(principal, write=True) as uow:
+            user = self._user(uow, email)
+            if user.disabled_at is None:
+                user.disabled_at = uow.now()
+            ended = uow.tokens.end_sessions(user.id, uow.now())
+            view = self._view(uow, user)
+            uow.audit("user.disabled", "user", email, after={"sessions_ended": ended})
+            uow.commit()
+        return view
+
+    def enable_user(self, principal: Principal, email: str) -> UserView:
+        principal.require(Permission.ADMINISTER)
+        with self._context.uow(principal, write=True) as uow:
+            user = self._user(uow, email)
+            user.disabled_at = None
+            view = self._view(uow, user)
+            uow.audit("user.enabled", "user", email)
+            uow.commit()
+        return view
+
+    def reset_password(self, principal: Principal, email: str, password: str) -> UserView:
+        """An admin sets a user's password (held to the policy); the user's sessions end."""
+        principal.require(Permission.ADMINISTER)
+        check_password(password, email)
+        with self._context.uow(principal, write=True) as uow:
+            user = self._user(uow, email)
+            user.password_hash = self._context.passwords.hash(password)
+            ended = uow.tokens.end_sessions(user.id, uow.now())
+            view = self._view(uow, user)
+            uow.audit("password.reset", "user", email, after={"sessions_ended": ended})
+            uow.commit()
+        return view
+
+    def _view(self, uow: UnitOfWork, user: UserRow) -> UserView:
+        organisation = uow.organisations.find(user.organisation_id)
+        assert organisation is not None
+        return UserView(
+            user.email,
+            user.name,
+            organisation.slug,
+            _roles(uow.users.roles(user.id)),
+            disabled=user.disabled_at is not None,
+        )
+
     def users(self, principal: Principal, organisation: str | None = None) -> list[UserView]:
         principal.require(Permission.ADMINISTER)
         with self._context.uow(principal) as uow:
@@ -244,7 +311,13 @@ class Organisations:
             roles = uow.users.roles_of([row.id for row in rows])
             slugs = {o.id: o.slug for o in uow.organisations.all()}
             return [
-                UserView(row.email, row.name, slugs[row.organisation_id], _roles(roles[row.id]))
+                UserView(
+                    row.email,
+                    row.name,
+                    slugs[row.organisation_id],
+                    _roles(roles[row.id]),
+                    disabled=row.disabled_at is not None,
+                )
                 for row in rows
             ]
 

@@ -80,6 +80,8 @@ class Principal:
     organisation_id: int | None
     company: bool
     permissions: frozenset[Permission]
+    #: The API token the principal signed in with (None: a session, the console).
+    token_id: int | None = None
 
     @classmethod
     def console(cls, name: str = "console") -> Principal:

@@ -155,6 +155,8 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None]
     created_at: Mapped[dt.datetime]
+    #: When an admin disabled the user: no sign-in, token or session works until re-enabled.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class RoleAssignmentRow(Base):
@@ -213,6 +215,8 @@ class ApiTokenRow(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+    #: Who made the token (the audit trail's actor name); None before this was recorded.
+    created_by: Mapped[str | None] = mapped_column(String(320), default=None)
 
 
 class SessionRow(Base):
@@ -289,6 +293,8 @@ class MeasurementBatchRow(Base):
     last_at: Mapped[dt.datetime | None]
     received_at: Mapped[dt.datetime]
     received_by: Mapped[str]
+    #: The API token the batch was pushed with (None: a session, or before this was recorded).
+    token_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class EvaluationRunRow(Base):

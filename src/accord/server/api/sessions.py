@@ -8,8 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response, status
 from pydantic import BaseModel
 
+from accord.server.api.params import IdPath
 from accord.server.problems import problem_response
-from accord.server.security import SESSION_COOKIE, ServicesDep, set_session_cookie
+from accord.server.security import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    ServicesDep,
+    set_session_cookie,
+)
+from accord.services.credentials import SessionView
 
 __all__ = ["router"]
 
@@ -50,3 +57,19 @@ def logout(
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+@router.get("", summary="The caller's open sessions")
+def list_sessions(principal: CurrentPrincipal, services: ServicesDep) -> list[SessionView]:
+    return services.credentials.sessions(principal)
+
+
+@router.delete(
+    "/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End a session",
+    response_model=None,
+)
+def end_session(session_id: IdPath, principal: CurrentPrincipal, services: ServicesDep) -> Response:
+    services.credentials.end_session(principal, session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

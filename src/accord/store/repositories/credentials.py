@@ -58,3 +58,27 @@ class Tokens:
     def end_session(self, row: SessionRow, at: dt.datetime) -> None:
         row.revoked_at = at
         self._session.flush()
+
+    def get_session(self, session_id: int) -> SessionRow | None:
+        return self._session.get(SessionRow, session_id)
+
+    def sessions(self, user_id: int, now: dt.datetime) -> Sequence[SessionRow]:
+        """The user's sessions still open at ``now``, oldest first."""
+        query = (
+            select(SessionRow)
+            .where(
+                SessionRow.user_id == user_id,
+                SessionRow.revoked_at.is_(None),
+                SessionRow.expires_at > now,
+            )
+            .order_by(SessionRow.id)
+        )
+        return self._session.scalars(query).all()
+
+    def end_sessions(self, user_id: int, at: dt.datetime) -> int:
+        """End every open session of the user; how many there were."""
+        rows = self.sessions(user_id, at)
+        for row in rows:
+            row.revoked_at = at
+        self._session.flush()
+        return len(rows)

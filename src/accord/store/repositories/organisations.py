@@ -71,6 +71,19 @@ class Users:
         self._session.flush()
         return row
 
+    def revoke(self, user_id: int, role: str) -> bool:
+        """Remove one role of a user; whether it had it."""
+        found = self._session.scalar(
+            select(RoleAssignmentRow).where(
+                RoleAssignmentRow.user_id == user_id, RoleAssignmentRow.role == role
+            )
+        )
+        if found is None:
+            return False
+        self._session.delete(found)
+        self._session.flush()
+        return True
+
     def roles(self, user_id: int) -> list[str]:
         query = (
             select(RoleAssignmentRow.role)
