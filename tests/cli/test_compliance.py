@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.services.portfolio import UploadVersion
 from tests.cli.conftest import open_world
-from tests.services.world import CONSOLE, agreement_document
+from tests.services.world import CONSOLE, agreement_document, data_handling
 
 runner = CliRunner()
 
@@ -23,14 +23,9 @@ def data_dir(world_dir: Path) -> Path:
     world = open_world(world_dir)
     try:
         document = agreement_document("bravo", version="2")
-        document["data_handling"] = {
-            "processor": "bravo",
-            "locations": ["Frankfurt, Germany"],
-            "encryption": {"at_rest": "AES-256", "in_transit": "TLS 1.3"},
-            "access": "Named staff only.",
-            "allowed_regions": ["EU"],
-            "certifications": ["ISO/IEC 27001"],
-        }
+        document["data_handling"] = data_handling(
+            allowed_regions=["EU"], certifications=["ISO/IEC 27001"]
+        )
         world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
     finally:
         world.services.close()

@@ -12,18 +12,21 @@ from typing import Any
 import pytest
 
 from accord.services.permissions import Permission, Role, permissions_of
+from accord.services.retention import PlaceHold
 from accord.services.verdicts import RunEvaluation, VerdictQuery
 from tests.server.conftest import Api
 from tests.services.world import CONSOLE, USERS, agreement_text, events
 
 AGREEMENTS = ("acme-bravo", "acme-charlie")
+#: The first user (in ``USERS`` order) who manages agreements.
+FIRST_MANAGER = "admin@acme.example"
 
 
 @dataclass(frozen=True)
 class Endpoint:
     method: str
     path: str
-    #: read | push_supplier | push_company | evaluate | upload | govern
+    #: read | push_supplier | push_company | evaluate | upload | govern | manage | manage_once
     action: str
     body: Any = None
 
@@ -43,6 +46,9 @@ ENDPOINTS = (
     Endpoint("GET", "/compliance/register?format=csv", "read"),
     Endpoint("GET", "/term", "read"),
     Endpoint("POST", "/renewal-decisions", "govern", {"decision": "renew"}),
+    Endpoint("GET", "/legal-holds", "read"),
+    Endpoint("POST", "/legal-holds", "manage", {"reason": "litigation"}),
+    Endpoint("POST", "/legal-holds/{hold}/release", "manage_once"),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
     Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),
@@ -68,9 +74,13 @@ def expected(email: str, slug: str, action: str) -> int:
         "evaluate": Permission.EVALUATE in may,
         "upload": Permission.MANAGE_AGREEMENTS in may,
         "govern": Permission.GOVERN in may,
+        "manage": Permission.MANAGE_AGREEMENTS in may,
+        "manage_once": Permission.MANAGE_AGREEMENTS in may,
     }[action]
     if not allowed:
         return 403
+    if action == "manage_once":  # releasing a hold: done by the first user allowed
+        return 200 if email == FIRST_MANAGER else 409
     return {"read": 200, "upload": 200}.get(action, 201)
 
 
@@ -95,13 +105,22 @@ def _verdict_ids(api: Api) -> dict[str, int]:
     return found
 
 
+def _hold_ids(api: Api) -> dict[str, int]:
+    retention = api.world.services.retention
+    return {
+        slug: retention.place_hold(CONSOLE, PlaceHold(agreement=slug, reason="audit")).id
+        for slug in AGREEMENTS
+    }
+
+
 def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: Api) -> None:
     verdicts = _verdict_ids(api)
+    holds = _hold_ids(api)
     batches = itertools.count()
     wrong = []
     for email, slug, endpoint in itertools.product(USERS, AGREEMENTS, ENDPOINTS):
         path = f"/api/v1/agreements/{slug}" + endpoint.path.format(
-            verdict=verdicts[slug], batch=f"b{next(batches)}"
+            verdict=verdicts[slug], batch=f"b{next(batches)}", hold=holds[slug]
         )
         response = api.client.request(
             endpoint.method, path, headers=api.headers(email), json=_body(endpoint, slug)
@@ -149,6 +168,7 @@ def _organisation_wide(email: str) -> dict[tuple[str, str], int]:
         ("GET", "/api/v1/audit"): 200 if audit else 403,
         ("GET", "/api/v1/audit/verification"): 200 if audit else 403,
         ("POST", "/api/v1/organisations"): 201 if admin and company else 403,
+        ("POST", "/api/v1/retention/purge"): 200 if Permission.MANAGE_AGREEMENTS in may else 403,
     }
 
 

@@ -15,21 +15,16 @@ from accord.services.compliance import (
 )
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.portfolio import UploadVersion
-from tests.services.world import CONSOLE, World, agreement_document
+from tests.services.world import CONSOLE, World, agreement_document, data_handling
 
 DOCUMENT = "a" * 64
 
 
 def require_certifications(world: World, *standards: str, declare: bool = True) -> None:
     document = agreement_document("bravo", version="2")
-    document["data_handling"] = {
-        "processor": "bravo",
-        "locations": ["Frankfurt, Germany"],
-        "allowed_regions": ["EU"],
-        "encryption": {"at_rest": "AES-256", "in_transit": "TLS 1.3"},
-        "access": "Named staff only.",
-        "certifications": list(standards),
-    }
+    document["data_handling"] = data_handling(
+        allowed_regions=["EU"], certifications=list(standards)
+    )
     world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
     if declare:
         declare_data_handling(world, "DE")

@@ -99,6 +99,17 @@ def agreement_document(partner: str, *, target: str = "99%", version: str = "1")
     }
 
 
+def data_handling(**fields: object) -> dict[str, object]:
+    """A ``data_handling`` section for the partner ``bravo`` as processor, with ``fields``."""
+    return {
+        "processor": "bravo",
+        "locations": ["Frankfurt, Germany"],
+        "encryption": {"at_rest": "AES-256", "in_transit": "TLS 1.3"},
+        "access": "Named staff only.",
+        **fields,
+    }
+
+
 def agreement_text(partner: str, **changes: str) -> str:
     return json.dumps(agreement_document(partner, **changes), indent=2)
 

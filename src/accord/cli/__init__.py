@@ -19,6 +19,7 @@ __all__ = [
     "render",
     "renewal",
     "report",
+    "retention",
     "runtime",
     "sample",
     "serve",

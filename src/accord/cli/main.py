@@ -37,6 +37,7 @@ _COMMANDS: Final = {
     "audit": "audit",
     "compliance": "compliance",
     "renewal": "renewal",
+    "retention": "retention",
     "demo": "demo",
     "report": "report",
     "evidence": "evidence",

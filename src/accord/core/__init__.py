@@ -17,6 +17,7 @@ __all__ = [
     "problems",
     "remedies",
     "renewals",
+    "retention",
     "spec",
     "units",
     "validation",

@@ -23,6 +23,7 @@ __all__ = [
     "register",
     "renewals",
     "reports",
+    "retention",
     "scheduling",
     "throttle",
     "trail",

@@ -18,6 +18,7 @@ from accord.services.portfolio import Portfolio
 from accord.services.register import Register
 from accord.services.renewals import Renewals
 from accord.services.reports import Reports
+from accord.services.retention import Retention
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
@@ -43,6 +44,7 @@ class Services:
     compliance: Compliance
     register: Register
     renewals: Renewals
+    retention: Retention
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -63,6 +65,7 @@ class Services:
             compliance=Compliance(context),
             register=Register(context),
             renewals=Renewals(context),
+            retention=Retention(context),
         )
 
     @property

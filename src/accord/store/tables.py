@@ -43,6 +43,7 @@ __all__ = [
     "CreditEntryRow",
     "DataHandlingDeclarationRow",
     "EvaluationRunRow",
+    "LegalHoldRow",
     "MeasurementBatchRow",
     "ObligationRow",
     "OrganisationRow",
@@ -358,6 +359,23 @@ class CreditEntryRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     recorded_at: Mapped[dt.datetime]
     reason: Mapped[str] = mapped_column(Text)
+
+
+class LegalHoldRow(Base):
+    """Data of an agreement that retention must not remove: everything, or the measurements
+    with an event in ``[held_from, held_until)``, until the hold is released."""
+
+    __tablename__ = "legal_holds"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    held_from: Mapped[dt.datetime | None]
+    held_until: Mapped[dt.datetime | None]
+    placed_by: Mapped[str]
+    placed_at: Mapped[dt.datetime]
+    released_by: Mapped[str | None]
+    released_at: Mapped[dt.datetime | None]
 
 
 class RenewalDecisionRow(Base):

@@ -1,6 +1,7 @@
 """One tick of scheduled evaluation: take the turn, find the due jobs, run them in order,
-then sweep away what a crashed push left behind (``Ingestion.sweep``) and, when a folder
-for them is configured, write a signed checkpoint of the audit trail there.
+then sweep away what a crashed push left behind (``Ingestion.sweep``), check obligations,
+apply the agreements' retention rules (``Retention.purge``) and, when a folder for them is
+configured, write a signed checkpoint of the audit trail there.
 
 A job that fails (data the engine cannot read, an agreement that went away) is reported and
 the tick goes on with the next one; the job stays due, so the next tick tries it again. A
@@ -20,6 +21,7 @@ from accord.services.errors import ServiceError
 from accord.services.ingestion import SweepReport
 from accord.services.obligations import CheckReport
 from accord.services.permissions import Principal
+from accord.services.retention import PurgeReport
 from accord.services.scheduling import Job
 from accord.services.verdict_views import RunView
 
@@ -60,6 +62,7 @@ class TickReport:
     done: tuple[JobDone, ...] = ()
     swept: SweepReport | None = None
     obligations: CheckReport | None = None
+    purged: PurgeReport | None = None
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -80,6 +83,8 @@ class TickReport:
             summary += f"; {self.swept.summary()}"
         if self.obligations is not None and (self.obligations.missed or self.obligations.scheduled):
             summary += f"; {self.obligations.summary()}"
+        if self.purged is not None and any(item.removed for item in self.purged.agreements):
+            summary += f"; {self.purged.summary()}"
         return summary
 
 
@@ -102,9 +107,20 @@ def tick(
         stopping = stop is not None and stop.is_set()
         swept = None if stopping else _sweep(services)
         checked = None if stopping else _check_obligations(services)
+        purged = None if stopping else _purge(services)
         if checkpoint_dir is not None and not stopping:
             _checkpoint(services, checkpoint_dir)
-    return TickReport(had_turn=True, done=tuple(done), swept=swept, obligations=checked)
+    return TickReport(
+        had_turn=True, done=tuple(done), swept=swept, obligations=checked, purged=purged
+    )
+
+
+def _purge(services: Services) -> PurgeReport | None:
+    try:
+        return services.retention.purge(WORKER)
+    except Exception:  # retention waits for the next tick; nothing is removed half-way
+        _log.exception("applying retention rules failed")
+        return None
 
 
 def _checkpoint(services: Services, folder: Path) -> None:

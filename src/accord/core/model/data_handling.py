@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -26,6 +26,12 @@ class Retention(Spec):
 
     data: str = Field(min_length=1, description="Category of data.")
     period: DurationField = Field(description="How long it is kept.")
+    applies_to: Literal["performance_data"] | None = Field(
+        default=None,
+        description="What Accord itself keeps of this category and purges once the period "
+        "has passed: performance_data (pushed measurement batches, by their latest event). "
+        "Absent: data Accord does not hold.",
+    )
 
 
 class DataHandling(Spec):

@@ -11,6 +11,7 @@ from accord.server.api import (
     measurements,
     organisations,
     renewals,
+    retention,
     sessions,
     tokens,
     users,
@@ -34,5 +35,6 @@ for module in (
     audit,
     compliance,
     renewals,
+    retention,
 ):
     router.include_router(module.router)

@@ -1,5 +1,5 @@
 """Compliance and governance records: certifications, attestation reports and data-handling
-declarations of organisations; renewal decisions of agreements."""
+declarations of organisations; renewal decisions and legal holds of agreements."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from accord.store.tables import (
     CertificationRow,
     DataHandlingDeclarationRow,
+    LegalHoldRow,
     RenewalDecisionRow,
 )
 
@@ -59,3 +60,25 @@ class Compliance:
             .order_by(RenewalDecisionRow.decided_at, RenewalDecisionRow.id)
         )
         return self._session.scalars(query).all()
+
+    def add_hold(self, row: LegalHoldRow) -> LegalHoldRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def holds(self, agreement_id: int, *, active_only: bool = False) -> Sequence[LegalHoldRow]:
+        query = (
+            select(LegalHoldRow)
+            .where(LegalHoldRow.agreement_id == agreement_id)
+            .order_by(LegalHoldRow.id)
+        )
+        if active_only:
+            query = query.where(LegalHoldRow.released_at.is_(None))
+        return self._session.scalars(query).all()
+
+    def find_hold(self, agreement_id: int, hold_id: int) -> LegalHoldRow | None:
+        return self._session.scalar(
+            select(LegalHoldRow).where(
+                LegalHoldRow.agreement_id == agreement_id, LegalHoldRow.id == hold_id
+            )
+        )

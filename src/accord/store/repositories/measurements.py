@@ -88,3 +88,25 @@ class Batches:
             .order_by(MeasurementBatchRow.id)
         )
         return self._session.scalars(query).all()
+
+    def ended_before(self, agreement_id: int, cutoff: dt.datetime) -> Sequence[MeasurementBatchRow]:
+        """Batches whose latest event (or, without events, receipt) is before ``cutoff``."""
+        query = (
+            select(MeasurementBatchRow)
+            .where(
+                MeasurementBatchRow.agreement_id == agreement_id,
+                or_(
+                    MeasurementBatchRow.last_at < cutoff,
+                    and_(
+                        MeasurementBatchRow.last_at.is_(None),
+                        MeasurementBatchRow.received_at < cutoff,
+                    ),
+                ),
+            )
+            .order_by(MeasurementBatchRow.id)
+        )
+        return self._session.scalars(query).all()
+
+    def remove(self, row: MeasurementBatchRow) -> None:
+        self._session.delete(row)
+        self._session.flush()
