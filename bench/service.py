@@ -71,6 +71,8 @@ class Deployment:
     base_url: str
     env: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
+    #: The server's process id (its memory is read from /proc by bench.abuse).
+    pid: int = 0
 
     def admin(self, *arguments: str) -> str:
         done = subprocess.run(
@@ -144,7 +146,7 @@ def serve(kind: str) -> Iterator[Deployment]:
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(base_url, process, log)
-            yield Deployment(kind, data_dir, url, base_url, env)
+            yield Deployment(kind, data_dir, url, base_url, env, pid=process.pid)
         finally:
             process.terminate()
             try:
