@@ -4,6 +4,7 @@ __all__ = [
     "admin",
     "agreements",
     "audit",
+    "backup",
     "compliance",
     "connectors",
     "demo",

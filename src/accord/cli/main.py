@@ -35,6 +35,8 @@ _COMMANDS: Final = {
     "serve": "serve",
     "admin": "admin",
     "audit": "audit",
+    "backup": "backup",
+    "restore": "backup",
     "compliance": "compliance",
     "renewal": "renewal",
     "retention": "retention",

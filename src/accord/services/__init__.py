@@ -2,6 +2,7 @@
 
 __all__ = [
     "agreements",
+    "backup",
     "compliance",
     "container",
     "credentials",
