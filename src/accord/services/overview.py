@@ -17,8 +17,8 @@ from typing import Any, Final
 
 from accord.core.period_report import OUTCOME_ORDER
 from accord.services.permissions import Permission, Principal
-from accord.services.uow import ServiceContext
-from accord.store.tables import VerdictRow
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.repositories import VerdictSummaryRow
 
 __all__ = ["OUTCOME_ORDER", "AgreementSummary", "BudgetPoint", "Money", "Overview", "worst"]
 
@@ -89,7 +89,7 @@ def _ratio(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _windows(rows: Sequence[VerdictRow]) -> list[_Window]:
+def _windows(rows: Sequence[VerdictSummaryRow]) -> list[_Window]:
     """The verdicts grouped by the instant their window starts, earliest first; each group is
     labelled by its shortest window (the month rather than the quarter starting with it).
     The latest group also holds the longer windows still open at its start (the quarter
@@ -114,15 +114,35 @@ def _windows(rows: Sequence[VerdictRow]) -> list[_Window]:
     return ordered
 
 
-def _note(window: _Window, row: VerdictRow) -> None:
-    evidence = json.loads(row.evidence)
+#: Verdict id → (budget left, coverage) read from its evidence. Recorded verdicts never
+#: change (a change is a new verdict), so what was read once stays true.
+_FACTS: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+_MAX_FACTS: Final = 200_000
+
+
+def _read_facts(evidence_text: str) -> tuple[Decimal | None, Decimal | None]:
+    evidence = json.loads(evidence_text)
+    consumed = _ratio((evidence.get("budget") or {}).get("consumed_ratio"))
+    left = None if consumed is None else max(Decimal(0), Decimal(1) - consumed)
+    return left, _ratio((evidence.get("coverage") or {}).get("ratio"))
+
+
+def _learn_facts(uow: UnitOfWork, rows: Sequence[VerdictSummaryRow]) -> None:
+    """Read the evidence of the verdicts not seen before (all of them, the first time)."""
+    unseen = [row.id for row in rows if row.id not in _FACTS]
+    if len(_FACTS) + len(unseen) > _MAX_FACTS:
+        _FACTS.clear()
+        unseen = [row.id for row in rows]
+    for verdict_id, text in uow.verdicts.evidence_of(unseen).items():
+        _FACTS[verdict_id] = _read_facts(text)
+
+
+def _note(window: _Window, row: VerdictSummaryRow) -> None:
     window.labels.add(row.window_label)
     window.outcomes.append(row.outcome)
-    budget = evidence.get("budget") or {}
-    consumed = _ratio(budget.get("consumed_ratio"))
-    if consumed is not None:
-        window.budget_left.append(max(Decimal(0), Decimal(1) - consumed))
-    coverage = _ratio((evidence.get("coverage") or {}).get("ratio"))
+    left, coverage = _FACTS.get(row.id, (None, None))
+    if left is not None:
+        window.budget_left.append(left)
     if coverage is not None:
         window.coverage.append(coverage)
 
@@ -142,8 +162,10 @@ class Overview:
                 {o for links in parties.values() for o in links.values()}
             )
             since = self._context.clock.now() - _LOOK_BACK
-            verdicts: dict[int, list[VerdictRow]] = {}
-            for row in uow.verdicts.current_ending_since(since):
+            verdicts: dict[int, list[VerdictSummaryRow]] = {}
+            recent = uow.verdicts.current_ending_since(since)
+            _learn_facts(uow, recent)
+            for row in recent:
                 verdicts.setdefault(row.agreement_id, []).append(row)
             owed = uow.credits.owed_by_agreement()
             summaries = []

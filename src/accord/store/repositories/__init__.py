@@ -9,7 +9,12 @@ from accord.store.repositories.measurements import Batches
 from accord.store.repositories.obligations import ObligationFilter, Obligations
 from accord.store.repositories.organisations import Organisations, Users
 from accord.store.repositories.runs import RunMark, Runs
-from accord.store.repositories.verdicts import VerdictFilter, VerdictKey, Verdicts
+from accord.store.repositories.verdicts import (
+    VerdictFilter,
+    VerdictKey,
+    Verdicts,
+    VerdictSummaryRow,
+)
 
 __all__ = [
     "Agreements",
@@ -25,5 +30,6 @@ __all__ = [
     "Users",
     "VerdictFilter",
     "VerdictKey",
+    "VerdictSummaryRow",
     "Verdicts",
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from accord.store.tables import VerdictRow
 
-__all__ = ["VerdictFilter", "VerdictKey", "Verdicts"]
+__all__ = ["VerdictFilter", "VerdictKey", "VerdictSummaryRow", "Verdicts"]
 
 #: objective, canonical scope, window label: what one verdict is about.
 VerdictKey = tuple[str, str, str]
@@ -28,7 +29,10 @@ class VerdictFilter:
     include_superseded: bool = False
 
 
-def _current_only(query: Select[VerdictRow]) -> Select[VerdictRow]:
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+def _current_only(query: _Query) -> _Query:
     """Verdicts no later verdict supersedes. A verdict is only ever superseded within its
     agreement; saying so lets the database look at that agreement's rows alone instead of
     every verdict the tenant sees (PostgreSQL otherwise may hash them all)."""
@@ -38,6 +42,17 @@ def _current_only(query: Select[VerdictRow]) -> Select[VerdictRow]:
             later.supersedes_id == VerdictRow.id, later.agreement_id == VerdictRow.agreement_id
         )
     )
+
+
+class VerdictSummaryRow(NamedTuple):
+    """What the portfolio reads of a verdict."""
+
+    id: int
+    agreement_id: int
+    window_label: str
+    window_start: dt.datetime
+    window_end: dt.datetime
+    outcome: str
 
 
 class Verdicts:
@@ -61,11 +76,35 @@ class Verdicts:
             for row in self._session.scalars(query)
         }
 
-    def current_ending_since(self, since: dt.datetime) -> Sequence[VerdictRow]:
+    def current_ending_since(self, since: dt.datetime) -> Sequence[VerdictSummaryRow]:
         """The latest verdict of every objective × scope × window ending at or after
-        ``since``, over every agreement the tenant sees (the portfolio in one query)."""
-        query = _current_only(select(VerdictRow).where(VerdictRow.window_end >= since))
-        return self._session.scalars(query.order_by(VerdictRow.agreement_id)).all()
+        ``since``, over every agreement the tenant sees (the portfolio in one query), as
+        plain rows without their evidence (``evidence_of``): reading thousands of verdicts as
+        ORM objects, or their evidence text, costs more than the query."""
+        query = _current_only(
+            select(
+                VerdictRow.id,
+                VerdictRow.agreement_id,
+                VerdictRow.window_label,
+                VerdictRow.window_start,
+                VerdictRow.window_end,
+                VerdictRow.outcome,
+            ).where(VerdictRow.window_end >= since)
+        )
+        return [
+            VerdictSummaryRow(*row)
+            for row in self._session.execute(query.order_by(VerdictRow.agreement_id))
+        ]
+
+    def evidence_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The evidence of the given verdicts (those the tenant sees)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            query = select(VerdictRow.id, VerdictRow.evidence).where(
+                VerdictRow.id.in_(ids[start : start + 500])
+            )
+            found.update((verdict_id, text) for verdict_id, text in self._session.execute(query))
+        return found
 
     def find(self, agreement_id: int, verdict_id: int) -> VerdictRow | None:
         return self._session.scalar(
