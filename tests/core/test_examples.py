@@ -117,9 +117,14 @@ def test_examples_use_every_journey_stage_source_and_column_kind(
     assert stages == set(StageKind)
     assert {source.kind for source in sources} == set(SourceKind)
     # The examples are evaluated by the demo from the files it generates: no pushes, no
-    # Prometheus server, no ticket-system exports (docs/connectors.md shows those sources,
-    # and tests/connectors runs them).
-    elsewhere = {SourceFormat.PUSH, SourceFormat.PROMETHEUS, SourceFormat.EXPORT}
+    # Prometheus server, no ticket-system exports, no partner status feeds (docs/connectors.md
+    # shows those sources, and tests/connectors runs them).
+    elsewhere = {
+        SourceFormat.PUSH,
+        SourceFormat.PROMETHEUS,
+        SourceFormat.EXPORT,
+        SourceFormat.STATUS_FEED,
+    }
     assert {source.format for source in sources} == set(SourceFormat) - elsewhere
     assert columns == set(ColumnType)
 

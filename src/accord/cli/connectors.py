@@ -25,7 +25,7 @@ connectors = typer.Typer(
     help="Check the sources that connectors read; keep the credentials of their servers.",
     no_args_is_help=True,
 )
-_OUTSIDE = (SourceFormat.PROMETHEUS, SourceFormat.EXPORT)
+_OUTSIDE = (SourceFormat.PROMETHEUS, SourceFormat.EXPORT, SourceFormat.STATUS_FEED)
 
 
 @connectors.command("check")

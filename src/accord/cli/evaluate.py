@@ -232,6 +232,10 @@ def _print_findings(evaluation: Evaluation) -> None:
             f"consistency {item.objective} {item.window} across {item.across}: "
             f"{item.outcome.value} (worst {item.worst_scope}, best {item.best_scope})"
         )
+    for compared in evaluation.downtime:
+        console.print(
+            f"downtime {compared.objective} {compared.window} {compared.scope}: {compared.note()}"
+        )
     for report in evaluation.sources:
         if report.rows_rejected:
             console.print(

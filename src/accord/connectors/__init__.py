@@ -10,5 +10,6 @@ __all__ = [
     "prometheus",
     "registry",
     "signing",
+    "status_feeds",
     "tickets",
 ]

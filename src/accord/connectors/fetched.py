@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accord.core.declared import DeclaredIncident
 from accord.core.evaluation import SourceReport
 
 __all__ = ["Fetched"]
@@ -18,3 +19,5 @@ class Fetched:
 
     files: list[Path] = field(default_factory=list)
     report: SourceReport | None = None
+    #: Incidents a partner's status feed declares (status-feed sources only).
+    declared: list[DeclaredIncident] = field(default_factory=list)

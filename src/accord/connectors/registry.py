@@ -18,6 +18,7 @@ from typing import Protocol
 from accord.connectors.fetched import Fetched
 from accord.connectors.prometheus.client import Server
 from accord.connectors.prometheus.connector import PrometheusConnector
+from accord.connectors.status_feeds import StatusFeedConnector
 from accord.connectors.tickets.connector import TicketExportConnector
 from accord.core.model.sources import Source, SourceFormat
 from accord.engine.sources import DataError
@@ -76,6 +77,9 @@ def connectors_for(
             ),
             SourceFormat.EXPORT: TicketExportConnector(
                 data_dir=data_dir, work_dir=work_dir / "exports"
+            ),
+            SourceFormat.STATUS_FEED: StatusFeedConnector(
+                work_dir=work_dir / "status-feeds", progress=progress
             ),
         }
     )

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from accord.core.declared import DowntimeComparison
 from accord.core.exclusions.periods import ExcludedPeriod
 from accord.core.model import Agreement
 from accord.core.periods import Period
@@ -90,3 +91,5 @@ class Evaluation:
     consistency: list[ConsistencyFinding] = field(default_factory=list)
     sources: list[SourceReport] = field(default_factory=list)
     excluded: list[ExcludedPeriod] = field(default_factory=list)
+    #: Downtime a partner's status feed declares beside the downtime measured.
+    downtime: list[DowntimeComparison] = field(default_factory=list)

@@ -206,6 +206,17 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             }
             for p in evaluation.excluded
         ],
+        "declared_downtime": [
+            {
+                "objective": d.objective,
+                "window": d.window,
+                "scope": d.scope,
+                "incidents": list(d.incidents),
+                "declared_seconds": int(d.declared.total_seconds()),
+                "measured_seconds": int(d.measured.total_seconds()),
+            }
+            for d in evaluation.downtime
+        ],
     }
 
 

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accord.core.declared import DeclaredIncident, compare_downtime
 from accord.core.evaluation import Evaluation, SourceReport
 from accord.core.model import Agreement
-from accord.core.model.sources import Source, SourceFormat
+from accord.core.model.measurement import TimesliceIndicator
+from accord.core.model.sources import Source, SourceFormat, SourceKind
 from accord.core.periods import Period, previous_windows, windows_in_period
 from accord.engine.sources import BadRowPolicy, DataError, RejectedRows
 from accord.services.ports import SourceFetcher
@@ -60,6 +62,8 @@ class External:
     agreement: Agreement
     files: dict[str, Sequence[Path]] = field(default_factory=dict)
     reports: dict[str, SourceReport] = field(default_factory=dict)
+    #: Incidents partners' status feeds declare, to set beside the downtime measured.
+    declared: list[DeclaredIncident] = field(default_factory=list)
 
     def restore(self, evaluation: Evaluation) -> Evaluation:
         """The evaluation of the agreement as written, with the rows the fetch set aside."""
@@ -71,10 +75,24 @@ class External:
             report.rows_read += fetched.rows_rejected
             report.issues.extend(fetched.issues)
             report.quarantine_path = report.quarantine_path or fetched.quarantine_path
+        if self.declared:
+            evaluation.verdicts, evaluation.downtime = compare_downtime(
+                evaluation.verdicts, self.declared, _slices(self.written), evaluation.as_of
+            )
         return evaluation
 
 
-_OUTSIDE = (SourceFormat.PROMETHEUS, SourceFormat.EXPORT)
+def _slices(agreement: Agreement) -> dict[str, dt.timedelta]:
+    """The slice length of each objective measured in time slices."""
+    indicators = {i.id: i for i in agreement.indicators}
+    return {
+        objective.id: indicator.slice.to_timedelta()
+        for objective in agreement.objectives
+        if isinstance(indicator := indicators.get(objective.indicator), TimesliceIndicator)
+    }
+
+
+_OUTSIDE = (SourceFormat.PROMETHEUS, SourceFormat.EXPORT, SourceFormat.STATUS_FEED)
 
 
 def _used(agreement: Agreement) -> set[str]:
@@ -90,7 +108,14 @@ def _used(agreement: Agreement) -> set[str]:
         pauses = getattr(indicator, "pauses", None)
         if pauses is not None:
             used.add(pauses.source)
-    return used | {e.source for e in agreement.exclusions if e.source}
+    # A partner's declared incidents are evidence beside every verdict, read even when no
+    # objective measures them.
+    declared = {
+        s.id
+        for s in agreement.sources
+        if s.format is SourceFormat.STATUS_FEED and s.kind is SourceKind.INCIDENTS
+    }
+    return used | declared | {e.source for e in agreement.exclusions if e.source}
 
 
 def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
@@ -117,11 +142,17 @@ def fetch_external(  # noqa: PLR0913 (one evaluation's inputs)
     for source in outside:
         fetched = fetcher(source, start_at, end_at, now=now)
         external.files[source.id] = list(fetched.files)
+        external.declared.extend(fetched.declared)
         if fetched.report is not None:
             _check_policy(source, fetched.report, policy)
             external.reports[source.id] = fetched.report
         lowered[source.id] = source.model_copy(
-            update={"format": SourceFormat.PUSH, "prometheus": None, "export": None}
+            update={
+                "format": SourceFormat.PUSH,
+                "prometheus": None,
+                "export": None,
+                "status_feed": None,
+            }
         )
     external.agreement = agreement.model_copy(
         update={"sources": [lowered.get(s.id, s) for s in agreement.sources]}

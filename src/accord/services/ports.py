@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from accord.core.declared import DeclaredIncident
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.measurement import Source
 from accord.engine.sources import BadRowPolicy
@@ -116,6 +117,10 @@ class FetchedRows(Protocol):
     def files(self) -> Sequence[Path]: ...
     @property
     def report(self) -> SourceReport | None: ...
+    @property
+    def declared(self) -> Sequence[DeclaredIncident]:
+        """Incidents a partner's status feed declares (none for other sources)."""
+        ...
 
 
 class SourceFetcher(Protocol):

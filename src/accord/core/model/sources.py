@@ -13,6 +13,7 @@ from accord.core.model.prometheus import (
     TIME_COLUMN,
     PrometheusQuery,
 )
+from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed
 from accord.core.model.ticket_exports import TicketExport
 from accord.core.spec import Identifier, Spec, problem
 
@@ -37,6 +38,7 @@ class SourceFormat(StrEnum):
     PUSH = "push"
     PROMETHEUS = "prometheus"
     EXPORT = "export"
+    STATUS_FEED = "status_feed"
 
 
 class ColumnType(StrEnum):
@@ -83,8 +85,8 @@ class Source(Spec):
     )
     format: SourceFormat = Field(
         description="csv, parquet, jsonl, push (sent to the API), prometheus (series read "
-        "from a Prometheus server, see 'prometheus') or export (a ticket system's export "
-        "files, see 'export')."
+        "from a Prometheus server, see 'prometheus'), export (a ticket system's export "
+        "files, see 'export') or status_feed (a partner's status page, see 'status_feed')."
     )
     path: str | None = Field(
         default=None,
@@ -124,11 +126,20 @@ class Source(Spec):
         "those added under 'fields'.",
     )
 
+    status_feed: StatusFeed | None = Field(
+        default=None,
+        description="For format status_feed (incidents and maintenance sources): the "
+        "partner's status page whose declared incidents (or maintenance) are the rows. "
+        "Columns then name id, name, type, impact, status, announced_at, started_at, "
+        "ended_at and components.",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Source:
         self._check_location()
         self._check_prometheus()
         self._check_export()
+        self._check_status_feed()
         timestamp = self.columns.get(self.timestamp)
         if timestamp is None:
             raise problem(
@@ -155,7 +166,11 @@ class Source(Spec):
 
     def _check_location(self) -> None:
         """Files have a path; pushed and Prometheus sources have none."""
-        elsewhere = self.format in (SourceFormat.PUSH, SourceFormat.PROMETHEUS)
+        elsewhere = self.format in (
+            SourceFormat.PUSH,
+            SourceFormat.PROMETHEUS,
+            SourceFormat.STATUS_FEED,
+        )
         if elsewhere and self.path is not None:
             raise problem(
                 "source",
@@ -169,6 +184,33 @@ class Source(Spec):
                 f"the {self.format} source {self.id!r} needs a 'path'",
                 "add e.g. path: data/events.csv",
             )
+
+    def _check_status_feed(self) -> None:
+        """A status feed is read as incidents or maintenance, through the feed's columns."""
+        if (self.format is SourceFormat.STATUS_FEED) != (self.status_feed is not None):
+            raise problem(
+                "source",
+                "'status_feed' goes with format status_feed, and format status_feed needs it",
+                "e.g. status_feed: {url: 'https://status.partner.example'}",
+                ("status_feed",) if self.status_feed is not None else ("format",),
+            )
+        if self.status_feed is None:
+            return
+        if self.kind not in (SourceKind.INCIDENTS, SourceKind.MAINTENANCE):
+            raise problem(
+                "source",
+                f"a status feed is read as incidents or maintenance, not {self.kind}",
+                "set kind: incidents or kind: maintenance",
+                ("kind",),
+            )
+        for name, column in self.columns.items():
+            if column.column not in FEED_COLUMNS:
+                raise problem(
+                    "source",
+                    f"column {name!r} reads {column.column!r}, which a status feed has not",
+                    f"use one of {', '.join(FEED_COLUMNS)}",
+                    ("columns", name, "column"),
+                )
 
     def _check_export(self) -> None:
         """A ticket export is read as tickets or status changes, through columns its preset
