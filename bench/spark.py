@@ -1,6 +1,7 @@
 """Benchmark (a) on Apache Spark: the engine measuring on DuckDB and on local Spark.
 
 Usage: .venv/bin/python -m bench.spark [--sizes 1000000 2000000 4000000] [--cores 2]
+       [--master spark://host:7077]
 
 Workload (a) (``bench/events.py``) at growing sizes, evaluated by ``accord.engine.evaluate``
 on DuckDB and with ``spark=SparkEngine.start("local[N]")``; the verdicts must be equal. Prints
@@ -60,13 +61,14 @@ def _timed(data: Path, spark: SparkEngine | None, repeat: int) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 2_000_000, 4_000_000])
-    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--cores", type=int, default=2, help="cores Spark uses in all")
+    parser.add_argument("--master", help="Spark master URL (default local[CORES])")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "accord-bench")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} {os.cpu_count()} CPUs, {platform.python_version()}")
     print(f"load average before: {os.getloadavg()[0]:.1f}")
-    spark = SparkEngine.start(f"local[{args.cores}]")
+    spark = SparkEngine.start(args.master or f"local[{args.cores}]")
     _evaluate(_data(args.data, min(args.sizes)), spark)  # warm the JVM up
     rows = []
     for size in sorted(args.sizes):
