@@ -6,6 +6,7 @@ one that does not exist; what a role may not do answers 403."""
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,3 +190,67 @@ def test_a_partner_admin_sees_only_its_own_organisation_s_users(api: Api) -> Non
     users = api.get("/api/v1/users", "admin@bravo.example").json()
     assert {user["organisation"] for user in users} == {"bravo"}
     assert len(api.get("/api/v1/users", "admin@acme.example").json()) == len(USERS)
+
+
+#: Routes outside the two matrices above, each with the test that holds its isolation: they
+#: act on the caller's own things, or on users an admin administers (scoped by tenant).
+OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/sessions"): "test_api: sign-in and throttling",
+    ("DELETE", "/api/v1/sessions/current"): "test_api: sign-out",
+    ("GET", "/api/v1/sessions"): "test_credentials: a user lists and ends its own sessions",
+    ("DELETE", "/api/v1/sessions/{session_id}"): "test_credentials: own sessions only",
+    ("POST", "/api/v1/tokens"): "test_api: only the partner's own admin mints its tokens",
+    ("DELETE", "/api/v1/tokens/{token_id}"): "test_credentials: own tokens, or an admin's",
+    ("POST", "/api/v1/users"): "test_identity: a partner admin manages only its own users",
+    ("POST", "/api/v1/users/{email}/roles"): "test_identity: roles that fit the organisation",
+    ("DELETE", "/api/v1/users/{email}/roles/{role}"): "test_credentials: a role is removed",
+    ("POST", "/api/v1/users/{email}/disable"): "test_api: another tenant's user is a 404",
+    ("POST", "/api/v1/users/{email}/enable"): "test_api: an admin disables and enables",
+    ("PUT", "/api/v1/users/{email}/password"): "test_credentials: a reset ends sessions",
+    ("PUT", "/api/v1/me/password"): "test_credentials: a change needs the current one",
+    ("GET", "/api/v1/agreements"): "each user lists exactly its tenant's agreements (above)",
+    ("POST", "/api/v1/agreements"): "the upload row of the agreement matrix (above)",
+    ("GET", "/api/v1/compliance/register"): "test_compliance_isolation: the whole register",
+    ("GET", "/api/v1/organisations/{slug}/certifications"): "test_compliance_isolation",
+    ("POST", "/api/v1/organisations/{slug}/certifications"): "test_compliance_isolation",
+    ("GET", "/api/v1/organisations/{slug}/data-handling"): "test_compliance_isolation",
+    ("POST", "/api/v1/organisations/{slug}/data-handling"): "test_compliance_isolation",
+}
+
+
+def _api_routes(api: Api) -> set[tuple[str, str]]:
+    """Every operation of the API as the service describes it (method, path template)."""
+    paths = api.get("/openapi.json", None).json()["paths"]
+    return {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/")
+        for method in operations
+    }
+
+
+def _templates_reached(
+    templates: set[tuple[str, str]], requests: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The route templates that concrete requests (method, path) reach."""
+    reached = set()
+    for endpoint_method, path in requests:
+        for method, template in templates:
+            pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
+            if method == endpoint_method and re.fullmatch(pattern, path.split("?")[0]):
+                reached.add((method, template))
+    return reached
+
+
+def test_every_api_route_is_in_the_isolation_matrix_or_says_where_it_is_held(api: Api) -> None:
+    """A new route fails here until it joins a matrix or names the test that holds it."""
+    routes = _api_routes(api)
+    agreement_wide = {
+        (e.method, "/api/v1/agreements/acme-bravo" + e.path.format(verdict=1, batch="b", hold=1))
+        for e in ENDPOINTS
+    }
+    requested = agreement_wide | set(_organisation_wide("admin@acme.example"))
+    covered = _templates_reached(routes, requested) | set(OWN_OR_ADMINISTERED)
+    assert len(routes) > 40
+    missing = sorted(routes - covered)
+    assert missing == [], "\n".join(f"{m} {p}" for m, p in missing)
