@@ -48,6 +48,7 @@ ENDPOINTS = (
     Endpoint("GET", "/term", "read"),
     Endpoint("POST", "/renewal-decisions", "govern", {"decision": "renew"}),
     Endpoint("GET", "/legal-holds", "read"),
+    Endpoint("GET", "/reviews/2026-Q4/pack", "read"),
     Endpoint("POST", "/legal-holds", "manage", {"reason": "litigation"}),
     Endpoint("POST", "/legal-holds/{hold}/release", "manage_once"),
     Endpoint("GET", "/sources/requests/batches", "read"),

@@ -21,6 +21,7 @@ __all__ = [
     "renewal",
     "report",
     "retention",
+    "review",
     "runtime",
     "sample",
     "serve",

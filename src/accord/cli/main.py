@@ -40,6 +40,7 @@ _COMMANDS: Final = {
     "compliance": "compliance",
     "renewal": "renewal",
     "retention": "retention",
+    "review": "review",
     "demo": "demo",
     "report": "report",
     "evidence": "evidence",

@@ -19,6 +19,7 @@ __all__ = [
     "remedies",
     "renewals",
     "retention",
+    "review_pack",
     "spec",
     "units",
     "validation",

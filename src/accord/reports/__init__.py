@@ -13,6 +13,7 @@ __all__ = [
     "operating_terms",
     "period",
     "phrasing",
+    "review",
     "service_terms",
     "summary",
     "verdicts",

@@ -22,7 +22,14 @@ from markupsafe import Markup, escape
 from accord.core.period_report import OUTCOME_ORDER, PeriodReport
 from accord.reports.glossary import GLOSSARY
 
-__all__ = ["FORMAT", "executive_summary", "render_files", "report_html", "report_json"]
+__all__ = [
+    "FORMAT",
+    "executive_summary",
+    "render_files",
+    "report_html",
+    "report_json",
+    "template_environment",
+]
 
 FORMAT: Final = "accord.report/v1"
 _TERMS: Final = (
@@ -126,7 +133,9 @@ def _outcome_bars(report: PeriodReport) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The Jinja environment of the reports' templates (shared by the period report and the
+    governance review pack)."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("accord.reports", "templates"),
         autoescape=True,
@@ -140,7 +149,7 @@ def _environment() -> jinja2.Environment:
 
 def report_html(report: PeriodReport) -> str:
     return (
-        _environment()
+        template_environment()
         .get_template("period.html.j2")
         .render(
             report=report,

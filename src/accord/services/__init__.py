@@ -25,6 +25,7 @@ __all__ = [
     "renewals",
     "reports",
     "retention",
+    "reviews",
     "scheduling",
     "throttle",
     "trail",

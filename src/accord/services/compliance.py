@@ -47,6 +47,7 @@ __all__ = [
     "RecordCertification",
     "declaration_from",
     "declaration_of",
+    "processor_findings",
 ]
 
 _SHA256: Final = re.compile(r"^[0-9a-f]{64}$")
@@ -344,7 +345,7 @@ class Compliance:
             version = get_version(uow, get_agreement(uow, slug), None)
             agreement = parsed(version)
             day = (at or uow.now()).astimezone(ZoneInfo(agreement.timezone)).date()
-            processor, organisation, findings = _processor_findings(
+            processor, organisation, findings = processor_findings(
                 uow, version.agreement_id, agreement, day, warn_within
             )
         return ComplianceFindings(
@@ -357,7 +358,7 @@ class Compliance:
         )
 
 
-def _processor_findings(
+def processor_findings(  # the processor, its organisation and the findings
     uow: UnitOfWork,
     agreement_id: int,
     agreement: Agreement,

@@ -19,6 +19,7 @@ from accord.services.register import Register
 from accord.services.renewals import Renewals
 from accord.services.reports import Reports
 from accord.services.retention import Retention
+from accord.services.reviews import Reviews
 from accord.services.scheduling import Scheduling
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
@@ -45,10 +46,13 @@ class Services:
     register: Register
     renewals: Renewals
     retention: Retention
+    reviews: Reviews
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
         verdicts = Verdicts(context)
+        reports = Reports(context)
+        renewals = Renewals(context)
         return cls(
             context=context,
             organisations=Organisations(context),
@@ -56,7 +60,7 @@ class Services:
             portfolio=Portfolio(context),
             overview=Overview(context),
             history=History(context),
-            reports=Reports(context),
+            reports=reports,
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),
@@ -64,8 +68,9 @@ class Services:
             obligations=Obligations(context),
             compliance=Compliance(context),
             register=Register(context),
-            renewals=Renewals(context),
+            renewals=renewals,
             retention=Retention(context),
+            reviews=Reviews(context, reports, renewals),
         )
 
     @property

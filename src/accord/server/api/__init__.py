@@ -12,6 +12,7 @@ from accord.server.api import (
     organisations,
     renewals,
     retention,
+    reviews,
     sessions,
     tokens,
     users,
@@ -36,5 +37,6 @@ for module in (
     compliance,
     renewals,
     retention,
+    reviews,
 ):
     router.include_router(module.router)
