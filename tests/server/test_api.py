@@ -4,7 +4,11 @@ problem+json errors, health and the OpenAPI description."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from accord.cli.main import app
 from tests.server.conftest import Api
 from tests.services.world import PASSWORD, agreement_text, events
 
@@ -339,3 +343,24 @@ def test_the_company_admin_cannot_mint_a_token_for_a_partner_s_user(api: Api) ->
         "/api/v1/tokens", "admin@acme.example", json={"name": "x", "user": "partner@bravo.example"}
     )
     assert (response.status_code, response.headers["content-type"]) == (403, PROBLEM)
+
+
+def test_a_push_receipt_is_signed_and_checked_with_the_public_key_alone(
+    api: Api, tmp_path: Path
+) -> None:
+    partner = "partner@bravo.example"
+    receipt = api.put(f"{BATCHES}/signed", partner, json={"events": events(5)}).json()
+    retry = api.put(f"{BATCHES}/signed", partner, json={"events": events(5)}).json()
+    assert receipt["signature"] == retry["signature"]  # the same batch, the same proof
+    key = api.get("/api/v1/audit/signing-key", partner).json()
+    assert receipt["key_id"] == key["key_id"]
+    (tmp_path / "key.pem").write_text(key["public_key"])
+    (tmp_path / "receipt.json").write_text(json.dumps(receipt))
+    arguments = ["audit", "verify-receipt", str(tmp_path / "receipt.json")]
+    checked = CliRunner().invoke(app, [*arguments, "--public-key", str(tmp_path / "key.pem")])
+    assert checked.exit_code == 0, checked.output
+    assert "5 accepted" in checked.stdout
+    (tmp_path / "receipt.json").write_text(json.dumps({**receipt, "accepted": 50}))
+    forged = CliRunner().invoke(app, [*arguments, "--public-key", str(tmp_path / "key.pem")])
+    assert forged.exit_code == 1
+    assert "altered" in forged.stderr

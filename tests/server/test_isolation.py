@@ -169,6 +169,7 @@ def _organisation_wide(email: str) -> dict[tuple[str, str], int]:
         ("GET", "/api/v1/tokens"): 200,
         ("GET", "/api/v1/audit"): 200 if audit else 403,
         ("GET", "/api/v1/audit/verification"): 200 if audit else 403,
+        ("GET", "/api/v1/audit/signing-key"): 200,
         ("POST", "/api/v1/organisations"): 201 if admin and company else 403,
         ("POST", "/api/v1/retention/purge"): 200 if Permission.MANAGE_AGREEMENTS in may else 403,
     }

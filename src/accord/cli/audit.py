@@ -3,6 +3,7 @@ head in a signed checkpoint, and export the trail for an outside auditor."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,8 @@ import typer
 
 from accord.cli.output import EXIT_INVALID, console, err_console, fail
 from accord.cli.runtime import open_services
+from accord.connectors.signing import key_id, verify_signature
+from accord.services.ingestion import BatchReceipt, signed_content
 from accord.services.permissions import Principal
 
 __all__ = ["register"]
@@ -56,6 +59,49 @@ def _read_checkpoint(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict):
         fail(f"{path} is not a checkpoint: expected a JSON object")
     return document
+
+
+@audit.command("verify-receipt")
+def verify_receipt(
+    receipt: Annotated[Path, typer.Argument(help="A push receipt (the JSON the API answered).")],
+    public_key: Annotated[
+        Path, typer.Option("--public-key", help="The service's public key (PEM).")
+    ],
+) -> None:
+    """Check a push receipt's signature with the service's public key alone (no database)."""
+    document = _read_checkpoint(receipt)
+    try:
+        parsed = BatchReceipt(
+            **{key: document[key] for key in _RECEIPT_FIELDS},
+            status=str(document.get("status", "")),
+            received_at=dt.datetime.fromisoformat(str(document["received_at"])),
+            issues=[],
+        )
+        key_text = public_key.read_text(encoding="ascii")
+    except (KeyError, TypeError, ValueError) as exc:
+        fail(f"{receipt} is not a push receipt: {exc}")
+    except OSError as exc:
+        fail(f"cannot read {public_key}: {exc.strerror}")
+    signature = str(document.get("signature") or "")
+    if not verify_signature(key_text, signed_content(parsed), signature):
+        fail(f"{receipt}: the signature is not the service key's; the receipt was altered")
+    console.print(
+        f"receipt for batch {parsed.batch_id!r} of {parsed.agreement}/{parsed.source} is "
+        f"signed by key {key_id(key_text)}: {parsed.accepted} accepted, digest {parsed.digest}",
+        highlight=False,
+    )
+
+
+_RECEIPT_FIELDS = (
+    "agreement",
+    "source",
+    "batch_id",
+    "received",
+    "accepted",
+    "duplicates",
+    "rejected",
+    "digest",
+)
 
 
 @audit.command()

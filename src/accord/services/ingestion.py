@@ -15,6 +15,7 @@ sweeps on every tick.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,20 @@ from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
-from accord.services.ports import WrittenBatch
+from accord.services.ports import Signer, WrittenBatch
 from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.audit import canonical_json
 from accord.store.tables import AgreementRow, MeasurementBatchRow
 
-__all__ = ["SWEEP_AFTER", "BatchReceipt", "Ingestion", "IssueView", "PushBatch", "SweepReport"]
+__all__ = [
+    "SWEEP_AFTER",
+    "BatchReceipt",
+    "Ingestion",
+    "IssueView",
+    "PushBatch",
+    "SweepReport",
+    "signed_content",
+]
 
 _CHUNK: Final = 1 << 20
 #: How long a leftover lies untouched before a sweep removes it: far longer than a request
@@ -84,6 +94,28 @@ class BatchReceipt:
     digest: str
     received_at: dt.datetime
     issues: list[IssueView]
+    #: The service key's Ed25519 signature (base64) of ``signed_content(receipt)``, and the
+    #: key's short name: a partner proves with the public key alone what was acknowledged.
+    signature: str | None = None
+    key_id: str | None = None
+
+
+def signed_content(receipt: BatchReceipt) -> bytes:
+    """What a receipt's signature covers: canonical JSON of the batch as recorded (not its
+    status, which says whether this answer was the first)."""
+    return canonical_json(
+        {
+            "agreement": receipt.agreement,
+            "source": receipt.source,
+            "batch_id": receipt.batch_id,
+            "received": receipt.received,
+            "accepted": receipt.accepted,
+            "duplicates": receipt.duplicates,
+            "rejected": receipt.rejected,
+            "digest": receipt.digest,
+            "received_at": receipt.received_at.astimezone(dt.UTC).isoformat(),
+        }
+    ).encode()
 
 
 def _count_lines(path: Path) -> int:
@@ -95,9 +127,13 @@ def _count_lines(path: Path) -> int:
 
 
 def _receipt(
-    slug: str, row: MeasurementBatchRow, status: str, issues: list[IssueView]
+    slug: str,
+    row: MeasurementBatchRow,
+    status: str,
+    issues: list[IssueView],
+    signer: Signer | None = None,
 ) -> BatchReceipt:
-    return BatchReceipt(
+    receipt = BatchReceipt(
         agreement=slug,
         source=row.source,
         batch_id=row.batch_id,
@@ -110,6 +146,10 @@ def _receipt(
         received_at=row.received_at,
         issues=issues,
     )
+    if signer is None:
+        return receipt
+    signature = signer.sign(signed_content(receipt))
+    return dataclasses.replace(receipt, signature=signature, key_id=signer.key_id)
 
 
 class Ingestion:
@@ -135,7 +175,7 @@ class Ingestion:
             uow.serialise("batch", row.id, source.id)
             stored = uow.batches.find(row.id, source.id, command.batch_id)
             if stored is not None:
-                return _receipt(row.slug, stored, "already_received", [])
+                return _receipt(row.slug, stored, "already_received", [], self._context.signer)
             written = self._write(uow, row, source, command)
             batch = uow.batches.add(
                 MeasurementBatchRow(
@@ -156,7 +196,7 @@ class Ingestion:
                 )
             )
             issues = [IssueView(i.reason, i.count, list(i.samples)) for i in written.issues]
-            receipt = _receipt(row.slug, batch, "accepted", issues)
+            receipt = _receipt(row.slug, batch, "accepted", issues, self._context.signer)
             uow.audit(
                 "measurement_batch.accepted",
                 "measurement_batch",
@@ -294,7 +334,10 @@ class Ingestion:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, agreement)
-            return [_receipt(row.slug, b, "accepted", []) for b in uow.batches.all(row.id, source)]
+            return [
+                _receipt(row.slug, b, "accepted", [], self._context.signer)
+                for b in uow.batches.all(row.id, source)
+            ]
 
 
 def _receipt_record(receipt: BatchReceipt, file_path: str | None) -> dict[str, object]:

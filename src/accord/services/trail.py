@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from accord.services.errors import Forbidden, Invalid
+from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext
 from accord.store import audit
 
-__all__ = ["CHECKPOINT_FORMAT", "AuditCheck", "AuditFinding", "AuditTrail"]
+__all__ = ["CHECKPOINT_FORMAT", "AuditCheck", "AuditFinding", "AuditTrail", "SigningKey"]
 
 MAX_PAGE: Final = 1000
 _EXPORT_CHUNK: Final = 5000
@@ -50,6 +50,15 @@ class AuditCheck:
     @property
     def ok(self) -> bool:
         return not self.findings
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The public half of the service's signing key: it checks audit entries, checkpoints
+    and push receipts."""
+
+    key_id: str
+    public_key: str
 
 
 class AuditTrail:
@@ -100,6 +109,14 @@ class AuditTrail:
             head_hash=result.head_hash,
             findings=findings,
         )
+
+    def signing_key(self, principal: Principal) -> SigningKey:
+        """The public key, for anyone signed in (a partner checks its receipts with it)."""
+        del principal  # any principal: the key is public
+        signer = self._context.signer
+        if signer is None:
+            raise NotFound("no signing key is configured")
+        return SigningKey(signer.key_id, signer.public_key_pem)
 
     def anchor(self, principal: Principal) -> dict[str, Any]:
         """A checkpoint: the chain's head, signed by the service's key (keep it elsewhere)."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from accord.server.api.params import MAX_ID
 from accord.server.security import CurrentPrincipal, ServicesDep
-from accord.services.trail import MAX_PAGE, AuditCheck
+from accord.services.trail import MAX_PAGE, AuditCheck, SigningKey
 
 __all__ = ["router"]
 
@@ -28,3 +28,11 @@ def entries(
 @router.get("/verification", summary="Verify the hash chain")
 def verification(principal: CurrentPrincipal, services: ServicesDep) -> AuditCheck:
     return services.audit.verify(principal)
+
+
+@router.get(
+    "/signing-key",
+    summary="The public key that checks audit entries, checkpoints and push receipts",
+)
+def signing_key(principal: CurrentPrincipal, services: ServicesDep) -> SigningKey:
+    return services.audit.signing_key(principal)
