@@ -27,6 +27,7 @@ __all__ = [
     "retention",
     "reviews",
     "scheduling",
+    "status",
     "throttle",
     "trail",
     "uow",

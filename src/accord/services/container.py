@@ -21,6 +21,7 @@ from accord.services.reports import Reports
 from accord.services.retention import Retention
 from accord.services.reviews import Reviews
 from accord.services.scheduling import Scheduling
+from accord.services.status import Status
 from accord.services.trail import AuditTrail
 from accord.services.uow import Limits, ServiceContext
 from accord.services.verdicts import Verdicts
@@ -37,6 +38,7 @@ class Services:
     overview: Overview
     history: History
     reports: Reports
+    status: Status
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -61,6 +63,7 @@ class Services:
             overview=Overview(context),
             history=History(context),
             reports=reports,
+            status=Status(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

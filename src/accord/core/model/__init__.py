@@ -24,6 +24,7 @@ __all__ = [
     "parties",
     "prometheus",
     "sources",
+    "status",
     "status_feeds",
     "support",
     "ticket_exports",

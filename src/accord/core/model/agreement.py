@@ -22,6 +22,7 @@ from accord.core.model.incidents import EscalationLadder, IncidentPolicy
 from accord.core.model.measurement import Indicator, Source
 from accord.core.model.objectives import Objective
 from accord.core.model.parties import JourneyStage, Metadata, Party, Term
+from accord.core.model.status import StatusPage
 from accord.core.model.support import Support
 from accord.core.remedies.spec import Remedies
 from accord.core.spec import Spec
@@ -71,6 +72,9 @@ class Agreement(Spec):
     support: Support | None = Field(default=None, description="Support commitments.")
     commitments: list[Commitment] = Field(
         default_factory=list, description="Qualitative commitments."
+    )
+    status_page: StatusPage | None = Field(
+        default=None, description="The public status page (opt-in) and what it shows."
     )
 
     def dump(self) -> dict[str, object]:

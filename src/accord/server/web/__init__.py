@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from accord.server.guard import BodyRule
-from accord.server.web import agreements, auth, batches, portfolio, reports
+from accord.server.web import agreements, auth, batches, portfolio, reports, status
 from accord.server.web.errors import install_page_errors
 from accord.services.uow import Limits
 
@@ -26,6 +26,7 @@ __all__ = [
     "portfolio",
     "rendering",
     "reports",
+    "status",
 ]
 
 _FORMS: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -39,7 +40,7 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements, batches, reports):
+    for module in (auth, portfolio, agreements, batches, reports, status):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(

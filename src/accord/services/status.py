@@ -1,0 +1,125 @@
+"""The public status page of an agreement that opted in (``status_page`` in the agreement):
+each component's current state and, if the agreement allows it, each closed month's value,
+read from the recorded verdicts of the objectives the component lists and nothing else.
+
+A closed month's value is the verdict recorded first after the month closed: late data or a
+restatement recorded later changes the books, not what the public was shown. No sign-in is
+needed; an agreement without a status page is not found, exactly like one that does not
+exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from accord.core.period_report import OUTCOME_ORDER
+from accord.services.errors import NotFound
+from accord.services.permissions import Principal
+from accord.services.portfolio import parsed
+from accord.services.uow import ServiceContext
+from accord.store.repositories import VerdictFilter
+from accord.store.tables import VerdictRow
+
+__all__ = ["ComponentStatus", "MonthValue", "Status", "StatusView"]
+
+_SYSTEM: Final = Principal.console("status page")
+_MAX_VERDICTS: Final = 5000
+_STATES: Final = {
+    "met": "operational",
+    "deviation": "degraded",
+    "breach": "disrupted",
+    "no_data": "unknown",
+}
+
+
+@dataclass(frozen=True)
+class MonthValue:
+    month: str
+    #: The lowest value among the component's objectives, as shown (``99.95%``).
+    value: str
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    name: str
+    #: operational, degraded, disrupted or unknown.
+    state: str
+    months: list[MonthValue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    title: str
+    components: list[ComponentStatus]
+    as_of: dt.datetime
+
+
+def _state(rows: Sequence[VerdictRow]) -> str:
+    if not rows:
+        return "unknown"
+    latest = max(row.window_start for row in rows)
+    outcomes = {row.outcome for row in rows if row.window_start == latest}
+    worst = next((o for o in OUTCOME_ORDER if o in outcomes), "no_data")
+    return _STATES[worst]
+
+
+def _months(rows: Sequence[VerdictRow], now: dt.datetime, count: int) -> list[MonthValue]:
+    """Per closed monthly window, the lowest value among the verdicts first recorded after
+    it closed (later recordings do not change it)."""
+    first: dict[tuple[str, str, str], VerdictRow] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        if len(row.window_label) != 7 or row.window_end > now or row.recorded_at < row.window_end:
+            continue
+        first.setdefault((row.window_label, row.objective, row.scope_key), row)
+    lowest: dict[str, tuple[float, str]] = {}
+    for (month, _objective, _scope), row in first.items():
+        if row.value is None:
+            continue
+        shown = str(json.loads(row.evidence).get("value_display", ""))
+        if month not in lowest or float(row.value) < lowest[month][0]:
+            lowest[month] = (float(row.value), shown)
+    return [MonthValue(m, lowest[m][1]) for m in sorted(lowest)[-count:]]
+
+
+class Status:
+    """Public status pages."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def page(self, slug: str) -> StatusView:
+        missing = NotFound(f"no status page {slug!r}")
+        now = self._context.clock.now()
+        with self._context.uow(_SYSTEM) as uow:
+            row = uow.agreements.find_by_slug(slug)
+            version = None if row is None else uow.agreements.latest_version(row.id)
+            if row is None or version is None:
+                raise missing
+            published = parsed(version).status_page
+            if published is None:
+                raise missing
+            components = []
+            for component in published.components:
+                rows: list[VerdictRow] = []
+                for objective in component.objectives:
+                    found, _ = uow.verdicts.search(
+                        row.id,
+                        VerdictFilter(objective=objective, include_superseded=True),
+                        limit=_MAX_VERDICTS,
+                        offset=0,
+                    )
+                    rows.extend(found)
+                current, _ = self._current(rows)
+                months = _months(rows, now, published.months) if published.uptime else []
+                components.append(ComponentStatus(component.name, _state(current), months))
+        return StatusView(published.title, components, now)
+
+    @staticmethod
+    def _current(rows: Sequence[VerdictRow]) -> tuple[list[VerdictRow], int]:
+        superseded = {row.supersedes_id for row in rows if row.supersedes_id is not None}
+        current = [row for row in rows if row.id not in superseded]
+        return current, len(rows) - len(current)
