@@ -146,7 +146,7 @@ def _people(services: Services, count: int) -> tuple[list[str], list[str], list[
 
 
 def _evidence(objective: str, label: str, value: Decimal, outcome: str) -> dict[str, Any]:
-    """Evidence shaped like ``accord.reports.verdicts.verdict_json`` (about 1.5 KB)."""
+    """Evidence shaped like ``accord.core.records.VerdictRecord.to_json`` (about 1.5 KB)."""
     valid = 2_000_000 + int(value * 7_919_000) % 500_000
     good = int(valid * value)
     return {

@@ -16,8 +16,14 @@ produce, each in its own folder:
 - ``evidence/*``: an evidence bundle of the first objective of every indicator kind (and
   method) in each example, unpacked member by member.
 
-Every file must be identical. Exit status 0 when they all are, 1 otherwise (naming each
-difference).
+Every file must be identical, except where the verdict format changed on purpose: from
+``accord.verdicts/v1`` (decimals as JSON floats, a budget's ``projected_exhaustion_at``
+either ``"exhausted"`` or an instant) to ``v2`` (decimals as strings, ``exhausted`` apart).
+A JSON file then matches when every number of the base equals the new decimal read as a
+float (the base wrote ``float(round(x, 10))``, the new writes ``round(x, 10)`` exactly), the
+budget's states agree and all else is equal; a bundle's README matches with the format's
+name changed; its manifest matches except the hashes of those two files. Exit status 0
+when they all are, 1 otherwise (naming each difference).
 """
 
 from __future__ import annotations
@@ -118,14 +124,74 @@ def _files(folder: Path) -> set[Path]:
     return {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
 
 
+_FORMATS = {"accord.verdicts/v1": "accord.verdicts/v2"}
+#: Files whose bytes change with the verdict format; the manifest hashes them.
+_REFORMATTED = {"verdict.json", "README.txt"}
+
+
+def _v1_budget(budget: dict[str, object]) -> dict[str, object]:
+    """A v1 budget in v2's shape: ``exhausted`` apart from the projected instant."""
+    shaped: dict[str, object] = {}
+    for key, value in budget.items():
+        if key == "projected_exhaustion_at":
+            shaped["exhausted"] = value == "exhausted"
+            value = None if value == "exhausted" else value  # noqa: PLW2901
+        shaped[key] = value
+    return shaped
+
+
+def _same_json(base: object, new: object, where: str) -> list[str]:  # noqa: PLR0911
+    if isinstance(base, float) and isinstance(new, str):
+        try:
+            return [] if float(new) == base else [f"{where}: {base!r} → {new!r}"]
+        except ValueError:
+            return [f"{where}: {base!r} → {new!r}"]
+    if isinstance(base, str) and base in _FORMATS:
+        return [] if new == _FORMATS[base] else [f"{where}: {base!r} → {new!r}"]
+    if isinstance(base, dict) and isinstance(new, dict):
+        if "spent_events" in base and "exhausted" not in base:
+            base = _v1_budget(base)
+        if list(base) != list(new):
+            return [f"{where}: keys {list(base)} → {list(new)}"]
+        return [d for k in base for d in _same_json(base[k], new[k], f"{where}.{k}")]
+    if isinstance(base, list) and isinstance(new, list):
+        if len(base) != len(new):
+            return [f"{where}: {len(base)} items → {len(new)}"]
+        return [
+            d
+            for i, (b, n) in enumerate(zip(base, new, strict=True))
+            for d in _same_json(b, n, f"{where}[{i}]")
+        ]
+    same = type(base) is type(new) and base == new
+    return [] if same else [f"{where}: {base!r} → {new!r}"]
+
+
+def _same_file(base: Path, new: Path, path: Path) -> list[str]:
+    if filecmp.cmp(base, new, shallow=False):
+        return []
+    if path.name == "README.txt":
+        old = base.read_text(encoding="utf-8")
+        for before, after in _FORMATS.items():
+            old = old.replace(before, after)
+        return [] if old == new.read_text(encoding="utf-8") else [f"differs: {path}"]
+    if path.suffix != ".json":
+        return [f"differs: {path}"]
+    old, now = json.loads(base.read_bytes()), json.loads(new.read_bytes())
+    if path.name == "manifest.json":
+        for document in (old, now):
+            for item in document.get("files", []):
+                if item["path"] in _REFORMATTED:
+                    item["sha256"] = item["bytes"] = "(compared as a file)"
+    return [f"differs: {path}: {d}" for d in _same_json(old, now, "")[:5]]
+
+
 def _compare(base: Path, new: Path) -> list[str]:
     differences = []
     base_files, new_files = _files(base), _files(new)
     differences += [f"only in base: {path}" for path in sorted(base_files - new_files)]
     differences += [f"only in new: {path}" for path in sorted(new_files - base_files)]
     for path in sorted(base_files & new_files):
-        if not filecmp.cmp(base / path, new / path, shallow=False):
-            differences.append(f"differs: {path}")
+        differences += _same_file(base / path, new / path, path)
     return differences
 
 

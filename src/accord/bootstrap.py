@@ -1,4 +1,5 @@
-"""The composition root: settings → database, batch writer, connectors, clock → the services.
+"""The composition root: settings → database, batch writer, connectors, rendering, clock →
+the services.
 
 Nothing happens at import; ``build`` does the work, once per process (or per test).
 """
@@ -11,7 +12,9 @@ from accord.connectors.batches import write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
 from accord.connectors.registry import connectors_for
 from accord.connectors.signing import Ed25519Signer
+from accord.reports.rendering import ReportRendering
 from accord.services.container import Services
+from accord.services.evidence import EvidenceBundles
 from accord.services.measuring import Measuring, MeasuringEngine
 from accord.services.ports import Clock, SystemClock
 from accord.services.uow import Limits, ServiceContext
@@ -20,7 +23,7 @@ from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from accord.store.tenancy import session_factory
 
-__all__ = ["build", "connection_store"]
+__all__ = ["build", "connection_store", "evidence_bundles"]
 
 
 def connection_store(settings: Settings) -> ConnectionStore:
@@ -66,3 +69,8 @@ def build(
         signer=Ed25519Signer.load_or_create(settings.signing_key_path),
     )
     return Services.create(context)
+
+
+def evidence_bundles() -> EvidenceBundles:
+    """Evidence bundles, which need no database: export and verify anywhere."""
+    return EvidenceBundles(ReportRendering())

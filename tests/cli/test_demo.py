@@ -34,7 +34,7 @@ def test_demo_renders_generates_and_evaluates_an_example(tmp_path: Path) -> None
     for suffix in ("html", "md", "pdf"):
         assert (out / "documents" / f"payments-api.{suffix}").stat().st_size > 0
     verdicts = json.loads((out / "verdicts" / "payments-api.json").read_text())
-    assert verdicts["format"] == "accord.verdicts/v1"
+    assert verdicts["format"] == "accord.verdicts/v2"
     outcomes = {v["outcome"] for v in verdicts["verdicts"]}
     assert "deviation" in outcomes
     assert verdicts["credits"], "the October story includes a credit"

@@ -135,7 +135,7 @@ def test_evaluate_writes_versioned_json_with_every_verdict_field(
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["format"] == "accord.verdicts/v1"
+    assert report["format"] == "accord.verdicts/v2"
     verdicts = {v["scope"]["region"]: v for v in report["verdicts"]}
     for verdict in verdicts.values():
         assert {
@@ -151,8 +151,8 @@ def test_evaluate_writes_versioned_json_with_every_verdict_field(
     assert verdicts["eu"]["outcome"] == "met"
     assert verdicts["eu"]["credit"] is None
     assert verdicts["us"]["outcome"] == "breach"
-    assert verdicts["us"]["value"] == 0.8
-    assert verdicts["us"]["target"] == 0.99
+    assert verdicts["us"]["value"] == "0.8"
+    assert verdicts["us"]["target"] == "0.99"
     assert verdicts["us"]["window"]["label"] == "2026-10"
     assert verdicts["us"]["credit"]["amount"] == "250"
     assert verdicts["us"]["credit"]["currency"] == "EUR"
@@ -184,7 +184,7 @@ def test_evaluate_writes_the_output_file_it_is_given(
     text = target.read_text()
     assert "uptime" in text
     if fmt == "json":
-        assert json.loads(text)["format"] == "accord.verdicts/v1"
+        assert json.loads(text)["format"] == "accord.verdicts/v2"
 
 
 def test_a_bad_period_fails_with_a_message(files: tuple[Path, Path]) -> None:
@@ -293,8 +293,8 @@ def test_an_open_window_shows_its_burn_rates_although_no_alert_fires(
     ) in " ".join(table.stdout.split())
     assert "burn 20× over 1 day and 20× over 2 hours exceed 3.1×" in table.stdout
     assert budgets["eu"]["alerts"] == []
-    assert [r["burn_rate"] for r in budgets["eu"]["burn_rates"]] == [None] * 3 + [0] * 4
-    assert budgets["us"]["burn_rate"] == 20
+    assert [r["burn_rate"] for r in budgets["eu"]["burn_rates"]] == [None] * 3 + ["0"] * 4
+    assert budgets["us"]["burn_rate"] == "20"
     assert [r["look_back"] for r in budgets["us"]["burn_rates"]] == [
         "5 minutes",
         "30 minutes",

@@ -145,7 +145,7 @@ def test_verify_lists_each_difference_a_forger_could_not_hide(ratio_bundle: Path
     assert 'availability [region=us] 2026-10: outcome recorded "breach", recomputed "met"' in (
         result.stderr
     )
-    assert "value recorded 0.8 (80%), recomputed 1.0 (100%)" in result.stderr
+    assert "value recorded 0.8 (80%), recomputed 1 (100%)" in result.stderr
 
 
 def test_verify_refuses_a_zip_slip_without_a_traceback(tmp_path: Path) -> None:

@@ -66,7 +66,8 @@ def test_an_overspent_budget_goes_below_zero_and_is_exhausted() -> None:
 
     assert budget.remaining_events == -10
     assert budget.consumed_ratio == 2
-    assert budget.projected_exhaustion_at == "exhausted"
+    assert budget.exhausted
+    assert budget.projected_exhaustion_at is None
 
 
 def test_the_budget_runs_out_inside_the_window_when_it_burns_faster_than_one() -> None:
@@ -77,7 +78,8 @@ def test_the_budget_runs_out_inside_the_window_when_it_burns_faster_than_one() -
     assert budget.burn_rate == Decimal("1.5")
     assert budget.window_events == 30_000
     assert budget.consumed_ratio == Decimal("0.5")
-    assert budget.projected_exhaustion_at == (START + dt.timedelta(days=20)).isoformat()
+    assert not budget.exhausted
+    assert budget.projected_exhaustion_at == START + dt.timedelta(days=20)
 
 
 @pytest.mark.parametrize("days", [0.5, 1, 7.5, 10, 15, 22.25, 29, 30])
@@ -140,7 +142,8 @@ def test_a_target_of_100_percent_with_one_failure_is_exhausted_without_dividing_
     assert budget.remaining_events == -1
     assert budget.consumed_ratio is None
     assert budget.burn_rate is None
-    assert budget.projected_exhaustion_at == "exhausted"
+    assert budget.exhausted
+    assert budget.projected_exhaustion_at is None
 
 
 def test_a_window_without_valid_events_spends_nothing() -> None:

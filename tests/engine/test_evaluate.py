@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome, Verdict
-from accord.reports.verdicts import evaluation_json, explain_verdict
+from accord.reports.verdicts import explain_verdict
 from tests.engine.builders import (
     BERLIN,
     MAINTENANCE_SOURCE,
@@ -275,12 +276,14 @@ def test_a_target_of_100_percent_leaves_a_zero_budget_without_dividing_by_zero(
     assert eu.budget is not None
     assert (eu.budget.allowed_events, eu.budget.spent_events) == (0, 1)
     assert eu.budget.consumed_ratio is None
-    assert eu.budget.projected_exhaustion_at == "exhausted"
+    assert eu.budget.exhausted
     assert us.outcome is Outcome.MET
     assert us.budget is not None
     assert us.budget.consumed_ratio == 0
-    assert json.dumps(evaluation_json(evaluation))
-    assert "Error budget" in explain_verdict(evaluation, eu)
+    assert json.dumps(evaluation_document(evaluation))
+    explained = explain_verdict(evaluation.agreement, evaluation.record(eu))
+    assert "Error budget" in explained
+    assert "Budget projected to run out: exhausted" in explained
 
 
 def test_a_value_exactly_at_the_target_is_met_and_at_the_tolerance_a_deviation(
@@ -757,10 +760,7 @@ def test_the_budget_of_an_open_window_projects_when_it_runs_out(tmp_path: Path) 
     assert budget is not None
     assert budget.burn_rate == 2
     assert budget.consumed_ratio == Decimal(480) / 745
-    assert (
-        budget.projected_exhaustion_at
-        == (OCTOBER_START + dt.timedelta(hours=372, minutes=30)).isoformat()
-    )
+    assert budget.projected_exhaustion_at == OCTOBER_START + dt.timedelta(hours=372, minutes=30)
     assert "14,400 valid events in 10 days of 31.04 days → 44700 expected" in budget.method
 
 

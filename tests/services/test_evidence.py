@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from accord.bootstrap import evidence_bundles
 from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
 from accord.services.agreements import load_valid
@@ -27,8 +28,6 @@ from accord.services.evidence import (
     ExportCommand,
     Exported,
     Selection,
-    export_bundle,
-    verify_bundle,
 )
 from tests.engine.builders import MAINTENANCE_SOURCE, document, utc, write_csv
 
@@ -36,6 +35,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 #: October 2026 alone, at a fifth of the volume: enough for the examples' October verdicts.
 SMALL = SampleOptions(months=1, volume=0.2)
 NOW = utc(2026, 12, 1)
+BUNDLES = evidence_bundles()
+export_bundle, verify_bundle = BUNDLES.export, BUNDLES.verify
 
 REQUESTS = {
     "id": "requests",
@@ -317,7 +318,7 @@ def test_the_bundle_holds_the_agreement_byte_for_byte_and_hashes_every_file(
 def test_the_recorded_verdict_says_how_to_repeat_the_evaluation(ratio_bundle: Path) -> None:
     recorded = json.loads(members(ratio_bundle)["verdict.json"])
 
-    assert recorded["format"] == "accord.verdicts/v1"
+    assert recorded["format"] == "accord.verdicts/v2"
     assert recorded["period"]["label"] == "2026-10"
     assert recorded["as_of"] == "2026-10-31T23:00:00+00:00"
     assert recorded["selection"] == {

@@ -17,13 +17,14 @@ from rich.table import Table
 from accord.cli.demo_store import DemoStore, clear, load_store, months_ending
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.cli.report import generate_reports
+from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome
 from accord.demo.base import SampleOptions
 from accord.demo.generate import has_generator, write_sample_data
 from accord.reports.agreement import render_html, render_markdown, render_pdf
-from accord.reports.verdicts import evaluation_json, explain_verdict
+from accord.reports.verdicts import explain_verdict
 from accord.server.app import create_app
 from accord.services.agreements import load_file
 from accord.services.errors import ServiceError
@@ -56,7 +57,9 @@ def _evaluate(path: Path, data: Path, period: str, out: Path) -> Evaluation:
     folder = out / "verdicts"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{evaluation.agreement.metadata.id}.json"
-    target.write_text(json.dumps(evaluation_json(evaluation), indent=2) + "\n", encoding="utf-8")
+    target.write_text(
+        json.dumps(evaluation_document(evaluation), indent=2) + "\n", encoding="utf-8"
+    )
     return evaluation
 
 
@@ -184,7 +187,9 @@ def _print_summary(evaluations: list[Evaluation], period: str) -> None:
         breach = next((v for v in evaluation.verdicts if v.outcome is Outcome.BREACH), None)
         if breach is not None:
             console.print("\nOne breach, explained:\n", style="bold")
-            console.print(explain_verdict(evaluation, breach), markup=False)
+            console.print(
+                explain_verdict(evaluation.agreement, evaluation.record(breach)), markup=False
+            )
             return
 
 

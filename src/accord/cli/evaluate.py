@@ -16,16 +16,11 @@ from rich.table import Table
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.cli.runtime import configured_servers
 from accord.connectors.registry import connectors_for
+from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, show_value
-from accord.reports.verdicts import (
-    burn_rates_text,
-    credit_for,
-    evaluation_csv,
-    evaluation_json,
-    explain_verdict,
-)
+from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
 from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
@@ -157,7 +152,7 @@ def evaluate(
     text = (
         evaluation_csv(evaluation)
         if output_format is OutputFormat.CSV
-        else json.dumps(evaluation_json(evaluation), indent=2)
+        else json.dumps(evaluation_document(evaluation), indent=2)
     )
     if output is None:
         typer.echo(text, nl=False)
@@ -186,7 +181,7 @@ def _print_table(evaluation: Evaluation) -> None:
     ):
         table.add_column(header, overflow="fold")
     for verdict in evaluation.verdicts:
-        credit = credit_for(verdict, evaluation.credits)
+        credit = evaluation.credit_for(verdict)
         colour = _COLOURS[verdict.outcome]
         table.add_row(
             verdict.objective,
@@ -205,7 +200,7 @@ def _print_table(evaluation: Evaluation) -> None:
 
 def _print_findings(evaluation: Evaluation) -> None:
     for verdict in evaluation.verdicts:
-        budget = verdict.budget
+        budget = evaluation.record(verdict).budget
         if budget is None or not budget.burn_rates:
             continue
         fired = f"; [red]{len(budget.alerts)} alert(s)[/red]" if budget.alerts else "; no alert"
@@ -276,7 +271,9 @@ def explain(
         )
         fail(f"no verdict matches; verdicts: {'; '.join(known)}")
     for verdict in matches:
-        console.print(explain_verdict(evaluation, verdict), markup=False)
+        console.print(
+            explain_verdict(evaluation.agreement, evaluation.record(verdict)), markup=False
+        )
         console.print()
 
 

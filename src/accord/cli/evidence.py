@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from accord.bootstrap import evidence_bundles
 from accord.cli.evaluate import AgreementArg, AsOfOpt, DataOpt, PeriodOpt
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.core.periods import PeriodError
@@ -19,8 +20,6 @@ from accord.services.evidence import (
     ExportCommand,
     Exported,
     Selection,
-    export_bundle,
-    verify_bundle,
 )
 
 __all__ = ["register"]
@@ -73,7 +72,7 @@ def export(
     )
     try:
         with err_console.status("evaluating and writing the bundle"):
-            exported = export_bundle(command)
+            exported = evidence_bundles().export(command)
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None
@@ -103,7 +102,7 @@ def verify(
 ) -> None:
     """Check a bundle's files and agreement version, then recompute its verdicts."""
     try:
-        verification = verify_bundle(bundle)
+        verification = evidence_bundles().verify(bundle)
     except AgreementFileError as exc:
         print_problems(exc.problems)
         fail(f"{bundle}: the bundled agreement does not load")

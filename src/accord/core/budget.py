@@ -164,7 +164,8 @@ def error_budget(
             -Decimal(bad),
             None,
             None,
-            "exhausted",
+            None,
+            exhausted=True,
             method=method,
             burn_rates=rates,
         )
@@ -175,6 +176,7 @@ def error_budget(
     allowed_events = allowed_ratio * window_events if window_events is not None else Decimal(0)
     burn = Decimal(bad) / valid / allowed_ratio if valid else Decimal(0)
     consumed = Decimal(bad * elapsed) / (allowed_ratio * valid * length) if valid else Decimal(0)
+    exhausted = consumed > 1 or (consumed == 1 and progress.elapsed < progress.length)
     return Budget(
         allowed_ratio=allowed_ratio,
         allowed_events=allowed_events,
@@ -182,8 +184,9 @@ def error_budget(
         remaining_events=allowed_events - bad,
         consumed_ratio=consumed,
         burn_rate=burn,
-        projected_exhaustion_at=_exhaustion(consumed, burn, progress),
+        projected_exhaustion_at=None if exhausted else _exhaustion(burn, progress),
         alerts=_alerts(allowed_ratio, progress.length, recent, alerts),
+        exhausted=exhausted,
         window_events=window_events,
         method=_method(valid, window_events, progress),
         burn_rates=rates,
@@ -202,17 +205,16 @@ def _method(valid: int, window_events: Decimal | None, progress: WindowProgress)
     )
 
 
-def _exhaustion(consumed: Decimal, burn: Decimal, progress: WindowProgress) -> str | None:
-    """When the budget runs out at the window's burn rate so far, if within the window."""
-    if consumed > 1 or (consumed == 1 and progress.elapsed < progress.length):
-        return "exhausted"
+def _exhaustion(burn: Decimal, progress: WindowProgress) -> dt.datetime | None:
+    """When a budget not yet spent runs out at the window's burn rate so far, if within the
+    window."""
     if burn <= 1:
         # At this rate the budget lasts to the window's end or beyond.
         return None
     # consumed = burn × elapsed share: it reaches 1 at the share 1 / burn, inside the window
     # because the burn rate is above 1 (and after now because consumed is below 1).
     lasts = Decimal(_microseconds(progress.length)) / burn
-    return (progress.start_at + dt.timedelta(microseconds=int(lasts))).isoformat()
+    return progress.start_at + dt.timedelta(microseconds=int(lasts))
 
 
 def _microseconds(length: dt.timedelta) -> int:

@@ -13,6 +13,7 @@ from accord.core.declared import DowntimeComparison
 from accord.core.exclusions.periods import ExcludedPeriod
 from accord.core.model import Agreement
 from accord.core.periods import Period
+from accord.core.records import VerdictRecord, record_of
 from accord.core.remedies.credits import ChronicFinding
 from accord.core.verdicts import CreditOwed, Outcome, Verdict
 
@@ -93,3 +94,19 @@ class Evaluation:
     excluded: list[ExcludedPeriod] = field(default_factory=list)
     #: Downtime a partner's status feed declares beside the downtime measured.
     downtime: list[DowntimeComparison] = field(default_factory=list)
+
+    def credit_for(self, verdict: Verdict) -> CreditOwed | None:
+        """The credit a verdict triggered, if it is the one that set its scheme's tier."""
+        for owed in self.credits:
+            credit = owed.credit
+            if (
+                owed.window == verdict.window.label
+                and credit.objective == verdict.objective
+                and credit.scope == verdict.scope_label
+            ):
+                return credit
+        return None
+
+    def record(self, verdict: Verdict) -> VerdictRecord:
+        """The record of one of the evaluation's verdicts, with the credit it triggered."""
+        return record_of(verdict, self.credit_for(verdict))

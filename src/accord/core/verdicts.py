@@ -152,8 +152,11 @@ class Budget:
     consumed_ratio: Decimal | None
     #: Burn rate since the window's start: bad / valid so far ÷ (1 − target).
     burn_rate: Decimal | None
-    projected_exhaustion_at: str | None
+    #: When the budget runs out at the window's burn rate so far, if within the window.
+    projected_exhaustion_at: dt.datetime | None
     alerts: tuple[str, ...] = ()
+    #: Already spent: nothing left to project.
+    exhausted: bool = False
     #: The window's volume the allowance is computed from (projected while open).
     window_events: Decimal | None = None
     #: How the window's volume was found.

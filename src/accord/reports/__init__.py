@@ -13,6 +13,7 @@ __all__ = [
     "operating_terms",
     "period",
     "phrasing",
+    "rendering",
     "review",
     "service_terms",
     "summary",

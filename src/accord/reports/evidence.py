@@ -6,45 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final, Protocol
+from collections.abc import Iterator, Sequence
+from typing import Final
 
 from accord.core.evaluation import Evaluation
 from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
 from accord.core.model.measurement import Direction, Source
 from accord.core.verdicts import Verdict
-from accord.reports.verdicts import credit_for
+from accord.services.rendering import BundledRows, ReadmeFacts
 
-__all__ = ["BundledRows", "ReadmeFacts", "readme_text"]
+__all__ = ["readme_text"]
 
 _WIDTH: Final = 92
-
-
-class BundledRows(Protocol):
-    """The rows of one source in a bundle."""
-
-    @property
-    def source(self) -> str: ...
-    @property
-    def files(self) -> tuple[str, ...]: ...
-    @property
-    def rows(self) -> int: ...
-    @property
-    def roles(self) -> tuple[str, ...]: ...
-
-
-@dataclass(frozen=True)
-class ReadmeFacts:
-    """What the README speaks of."""
-
-    evaluation: Evaluation
-    verdicts: Sequence[Verdict]
-    scope: Mapping[str, str]
-    window: str | None
-    sources: Sequence[BundledRows]
-    bundle_name: str
 
 
 _RULE = """\
@@ -114,7 +88,7 @@ def _count(number: int) -> str:
 
 
 def _verdict_lines(evaluation: Evaluation, verdict: Verdict) -> list[str]:
-    credit = credit_for(verdict, evaluation.credits)
+    credit = evaluation.credit_for(verdict)
     lines = [
         *_wrap(
             f"scope {verdict.scope_label}, window {verdict.window.label} "
@@ -158,7 +132,7 @@ def _contents(agreement: Agreement, sources: Sequence[BundledRows]) -> Iterator[
     yield "WHAT IS IN IT"
     yield "  agreement.yaml  the agreement file exactly as evaluated; its version hash (the sha256"
     yield f"                  of its canonical form) is {agreement.version_hash()}"
-    yield "  verdict.json    the verdicts as Accord computed them (format accord.verdicts/v1), with"
+    yield "  verdict.json    the verdicts as Accord computed them (format accord.verdicts/v2), with"
     yield "                  the period and the as-of instant used"
     yield "  manifest.json   the sha256 of every other file, and the agreement's version hash"
     yield "  data/           the measurement rows, one entry per source:"

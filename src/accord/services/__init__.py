@@ -22,6 +22,7 @@ __all__ = [
     "ports",
     "recording",
     "register",
+    "rendering",
     "renewals",
     "reports",
     "retention",

@@ -21,39 +21,40 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from accord.core.documents import evaluation_header
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.periods import PeriodError
+from accord.core.records import CoverageRecord, RecordError, VerdictRecord
+from accord.core.units import format_decimal
 from accord.core.verdicts import Verdict
 from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
 from accord.engine.sources import BadRowPolicy, DataError
-from accord.reports.evidence import ReadmeFacts, readme_text
-from accord.reports.verdicts import credit_for, evaluation_header, verdict_json
 from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.rendering import ReadmeFacts, Rendering
 
 __all__ = [
     "FORMAT",
     "Difference",
+    "EvidenceBundles",
     "EvidenceError",
     "ExportCommand",
     "Exported",
     "Selection",
     "Verification",
-    "export_bundle",
     "select_verdicts",
-    "verify_bundle",
 ]
 
 FORMAT: Final = "accord.evidence/v1"
@@ -66,7 +67,8 @@ DATA: Final = "data"
 COMPARED: Final = ("outcome", "value", "target", "tolerance", "counts", "coverage", "credit")
 #: Numbers agree when they differ by less than this share: floating-point sums (a mean of
 #: durations) may differ in their last bits between runs, a changed row does far more.
-_RELATIVE: Final = 1e-9
+_RELATIVE: Final = Decimal("1e-9")
+_ABSOLUTE: Final = Decimal("1e-12")
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 _CHUNK: Final = 1 << 20
 
@@ -198,10 +200,27 @@ def _judged(evaluation: Evaluation, chosen: Sequence[Verdict]) -> list[Judged]:
     return judged
 
 
+class EvidenceBundles:
+    """Export and verify evidence bundles; READMEs are written through the rendering port."""
+
+    def __init__(self, rendering: Rendering) -> None:
+        self._rendering = rendering
+
+    def export(self, command: ExportCommand) -> Exported:
+        """Evaluate, select the verdicts, and write a bundle that recomputes them (see
+        ``_export``)."""
+        return _export(command, self._rendering)
+
+    def verify(self, bundle: Path) -> Verification:
+        """Check a bundle's files, its agreement version, and recompute its verdicts (see
+        ``_verify``)."""
+        return _verify(bundle)
+
+
 # -- export -------------------------------------------------------------------------------
 
 
-def export_bundle(command: ExportCommand) -> Exported:
+def _export(command: ExportCommand, rendering: Rendering) -> Exported:
     """Evaluate, select the verdicts, and write a bundle that recomputes them.
 
     The as-of instant defaults (as in ``accord evaluate``) to now or the period's end, here
@@ -232,7 +251,7 @@ def export_bundle(command: ExportCommand) -> Exported:
         facts = ReadmeFacts(
             evaluation, chosen, selection.scope, selection.window, sources, command.output.name
         )
-        (stage / README).write_text(readme_text(facts), encoding="utf-8")
+        (stage / README).write_text(rendering.evidence_readme(facts), encoding="utf-8")
         check = _recompute(stage, recorded, evaluation.agreement.version_hash())
         if not check.ok:
             found = "; ".join([*check.tampered, *check.problems, *map(str, check.differences)])
@@ -253,7 +272,7 @@ def _recorded(
             "scope": dict(selection.scope),
             "window": selection.window,
         },
-        "verdicts": [verdict_json(v, credit_for(v, evaluation.credits)) for v in chosen],
+        "verdicts": [evaluation.record(v).to_json() for v in chosen],
     }
 
 
@@ -336,14 +355,14 @@ class _Hash(BaseModel):
 
 
 class _Recorded(BaseModel):
-    format: Literal["accord.verdicts/v1"]
+    format: Literal["accord.verdicts/v1", "accord.verdicts/v2"]
     agreement: _Hash
     period: _Label
     as_of: AwareDatetime
     verdicts: list[_RecordedVerdict] = Field(min_length=1)
 
 
-def verify_bundle(bundle: Path) -> Verification:
+def _verify(bundle: Path) -> Verification:
     """Check a bundle's files, its agreement version, and recompute its verdicts.
 
     Raises ``EvidenceError`` for a file that is not a bundle or would unpack outside its
@@ -474,16 +493,22 @@ def _recompute(root: Path, recorded_data: object, version: str) -> Verification:
     if verification.tampered:
         return verification
     raw = recorded_data["verdicts"] if isinstance(recorded_data, dict) else []
-    for record, parsed in zip(raw, recorded.verdicts, strict=True):
+    for number, (data, parsed) in enumerate(zip(raw, recorded.verdicts, strict=True)):
+        try:
+            before = VerdictRecord.from_json(data)
+        except RecordError as exc:
+            verification.problems.append(f"{VERDICTS} verdict {number + 1}: {exc}")
+            continue
         verdict = _find(evaluation, parsed)
         if verdict is None:
             verification.problems.append(
-                f"{_label(record)}: no such verdict when the bundled data is evaluated"
+                f"{before.objective} [{before.scope_label}] {before.window.label}: "
+                "no such verdict when the bundled data is evaluated"
             )
             continue
-        again = verdict_json(verdict, credit_for(verdict, evaluation.credits))
-        verification.recomputed.append(again)
-        verification.differences.extend(_differences(record, again))
+        again = evaluation.record(verdict)
+        verification.recomputed.append(again.to_json())
+        verification.differences.extend(_differences(before, again))
     return verification
 
 
@@ -519,35 +544,35 @@ def _find(evaluation: Evaluation, recorded: _RecordedVerdict) -> Verdict | None:
     )
 
 
-def _label(verdict: Mapping[str, Any]) -> str:
-    scope = verdict.get("scope") or {}
-    shown = ", ".join(f"{k}={v}" for k, v in scope.items()) or "all"
-    window = verdict.get("window") or {}
-    return f"{verdict.get('objective')} [{shown}] {window.get('label')}"
-
-
-def _differences(recorded: Mapping[str, Any], again: Mapping[str, Any]) -> Iterator[Difference]:
+def _differences(recorded: VerdictRecord, again: VerdictRecord) -> Iterator[Difference]:
+    label = f"{again.objective} [{again.scope_label}] {again.window.label}"
+    old_json, new_json = recorded.to_json(), again.to_json()
     for name in COMPARED:
-        old, new = recorded.get(name), again.get(name)
-        if _same(old, new):
+        if _same(getattr(recorded, name), getattr(again, name)):
             continue
         display = f"{name}_display"
         yield Difference(
-            _label(again), name, _show(old, recorded.get(display)), _show(new, again.get(display))
+            label,
+            name,
+            _show(getattr(recorded, name), old_json[name], old_json.get(display)),
+            _show(getattr(again, name), new_json[name], new_json.get(display)),
         )
 
 
 def _same(old: object, new: object) -> bool:
-    """Equal, numbers within a relative 1e-9 (floating-point sums vary in their last bits)."""
-    if isinstance(old, bool) or isinstance(new, bool):
-        return old == new
-    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
-        return math.isclose(old, new, rel_tol=_RELATIVE, abs_tol=1e-12)
-    if isinstance(old, dict) and isinstance(new, dict):
-        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    """Equal, decimals within a relative 1e-9 (floating-point sums vary in their last bits)."""
+    if isinstance(old, Decimal) and isinstance(new, Decimal):
+        return abs(old - new) <= max(_RELATIVE * max(abs(old), abs(new)), _ABSOLUTE)
+    if isinstance(old, CoverageRecord) and isinstance(new, CoverageRecord):
+        return old.detail == new.detail and _same(old.ratio, new.ratio)
     return old == new
 
 
-def _show(value: object, display: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
+def _show(value: object, serialised: object, display: object) -> str:
+    """A compared field as recorded or recomputed: a decimal as written, the rest as JSON."""
+    shown = (
+        format_decimal(value)
+        if isinstance(value, Decimal)
+        else json.dumps(serialised, ensure_ascii=False)
+    )
     return f"{shown} ({display})" if isinstance(display, str) and display != shown else shown

@@ -19,12 +19,12 @@ from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
 from accord.core.problems import Problem, Severity
-from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.in_force import parsed
 from accord.services.obligations import schedule_notices
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
+from accord.services.rendering import DocumentFormat
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import AgreementPartyRow, AgreementRow, AgreementVersionRow
 
@@ -46,6 +46,11 @@ _FORMATS: Final = {
     "html": "text/html; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
+}
+_DOCUMENT_FORMATS: Final[dict[str, DocumentFormat]] = {
+    "html": "html",
+    "markdown": "markdown",
+    "pdf": "pdf",
 }
 
 
@@ -224,16 +229,13 @@ class Portfolio:
             raise Invalid(f"no document format {output!r}; formats: {', '.join(_FORMATS)}")
         with self._context.uow(principal) as uow:
             version = get_version(uow, get_agreement(uow, slug), number)
-        agreement = parsed(version)
-        content = (
-            render_pdf(agreement)
-            if output == "pdf"
-            else (render_html(agreement) if output == "html" else render_markdown(agreement))
+        content = self._context.rendering.agreement_document(
+            parsed(version), _DOCUMENT_FORMATS[output]
         )
         suffix = {"html": "html", "markdown": "md", "pdf": "pdf"}[output]
         return Document(
             media_type=_FORMATS[output],
-            content=content if isinstance(content, bytes) else content.encode(),
+            content=content,
             filename=f"{slug}-v{version.number}.{suffix}",
         )
 

@@ -1,6 +1,9 @@
 """What the services need from the outside world, declared here and implemented elsewhere:
-the clock, the writer that stores a pushed batch (``accord.connectors.batches``) and the
-fetchers that read sources living outside Accord (``accord.connectors.prometheus``)."""
+the clock, the writer that stores a pushed batch (``accord.connectors.batches``), the
+fetchers that read sources living outside Accord (``accord.connectors.prometheus``) and the
+rendering of records and documents for people (declared in ``accord.services.rendering``,
+apart, so that the reports implementing it import no query engine), each wired by the
+composition root (``accord.bootstrap``)."""
 
 from __future__ import annotations
 

@@ -23,13 +23,21 @@ from decimal import Decimal
 from typing import Any, Final
 
 from accord.core.evaluation import Evaluation, WindowCredit
+from accord.core.records import FORMAT, RecordError, VerdictRecord
 from accord.core.verdicts import Verdict
-from accord.reports.verdicts import credit_for, explain_verdict, verdict_json
+from accord.services.rendering import Rendering
 from accord.services.uow import UnitOfWork
 from accord.store.audit import canonical_json
 from accord.store.tables import CreditEntryRow, EvaluationRunRow, VerdictRow
 
-__all__ = ["Recorded", "record", "scope_key"]
+__all__ = [
+    "Recorded",
+    "evidence_json",
+    "record",
+    "scope_key",
+    "stored_evidence",
+    "stored_record",
+]
 
 #: Evidence fields whose change makes a new verdict; the rest is detail of the same one.
 _JUDGEMENT: Final = (
@@ -72,29 +80,66 @@ class Recorded:
         }
 
 
-def _digest(evidence: dict[str, Any]) -> str:
-    judged = {name: evidence.get(name) for name in _JUDGEMENT}
+def evidence_json(record: VerdictRecord, explanation: str) -> dict[str, Any]:
+    """What a verdict row's evidence column holds: the record's serialisation, its format
+    and its explanation."""
+    return {"format": FORMAT, **record.to_json(), "explanation": explanation}
+
+
+def stored_record(row: VerdictRow) -> VerdictRecord:
+    """The record a verdict row holds, in whichever format it was stored."""
+    return VerdictRecord.from_json(json.loads(row.evidence))
+
+
+def stored_evidence(row: VerdictRow) -> tuple[str, dict[str, Any]]:
+    """A verdict row's explanation and evidence, the evidence in the current format whatever
+    format it was stored in (as stored when it no longer reads as a record)."""
+    stored = json.loads(row.evidence)
+    explanation = str(stored.pop("explanation", ""))
+    try:
+        return explanation, {"format": FORMAT, **VerdictRecord.from_json(stored).to_json()}
+    except RecordError:
+        return explanation, stored
+
+
+def _digest(record: VerdictRecord) -> str:
+    evidence = record.to_json()
+    judged = {name: evidence[name] for name in _JUDGEMENT}
     return hashlib.sha256(canonical_json(judged).encode()).hexdigest()
 
 
-def _change(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
-    if before.get("outcome") != after.get("outcome"):
-        yield f"outcome {before.get('outcome')} → {after.get('outcome')}"
-    if before.get("value") != after.get("value"):
-        yield f"value {before.get('value_display')} → {after.get('value_display')}"
-    if before.get("agreement_version") != after.get("agreement_version"):
-        old, new = str(before.get("agreement_version")), str(after.get("agreement_version"))
+def _judgement(record: VerdictRecord) -> tuple[object, ...]:
+    return tuple(getattr(record, name) for name in _JUDGEMENT)
+
+
+def _change(before: VerdictRecord, after: VerdictRecord) -> Iterator[str]:
+    if before.outcome != after.outcome:
+        yield f"outcome {before.outcome.value} → {after.outcome.value}"
+    if before.value != after.value:
+        yield f"value {before.value_display} → {after.value_display}"
+    if before.agreement_version != after.agreement_version:
+        old, new = before.agreement_version, after.agreement_version
         yield f"agreement version {old[:12]} → {new[:12]}"
     for name in ("target", "tolerance", "counts", "exclusions", "credit", "formula"):
-        if before.get(name) != after.get(name):
+        if getattr(before, name) != getattr(after, name):
             yield f"{name} changed"
 
 
-def _reason(run_reason: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+def _reason(run_reason: str, before: VerdictRecord, after: VerdictRecord) -> str:
     return f"{run_reason}: {'; '.join(_change(before, after)) or 'evidence changed'}"
 
 
-def record(uow: UnitOfWork, run: EvaluationRunRow, evaluation: Evaluation) -> Recorded:
+def _previous(row: VerdictRow) -> VerdictRecord | None:
+    """The stored record, or ``None`` for evidence that no longer reads as one."""
+    try:
+        return stored_record(row)
+    except (RecordError, ValueError):
+        return None
+
+
+def record(
+    uow: UnitOfWork, run: EvaluationRunRow, evaluation: Evaluation, rendering: Rendering
+) -> Recorded:
     """Append the run's changed verdicts and credit differences to the agreement's history."""
     recorded = Recorded()
     windows = sorted({v.window.label for v in evaluation.verdicts})
@@ -108,19 +153,26 @@ def record(uow: UnitOfWork, run: EvaluationRunRow, evaluation: Evaluation) -> Re
             recorded.unchanged += 1
             kept.add(verdict.window.label)
             continue
-        evidence = verdict_json(verdict, credit_for(verdict, evaluation.credits))
-        evidence["explanation"] = explain_verdict(evaluation, verdict)
-        digest = _digest(evidence)
-        if previous is not None and previous.digest == digest:
+        now = evaluation.record(verdict)
+        before = None if previous is None else _previous(previous)
+        if previous is not None and (
+            previous.digest == _digest(now)
+            or (before is not None and _judgement(before) == _judgement(now))
+        ):
             recorded.unchanged += 1
             continue
         reason = None
         if previous is not None:
-            reason = _reason(run.reason, json.loads(previous.evidence), evidence)
+            reason = (
+                _reason(run.reason, before, now)
+                if before is not None
+                else f"{run.reason}: evidence changed"
+            )
             recorded.changed += 1
         else:
             recorded.new += 1
-        uow.verdicts.add(_row(run, verdict, evidence, previous, reason))
+        evidence = evidence_json(now, rendering.explain(evaluation.agreement, now))
+        uow.verdicts.add(_row(run, now, evidence, previous, reason))
     _record_credits(uow, run, evaluation.credits, set(windows) - kept, recorded)
     return recorded
 
@@ -133,7 +185,7 @@ def _judged_later(run: EvaluationRunRow, verdict: Verdict, previous_as_of: dt.da
 
 def _row(
     run: EvaluationRunRow,
-    verdict: Verdict,
+    verdict: VerdictRecord,
     evidence: dict[str, Any],
     previous: VerdictRow | None,
     reason: str | None,
@@ -143,7 +195,7 @@ def _row(
         version_id=run.version_id,
         run_id=run.id,
         objective=verdict.objective,
-        scope_key=scope_key(verdict.scope),
+        scope_key=scope_key(dict(verdict.scope)),
         scope_label=verdict.scope_label,
         window_label=verdict.window.label,
         window_start=verdict.window.start_at,
@@ -151,7 +203,7 @@ def _row(
         outcome=verdict.outcome.value,
         value=verdict.value,
         evidence=json.dumps(evidence, sort_keys=True),
-        digest=_digest(evidence),
+        digest=_digest(verdict),
         recorded_at=run.started_at,
         supersedes_id=None if previous is None else previous.id,
         reason=reason,

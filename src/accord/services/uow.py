@@ -23,6 +23,7 @@ from accord.services.errors import Conflict, Invalid
 from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
 from accord.services.ports import BatchWriter, Clock, Signer, SourceFetcher
+from accord.services.rendering import Rendering
 from accord.store import locks
 from accord.store.audit import AuditRecord, append
 from accord.store.db import WRITE
@@ -70,6 +71,8 @@ class ServiceContext:
     limits: Limits
     batch_writer: BatchWriter
     passwords: PasswordHasher
+    #: Renders records and documents for people (``accord.reports.rendering``).
+    rendering: Rendering
     #: Reads the sources that live outside the data files (Prometheus, ticket exports);
     #: None: agreements with such sources cannot be evaluated here (they get a 400).
     fetcher: SourceFetcher | None = None

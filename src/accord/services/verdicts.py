@@ -26,7 +26,7 @@ from accord.services.external import fetch_external
 from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
-from accord.services.recording import record, scope_key
+from accord.services.recording import record, scope_key, stored_evidence
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import (
     BudgetView,
@@ -223,7 +223,7 @@ class Verdicts:
             if recording.once and uow.runs.find_same(run) is not None:
                 return None
             uow.runs.add(run)
-            recorded = record(uow, run, evaluation)
+            recorded = record(uow, run, evaluation, self._context.rendering)
             if not recording.keep_unchanged and not recorded.changes_anything:
                 return None  # leaving without commit rolls the run back
             run.verdicts_recorded = recorded.new + recorded.changed
@@ -286,10 +286,8 @@ class Verdicts:
             views = Views(uow, row)
             key = (found.objective, found.scope_key, found.window_label)
             history = [views.verdict(v) for v in uow.verdicts.history(row.id, key)]
-            evidence = json.loads(found.evidence)
-            return VerdictDetail(
-                views.verdict(found), str(evidence.pop("explanation", "")), evidence, history
-            )
+            explanation, evidence = stored_evidence(found)
+            return VerdictDetail(views.verdict(found), explanation, evidence, history)
 
     def budgets(
         self, principal: Principal, agreement: str, query: VerdictQuery
@@ -299,7 +297,7 @@ class Verdicts:
             _, rows, _ = self._search(uow, agreement, query)
             found = []
             for row in rows:
-                budget = json.loads(row.evidence).get("budget")
+                budget = stored_evidence(row)[1].get("budget")
                 if budget:
                     scope = json.loads(row.scope_key)
                     found.append(

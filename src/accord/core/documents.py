@@ -1,0 +1,112 @@
+"""An evaluation as one JSON document, in the versioned ``accord.verdicts/v2`` form.
+
+The CLI's JSON output and the demo's verdict files are this document; an evidence bundle's
+``verdict.json`` starts with the same header. Each verdict is its ``VerdictRecord``'s
+serialisation (``accord.core.records``): decimals as strings, instants as ISO 8601.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.core.evaluation import Evaluation, SourceReport
+from accord.core.records import FORMAT, CreditRecord, credit_json, decimal_json
+
+__all__ = ["evaluation_document", "evaluation_header"]
+
+
+def evaluation_header(evaluation: Evaluation) -> dict[str, Any]:
+    """What every ``accord.verdicts/v2`` document starts with: format, agreement, period."""
+    agreement = evaluation.agreement
+    return {
+        "format": FORMAT,
+        "agreement": {
+            "id": agreement.metadata.id,
+            "title": agreement.metadata.title,
+            "version": agreement.metadata.version,
+            "hash": agreement.version_hash(),
+        },
+        "period": {
+            "label": evaluation.period.label,
+            "start": evaluation.period.start_at.isoformat(),
+            "end": evaluation.period.end_at.isoformat(),
+            "timezone": evaluation.period.timezone,
+        },
+        "as_of": evaluation.as_of.isoformat(),
+    }
+
+
+def _source_json(report: SourceReport) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "files": len(report.files),
+        "rows_read": report.rows_read,
+        "rows_accepted": report.rows_accepted,
+        "rows_rejected": report.rows_rejected,
+        "rows_outside_windows": report.rows_outside_windows,
+        "issues": [
+            {"reason": i.reason, "count": i.count, "samples": list(i.samples)}
+            for i in report.issues
+        ],
+        "quarantine": report.quarantine_path,
+        "first_at": report.first_at,
+        "last_at": report.last_at,
+    }
+
+
+def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
+    """The whole evaluation: verdicts, credits, chronic findings, consistency, sources and
+    excluded periods."""
+    return {
+        **evaluation_header(evaluation),
+        "verdicts": [evaluation.record(v).to_json() for v in evaluation.verdicts],
+        "credits": [
+            {"window": owed.window, **credit_json(CreditRecord.of(owed.credit))}
+            for owed in evaluation.credits
+        ],
+        "chronic": [
+            {
+                "clause": c.clause,
+                "triggered": c.triggered,
+                "breached_windows": list(c.breached_windows),
+                "looked_at": list(c.looked_at),
+                "consequence": c.consequence,
+            }
+            for c in evaluation.chronic
+        ],
+        "consistency": [
+            {
+                "objective": c.objective,
+                "window": c.window,
+                "across": c.across,
+                "worst_scope": c.worst_scope,
+                "best_scope": c.best_scope,
+                "spread": decimal_json(round(c.spread, 10)),
+                "max_spread": decimal_json(round(c.max_spread, 10)),
+                "outcome": c.outcome.value,
+            }
+            for c in evaluation.consistency
+        ],
+        "sources": [_source_json(report) for report in evaluation.sources],
+        "excluded_periods": [
+            {
+                "exclusion": p.exclusion,
+                "start": p.start_at.isoformat(),
+                "end": p.end_at.isoformat(),
+                "counted": p.counted,
+                "reason": p.reason,
+            }
+            for p in evaluation.excluded
+        ],
+        "declared_downtime": [
+            {
+                "objective": d.objective,
+                "window": d.window,
+                "scope": d.scope,
+                "incidents": list(d.incidents),
+                "declared_seconds": int(d.declared.total_seconds()),
+                "measured_seconds": int(d.measured.total_seconds()),
+            }
+            for d in evaluation.downtime
+        ],
+    }

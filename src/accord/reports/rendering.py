@@ -1,0 +1,30 @@
+"""The reports behind the services' ``Rendering`` port (``accord.services.ports``), wired by
+the composition root: explanations of verdict records, evidence READMEs and agreement
+documents."""
+
+from __future__ import annotations
+
+from accord.core.model import Agreement
+from accord.core.records import VerdictRecord
+from accord.reports.agreement import render_html, render_markdown, render_pdf
+from accord.reports.evidence import readme_text
+from accord.reports.verdicts import explain_verdict
+from accord.services.rendering import DocumentFormat, ReadmeFacts
+
+__all__ = ["ReportRendering"]
+
+
+class ReportRendering:
+    """Renders with ``accord.reports``: plain text, Markdown, HTML and PDF."""
+
+    def explain(self, agreement: Agreement, record: VerdictRecord) -> str:
+        return explain_verdict(agreement, record)
+
+    def evidence_readme(self, facts: ReadmeFacts) -> str:
+        return readme_text(facts)
+
+    def agreement_document(self, agreement: Agreement, output: DocumentFormat) -> bytes:
+        if output == "pdf":
+            return render_pdf(agreement)
+        text = render_html(agreement) if output == "html" else render_markdown(agreement)
+        return text.encode()

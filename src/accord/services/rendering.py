@@ -1,0 +1,62 @@
+"""The rendering port: records and agreements as people read them.
+
+Declared by the services, implemented by ``accord.reports.rendering`` and wired by the
+composition root, so that no service imports a renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from accord.core.evaluation import Evaluation
+from accord.core.model import Agreement
+from accord.core.records import VerdictRecord
+from accord.core.verdicts import Verdict
+
+__all__ = ["BundledRows", "DocumentFormat", "ReadmeFacts", "Rendering"]
+
+
+class BundledRows(Protocol):
+    """The rows of one source in an evidence bundle."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def files(self) -> tuple[str, ...]: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def roles(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class ReadmeFacts:
+    """What an evidence bundle's README speaks of."""
+
+    evaluation: Evaluation
+    verdicts: Sequence[Verdict]
+    scope: Mapping[str, str]
+    window: str | None
+    sources: Sequence[BundledRows]
+    bundle_name: str
+
+
+DocumentFormat = Literal["html", "markdown", "pdf"]
+
+
+class Rendering(Protocol):
+    """Records and agreements as people read them; the services never import a renderer."""
+
+    def explain(self, agreement: Agreement, record: VerdictRecord) -> str:
+        """One verdict in plain language, with every number behind it."""
+        ...
+
+    def evidence_readme(self, facts: ReadmeFacts) -> str:
+        """The README of an evidence bundle: what it holds and how to recompute it."""
+        ...
+
+    def agreement_document(self, agreement: Agreement, output: DocumentFormat) -> bytes:
+        """The agreement as the document people sign."""
+        ...
