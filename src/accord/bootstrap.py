@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 
+from accord.connectors.archives import ZipArchive
 from accord.connectors.batches import write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
 from accord.connectors.registry import connectors_for
@@ -73,4 +74,4 @@ def build(
 
 def evidence_bundles() -> EvidenceBundles:
     """Evidence bundles, which need no database: export and verify anywhere."""
-    return EvidenceBundles(ReportRendering())
+    return EvidenceBundles(ReportRendering(), ZipArchive())

@@ -1,7 +1,8 @@
 """Connectors: how measurements reach Accord from outside (pushed batches, Prometheus), and
-objectives exchanged with SRE tools (OpenSLO, Sloth)."""
+objectives exchanged with SRE tools (OpenSLO, Sloth), and evidence bundles' zip files."""
 
 __all__ = [
+    "archives",
     "batches",
     "checked",
     "credentials",

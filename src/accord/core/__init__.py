@@ -10,6 +10,7 @@ __all__ = [
     "evaluation",
     "exclusions",
     "expressions",
+    "history",
     "loader",
     "model",
     "model_errors",

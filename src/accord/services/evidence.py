@@ -1,6 +1,7 @@
 """Use cases: export an evidence bundle for verdicts, and verify one with nothing but Accord.
 
-A bundle is a zip file:
+A bundle is one archive file (a zip, written and read by ``accord.connectors.archives``
+behind the ``BundleArchive`` port):
 
 - ``agreement.yaml``: the agreement file, byte for byte;
 - ``data/…``: the rows the verdicts need, at paths the sources' patterns match (the rule is
@@ -21,14 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -43,6 +42,7 @@ from accord.core.verdicts import Verdict
 from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.ports import ArchiveError, BundleArchive
 from accord.services.rendering import ReadmeFacts, Rendering
 
 __all__ = [
@@ -201,26 +201,28 @@ def _judged(evaluation: Evaluation, chosen: Sequence[Verdict]) -> list[Judged]:
 
 
 class EvidenceBundles:
-    """Export and verify evidence bundles; READMEs are written through the rendering port."""
+    """Export and verify evidence bundles. READMEs are written through the rendering port,
+    the bundle's container (a zip file) through the archive port."""
 
-    def __init__(self, rendering: Rendering) -> None:
+    def __init__(self, rendering: Rendering, archive: BundleArchive) -> None:
         self._rendering = rendering
+        self._archive = archive
 
     def export(self, command: ExportCommand) -> Exported:
         """Evaluate, select the verdicts, and write a bundle that recomputes them (see
         ``_export``)."""
-        return _export(command, self._rendering)
+        return _export(command, self._rendering, self._archive)
 
     def verify(self, bundle: Path) -> Verification:
         """Check a bundle's files, its agreement version, and recompute its verdicts (see
         ``_verify``)."""
-        return _verify(bundle)
+        return _verify(bundle, self._archive)
 
 
 # -- export -------------------------------------------------------------------------------
 
 
-def _export(command: ExportCommand, rendering: Rendering) -> Exported:
+def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive) -> Exported:
     """Evaluate, select the verdicts, and write a bundle that recomputes them.
 
     The as-of instant defaults (as in ``accord evaluate``) to now or the period's end, here
@@ -256,7 +258,8 @@ def _export(command: ExportCommand, rendering: Rendering) -> Exported:
         if not check.ok:
             found = "; ".join([*check.tampered, *check.problems, *map(str, check.differences)])
             raise EvidenceError(f"the bundle would not reproduce its verdicts ({found})")
-        files = _write_zip(stage, command.output, evaluation.agreement.version_hash())
+        version = evaluation.agreement.version_hash()
+        files = _write_bundle(stage, command.output, version, archive)
     set_aside = {r.source: r.rows_rejected for r in evaluation.sources if r.rows_rejected}
     return Exported(command.output, recorded["verdicts"], files, sources, set_aside)
 
@@ -288,8 +291,10 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _write_zip(stage: Path, output: Path, version: str) -> list[BundledFile]:
-    """The staged files as a zip, manifest last; written beside ``output``, then moved."""
+def _write_bundle(
+    stage: Path, output: Path, version: str, archive: BundleArchive
+) -> list[BundledFile]:
+    """The staged files and their manifest (last) as one archive at ``output``."""
     data = sorted(p.relative_to(stage).as_posix() for p in (stage / DATA).rglob("*") if p.is_file())
     names = [AGREEMENT, VERDICTS, README, *data]
     files = [
@@ -301,20 +306,9 @@ def _write_zip(stage: Path, output: Path, version: str) -> list[BundledFile]:
         "files": [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in files],
     }
     _write_json(stage / MANIFEST, manifest)
-    partial = output.with_name(f".{output.name}.partial")
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
-            for name in [*names, MANIFEST]:
-                # Fixed times and modes: the same bundle, the same bytes.
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                with (stage / name).open("rb") as source, bundle.open(info, "w") as target:
-                    shutil.copyfileobj(source, target, _CHUNK)
-        os.replace(partial, output)
+        archive.pack(stage, [*names, MANIFEST], output)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise EvidenceError(f"cannot write {output}: {exc.strerror or exc}") from None
     return files
 
@@ -362,7 +356,7 @@ class _Recorded(BaseModel):
     verdicts: list[_RecordedVerdict] = Field(min_length=1)
 
 
-def _verify(bundle: Path) -> Verification:
+def _verify(bundle: Path, archive: BundleArchive) -> Verification:
     """Check a bundle's files, its agreement version, and recompute its verdicts.
 
     Raises ``EvidenceError`` for a file that is not a bundle or would unpack outside its
@@ -370,7 +364,10 @@ def _verify(bundle: Path) -> Verification:
     """
     with tempfile.TemporaryDirectory(prefix="accord-verify-") as folder:
         root = Path(folder)
-        digests = _unpack(bundle, root)
+        try:
+            digests = archive.unpack(bundle, root, required=MANIFEST)
+        except ArchiveError as exc:
+            raise EvidenceError(str(exc)) from None
         manifest = _parse(_Manifest, root / MANIFEST)
         tampered = _tampered(manifest, digests)
         if tampered:
@@ -380,61 +377,6 @@ def _verify(bundle: Path) -> Verification:
         except ValueError as exc:
             return Verification("", problems=[f"{VERDICTS} is not JSON: {exc}"])
         return _recompute(root, recorded, manifest.agreement_version)
-
-
-def _unpack(bundle: Path, root: Path) -> dict[str, str]:
-    """Every file of the zip under ``root``, with its sha256; nothing outside ``root``."""
-    try:
-        with zipfile.ZipFile(bundle) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            names = [m.filename for m in members]
-            for name in names:
-                _inside(root, name)
-            duplicates = sorted({name for name in names if names.count(name) > 1})
-            if duplicates:
-                raise EvidenceError(f"{bundle} holds {', '.join(duplicates)} more than once")
-            if MANIFEST not in names:
-                raise EvidenceError(f"{bundle} is not an evidence bundle: it has no {MANIFEST}")
-            return {m.filename: _extract(archive, m, root) for m in members}
-    except FileNotFoundError:
-        raise EvidenceError(f"{bundle}: no such file") from None
-    except IsADirectoryError:
-        raise EvidenceError(f"{bundle} is a directory, not a bundle") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-        raise EvidenceError(
-            f"{bundle} is not an evidence bundle: not a readable zip file"
-        ) from None
-    except OSError as exc:
-        raise EvidenceError(f"cannot read {bundle}: {exc.strerror or exc}") from None
-
-
-def _inside(root: Path, name: str) -> Path:
-    """Where a member goes; ``EvidenceError`` for a path that leads out (zip slip)."""
-    path = PurePosixPath(name)
-    target = (root / name).resolve()
-    if (
-        path.is_absolute()
-        or "\\" in name
-        or ".." in path.parts
-        or (len(name) > 1 and name[1] == ":")
-        or not target.is_relative_to(root.resolve())
-    ):
-        raise EvidenceError(
-            f"refusing to unpack {name!r}: it would be written outside the bundle's folder "
-            "(zip slip); this file is not a bundle Accord wrote"
-        )
-    return target
-
-
-def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, root: Path) -> str:
-    target = _inside(root, member.filename)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sha = hashlib.sha256()
-    with archive.open(member) as source, target.open("wb") as out:
-        while chunk := source.read(_CHUNK):
-            sha.update(chunk)
-            out.write(chunk)
-    return sha.hexdigest()
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

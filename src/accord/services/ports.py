@@ -18,7 +18,9 @@ from accord.core.model.measurement import Source
 from accord.engine.sources import BadRowPolicy
 
 __all__ = [
+    "ArchiveError",
     "BatchWriter",
+    "BundleArchive",
     "Clock",
     "FetchedRows",
     "FixedClock",
@@ -134,3 +136,24 @@ class SourceFetcher(Protocol):
     def __call__(
         self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
     ) -> FetchedRows: ...
+
+
+class ArchiveError(Exception):
+    """An archive that cannot be read or unpacked safely; the message says why."""
+
+
+class BundleArchive(Protocol):
+    """The container of an evidence bundle (``accord.connectors.archives``): packs staged
+    files into one file and unpacks one without writing outside its folder."""
+
+    def pack(self, stage: Path, names: Sequence[str], output: Path) -> None:
+        """The files ``names`` (paths relative to ``stage``, in order) as ``output``, written
+        beside it and then moved into place; the same files give the same bytes. Raises
+        ``OSError`` when it cannot be written."""
+        ...
+
+    def unpack(self, bundle: Path, root: Path, *, required: str) -> dict[str, str]:
+        """Every member of ``bundle`` under ``root``, with its sha256. Raises
+        ``ArchiveError`` for a file that is no archive, lacks ``required``, holds a name
+        twice or would write outside ``root`` (zip slip)."""
+        ...

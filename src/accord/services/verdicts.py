@@ -26,7 +26,7 @@ from accord.services.external import fetch_external
 from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
-from accord.services.recording import record, scope_key, stored_evidence
+from accord.services.recording import VerdictRecorder, scope_key, stored_evidence
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import (
     BudgetView,
@@ -223,7 +223,7 @@ class Verdicts:
             if recording.once and uow.runs.find_same(run) is not None:
                 return None
             uow.runs.add(run)
-            recorded = record(uow, run, evaluation, self._context.rendering)
+            recorded = VerdictRecorder(uow, self._context.rendering).record(run, evaluation)
             if not recording.keep_unchanged and not recorded.changes_anything:
                 return None  # leaving without commit rolls the run back
             run.verdicts_recorded = recorded.new + recorded.changed
