@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, ClassVar, Final, Self, TypeVar
 
 from accord.core.model.measurement import Direction, ValueKind
@@ -293,7 +292,7 @@ def record_of(verdict: Verdict, credit: CreditOwed | None) -> VerdictRecord:
     """The record of an evaluated verdict and the credit it triggered, if any."""
     return VerdictRecord(
         objective=verdict.objective,
-        scope=MappingProxyType(dict(verdict.scope)),
+        scope=dict(verdict.scope),
         window=WindowRecord(verdict.window.label, verdict.window.start_at, verdict.window.end_at),
         outcome=verdict.outcome,
         value=_held_or_none(verdict.value),
@@ -461,7 +460,7 @@ class _Reader:
         budget, credit = self.nested("budget"), self.nested("credit")
         return VerdictRecord(
             objective=self.text("objective"),
-            scope=MappingProxyType(dict(scope)),
+            scope=dict(scope),
             window=WindowRecord(
                 window.text("label"), window.instant("start"), window.instant("end")
             ),

@@ -28,6 +28,7 @@ __all__ = [
     "Recorded",
     "VerdictRecorder",
     "evidence_json",
+    "readable",
     "scope_key",
     "stored_evidence",
     "stored_record",
@@ -83,7 +84,7 @@ def stored_evidence(row: VerdictRow) -> tuple[str, dict[str, Any]]:
         return explanation, stored
 
 
-def _readable(row: VerdictRow) -> VerdictRecord | None:
+def readable(row: VerdictRow) -> VerdictRecord | None:
     """The stored record, or ``None`` for evidence that no longer reads as one."""
     try:
         return stored_record(row)
@@ -111,7 +112,7 @@ class VerdictRecorder:
             previous = (
                 None
                 if row is None
-                else Previous(_readable(row), row.digest, judged_as_of[row.run_id])
+                else Previous(readable(row), row.digest, judged_as_of[row.run_id])
             )
             decision = decide(previous, now, as_of=run.as_of, reason=run.reason)
             if decision.change is Change.KEPT:

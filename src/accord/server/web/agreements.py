@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from accord.core.records import RecordError, VerdictRecord
 from accord.reports.charts import Band, Series, Wording, line_chart
 from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
@@ -187,4 +188,13 @@ def verdict(
         slug=slug,
         detail=detail,
         evidence=detail.evidence,
+        record=_record(detail.evidence),
     )
+
+
+def _record(evidence: dict[str, Any]) -> VerdictRecord | None:
+    """The evidence as a typed record, for the figures the page computes with."""
+    try:
+        return VerdictRecord.from_json(evidence)
+    except RecordError:
+        return None
