@@ -61,6 +61,7 @@ def build(
         ),
         batch_writer=write_batch,
         passwords=passwords or PasswordHasher(),
+        rendering=ReportRendering(),
         fetcher=connectors_for(
             settings.data_dir / "files",
             settings.data_dir / "cache",
