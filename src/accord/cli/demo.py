@@ -126,7 +126,7 @@ def demo(
     _print_summary(evaluations, period)
     console.print(
         f"\ndocuments: {out / 'documents'}\nsample data: {data}\n"
-        f"verdicts (accord.verdicts/v1 JSON): {out / 'verdicts'}\n"
+        f"verdicts (accord.verdicts/v2 JSON): {out / 'verdicts'}\n"
         f"rejected rows: {out / 'quarantine'}"
     )
     if failed:

@@ -6,7 +6,7 @@ behind the ``BundleArchive`` port):
 - ``agreement.yaml``: the agreement file, byte for byte;
 - ``data/…``: the rows the verdicts need, at paths the sources' patterns match (the rule is
   in ``accord.engine.evidence``);
-- ``verdict.json``: the verdicts in the ``accord.verdicts/v1`` form, with the period label,
+- ``verdict.json``: the verdicts in the ``accord.verdicts/v2`` form, with the period label,
   the as-of instant and the selection, so that the same evaluation can be repeated;
 - ``README.txt``: how to recompute, by hand and with ``accord evidence verify``;
 - ``manifest.json`` (last): the sha256 of every other file and the agreement's version hash.
@@ -267,7 +267,7 @@ def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive
 def _recorded(
     evaluation: Evaluation, chosen: Sequence[Verdict], selection: Selection
 ) -> dict[str, Any]:
-    """The verdicts in the ``accord.verdicts/v1`` form, with what repeats the evaluation."""
+    """The verdicts in the ``accord.verdicts/v2`` form, with what repeats the evaluation."""
     return {
         **evaluation_header(evaluation),
         "selection": {
