@@ -157,8 +157,7 @@ def _error_budget(objective: Objective, indicator: Indicator) -> str:
     if indicator.direction() is not Direction.HIGHER_IS_BETTER:
         return "—"
     budget = format_decimal((1 - objective.target.ratio) * 100)
-    counted = "counted slices" if indicator.kind == "timeslice" else "counted events"
-    return f"{budget}% of {counted}"
+    return f"{budget}% of counted {indicator.counts}"
 
 
 def _objectives(agreement: Agreement) -> Section | None:

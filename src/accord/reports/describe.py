@@ -62,8 +62,9 @@ def ordinal(number: Decimal) -> str:
 
 @singledispatch
 def measured_as(indicator: IndicatorBase, agreement: Agreement) -> Inline:
-    """What an indicator measures, in words a non-engineer can follow."""
-    raise NotImplementedError(type(indicator).__name__)  # pragma: no cover - kinds are closed
+    """What an indicator measures, in words a non-engineer can follow: the kind's own words
+    unless a more elaborate sentence is registered here."""
+    return indicator.in_words()
 
 
 @measured_as.register

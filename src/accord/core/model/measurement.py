@@ -74,10 +74,17 @@ class IndicatorBase(Spec):
     )
 
     value_kind: ClassVar[ValueKind] = ValueKind.RATIO
+    #: What the indicator counts, in words (its error budget is a share of them).
+    counts: ClassVar[str] = "events"
 
     def direction(self) -> Direction:
         """Whether a larger value is better; most indicators are shares of good things."""
         return Direction.HIGHER_IS_BETTER
+
+    def in_words(self) -> str:
+        """What the indicator measures, in words a non-engineer can follow (the signed
+        document); kinds whose formula reads well enough keep this default."""
+        return self.formula()
 
     def columns_used(self) -> set[str]:
         """Logical columns of the source this indicator reads."""
@@ -160,6 +167,7 @@ class TimesliceIndicator(IndicatorBase):
     """Share of good time slices: the cloud-style monthly uptime percentage."""
 
     kind: Literal["timeslice"] = Field(description="timeslice")
+    counts: ClassVar[str] = "slices"
     slice: DurationField = Field(description="Length of each slice, e.g. '1m' or '5m'.")
     good: PredicateField = Field(description="Condition for a good event within a slice.")
     slice_target: PercentageField = Field(
