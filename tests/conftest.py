@@ -21,6 +21,7 @@ from accord.services.container import Services
 from accord.services.ports import FixedClock
 from accord.store.db import make_engine
 from accord.store.migrations import upgrade
+from tests.mailbox import Mailbox, mailbox
 from tests.services.world import NOW, World, make_services, populate
 
 POSTGRES_URL = os.environ.get(
@@ -115,3 +116,10 @@ def spark() -> Iterator[SparkEngine]:
         pytest.skip(str(exc))
     yield engine
     engine.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    with mailbox() as box:
+        yield box

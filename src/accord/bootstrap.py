@@ -6,11 +6,13 @@ Nothing happens at import; ``build`` does the work, once per process (or per tes
 
 from __future__ import annotations
 
+import httpx
 from argon2 import PasswordHasher
 
 from accord.connectors.archives import ZipArchive
 from accord.connectors.batches import write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
+from accord.connectors.notify import Dispatcher, SmtpSender, WebhookSender
 from accord.connectors.registry import connectors_for
 from accord.connectors.signing import Ed25519Signer
 from accord.reports.rendering import ReportRendering
@@ -69,6 +71,7 @@ def build(
         ),
         measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
         signer=Ed25519Signer.load_or_create(settings.signing_key_path),
+        sender=_sender(settings),
     )
     return Services.create(context)
 
@@ -76,3 +79,19 @@ def build(
 def evidence_bundles() -> EvidenceBundles:
     """Evidence bundles, which need no database: export and verify anywhere."""
     return EvidenceBundles(ReportRendering(), ZipArchive())
+
+
+def _sender(settings: Settings) -> Dispatcher:
+    email = None
+    if settings.smtp_host:
+        email = SmtpSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
+    webhook = None
+    if settings.webhook_secret:
+        webhook = WebhookSender(settings.webhook_secret, httpx.Client(timeout=10.0))
+    return Dispatcher(email=email, webhook=webhook)

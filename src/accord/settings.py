@@ -17,6 +17,10 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_WORKER`` | ``worker`` | ``on`` (``accord serve`` runs the worker; ``off``: not) |
 | ``ACCORD_SIGNING_KEY`` | ``signing_key`` | ``keys/signing.pem`` under the data directory |
 | ``ACCORD_CHECKPOINT_DIR`` | ``checkpoint_dir`` | none (the worker writes no checkpoints) |
+| ``ACCORD_SMTP_HOST`` / ``ACCORD_SMTP_PORT`` | ``smtp_host`` / ``smtp_port`` | none / 25 |
+| ``ACCORD_SMTP_USERNAME``, ``ACCORD_SMTP_PASSWORD`` | ``smtp_username``, ``…password`` | none |
+| ``ACCORD_MAIL_FROM`` | ``mail_from`` | ``accord@localhost`` |
+| ``ACCORD_WEBHOOK_SECRET`` | ``webhook_secret`` | none (webhooks wait in the outbox) |
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ _INTEGERS = {
     "max_batch_events": "ACCORD_MAX_BATCH_EVENTS",
     "max_batch_bytes": "ACCORD_MAX_BATCH_BYTES",
     "evaluation_minutes": "ACCORD_EVALUATION_MINUTES",
+    "smtp_port": "ACCORD_SMTP_PORT",
 }
 _TEXTS = {
     "data_dir": "ACCORD_DATA_DIR",
@@ -52,6 +57,11 @@ _TEXTS = {
     "secret_key_file": "ACCORD_SECRET_KEY_FILE",
     "signing_key": "ACCORD_SIGNING_KEY",
     "checkpoint_dir": "ACCORD_CHECKPOINT_DIR",
+    "smtp_host": "ACCORD_SMTP_HOST",
+    "smtp_username": "ACCORD_SMTP_USERNAME",
+    "smtp_password": "ACCORD_SMTP_PASSWORD",
+    "mail_from": "ACCORD_MAIL_FROM",
+    "webhook_secret": "ACCORD_WEBHOOK_SECRET",
 }
 #: The engines evaluations can measure on.
 ENGINES: Final = ("duckdb", "spark")
@@ -67,6 +77,8 @@ _DEFAULTS: dict[str, int | str] = {
     "worker": "on",
     "engine": "duckdb",
     "spark_master": "local[*]",
+    "smtp_port": 25,
+    "mail_from": "accord@localhost",
 }
 _ON: Final = ("on", "true", "yes", "1")
 _OFF: Final = ("off", "false", "no", "0")
@@ -120,6 +132,15 @@ class Settings:
     def signing_key_path(self) -> Path:
         return self.signing_key or self.data_dir / "keys" / "signing.pem"
 
+    #: Where email notifications go out (``None``: they wait in the outbox).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "accord@localhost"
+    #: The shared secret webhooks are signed with (``None``: webhooks wait in the outbox).
+    webhook_secret: str | None = None
+
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
         """Defaults around one data directory (embedded SQLite database inside it)."""
@@ -166,6 +187,12 @@ class Settings:
             secret_key_file=_path(values.get("secret_key_file")),
             signing_key=_path(values.get("signing_key")),
             checkpoint_dir=_path(values.get("checkpoint_dir")),
+            smtp_host=_optional(values, "smtp_host"),
+            smtp_port=number["smtp_port"],
+            smtp_username=_optional(values, "smtp_username"),
+            smtp_password=_optional(values, "smtp_password"),
+            mail_from=str(values["mail_from"]),
+            webhook_secret=_optional(values, "webhook_secret"),
         )
 
 
@@ -179,6 +206,11 @@ def _engine(value: str) -> str:
             f"ACCORD_ENGINE (or engine): {value!r} is not one of {', '.join(ENGINES)}"
         )
     return value
+
+
+def _optional(values: Mapping[str, int | str], key: str) -> str | None:
+    value = values.get(key)
+    return str(value) if value else None
 
 
 def _read_file(name: str | None) -> dict[str, int | str]:

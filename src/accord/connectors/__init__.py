@@ -7,6 +7,7 @@ __all__ = [
     "checked",
     "credentials",
     "fetched",
+    "notify",
     "openslo",
     "prometheus",
     "registry",

@@ -14,6 +14,8 @@ __all__ = [
     "in_force",
     "ingestion",
     "measuring",
+    "messages",
+    "notifications",
     "obligations",
     "organisations",
     "overview",

@@ -10,6 +10,7 @@ from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.history import History
 from accord.services.ingestion import Ingestion
+from accord.services.notifications import Notifications
 from accord.services.obligations import Obligations
 from accord.services.organisations import Organisations
 from accord.services.overview import Overview
@@ -49,6 +50,7 @@ class Services:
     renewals: Renewals
     retention: Retention
     reviews: Reviews
+    notifications: Notifications
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -74,6 +76,7 @@ class Services:
             renewals=renewals,
             retention=Retention(context),
             reviews=Reviews(context, reports, renewals),
+            notifications=Notifications(context),
         )
 
     @property

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from accord.core.model import Agreement
+from accord.core.model.notifications import Notifications
 from accord.core.obligations import Obligation, ObligationState, notice_deadlines
+from accord.core.units import Duration
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.in_force import agreement_in_force
+from accord.services.messages import Notice
+from accord.services.notifications import contacts_of, enqueue
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import ObligationFilter
@@ -28,6 +33,7 @@ __all__ = [
     "ObligationView",
     "Obligations",
     "record_obligation",
+    "remind",
     "schedule_notices",
 ]
 
@@ -64,9 +70,13 @@ class ObligationQuery:
 class CheckReport:
     scheduled: int
     missed: tuple[ObligationView, ...]
+    reminded: int = 0
 
     def summary(self) -> str:
-        return f"{self.scheduled} obligations scheduled, {len(self.missed)} missed"
+        return (
+            f"{self.scheduled} obligations scheduled, {len(self.missed)} missed, "
+            f"{self.reminded} reminders queued"
+        )
 
 
 def view_of(row: ObligationRow, slug: str) -> ObligationView:
@@ -141,6 +151,42 @@ def schedule_notices(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -
     return new
 
 
+_NOTICES: Final = ("renewal_notice", "termination_notice")
+
+
+def remind(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> int:
+    """Queue a reminder of each open notice deadline whose nearest lead time has come (one
+    per lead time, to the contacts of the party that owes it); how many were queued."""
+    now = uow.now()
+    leads = sorted((agreement.notifications or Notifications()).reminders, key=_lead)
+    where = ObligationFilter(agreement_id=row.id, states=("open",), kinds=_NOTICES)
+    queued = 0
+    for duty, _slug in uow.obligations.matching(where):
+        lead = next((item for item in leads if duty.due_at - _lead(item) <= now), None)
+        if lead is None or now > duty.due_at:
+            continue
+        notice = Notice(
+            event="reminder",
+            key=f"reminder:{duty.key}:{lead}",
+            agreement=row.slug,
+            title=duty.subject,
+            facts={
+                "due": duty.due_at.isoformat(),
+                "last day": (duty.due_at - dt.timedelta(microseconds=1))
+                .astimezone(ZoneInfo(agreement.timezone))
+                .date()
+                .isoformat(),
+                "reminder": f"{lead} before",
+            },
+        )
+        queued += enqueue(uow, row, agreement, notice, contacts_of(agreement, duty.party))
+    return queued
+
+
+def _lead(duration: Duration) -> dt.timedelta:
+    return duration.to_timedelta()
+
+
 def _lapse(uow: UnitOfWork, row: ObligationRow) -> None:
     before = _record(row)
     row.state = ObligationState.MISSED.value
@@ -197,11 +243,12 @@ class Obligations:
         principal.require(Permission.MANAGE_AGREEMENTS)
         with self._context.uow(principal, write=True) as uow:
             now = uow.now()
-            scheduled = 0
+            scheduled = reminded = 0
             for row in uow.agreements.all():
                 agreement = agreement_in_force(uow, row, now)
                 if agreement is not None:
                     scheduled += schedule_notices(uow, row, agreement)
+                    reminded += remind(uow, row, agreement)
             open_due = uow.obligations.matching(
                 ObligationFilter(states=(ObligationState.OPEN.value,), due_before=now)
             )
@@ -211,7 +258,7 @@ class Obligations:
                     _lapse(uow, duty)
                     missed.append(view_of(duty, slug))
             uow.commit()
-        return CheckReport(scheduled=scheduled, missed=tuple(missed))
+        return CheckReport(scheduled=scheduled, missed=tuple(missed), reminded=reminded)
 
     def _get(self, uow: UnitOfWork, obligation_id: int) -> tuple[ObligationRow, str]:
         row = uow.obligations.find(obligation_id)
@@ -223,9 +270,10 @@ class Obligations:
     def _close(
         self, principal: Principal, obligation_id: int, state: ObligationState, reason: str | None
     ) -> ObligationView:
-        principal.require(Permission.MANAGE_AGREEMENTS)
+        principal.require(Permission.READ)
         with self._context.uow(principal, write=True) as uow:
-            row, slug = self._get(uow, obligation_id)
+            row, slug = self._get(uow, obligation_id)  # another tenant's: 404, not 403
+            principal.require(Permission.MANAGE_AGREEMENTS)
             now = uow.now()
             if row.state != ObligationState.OPEN and ObligationState(row.state) in _CLOSED:
                 if row.state == ObligationState.MISSED and state is ObligationState.MET:

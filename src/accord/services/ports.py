@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +25,9 @@ __all__ = [
     "Clock",
     "FetchedRows",
     "FixedClock",
+    "NotificationSender",
+    "OutgoingMessage",
+    "SendFailed",
     "Signer",
     "SourceFetcher",
     "SystemClock",
@@ -69,6 +73,38 @@ class FixedClock:
 
     def advance(self, by: dt.timedelta) -> None:
         self.at += by
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A notification as the sender delivers it."""
+
+    channel: str  # "email" or "webhook"
+    recipient: str  # an address, or a URL
+    format: str  # "email"; or the webhook payload: "generic", "slack", "teams"
+    subject: str
+    text: str
+    html: str
+    #: The generic JSON document of the event (webhooks send it, or a Slack/Teams shape of it).
+    payload: str
+    #: Stable across attempts: receivers drop copies by it.
+    message_id: str
+
+
+class SendFailed(Exception):
+    """Delivery did not succeed; ``permanent``: trying again cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class NotificationSender(Protocol):
+    """Delivers one message (SMTP, signed webhook); returns what the far end answered, or
+    raises ``SendFailed``."""
+
+    def send(self, message: OutgoingMessage) -> str: ...
 
 
 class WrittenBatch(Protocol):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from accord.services.errors import Conflict, Invalid
 from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
-from accord.services.ports import BatchWriter, Clock, Signer, SourceFetcher
+from accord.services.ports import BatchWriter, Clock, NotificationSender, Signer, SourceFetcher
 from accord.services.rendering import Rendering
 from accord.store import locks
 from accord.store.audit import AuditRecord, append
@@ -34,6 +34,7 @@ from accord.store.repositories import (
     Credits,
     Obligations,
     Organisations,
+    Outbox,
     Runs,
     Tokens,
     Users,
@@ -81,6 +82,8 @@ class ServiceContext:
     signer: Signer | None = None
     #: Where evaluations measure (DuckDB unless the settings say Spark).
     measuring: Measuring = field(default_factory=Measuring)
+    #: Delivers the outbox (SMTP, webhooks); None: notifications wait in the outbox.
+    sender: NotificationSender | None = None
 
     def uow(self, principal: Principal, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, principal, write=write)
@@ -105,6 +108,7 @@ class UnitOfWork:
         self.credits = Credits(self.session)
         self.obligations = Obligations(self.session)
         self.compliance = Compliance(self.session)
+        self.outbox = Outbox(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

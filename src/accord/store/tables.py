@@ -42,9 +42,11 @@ __all__ = [
     "CertificationRow",
     "CreditEntryRow",
     "DataHandlingDeclarationRow",
+    "DeliveryAttemptRow",
     "EvaluationRunRow",
     "LegalHoldRow",
     "MeasurementBatchRow",
+    "NotificationRow",
     "ObligationRow",
     "OrganisationRow",
     "RenewalDecisionRow",
@@ -422,6 +424,56 @@ class ObligationRow(Base):
     #: The highest escalation level told of the lapse so far (0: none).
     escalated_level: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime]
+
+
+class NotificationRow(Base):
+    """The outbox: an email or webhook written in the same transaction as the event that
+    causes it, delivered by the worker. ``dedupe_key`` names the event and the recipient, so
+    an event notifies each recipient once."""
+
+    __tablename__ = "notifications"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "dedupe_key"),
+        Index(None, "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(400))
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    #: The same on every attempt (an email's Message-ID, a webhook's delivery id), so that a
+    #: receiver can drop a copy sent again after a crash.
+    message_id: Mapped[str]
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryAttemptRow(Base):
+    """One try at delivering a notification: recorded as ``sending`` before the send, and
+    finished (``delivered``, ``failed``; ``interrupted`` when the worker died mid-way) after."""
+
+    __tablename__ = "delivery_attempts"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (UniqueConstraint("notification_id", "number"),)
+    id: Mapped[int] = _id()
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    number: Mapped[int]
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntryRow(Base):

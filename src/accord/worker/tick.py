@@ -19,6 +19,7 @@ from typing import Final
 from accord.services.container import Services
 from accord.services.errors import ServiceError
 from accord.services.ingestion import SweepReport
+from accord.services.notifications import DeliveryReport
 from accord.services.obligations import CheckReport
 from accord.services.permissions import Principal
 from accord.services.retention import PurgeReport
@@ -63,6 +64,7 @@ class TickReport:
     swept: SweepReport | None = None
     obligations: CheckReport | None = None
     purged: PurgeReport | None = None
+    deliveries: DeliveryReport | None = None
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -85,6 +87,8 @@ class TickReport:
             summary += f"; {self.obligations.summary()}"
         if self.purged is not None and any(item.removed for item in self.purged.agreements):
             summary += f"; {self.purged.summary()}"
+        if self.deliveries is not None and (self.deliveries.delivered or self.deliveries.failed):
+            summary += f"; {self.deliveries.summary()}"
         return summary
 
 
@@ -108,10 +112,16 @@ def tick(
         swept = None if stopping else _sweep(services)
         checked = None if stopping else _check_obligations(services)
         purged = None if stopping else _purge(services)
+        delivered = None if stopping else _deliver(services)
         if checkpoint_dir is not None and not stopping:
             _checkpoint(services, checkpoint_dir)
     return TickReport(
-        had_turn=True, done=tuple(done), swept=swept, obligations=checked, purged=purged
+        had_turn=True,
+        done=tuple(done),
+        swept=swept,
+        obligations=checked,
+        purged=purged,
+        deliveries=delivered,
     )
 
 
@@ -128,6 +138,14 @@ def _checkpoint(services: Services, folder: Path) -> None:
         services.audit.write_checkpoint(WORKER, folder)
     except (ServiceError, OSError):
         _log.exception("writing the audit trail's checkpoint to %s failed", folder)
+
+
+def _deliver(services: Services) -> DeliveryReport | None:
+    try:
+        return services.notifications.deliver_due(WORKER)
+    except Exception:  # undelivered notifications stay in the outbox for the next tick
+        _log.exception("delivering notifications failed")
+        return None
 
 
 def _check_obligations(services: Services) -> CheckReport | None:

@@ -20,6 +20,7 @@ __all__ = [
     "governance",
     "incidents",
     "measurement",
+    "notifications",
     "objectives",
     "parties",
     "prometheus",

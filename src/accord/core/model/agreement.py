@@ -20,6 +20,7 @@ from accord.core.model.governance import (
 )
 from accord.core.model.incidents import EscalationLadder, IncidentPolicy
 from accord.core.model.measurement import Indicator, Source
+from accord.core.model.notifications import Notifications
 from accord.core.model.objectives import Objective
 from accord.core.model.parties import JourneyStage, Metadata, Party, Term
 from accord.core.model.status import StatusPage
@@ -75,6 +76,9 @@ class Agreement(Spec):
     )
     status_page: StatusPage | None = Field(
         default=None, description="The public status page (opt-in) and what it shows."
+    )
+    notifications: Notifications | None = Field(
+        default=None, description="Reminders and webhooks (email goes to the parties' contacts)."
     )
 
     def dump(self) -> dict[str, object]:

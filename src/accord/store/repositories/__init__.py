@@ -6,6 +6,7 @@ from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import Credits
 from accord.store.repositories.measurements import Batches
+from accord.store.repositories.notifications import Outbox
 from accord.store.repositories.obligations import ObligationFilter, Obligations
 from accord.store.repositories.organisations import Organisations, Users
 from accord.store.repositories.runs import RunMark, Runs
@@ -24,6 +25,7 @@ __all__ = [
     "ObligationFilter",
     "Obligations",
     "Organisations",
+    "Outbox",
     "RunMark",
     "Runs",
     "Tokens",
