@@ -122,3 +122,39 @@ def test_creating_organisations_and_users_is_audited(world: World) -> None:
     created = next(e for e in entries if e["entity_id"] == "partner@bravo.example")
     assert created["after"]["roles"] == ["partner"]
     assert "password" not in str(created)
+
+
+@pytest.mark.parametrize(
+    "email", ["new@acme.example", "partner@charlie.example", "nobody@charlie.example"]
+)
+def test_a_partner_admin_cannot_create_users_at_another_organisation_s_domain(
+    world: World, email: str
+) -> None:
+    """The same answer whether or not the address exists elsewhere: nothing is learnt."""
+    command = CreateUser(organisation="bravo", email=email, name="X", roles=[Role.PARTNER])
+    with pytest.raises(Invalid) as refused:
+        world.services.organisations.create_user(world.principal("admin@bravo.example"), command)
+    domain = email.split("@")[1]
+    assert refused.value.message == (
+        f"addresses at {domain} belong to another organisation; "
+        "ask the company's admins to create this user"
+    )
+
+
+def test_a_partner_admin_creates_users_at_its_own_domain(world: World) -> None:
+    command = CreateUser(
+        organisation="bravo", email="ops@bravo.example", name="Ops", roles=[Role.PARTNER]
+    )
+    created = world.services.organisations.create_user(
+        world.principal("admin@bravo.example"), command
+    )
+    assert created.organisation == "bravo"
+
+
+def test_partners_see_company_staff_by_role_not_by_e_mail(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    version = world.services.portfolio.agreement(partner, "acme-bravo").versions[0]
+    assert version.uploaded_by == "company staff"
+    company = world.principal("viewer@acme.example")
+    company_view = world.services.portfolio.agreement(company, "acme-bravo").versions[0]
+    assert company_view.uploaded_by == "manager@acme.example"

@@ -1,6 +1,7 @@
 """Use cases: the functions every interface calls."""
 
 __all__ = [
+    "actors",
     "agreements",
     "backup",
     "compliance",

@@ -199,6 +199,8 @@ class Organisations:
         with self._context.uow(principal, write=True) as uow:
             organisation = get_organisation(uow, command.organisation)
             _check_user(command, OrganisationKind(organisation.kind))
+            if not principal.company:
+                self._check_domain(command.email, organisation.id)
             if uow.users.find_by_email(command.email) is not None:
                 raise Conflict(f"user {command.email!r} exists already")
             password_hash = (
@@ -334,6 +336,19 @@ class Organisations:
                 user.email, user.name, organisation.slug, _roles(uow.users.roles(user.id))
             )
 
+    def _check_domain(self, email: str, organisation_id: int) -> None:
+        """A partner's admin creates users only at e-mail domains no other organisation uses:
+        so it cannot make a user at the company's domain, and its answer is the same whether
+        or not an address exists in another organisation (it may not learn which)."""
+        domain = email.rsplit("@", 1)[-1]
+        with self._context.uow(_SYSTEM) as uow:
+            taken = uow.users.domain_used_elsewhere(domain, organisation_id)
+        if taken:
+            raise Invalid(
+                f"addresses at {domain} belong to another organisation; "
+                "ask the company's admins to create this user"
+            )
+
     def _user(self, uow: UnitOfWork, email: str) -> UserRow:
         user = uow.users.find_by_email(email)
         if user is None:
@@ -352,6 +367,10 @@ class Organisations:
                 granted_by=uow.principal.name,
             )
         )
+
+
+#: Reads across tenants (whose domain is this?), and may do nothing else.
+_SYSTEM: Final = Principal("system", None, None, company=True, permissions=frozenset())
 
 
 def _roles(names: Sequence[str]) -> list[Role]:

@@ -19,6 +19,7 @@ from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
 from accord.core.problems import Problem, Severity
+from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.in_force import parsed
 from accord.services.obligations import schedule_notices
@@ -128,13 +129,15 @@ def get_version(uow: UnitOfWork, row: AgreementRow, number: int | None) -> Agree
     return version
 
 
-def _version_view(slug: str, row: AgreementVersionRow, **extra: Any) -> VersionView:
+def _version_view(
+    uow: UnitOfWork, slug: str, row: AgreementVersionRow, **extra: Any
+) -> VersionView:
     return VersionView(
         agreement=slug,
         number=row.number,
         label=row.label,
         version_hash=row.version_hash,
-        uploaded_by=row.uploaded_by,
+        uploaded_by=shown_actor(uow, row.uploaded_by),
         uploaded_at=row.uploaded_at,
         **extra,
     )
@@ -171,7 +174,7 @@ class Portfolio:
             latest = uow.agreements.latest_version(row.id)
             if latest is not None and latest.version_hash == agreement.version_hash():
                 uow.commit()
-                return _version_view(slug, latest, created=False, warnings=warnings)
+                return _version_view(uow, slug, latest, created=False, warnings=warnings)
             version = uow.agreements.add_version(
                 AgreementVersionRow(
                     agreement_id=row.id,
@@ -185,7 +188,7 @@ class Portfolio:
             )
             row.title = agreement.metadata.title
             schedule_notices(uow, row, agreement)
-            view = _version_view(slug, version, warnings=warnings)
+            view = _version_view(uow, slug, version, warnings=warnings)
             uow.audit(
                 "agreement_version.uploaded",
                 "agreement",
@@ -210,7 +213,7 @@ class Portfolio:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
             version = get_version(uow, get_agreement(uow, slug), number)
-            return VersionText(_version_view(slug, version), version.text)
+            return VersionText(_version_view(uow, slug, version), version.text)
 
     def diff(self, principal: Principal, slug: str, old: int, new: int) -> dict[str, Any]:
         """The semantic diff of two versions, in the ``accord.diff/v1`` JSON format."""
@@ -334,9 +337,9 @@ class Portfolio:
             id=row.slug,
             title=row.title,
             owner=names.get(row.owner_organisation_id),
-            latest=None if latest is None else _version_view(row.slug, latest),
+            latest=None if latest is None else _version_view(uow, row.slug, latest),
             parties=parties,
-            versions=[_version_view(row.slug, v) for v in versions],
+            versions=[_version_view(uow, row.slug, v) for v in versions],
         )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from accord.services.actors import shown_actor
 from accord.services.uow import UnitOfWork
 from accord.store.tables import AgreementRow, EvaluationRunRow, VerdictRow
 
@@ -116,6 +117,7 @@ class Views:
     """Turns rows into views, knowing the agreement's version numbers."""
 
     def __init__(self, uow: UnitOfWork, row: AgreementRow) -> None:
+        self._uow = uow
         self._slug = row.slug
         self._numbers = {v.id: v.number for v in uow.agreements.versions(row.id)}
 
@@ -147,7 +149,7 @@ class Views:
             period=row.period,
             as_of=row.as_of,
             started_at=row.started_at,
-            requested_by=row.requested_by,
+            requested_by=shown_actor(self._uow, row.requested_by),
             reason=row.reason,
             verdicts_recorded=row.verdicts_recorded,
             verdicts_unchanged=row.verdicts_unchanged,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.store.tables import (
@@ -59,6 +59,14 @@ class Users:
 
     def find_by_email(self, email: str) -> UserRow | None:
         return self._session.scalar(select(UserRow).where(UserRow.email == email))
+
+    def domain_used_elsewhere(self, domain: str, organisation_id: int) -> bool:
+        """Whether users of another organisation have e-mail addresses at ``domain``."""
+        query = select(UserRow.id).where(
+            func.lower(UserRow.email).endswith("@" + domain.lower(), autoescape=True),
+            UserRow.organisation_id != organisation_id,
+        )
+        return self._session.scalar(query.limit(1)) is not None
 
     def all(self, organisation_id: int | None = None) -> Sequence[UserRow]:
         query = select(UserRow).order_by(UserRow.email)
