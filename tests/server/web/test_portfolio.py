@@ -13,7 +13,7 @@ def test_a_manager_signs_in_and_sees_every_agreement_judged(page: Page) -> None:
     screenshot(page, "sign-in")
     sign_in(page, "manager@acme.example")
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
-    rows = page.locator("tbody tr")
+    rows = page.locator("#agreements tbody tr")
     expect(rows).to_have_count(2)
     bravo = rows.filter(has_text="acme-bravo")
     expect(bravo.locator(".status")).to_have_text("breach")
@@ -23,6 +23,8 @@ def test_a_manager_signs_in_and_sees_every_agreement_judged(page: Page) -> None:
     charlie = rows.filter(has_text="acme-charlie")
     expect(charlie.locator(".status")).to_have_text("deviation")
     expect(page.locator(".cards")).to_contain_text("1 breaches")
+    duties = page.locator("#duties + table tbody tr")
+    expect(duties.first).to_contain_text("acme-bravo")
     screenshot(page, "portfolio")
 
 
@@ -30,8 +32,8 @@ def test_the_portfolio_filters_by_status(page: Page) -> None:
     sign_in(page, "manager@acme.example")
     page.get_by_label("Status").select_option("deviation")
     page.get_by_role("button", name="Show").click()
-    expect(page.locator("tbody tr")).to_have_count(1)
-    expect(page.locator("tbody tr")).to_contain_text("acme-charlie")
+    expect(page.locator("#agreements tbody tr")).to_have_count(1)
+    expect(page.locator("#agreements tbody tr")).to_contain_text("acme-charlie")
 
 
 def test_a_wrong_password_is_refused_on_the_form(page: Page) -> None:
@@ -52,5 +54,5 @@ def test_signing_out_ends_the_session(page: Page) -> None:
 
 def test_a_partner_sees_only_its_own_agreements(page: Page) -> None:
     sign_in(page, "partner@bravo.example")
-    expect(page.locator("tbody tr")).to_have_count(1)
-    expect(page.locator("tbody tr")).to_contain_text("acme-bravo")
+    expect(page.locator("#agreements tbody tr")).to_have_count(1)
+    expect(page.locator("#agreements tbody tr")).to_contain_text("acme-bravo")

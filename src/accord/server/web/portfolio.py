@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
 from accord.server.web.rendering import page
+from accord.services.obligations import ObligationQuery
 from accord.services.overview import OUTCOME_ORDER, AgreementSummary
 
 __all__ = ["router"]
@@ -22,6 +23,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 _BIG: Final = Decimal(10) ** 9
+#: The upcoming dated duties listed under the portfolio, soonest first.
+_DUTIES: Final = 15
 #: Sort keys; the worst first where a column has a "worse".
 _SORTS: Final[dict[str, Callable[[AgreementSummary], Any]]] = {
     "agreement": lambda s: s.id,
@@ -63,6 +66,7 @@ def portfolio(
     for summary in shown:
         for owed in summary.credits_owed:
             totals[owed.currency] = totals.get(owed.currency, Decimal(0)) + owed.amount
+    duties = services.obligations.list(principal, ObligationQuery(states=("open",)))
     return page(
         request,
         "portfolio.html",
@@ -76,4 +80,6 @@ def portfolio(
         breaches=sum(s.breaches for s in shown),
         deviations=sum(s.deviations for s in shown),
         credit_totals=sorted(totals.items()),
+        duties=sorted(duties, key=lambda d: d.due_at)[:_DUTIES],
+        duties_total=len(duties),
     )
