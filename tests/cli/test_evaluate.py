@@ -104,7 +104,6 @@ def test_evaluate_prints_a_table_of_verdicts_and_credits(files: tuple[Path, Path
     assert "credit 2026-10: 250.00 EUR" in result.stdout
 
 
-@pytest.mark.xdist_group("spark")  # with the engine's Spark tests: one JVM
 def test_evaluate_on_spark_gives_the_verdicts_of_duckdb(
     files: tuple[Path, Path], spark: SparkEngine
 ) -> None:

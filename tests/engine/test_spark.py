@@ -20,8 +20,6 @@ from accord.engine.spark import SparkEngine
 from accord.services.agreements import load_valid
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-#: One worker (so one JVM) runs every test measuring on Spark.
-pytestmark = pytest.mark.xdist_group("spark")
 AS_OF = dt.datetime(2026, 11, 4, 9, tzinfo=dt.UTC)
 
 
