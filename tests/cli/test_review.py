@@ -30,3 +30,16 @@ def test_a_bad_period_is_named(world_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "period '2026-W44'" in result.stderr
+
+
+def test_ratings_and_decisions_from_the_console(world_dir: Path) -> None:
+    decided = runner.invoke(
+        app,
+        ["review", "decide", "acme-bravo", "2026-Q4", "Meet monthly", "--owner", "bravo",
+         "--due", "2027-01-31"],
+    )  # fmt: skip
+    assert decided.exit_code == 0, decided.output
+    assert "1 decisions recorded for the 2026-Q4 review of acme-bravo" in decided.stdout
+    unknown = runner.invoke(app, ["review", "rate", "acme-bravo", "2026-Q4", "speed", "3"])
+    assert unknown.exit_code == 1
+    assert "commitment: no 'speed' in the agreement; its commitments are none" in unknown.stderr

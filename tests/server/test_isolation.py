@@ -49,6 +49,8 @@ ENDPOINTS = (
     Endpoint("POST", "/renewal-decisions", "govern", {"decision": "renew"}),
     Endpoint("GET", "/legal-holds", "read"),
     Endpoint("GET", "/reviews/2026-Q4/pack", "read"),
+    Endpoint("GET", "/reviews/2026-Q4", "read"),
+    Endpoint("POST", "/reviews/2026-Q4/decisions", "govern", {"text": "Meet monthly"}),
     Endpoint("POST", "/legal-holds", "manage", {"reason": "litigation"}),
     Endpoint("POST", "/legal-holds/{hold}/release", "manage_once"),
     Endpoint("GET", "/sources/requests/batches", "read"),
@@ -228,6 +230,9 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/notifications"): "each user lists only its tenant's obligations (below)",
     ("GET", "/api/v1/notifications/{notification_id}"): "test_notifications: a partner sees "
     "only its agreements' notifications (the same tenancy filter as the list)",
+    ("POST", "/api/v1/agreements/{slug}/reviews/{period}/ratings"): (
+        "test_reviews: the same door as decisions (matrix above); needs a commitment to rate"
+    ),
 }
 
 

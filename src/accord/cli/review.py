@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from accord.cli.output import console, fail
 from accord.cli.runtime import open_services
 from accord.reports.review import review_html, review_pdf
 from accord.services.permissions import Principal
+from accord.services.reviews import RateCommitment, RecordDecision
 
 __all__ = ["register"]
 
@@ -37,6 +39,48 @@ def pack(
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
     console.print(f"wrote the {period} review pack of {agreement} to {output}")
+
+
+@review.command("rate")
+def rate(
+    agreement: Annotated[str, typer.Argument(help="Agreement id.")],
+    period: Annotated[str, typer.Argument(help="The review's month or quarter.")],
+    commitment: Annotated[str, typer.Argument(help="The commitment's id.")],
+    rating: Annotated[int, typer.Argument(help="1 (not met) … 5 (exemplary).", min=1, max=5)],
+    comment: Annotated[str, typer.Option("--comment", help="Why.")] = "",
+) -> None:
+    """Rate a qualitative commitment for the period (for the consumer party)."""
+    command = RateCommitment(
+        agreement=agreement, period=period, commitment=commitment, rating=rating, comment=comment
+    )
+    with open_services() as services:
+        record = services.reviews.rate(CONSOLE, command)
+    console.print(f"{len(record.ratings)} ratings recorded for the {period} review of {agreement}")
+
+
+@review.command("decide")
+def decide(
+    agreement: Annotated[str, typer.Argument(help="Agreement id.")],
+    period: Annotated[str, typer.Argument(help="The review's month or quarter.")],
+    text: Annotated[str, typer.Argument(help="The decision or action.")],
+    owner: Annotated[str | None, typer.Option("--owner", help="Party id that does it.")] = None,
+    due: Annotated[
+        dt.datetime | None, typer.Option("--due", formats=["%Y-%m-%d"], help="Last day.")
+    ] = None,
+) -> None:
+    """Record a decision of the review; with --due it becomes an obligation of its owner."""
+    command = RecordDecision(
+        agreement=agreement,
+        period=period,
+        text=text,
+        owner=owner,
+        due_on=None if due is None else due.date(),
+    )
+    with open_services() as services:
+        record = services.reviews.decide(CONSOLE, command)
+    console.print(
+        f"{len(record.decisions)} decisions recorded for the {period} review of {agreement}"
+    )
 
 
 def register(app: typer.Typer) -> None:

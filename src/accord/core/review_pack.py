@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from accord.core.compliance.findings import Finding
 from accord.core.period_report import AgreementResults
 
-__all__ = ["CommitmentToRate", "DutyLine", "ReviewPack", "TermFacts"]
+__all__ = ["CommitmentToRate", "DecisionLine", "DutyLine", "RatingLine", "ReviewPack", "TermFacts"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,25 @@ class CommitmentToRate:
 
 
 @dataclass(frozen=True)
+class RatingLine:
+    """A party's rating of a commitment (1 not met … 5 exemplary), with its comment."""
+
+    commitment: str
+    party: str
+    rating: int
+    comment: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    text: str
+    owner: str | None
+    due_on: dt.date | None
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class ReviewPack:
     agreement: str
     title: str
@@ -58,3 +77,6 @@ class ReviewPack:
     obligations: tuple[DutyLine, ...]
     commitments: tuple[CommitmentToRate, ...]
     generated_at: dt.datetime
+    #: What the review recorded for the period so far (empty before it meets).
+    ratings: tuple[RatingLine, ...] = ()
+    decisions: tuple[DecisionLine, ...] = ()

@@ -32,7 +32,7 @@ from accord.services.portfolio import get_agreement
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import AgreementRow, RenewalDecisionRow
 
-__all__ = ["DecideRenewal", "DecisionView", "Renewals", "TermView", "ended_at"]
+__all__ = ["DecideRenewal", "DecisionView", "Renewals", "TermView", "ended_at", "party_of"]
 
 _MAX_NOTE: Final = 2000
 
@@ -100,7 +100,7 @@ def ended_at(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> dt.dat
     return None if last is None else end_instant(agreement, last)
 
 
-def _party(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> str:
+def party_of(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> str:
     """The party the principal decides for: the consumer for the company, else the party its
     organisation is linked to."""
     principal = uow.principal
@@ -167,7 +167,7 @@ class Renewals:
             term_end = takes_effect_at(agreement, command.decision, now)
             if term_end is None:
                 raise Conflict(f"agreement {row.slug!r} has no term end to decide about")
-            party = _party(uow, row, agreement)
+            party = party_of(uow, row, agreement)
             keys = _notice_keys(agreement, command.decision, term_end)
             met = _meet_notices(uow, row.id, keys, f"{command.decision.value} by {party}")
             stored = uow.compliance.add_decision(

@@ -1,30 +1,94 @@
 """Governance reviews (issue 12 §4): the review pack of an agreement for a period — its
 verdicts and credits (the period report's), the compliance findings, the term with its
 renewal decisions, the open obligations, and the qualitative commitments to rate — as values
-that ``accord.reports.review`` renders in the rendered agreement's look."""
+that ``accord.reports.review`` renders in the rendered agreement's look; and what the review
+records: each party's rating of each commitment (1–5, with a comment) and the decisions with
+their owner and due date, a decision with a due date becoming a ``review_action`` obligation."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from accord.core.compliance.certifications import EXPIRY_WARNING
 from accord.core.model import Agreement
-from accord.core.obligations import ObligationState
+from accord.core.obligations import Obligation, ObligationState
 from accord.core.period_report import AgreementResults
 from accord.core.renewals import initial_term_end
-from accord.core.review_pack import CommitmentToRate, DutyLine, ReviewPack, TermFacts
+from accord.core.review_pack import (
+    CommitmentToRate,
+    DecisionLine,
+    DutyLine,
+    RatingLine,
+    ReviewPack,
+    TermFacts,
+)
 from accord.services.compliance import processor_findings
-from accord.services.errors import Conflict
+from accord.services.errors import Conflict, Invalid
 from accord.services.in_force import agreement_in_force
+from accord.services.obligations import record_obligation
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
-from accord.services.renewals import Renewals
+from accord.services.renewals import Renewals, party_of
 from accord.services.reports import ReportQuery, Reports, period_labels
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import ObligationFilter
-from accord.store.tables import AgreementRow
+from accord.store.tables import AgreementRow, ReviewEntryRow
 
-__all__ = ["Reviews"]
+__all__ = ["RateCommitment", "RecordDecision", "ReviewRecord", "Reviews"]
+
+_MAX_TEXT: Final = 4000
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateCommitment:
+    agreement: str
+    period: str
+    commitment: str
+    #: 1 (not met) … 5 (exemplary).
+    rating: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDecision:
+    agreement: str
+    period: str
+    text: str
+    #: The party (its id in the agreement) that carries it out.
+    owner: str | None = None
+    due_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    agreement: str
+    period: str
+    ratings: list[RatingLine]
+    decisions: list[DecisionLine]
+
+
+def _record(rows: list[ReviewEntryRow]) -> tuple[list[RatingLine], list[DecisionLine]]:
+    ratings = [
+        RatingLine(r.commitment or "", r.party, r.rating or 0, r.text, r.recorded_by)
+        for r in rows
+        if r.kind == "rating"
+    ]
+    decisions = [
+        DecisionLine(r.text, r.owner, r.due_on, r.recorded_by) for r in rows if r.kind == "decision"
+    ]
+    return ratings, decisions
+
+
+def _text(text: str, name: str, *, required: bool) -> str:
+    cleaned = text.strip()
+    if required and not cleaned:
+        raise Invalid(f"{name}: must not be empty")
+    if len(cleaned) > _MAX_TEXT:
+        raise Invalid(f"{name}: more than {_MAX_TEXT} characters")
+    return cleaned
 
 
 def _party_names(agreement: Agreement, ids: list[str]) -> tuple[str, ...]:
@@ -68,6 +132,7 @@ class Reviews:
             day = now.astimezone(ZoneInfo(agreement.timezone)).date()
             _, _, findings = processor_findings(uow, row.id, agreement, day, EXPIRY_WARNING)
             duties = _duties(uow, row)
+            ratings, decisions = _record(list(uow.compliance.review_entries(row.id, period)))
         _, previous = period_labels(period)
         content = self._reports.content(principal, ReportQuery(period=period))
         results = next((item for item in content.agreements if item.id == slug), None)
@@ -96,4 +161,108 @@ class Reviews:
             obligations=duties,
             commitments=_commitments(agreement),
             generated_at=now,
+            ratings=tuple(ratings),
+            decisions=tuple(decisions),
         )
+
+    def record(self, principal: Principal, slug: str, period: str) -> ReviewRecord:
+        """The ratings and decisions recorded for a period."""
+        principal.require(Permission.READ)
+        period_labels(period)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, slug)
+            ratings, decisions = _record(list(uow.compliance.review_entries(row.id, period)))
+        return ReviewRecord(slug, period, ratings, decisions)
+
+    def rate(self, principal: Principal, command: RateCommitment) -> ReviewRecord:
+        """Record the principal's party's rating of a commitment for the period."""
+        if not 1 <= command.rating <= 5:
+            raise Invalid(f"rating: {command.rating} is not from 1 (not met) to 5 (exemplary)")
+        comment = _text(command.comment, "comment", required=False)
+        period_labels(command.period)
+        with self._context.uow(principal, write=True) as uow:
+            row, agreement = self._governed(uow, command.agreement)
+            known = [c.id for c in agreement.commitments]
+            if command.commitment not in known:
+                raise Invalid(
+                    f"commitment: no {command.commitment!r} in the agreement; "
+                    f"its commitments are {', '.join(known) or 'none'}"
+                )
+            party = party_of(uow, row, agreement)
+            self._add(
+                uow,
+                row,
+                command.period,
+                kind="rating",
+                party=party,
+                text=comment,
+                commitment=command.commitment,
+                rating=command.rating,
+            )
+            uow.commit()
+        return self.record(principal, command.agreement, command.period)
+
+    def decide(self, principal: Principal, command: RecordDecision) -> ReviewRecord:
+        """Record a decision of the review; with a due date it is an obligation of its owner."""
+        text = _text(command.text, "text", required=True)
+        period_labels(command.period)
+        with self._context.uow(principal, write=True) as uow:
+            row, agreement = self._governed(uow, command.agreement)
+            parties = [p.id for p in agreement.parties]
+            if command.owner is not None and command.owner not in parties:
+                raise Invalid(f"owner: no party {command.owner!r}; parties: {', '.join(parties)}")
+            party = party_of(uow, row, agreement)
+            entry = self._add(
+                uow,
+                row,
+                command.period,
+                kind="decision",
+                party=party,
+                text=text,
+                owner=command.owner,
+                due_on=command.due_on,
+            )
+            if command.due_on is not None:
+                zone = ZoneInfo(agreement.timezone)
+                due = dt.datetime.combine(command.due_on + dt.timedelta(days=1), dt.time(), zone)
+                record_obligation(
+                    uow,
+                    row,
+                    Obligation(
+                        kind="review_action",
+                        key=f"review_action:{entry.id}",
+                        party=command.owner or party,
+                        subject=f"{command.period} review: {text[:200]}",
+                        trigger_at=uow.now(),
+                        due_at=due.astimezone(dt.UTC),
+                        calendar="24x7",
+                    ),
+                )
+            uow.commit()
+        return self.record(principal, command.agreement, command.period)
+
+    def _governed(self, uow: UnitOfWork, slug: str) -> tuple[AgreementRow, Agreement]:
+        row = get_agreement(uow, slug)
+        uow.principal.require(Permission.GOVERN)
+        agreement = agreement_in_force(uow, row, uow.now())
+        if agreement is None:
+            raise Conflict(f"agreement {slug!r} has no version yet")
+        return row, agreement
+
+    def _add(
+        self, uow: UnitOfWork, row: AgreementRow, period: str, **fields: object
+    ) -> ReviewEntryRow:
+        entry = uow.compliance.add_review_entry(
+            ReviewEntryRow(
+                agreement_id=row.id,
+                period=period,
+                recorded_by=uow.principal.name,
+                recorded_at=uow.now(),
+                **fields,
+            )
+        )
+        after = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()}
+        uow.audit(
+            f"review.{fields['kind']}", "agreement", row.slug, after={"period": period, **after}
+        )
+        return entry

@@ -50,6 +50,7 @@ __all__ = [
     "ObligationRow",
     "OrganisationRow",
     "RenewalDecisionRow",
+    "ReviewEntryRow",
     "RoleAssignmentRow",
     "SessionRow",
     "Tenancy",
@@ -378,6 +379,28 @@ class LegalHoldRow(Base):
     placed_at: Mapped[dt.datetime]
     released_by: Mapped[str | None]
     released_at: Mapped[dt.datetime | None]
+
+
+class ReviewEntryRow(Base):
+    """What a governance review recorded for a period: a party's rating of a commitment
+    (``rating`` 1–5 with a comment) or a decision with its owner and due date. Append-only."""
+
+    __tablename__ = "review_entries"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (Index(None, "agreement_id", "period"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    period: Mapped[str] = mapped_column(String(16))
+    #: rating | decision
+    kind: Mapped[str] = mapped_column(String(16))
+    party: Mapped[str] = mapped_column(String(64))
+    commitment: Mapped[str | None] = mapped_column(String(64))
+    rating: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
 
 
 class RenewalDecisionRow(Base):

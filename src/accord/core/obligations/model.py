@@ -63,6 +63,9 @@ KINDS: Final[dict[str, ObligationKind]] = {
         ObligationKind(
             "termination_notice", "Last day to give termination notice", "notices on time"
         ),
+        ObligationKind(
+            "review_action", "Carry out a governance review decision", "review actions on time"
+        ),
     )
 }
 

@@ -1,5 +1,6 @@
 """Compliance and governance records: certifications, attestation reports and data-handling
-declarations of organisations; renewal decisions and legal holds of agreements."""
+declarations of organisations; renewal decisions, legal holds and governance review
+entries of agreements."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accord.store.tables import (
     DataHandlingDeclarationRow,
     LegalHoldRow,
     RenewalDecisionRow,
+    ReviewEntryRow,
 )
 
 __all__ = ["Compliance"]
@@ -82,3 +84,16 @@ class Compliance:
                 LegalHoldRow.agreement_id == agreement_id, LegalHoldRow.id == hold_id
             )
         )
+
+    def add_review_entry(self, row: ReviewEntryRow) -> ReviewEntryRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def review_entries(self, agreement_id: int, period: str) -> Sequence[ReviewEntryRow]:
+        query = (
+            select(ReviewEntryRow)
+            .where(ReviewEntryRow.agreement_id == agreement_id, ReviewEntryRow.period == period)
+            .order_by(ReviewEntryRow.id)
+        )
+        return self._session.scalars(query).all()
