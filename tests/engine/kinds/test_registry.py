@@ -45,6 +45,7 @@ INDICATORS: dict[str, dict[str, Any]] = {
         "denominator": "score",
         "better": "higher",
     },
+    "throughput": {"kind": "throughput", "per": "1h", "minimum": 10_000},
 }
 
 SOURCE = {

@@ -42,6 +42,7 @@ __all__ = [
     "SourceKind",
     "SurveyScoreIndicator",
     "ThresholdIndicator",
+    "ThroughputIndicator",
     "TimesliceIndicator",
     "ValueKind",
 ]
@@ -376,6 +377,41 @@ class BusinessGaugeIndicator(IndicatorBase):
         return f"sum of {self.numerator} / sum of {self.denominator}"
 
 
+class ThroughputIndicator(IndicatorBase):
+    """Share of periods (hours, days) with at least a minimum number of events, e.g. 'at
+    least 10,000 authorisations per hour during peak'."""
+
+    kind: Literal["throughput"] = Field(description="throughput")
+    per: DurationField = Field(
+        description="Length of each period, e.g. '1h'; '1d' is a local day of the time zone."
+    )
+    minimum: int = Field(gt=0, description="Fewest events a period needs, e.g. 10000.")
+    counts: ClassVar[str] = "periods"
+
+    @model_validator(mode="after")
+    def _fixed_period(self) -> ThroughputIndicator:
+        if not self.per.is_fixed or self.per.seconds < 60 or self.per.seconds > 86400:
+            raise problem(
+                "per",
+                f"per {self.per} must be a fixed length from 1 minute to 1 day",
+                "write e.g. per: 1h",
+                ("per",),
+            )
+        return self
+
+    def formula(self) -> str:
+        return (
+            f"periods of {self.per} with at least {self.minimum:,} events / counted periods; "
+            "a period without events falls short"
+        )
+
+    def in_words(self) -> str:
+        return (
+            f"the share of periods of {self.per} in which at least {self.minimum:,} events "
+            "arrived (a period without events falls short)"
+        )
+
+
 Indicator = Annotated[
     RatioIndicator
     | ThresholdIndicator
@@ -385,6 +421,7 @@ Indicator = Annotated[
     | MeanTimeIndicator
     | FirstContactResolutionIndicator
     | SurveyScoreIndicator
-    | BusinessGaugeIndicator,
+    | BusinessGaugeIndicator
+    | ThroughputIndicator,
     Field(discriminator="kind"),
 ]
