@@ -11,6 +11,7 @@ from sqlalchemy import text
 from accord.services.errors import Forbidden, Invalid
 from accord.services.ingestion import PushBatch
 from accord.services.organisations import CreateOrganisation
+from accord.services.verdicts import RunEvaluation
 from tests.services.world import CONSOLE, World, events
 
 
@@ -83,3 +84,26 @@ def test_the_worker_s_checkpoint_verifies_until_the_newest_entry_goes(
         connection.execute(text(f"DELETE FROM audit_entries WHERE seq = {head}"))
     [finding] = world.services.audit.verify(CONSOLE, checkpoint).findings
     assert (finding.seq, finding.kind) == (head, "deleted")
+
+
+def test_verdict_and_batch_rows_edited_in_the_database_are_findings(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    command = PushBatch(agreement="acme-bravo", source="requests", batch_id="b1", events=events(50))
+    world.services.ingestion.push(partner, command)
+    manager = world.principal("manager@acme.example")
+    world.services.verdicts.evaluate(
+        manager, RunEvaluation(agreement="acme-bravo", period="2026-10")
+    )
+    assert world.services.audit.verify(CONSOLE).ok
+    engine = world.services.context.engine
+    with engine.begin() as connection:
+        verdict = connection.execute(text("SELECT min(id) FROM verdicts")).scalar_one()
+        connection.execute(text(f"UPDATE verdicts SET outcome = 'breach' WHERE id = {verdict}"))
+        connection.execute(text("UPDATE measurement_batches SET digest = 'forged'"))
+    messages = [f.message for f in world.services.audit.verify(CONSOLE).findings]
+    assert f"verdict {verdict} was edited after it was recorded" in messages
+    assert "batch 'b1': its recorded digest was changed after it arrived" in messages
+    with engine.begin() as connection:
+        connection.execute(text(f"DELETE FROM verdicts WHERE id = {verdict}"))
+    messages = [f.message for f in world.services.audit.verify(CONSOLE).findings]
+    assert f"verdict {verdict} was deleted" in messages

@@ -5,6 +5,7 @@ verdict row's evidence column holds its record (``accord.verdicts/v2``) and expl
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "scope_key",
     "stored_evidence",
     "stored_record",
+    "verdict_seal",
 ]
 
 
@@ -48,6 +50,9 @@ class Recorded:
     changed: int = 0
     unchanged: int = 0
     credit_entries: list[dict[str, str]] = field(default_factory=list)
+    #: Verdict row id → its seal (``verdict_seal``), written into the run's audit entry so
+    #: that the signed trail vouches for every verdict row as recorded.
+    seals: dict[str, str] = field(default_factory=dict)
 
     @property
     def changes_anything(self) -> bool:
@@ -59,7 +64,26 @@ class Recorded:
             "verdicts_changed": self.changed,
             "verdicts_unchanged": self.unchanged,
             "credit_entries": self.credit_entries,
+            "verdicts": self.seals,
         }
+
+
+def verdict_seal(row: VerdictRow) -> str:
+    """SHA-256 of a verdict row's content: what it judged, how, and what it supersedes."""
+    content = {
+        "agreement_id": row.agreement_id,
+        "version_id": row.version_id,
+        "run_id": row.run_id,
+        "objective": row.objective,
+        "scope_key": row.scope_key,
+        "window": row.window_label,
+        "outcome": row.outcome,
+        "value": None if row.value is None else str(row.value),
+        "evidence": row.evidence,
+        "digest": row.digest,
+        "supersedes_id": row.supersedes_id,
+    }
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
 def evidence_json(record: VerdictRecord, explanation: str) -> dict[str, Any]:
@@ -125,7 +149,8 @@ class VerdictRecorder:
             else:
                 recorded.changed += 1
             explanation = self._rendering.explain(evaluation.agreement, now)
-            uow.verdicts.add(_row(run, now, explanation, row, decision.reason))
+            added = uow.verdicts.add(_row(run, now, explanation, row, decision.reason))
+            recorded.seals[str(added.id)] = verdict_seal(added)
         balances = uow.credits.balances(run.agreement_id)
         booked = set(windows) - kept
         for difference in credit_differences(evaluation.credits, balances, booked, run.reason):

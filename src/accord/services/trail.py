@@ -20,7 +20,8 @@ from typing import Any, Final
 
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.permissions import Permission, Principal
-from accord.services.uow import ServiceContext
+from accord.services.recording import verdict_seal
+from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store import audit
 
 __all__ = ["CHECKPOINT_FORMAT", "AuditCheck", "AuditFinding", "AuditTrail", "SigningKey"]
@@ -94,12 +95,15 @@ class AuditTrail:
                 for row in uow.batches.stored()
                 if row.file_path is not None
             ]
+            recorded = _recorded(audit.entries(uow.session))
+            rows = _findings_of_rows(uow, recorded)
             anchored = (
                 None
                 if checkpoint is None
                 else self._against(checkpoint, audit.hash_at(uow.session, _seq(checkpoint)))
             )
         findings = [AuditFinding(f.seq, f.kind.value, f.message) for f in result.findings]
+        findings += rows
         findings += self._batch_files(files)
         if anchored is not None:
             findings += anchored
@@ -231,3 +235,54 @@ def _file_digest(path: Path) -> str | None:
     except OSError:
         return None
     return sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """What the trail says was recorded: verdict seals and batch file digests."""
+
+    seals: dict[int, tuple[int, str]]  # verdict id → (audit seq, seal)
+    digests: dict[str, tuple[int, str]]  # batch file → (audit seq, digest)
+
+
+def _recorded(entries: list[Any]) -> _Recorded:
+    seals: dict[int, tuple[int, str]] = {}
+    digests: dict[str, tuple[int, str]] = {}
+    for entry in entries:
+        if entry.action not in ("evaluation.recorded", "measurement_batch.accepted"):
+            continue
+        after = json.loads(entry.after) if entry.after else {}
+        if not isinstance(after, dict):
+            continue
+        for verdict_id, seal in (after.get("verdicts") or {}).items():
+            seals[int(verdict_id)] = (entry.seq, str(seal))
+        if after.get("file"):
+            digests[str(after["file"])] = (entry.seq, str(after.get("digest")))
+    return _Recorded(seals, digests)
+
+
+def _findings_of_rows(uow: UnitOfWork, recorded: _Recorded) -> list[AuditFinding]:
+    """Verdict and batch rows that differ from what their (signed) audit entries recorded."""
+    findings = []
+    rows = uow.verdicts.by_ids(sorted(recorded.seals))
+    for verdict_id, (seq, seal) in sorted(recorded.seals.items()):
+        row = rows.get(verdict_id)
+        if row is None:
+            findings.append(AuditFinding(seq, "verdict", f"verdict {verdict_id} was deleted"))
+        elif verdict_seal(row) != seal:
+            findings.append(
+                AuditFinding(
+                    seq, "verdict", f"verdict {verdict_id} was edited after it was recorded"
+                )
+            )
+    for batch in uow.batches.stored():
+        seq, digest = recorded.digests.get(str(batch.file_path), (0, batch.digest))
+        if batch.digest != digest:
+            findings.append(
+                AuditFinding(
+                    seq,
+                    "batch",
+                    f"batch {batch.batch_id!r}: its recorded digest was changed after it arrived",
+                )
+            )
+    return findings

@@ -64,6 +64,15 @@ class Verdicts:
         self._session.flush()
         return row
 
+    def by_ids(self, ids: Sequence[int]) -> dict[int, VerdictRow]:
+        """The verdict rows with these ids that the tenant sees."""
+        found: dict[int, VerdictRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = select(VerdictRow).where(VerdictRow.id.in_(chunk))
+            found.update({row.id: row for row in self._session.scalars(query)})
+        return found
+
     def current(self, agreement_id: int, windows: Sequence[str]) -> dict[VerdictKey, VerdictRow]:
         """The latest verdict of each objective × scope in the given windows."""
         query = _current_only(
