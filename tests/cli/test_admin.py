@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from accord.bootstrap import build
 from accord.cli.main import app
+from accord.services.errors import Unauthenticated
 from accord.settings import Settings
 
 runner = CliRunner()
@@ -85,3 +86,32 @@ def test_bad_settings_are_named(data_dir: Path, monkeypatch: pytest.MonkeyPatch)
     code, _, err = admin("create-organisation", "acme", "Acme")
     assert code == 1
     assert "ACCORD_PORT must be a whole number" in err
+
+
+def test_the_operator_disables_and_enables_a_user_revokes_a_role_and_resets_a_password(
+    data_dir: Path,
+) -> None:
+    admin("create-organisation", "acme", "Acme Retail", "--company")
+    user = ["--organisation", "acme", "--email", "ops@acme.example", "--name", "Ops"]
+    assert admin("create-user", *user, "--role", "viewer", "--role", "auditor")[0] == 0
+    secret = admin("create-token", "--user", "ops@acme.example")[1].strip().splitlines()[-1]
+    assert admin("disable-user", "ops@acme.example")[0] == 0
+    services = build(Settings.for_data_dir(data_dir))
+    try:
+        with pytest.raises(Unauthenticated):
+            services.credentials.authenticate_token(secret)
+    finally:
+        services.close()
+    assert admin("enable-user", "ops@acme.example")[0] == 0
+    code, out, _ = admin("revoke-role", "ops@acme.example", "viewer")
+    assert (code, out.strip()) == (0, "ops@acme.example now holds auditor")
+    code, out, _ = admin(
+        "reset-password", "ops@acme.example", input="a fresh passphrase\na fresh passphrase\n"
+    )
+    assert code == 0, out
+    services = build(Settings.for_data_dir(data_dir))
+    try:
+        assert services.credentials.authenticate_token(secret).name == "ops@acme.example"
+        assert services.credentials.login("ops@acme.example", "a fresh passphrase").secret
+    finally:
+        services.close()

@@ -21,7 +21,10 @@ from accord.services.permissions import Permission, Principal, Role
 __all__ = ["register"]
 
 admin = typer.Typer(
-    name="admin", help="Create organisations, users and API tokens.", no_args_is_help=True
+    name="admin",
+    help="Create organisations, users and API tokens; disable users, revoke roles, reset "
+    "passwords.",
+    no_args_is_help=True,
 )
 CONSOLE = Principal.console()
 
@@ -95,6 +98,43 @@ def create_token(
         highlight=False,
     )
     typer.echo(made.secret)
+
+
+@admin.command("disable-user")
+def disable_user(email: Annotated[str, typer.Argument(help="The user's e-mail.")]) -> None:
+    """Disable a user: its sessions end now; its tokens and password stop working."""
+    with open_services() as services:
+        services.organisations.disable_user(CONSOLE, email)
+    console.print(f"disabled {escape(email)}; its sessions ended", highlight=False)
+
+
+@admin.command("enable-user")
+def enable_user(email: Annotated[str, typer.Argument(help="The user's e-mail.")]) -> None:
+    """Enable a disabled user again."""
+    with open_services() as services:
+        services.organisations.enable_user(CONSOLE, email)
+    console.print(f"enabled {escape(email)}", highlight=False)
+
+
+@admin.command("revoke-role")
+def revoke_role(
+    email: Annotated[str, typer.Argument(help="The user's e-mail.")],
+    role: Annotated[Role, typer.Argument(help="The role to take away.")],
+) -> None:
+    """Take one role away from a user."""
+    with open_services() as services:
+        view = services.organisations.revoke_role(CONSOLE, email, role)
+    roles = ", ".join(r.value for r in view.roles) or "no roles"
+    console.print(f"{escape(email)} now holds {roles}", highlight=False)
+
+
+@admin.command("reset-password")
+def reset_password(email: Annotated[str, typer.Argument(help="The user's e-mail.")]) -> None:
+    """Set a user's password (asked for twice); its sessions end."""
+    password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with open_services() as services:
+        services.organisations.reset_password(CONSOLE, email, password)
+    console.print(f"password of {escape(email)} reset; its sessions ended", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
