@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -65,6 +67,12 @@ def _signs_in_to_the_demo_store(out: Path, output: str) -> None:
             assert "payments-api" in signed_in.text
             page = client.get("/agreements/payments-api")
             assert page.text.count("2026-0") >= 5  # May to September charted, October too
+            verdict = re.search(r'href="(/agreements/payments-api/verdicts/\d+)"', page.text)
+            assert verdict is not None
+            bundle = client.get(f"{verdict.group(1)}/evidence.zip")
+            assert bundle.status_code == 200, bundle.text[:500]
+            names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+            assert {"agreement.yaml", "verdict.json", "manifest.json"} <= set(names)
     finally:
         services.close()
 

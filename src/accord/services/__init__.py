@@ -4,6 +4,7 @@ __all__ = [
     "actors",
     "agreements",
     "backup",
+    "bundles",
     "compliance",
     "container",
     "credentials",

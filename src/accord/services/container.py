@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.history import History
@@ -40,6 +41,7 @@ class Services:
     history: History
     reports: Reports
     status: Status
+    bundles: Bundles
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -66,6 +68,7 @@ class Services:
             history=History(context),
             reports=reports,
             status=Status(context),
+            bundles=Bundles(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

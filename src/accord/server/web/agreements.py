@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from accord.bootstrap import evidence_bundles
 from accord.core.records import RecordError, VerdictRecord
 from accord.reports.charts import Band, Series, Wording, line_chart
 from accord.server.security import ServicesDep
@@ -168,6 +169,21 @@ def verdict_record(
     return Response(
         body,
         media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/agreements/{slug}/verdicts/{verdict_id}/evidence.zip", include_in_schema=False)
+def evidence_bundle(
+    slug: str, verdict_id: int, principal: PagePrincipal, services: ServicesDep
+) -> Response:
+    """The verdict's evidence bundle (``accord evidence verify`` checks it)."""
+    exporter = evidence_bundles()
+    content = services.bundles.export(principal, slug, _verdict_id(slug, verdict_id), exporter)
+    name = f"{slug}-verdict-{verdict_id}-evidence.zip"
+    return Response(
+        content,
+        media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

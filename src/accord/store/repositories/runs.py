@@ -34,6 +34,10 @@ class Runs:
         self._session.flush()
         return row
 
+    def find(self, run_id: int) -> EvaluationRunRow | None:
+        """The run, if the tenant sees it."""
+        return self._session.scalar(select(EvaluationRunRow).where(EvaluationRunRow.id == run_id))
+
     def find_same(self, row: EvaluationRunRow) -> EvaluationRunRow | None:
         """A recorded run of the same agreement, version, period, as-of instant and reason."""
         return self._session.scalar(
