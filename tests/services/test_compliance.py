@@ -94,6 +94,10 @@ def test_a_partner_neither_records_nor_reads_another_organisation_s(world: World
         world.principal("auditor@acme.example"), "charlie"
     )
     assert len(acme) == 1
+    (seen,) = world.services.compliance.certifications(
+        world.principal("partner@charlie.example"), "charlie"
+    )
+    assert (acme[0].recorded_by, seen.recorded_by) == ("manager@acme.example", "company staff")
 
 
 def test_an_auditor_reads_but_does_not_record(world: World) -> None:

@@ -93,7 +93,9 @@ def test_a_legal_hold_keeps_what_it_covers_until_released(batches: World) -> Non
     (listed,) = world.services.retention.holds(
         world.principal("partner@bravo.example"), "acme-bravo"
     )
-    assert listed.released_by == "manager@acme.example"
+    assert (listed.placed_by, listed.released_by) == ("company staff", "company staff")
+    (own,) = world.services.retention.holds(manager, "acme-bravo")
+    assert own.released_by == "manager@acme.example"
 
 
 def test_only_the_company_s_managers_hold_and_purge(batches: World) -> None:

@@ -30,6 +30,7 @@ from accord.core.compliance.declarations import (
 )
 from accord.core.compliance.findings import Finding, FindingKind, Level
 from accord.core.model import Agreement
+from accord.services.actors import shown_actor
 from accord.services.errors import Invalid, NotFound
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
@@ -123,7 +124,9 @@ def _certificate(row: CertificationRow) -> Certification:
     )
 
 
-def _view(row: CertificationRow, organisation: str, day: dt.date) -> CertificationView:
+def _view(
+    uow: UnitOfWork, row: CertificationRow, organisation: str, day: dt.date
+) -> CertificationView:
     return CertificationView(
         id=row.id,
         organisation=organisation,
@@ -133,7 +136,7 @@ def _view(row: CertificationRow, organisation: str, day: dt.date) -> Certificati
         valid_from=row.valid_from,
         valid_until=row.valid_until,
         document_sha256=row.document_sha256,
-        recorded_by=row.recorded_by,
+        recorded_by=shown_actor(uow, row.recorded_by),
         recorded_at=row.recorded_at,
         status=_certificate(row).status(day).value,
     )
@@ -257,7 +260,7 @@ class Compliance:
                     recorded_at=uow.now(),
                 )
             )
-            view = _view(row, organisation.slug, uow.now().date())
+            view = _view(uow, row, organisation.slug, uow.now().date())
             uow.audit(
                 "certification.recorded",
                 "organisation",
@@ -314,7 +317,7 @@ class Compliance:
             if row is None:
                 raise NotFound(f"{found.slug} has not declared how it handles data")
             return DeclarationView(
-                found.slug, declaration_of(row), row.declared_by, row.declared_at
+                found.slug, declaration_of(row), shown_actor(uow, row.declared_by), row.declared_at
             )
 
     def certifications(
@@ -326,7 +329,9 @@ class Compliance:
         with self._context.uow(principal) as uow:
             found = get_organisation(uow, organisation)
             on = day or uow.now().date()
-            return [_view(row, found.slug, on) for row in uow.compliance.certifications(found.id)]
+            return [
+                _view(uow, row, found.slug, on) for row in uow.compliance.certifications(found.id)
+            ]
 
     def findings(
         self,

@@ -25,6 +25,7 @@ from accord.core.renewals import (
     last_day,
     takes_effect_at,
 )
+from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Forbidden, Invalid
 from accord.services.in_force import agreement_in_force
 from accord.services.permissions import Permission, Principal
@@ -78,14 +79,14 @@ def _decision(row: RenewalDecisionRow) -> Decision:
     return Decision(DecisionKind(row.decision), row.term_end, row.decided_at)
 
 
-def _view(row: RenewalDecisionRow, slug: str) -> DecisionView:
+def _view(uow: UnitOfWork, row: RenewalDecisionRow, slug: str) -> DecisionView:
     return DecisionView(
         id=row.id,
         agreement=slug,
         decision=row.decision,
         term_end=row.term_end,
         party=row.party,
-        decided_by=row.decided_by,
+        decided_by=shown_actor(uow, row.decided_by),
         decided_at=row.decided_at,
         note=row.note,
         notices_met=row.notices_met.split(),
@@ -182,7 +183,7 @@ class Renewals:
                     notices_met=" ".join(met),
                 )
             )
-            view = _view(stored, row.slug)
+            view = _view(uow, stored, row.slug)
             uow.audit(
                 f"renewal.{command.decision.value}",
                 "agreement",
@@ -216,5 +217,5 @@ class Renewals:
                 last_day=last,
                 ends_at=ends,
                 ended=ends is not None and ends <= now,
-                decisions=[_view(d, row.slug) for d in rows],
+                decisions=[_view(uow, d, row.slug) for d in rows],
             )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from accord.core.retention import Hold, cutoff, held
+from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.in_force import agreement_in_force
 from accord.services.permissions import Permission, Principal
@@ -78,16 +79,16 @@ class PurgeReport:
         return f"retention: {verb} {removed} batches; {kept} kept by legal holds"
 
 
-def _view(row: LegalHoldRow, slug: str) -> HoldView:
+def _view(uow: UnitOfWork, row: LegalHoldRow, slug: str) -> HoldView:
     return HoldView(
         id=row.id,
         agreement=slug,
         reason=row.reason,
         held_from=row.held_from,
         held_until=row.held_until,
-        placed_by=row.placed_by,
+        placed_by=shown_actor(uow, row.placed_by),
         placed_at=row.placed_at,
-        released_by=row.released_by,
+        released_by=None if row.released_by is None else shown_actor(uow, row.released_by),
         released_at=row.released_at,
     )
 
@@ -142,7 +143,7 @@ class Retention:
             )
             uow.audit("legal_hold.placed", "agreement", row.slug, after=_record(hold))
             uow.commit()
-            return _view(hold, row.slug)
+            return _view(uow, hold, row.slug)
 
     def release_hold(self, principal: Principal, slug: str, hold_id: int) -> HoldView:
         with self._context.uow(principal, write=True) as uow:
@@ -159,13 +160,13 @@ class Retention:
                 "legal_hold.released", "agreement", row.slug, before=before, after=_record(hold)
             )
             uow.commit()
-            return _view(hold, row.slug)
+            return _view(uow, hold, row.slug)
 
     def holds(self, principal: Principal, slug: str) -> list[HoldView]:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, slug)
-            return [_view(hold, row.slug) for hold in uow.compliance.holds(row.id)]
+            return [_view(uow, hold, row.slug) for hold in uow.compliance.holds(row.id)]
 
     def purge(self, principal: Principal, *, dry_run: bool = False) -> PurgeReport:
         """Apply every agreement's retention rules now (``dry_run``: only say what would go)."""

@@ -25,6 +25,7 @@ from accord.core.review_pack import (
     ReviewPack,
     TermFacts,
 )
+from accord.services.actors import shown_actor
 from accord.services.compliance import processor_findings
 from accord.services.errors import Conflict, Invalid
 from accord.services.in_force import agreement_in_force
@@ -70,14 +71,20 @@ class ReviewRecord:
     decisions: list[DecisionLine]
 
 
-def _record(rows: list[ReviewEntryRow]) -> tuple[list[RatingLine], list[DecisionLine]]:
+def _record(
+    uow: UnitOfWork, rows: list[ReviewEntryRow]
+) -> tuple[list[RatingLine], list[DecisionLine]]:
     ratings = [
-        RatingLine(r.commitment or "", r.party, r.rating or 0, r.text, r.recorded_by)
+        RatingLine(
+            r.commitment or "", r.party, r.rating or 0, r.text, shown_actor(uow, r.recorded_by)
+        )
         for r in rows
         if r.kind == "rating"
     ]
     decisions = [
-        DecisionLine(r.text, r.owner, r.due_on, r.recorded_by) for r in rows if r.kind == "decision"
+        DecisionLine(r.text, r.owner, r.due_on, shown_actor(uow, r.recorded_by))
+        for r in rows
+        if r.kind == "decision"
     ]
     return ratings, decisions
 
@@ -132,7 +139,7 @@ class Reviews:
             day = now.astimezone(ZoneInfo(agreement.timezone)).date()
             _, _, findings = processor_findings(uow, row.id, agreement, day, EXPIRY_WARNING)
             duties = _duties(uow, row)
-            ratings, decisions = _record(list(uow.compliance.review_entries(row.id, period)))
+            ratings, decisions = _record(uow, list(uow.compliance.review_entries(row.id, period)))
         _, previous = period_labels(period)
         content = self._reports.content(principal, ReportQuery(period=period))
         results = next((item for item in content.agreements if item.id == slug), None)
@@ -171,7 +178,7 @@ class Reviews:
         period_labels(period)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, slug)
-            ratings, decisions = _record(list(uow.compliance.review_entries(row.id, period)))
+            ratings, decisions = _record(uow, list(uow.compliance.review_entries(row.id, period)))
         return ReviewRecord(slug, period, ratings, decisions)
 
     def rate(self, principal: Principal, command: RateCommitment) -> ReviewRecord:
