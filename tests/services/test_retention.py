@@ -63,6 +63,7 @@ def test_the_purge_removes_batches_past_the_rule_and_records_them(batches: World
     assert (entry["action"], entry["actor"]) == ("retention.purged", "console")
     assert entry["after"]["batches"] == ["requests/old"]
     assert world.services.retention.purge(CONSOLE).agreements[0].removed == []
+    assert world.services.audit.verify(CONSOLE).ok  # a purge is recorded, not a tampering
 
 
 def test_a_dry_run_removes_nothing(batches: World) -> None:
