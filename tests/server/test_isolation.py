@@ -228,6 +228,19 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/obligations/{obligation_id}/met"): "an obligation by id: the same door "
     "as the waiver (services/obligations.py _close), tested in test_obligations",
     ("GET", "/api/v1/notifications"): "each user lists only its tenant's obligations (below)",
+    ("POST", "/api/v1/agreements/{slug}/incidents"): "test_incidents: another partner's 404",
+    ("GET", "/api/v1/agreements/{slug}/incidents"): "test_incidents: partners see their own",
+    ("POST", "/api/v1/agreements/{slug}/incident-sources"): "test_incidents: a manager's",
+    ("GET", "/api/v1/incidents"): "test_incidents: partners see only their own",
+    ("GET", "/api/v1/incidents/{incident_id}"): "test_incidents: another partner's is a 404",
+    ("POST", "/api/v1/incidents/{incident_id}/acknowledgement"): "test_incidents: 404 alike",
+    ("POST", "/api/v1/incidents/{incident_id}/updates"): "test_incidents (one door: _Writing)",
+    ("POST", "/api/v1/incidents/{incident_id}/mitigation"): "test_incidents (one door)",
+    ("POST", "/api/v1/incidents/{incident_id}/resolution"): "test_incidents (one door)",
+    ("POST", "/api/v1/incidents/{incident_id}/closure"): "test_incidents (one door)",
+    ("POST", "/api/v1/incidents/{incident_id}/severity"): "test_incidents (one door)",
+    ("POST", "/api/v1/inbound/alertmanager"): "test_incidents: the source's secret, no token",
+    ("POST", "/api/v1/inbound/incidents"): "test_incidents: the source's secret, no token",
     ("GET", "/api/v1/notifications/{notification_id}"): "test_notifications: a partner sees "
     "only its agreements' notifications (the same tenancy filter as the list)",
     ("POST", "/api/v1/agreements/{slug}/reviews/{period}/ratings"): (

@@ -13,6 +13,7 @@ __all__ = [
     "docs",
     "evaluate",
     "evidence",
+    "incidents",
     "interchange",
     "main",
     "obligations",

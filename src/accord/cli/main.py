@@ -47,6 +47,7 @@ _COMMANDS: Final = {
     "worker": "worker",
     "deadlines": "obligations",
     "obligations": "obligations",
+    "incident": "incidents",
 }
 
 

@@ -10,6 +10,8 @@ from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.history import History
+from accord.services.inbound import Inbound
+from accord.services.incidents import Incidents
 from accord.services.ingestion import Ingestion
 from accord.services.notifications import Notifications
 from accord.services.obligations import Obligations
@@ -53,6 +55,8 @@ class Services:
     retention: Retention
     reviews: Reviews
     notifications: Notifications
+    incidents: Incidents
+    inbound: Inbound
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -80,6 +84,8 @@ class Services:
             retention=Retention(context),
             reviews=Reviews(context, reports, renewals),
             notifications=Notifications(context),
+            incidents=Incidents(context),
+            inbound=Inbound(context),
         )
 
     @property

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from accord.core.model import Agreement
 from accord.core.model.notifications import Notifications
-from accord.core.obligations import Obligation, ObligationState, notice_deadlines
+from accord.core.obligations import Obligation, ObligationState, lapsed, notice_deadlines
 from accord.core.units import Duration
 from accord.services.errors import Conflict, Invalid, NotFound
+from accord.services.escalation import Escalated, escalate
 from accord.services.in_force import agreement_in_force
 from accord.services.messages import Notice
 from accord.services.notifications import contacts_of, enqueue
@@ -32,12 +33,12 @@ __all__ = [
     "ObligationQuery",
     "ObligationView",
     "Obligations",
+    "fulfil",
     "record_obligation",
+    "release",
     "remind",
     "schedule_notices",
 ]
-
-_CLOSED = frozenset({ObligationState.MET, ObligationState.WAIVED, ObligationState.MISSED})
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,18 @@ class CheckReport:
     scheduled: int
     missed: tuple[ObligationView, ...]
     reminded: int = 0
+    escalated: tuple[Escalated, ...] = ()
+
+    @property
+    def late(self) -> tuple[Escalated, ...]:
+        """Escalations sent more than a quarter of an hour after their instant."""
+        return tuple(item for item in self.escalated if item.late_by > _LATE)
 
     def summary(self) -> str:
         return (
             f"{self.scheduled} obligations scheduled, {len(self.missed)} missed, "
-            f"{self.reminded} reminders queued"
+            f"{self.reminded} reminders queued, {len(self.escalated)} escalations"
+            + (f" ({len(self.late)} late)" if self.late else "")
         )
 
 
@@ -109,7 +117,9 @@ def _record(row: ObligationRow) -> dict[str, Any]:
     }
 
 
-def record_obligation(uow: UnitOfWork, row: AgreementRow, obligation: Obligation) -> ObligationRow:
+def record_obligation(
+    uow: UnitOfWork, row: AgreementRow, obligation: Obligation, incident_id: int | None = None
+) -> ObligationRow:
     """Store a computed obligation once (by its key); an open one follows a changed due
     instant, a closed one is left as it was."""
     found = uow.obligations.find_by_key(row.id, obligation.key)
@@ -127,6 +137,7 @@ def record_obligation(uow: UnitOfWork, row: AgreementRow, obligation: Obligation
                 state=ObligationState.OPEN.value,
                 escalated_level=0,
                 created_at=uow.now(),
+                incident_id=incident_id,
             )
         )
         uow.audit("obligation.scheduled", "obligation", stored.id, after=_record(stored))
@@ -151,6 +162,7 @@ def schedule_notices(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -
     return new
 
 
+_LATE: Final = dt.timedelta(minutes=15)
 _NOTICES: Final = ("renewal_notice", "termination_notice")
 
 
@@ -185,6 +197,37 @@ def remind(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> int:
 
 def _lead(duration: Duration) -> dt.timedelta:
     return duration.to_timedelta()
+
+
+def fulfil(uow: UnitOfWork, row: ObligationRow) -> None:
+    """The duty was done now: met when in time; otherwise missed as of its due instant, with
+    when it was done (escalation stops)."""
+    now = uow.now()
+    if row.state == ObligationState.OPEN and not lapsed(row.due_at, now):
+        before = _record(row)
+        row.state, row.state_at, row.state_by = ObligationState.MET.value, now, uow.principal.name
+        row.done_at = now
+        uow.audit("obligation.met", "obligation", row.id, before=before, after=_record(row))
+        return
+    if row.state == ObligationState.OPEN:
+        _lapse(uow, row)
+    if row.state == ObligationState.MISSED and row.done_at is None:
+        row.done_at = now
+        uow.audit("obligation.met_late", "obligation", row.id, after={"at": now.isoformat()})
+
+
+def release(uow: UnitOfWork, row: ObligationRow, reason: str) -> None:
+    """An open duty that no longer applies (an update due after the incident was resolved)."""
+    if row.state != ObligationState.OPEN:
+        return
+    before = _record(row)
+    row.state, row.state_at, row.state_by = (
+        ObligationState.WAIVED.value,
+        uow.now(),
+        uow.principal.name,
+    )
+    row.reason = reason
+    uow.audit("obligation.waived", "obligation", row.id, before=before, after=_record(row))
 
 
 def _lapse(uow: UnitOfWork, row: ObligationRow) -> None:
@@ -257,8 +300,11 @@ class Obligations:
                 if duty.due_at < now:
                     _lapse(uow, duty)
                     missed.append(view_of(duty, slug))
+            escalated = escalate(uow)
             uow.commit()
-        return CheckReport(scheduled=scheduled, missed=tuple(missed), reminded=reminded)
+        return CheckReport(
+            scheduled=scheduled, missed=tuple(missed), reminded=reminded, escalated=tuple(escalated)
+        )
 
     def _get(self, uow: UnitOfWork, obligation_id: int) -> tuple[ObligationRow, str]:
         row = uow.obligations.find(obligation_id)
@@ -274,30 +320,13 @@ class Obligations:
         with self._context.uow(principal, write=True) as uow:
             row, slug = self._get(uow, obligation_id)  # another tenant's: 404, not 403
             principal.require(Permission.MANAGE_AGREEMENTS)
-            now = uow.now()
-            if row.state != ObligationState.OPEN and ObligationState(row.state) in _CLOSED:
-                if row.state == ObligationState.MISSED and state is ObligationState.MET:
-                    uow.audit(
-                        "obligation.met_late", "obligation", row.id, after={"at": now.isoformat()}
-                    )
-                    uow.commit()
-                    return view_of(row, slug)
-                raise Conflict(f"obligation {obligation_id} is already {row.state}")
-            before = _record(row)
-            if state is ObligationState.MET and row.due_at < now:
-                _lapse(uow, row)
-                uow.audit(
-                    "obligation.met_late", "obligation", row.id, after={"at": now.isoformat()}
-                )
+            if state is ObligationState.MET:
+                if row.state not in (ObligationState.OPEN, ObligationState.MISSED) or row.done_at:
+                    raise Conflict(f"obligation {obligation_id} is already {row.state}")
+                fulfil(uow, row)
             else:
-                row.state, row.state_at, row.state_by = state.value, now, principal.name
-                row.reason = reason
-                uow.audit(
-                    f"obligation.{state.value}",
-                    "obligation",
-                    row.id,
-                    before=before,
-                    after=_record(row),
-                )
+                if row.state != ObligationState.OPEN:
+                    raise Conflict(f"obligation {obligation_id} is already {row.state}")
+                release(uow, row, reason or "")
             uow.commit()
             return view_of(row, slug)

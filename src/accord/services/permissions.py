@@ -6,8 +6,8 @@ agreements its organisation owns or is a party to. Roles decide what it may do t
 | role | may |
 | --- | --- |
 | admin | everything in its organisation: users, roles, tokens; in the company also partner organisations, agreements, evaluations and the audit trail |
-| agreement_manager | upload agreement versions and link their parties, evaluate, push measurements; record compliance and governance for any organisation |
-| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; evaluate them; record its own organisation's compliance (certifications, data-handling declarations) and its party's governance decisions |
+| agreement_manager | upload agreement versions and link their parties, evaluate, push measurements, run incidents; record compliance and governance for any organisation |
+| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; evaluate them; record its own organisation's compliance (certifications, data-handling declarations) and its party's governance decisions; open, acknowledge, update, mitigate and resolve its agreements' incidents |
 | auditor | read everything its organisation sees, and (in the company) the audit trail |
 | viewer | read everything its organisation sees |
 
@@ -40,6 +40,7 @@ class Permission(StrEnum):
     MANAGE_AGREEMENTS = "agreements:write"
     EVALUATE = "evaluations:run"
     PUSH = "measurements:push"
+    INCIDENTS = "incidents:write"
     GOVERN = "governance:write"
     AUDIT = "audit:read"
     ADMINISTER = "admin"
@@ -54,10 +55,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVALUATE,
             Permission.PUSH,
             Permission.GOVERN,
+            Permission.INCIDENTS,
         }
     ),
     Role.PARTNER: frozenset(
-        {Permission.READ, Permission.PUSH, Permission.EVALUATE, Permission.GOVERN}
+        {
+            Permission.READ,
+            Permission.PUSH,
+            Permission.EVALUATE,
+            Permission.GOVERN,
+            Permission.INCIDENTS,
+        }
     ),
     Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),
     Role.VIEWER: frozenset({Permission.READ}),

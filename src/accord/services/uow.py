@@ -32,6 +32,7 @@ from accord.store.repositories import (
     Batches,
     Compliance,
     Credits,
+    Incidents,
     Obligations,
     Organisations,
     Outbox,
@@ -109,6 +110,7 @@ class UnitOfWork:
         self.obligations = Obligations(self.session)
         self.compliance = Compliance(self.session)
         self.outbox = Outbox(self.session)
+        self.incidents = Incidents(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -447,6 +447,10 @@ class ObligationRow(Base):
     #: The highest escalation level told of the lapse so far (0: none).
     escalated_level: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime]
+    #: The incident that created it, if any.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    #: When the duty was done (for a missed one: done late; escalation stops then).
+    done_at: Mapped[dt.datetime | None]
 
 
 class NotificationRow(Base):
@@ -517,3 +521,8 @@ class AuditEntryRow(Base):
     #: Ed25519 signature (base64) of ``hash`` by the service's key; None on entries written
     #: before entries were signed.
     signature: Mapped[str | None] = mapped_column(String(128), default=None)
+
+
+# The incident tables live in their own module; importing it here registers them wherever
+# the import of the tables starts (tenancy and migrations read every mapped table).
+import accord.store.incident_rows  # noqa: E402, F401

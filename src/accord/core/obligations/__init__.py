@@ -2,6 +2,17 @@
 the agreement's calendars, state and escalation (``model``), and the duties that exist without
 any incident: the last days to give renewal and termination notice (``notices``)."""
 
+from accord.core.obligations.incidents import (
+    FrozenLevel,
+    calendar_of,
+    escalation_instants,
+    freeze_ladder,
+    incident_obligations,
+    ladder_from_json,
+    ladder_to_json,
+    severity_of,
+    update_obligation,
+)
 from accord.core.obligations.model import (
     KINDS,
     Obligation,
@@ -15,13 +26,22 @@ from accord.core.obligations.notices import NoticeDeadline, notice_deadlines, te
 
 __all__ = [
     "KINDS",
+    "FrozenLevel",
     "NoticeDeadline",
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "calendar_of",
     "due_at",
+    "escalation_instants",
+    "freeze_ladder",
+    "incident_obligations",
     "kind_of",
+    "ladder_from_json",
+    "ladder_to_json",
     "lapsed",
     "notice_deadlines",
+    "severity_of",
     "term_end",
+    "update_obligation",
 ]

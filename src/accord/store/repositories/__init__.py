@@ -5,6 +5,7 @@ from accord.store.repositories.agreements import Agreements
 from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import Credits
+from accord.store.repositories.incidents import Incidents
 from accord.store.repositories.measurements import Batches
 from accord.store.repositories.notifications import Outbox
 from accord.store.repositories.obligations import ObligationFilter, Obligations
@@ -22,6 +23,7 @@ __all__ = [
     "Batches",
     "Compliance",
     "Credits",
+    "Incidents",
     "ObligationFilter",
     "Obligations",
     "Organisations",

@@ -1,0 +1,244 @@
+"""Inbound incident sources: Prometheus Alertmanager's webhook and a generic JSON webhook.
+
+A source belongs to one agreement and has its own secret (only its SHA-256 is kept); the
+sender presents it as ``Authorization: Bearer <secret>`` (Alertmanager:
+``http_config.authorization.credentials``). Each alert opens one incident, once: the
+sender's id (Alertmanager: the alert's ``fingerprint`` and ``startsAt``; generic: ``id``) is
+the incident's source key, so a repeated notification changes nothing. An alert sent again as
+``resolved`` resolves the incident it opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from accord.services.errors import Conflict, Invalid, Unauthenticated
+from accord.services.escalation import timeline
+from accord.services.in_force import agreement_in_force
+from accord.services.incidents import IncidentView, OpenIncident, incident_view, open_incident
+from accord.services.obligations import fulfil, release
+from accord.services.permissions import Permission, Principal
+from accord.services.portfolio import get_agreement
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.incident_rows import IncidentRow, IncidentSourceRow
+
+__all__ = ["Alert", "CreateSource", "CreatedSource", "Inbound"]
+
+_REFUSED: Final = "unknown incident source secret"
+_KINDS: Final = ("alertmanager", "generic")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateSource:
+    agreement: str
+    name: str
+    kind: Literal["alertmanager", "generic"]
+    #: The severity of incidents whose alert names none the policy knows.
+    severity: str
+
+
+@dataclass(frozen=True)
+class CreatedSource:
+    agreement: str
+    name: str
+    kind: str
+    severity: str
+    #: Shown once; only its SHA-256 is kept.
+    secret: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert, from either kind of source."""
+
+    key: str
+    firing: bool
+    title: str
+    severity: str | None
+    started_at: dt.datetime | None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _instant(text: object, where: str) -> dt.datetime | None:
+    if text in (None, "", "0001-01-01T00:00:00Z"):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"{where}: {text!r} is not an ISO 8601 instant") from None
+    if value.tzinfo is None:
+        raise Invalid(f"{where}: {text!r} has no time zone")
+    return value.astimezone(dt.UTC)
+
+
+def alertmanager_alerts(payload: Mapping[str, Any]) -> list[Alert]:
+    """The alerts of an Alertmanager webhook (version 4)."""
+    alerts = payload.get("alerts")
+    if not isinstance(alerts, list):
+        raise Invalid("alerts: an Alertmanager webhook carries a list of alerts")
+    found = []
+    for index, item in enumerate(alerts):
+        where = f"alerts[{index}]"
+        if not isinstance(item, dict):
+            raise Invalid(f"{where}: an alert is an object")
+        labels = item.get("labels") or {}
+        annotations = item.get("annotations") or {}
+        fingerprint = item.get("fingerprint") or ",".join(
+            f"{k}={v}" for k, v in sorted(labels.items())
+        )
+        if not fingerprint:
+            raise Invalid(f"{where}: an alert needs a fingerprint or labels")
+        started = _instant(item.get("startsAt"), f"{where}.startsAt")
+        title = annotations.get("summary") or labels.get("alertname") or "alert"
+        found.append(
+            Alert(
+                key=f"{fingerprint}@{started.isoformat() if started else ''}"[:200],
+                firing=item.get("status", payload.get("status")) == "firing",
+                title=str(title)[:500],
+                severity=labels.get("severity"),
+                started_at=started,
+            )
+        )
+    return found
+
+
+def generic_alerts(payload: Mapping[str, Any]) -> list[Alert]:
+    """``{"id": …, "title": …, "severity": …, "status": "open"|"resolved", "started_at": …}``"""
+    key = payload.get("id")
+    if not isinstance(key, str) or not key.strip():
+        raise Invalid("id: the sender's id of the incident is required (text)")
+    status = payload.get("status", "open")
+    if status not in ("open", "resolved"):
+        raise Invalid(f"status: {status!r}; write open or resolved")
+    title = payload.get("title")
+    if status == "open" and (not isinstance(title, str) or not title.strip()):
+        raise Invalid("title: an incident needs a title")
+    severity = payload.get("severity")
+    return [
+        Alert(
+            key=key[:200],
+            firing=status == "open",
+            title=str(title or key)[:500],
+            severity=severity if isinstance(severity, str) else None,
+            started_at=_instant(payload.get("started_at"), "started_at"),
+        )
+    ]
+
+
+class Inbound:
+    """Use cases of inbound incident sources."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def create_source(self, principal: Principal, command: CreateSource) -> CreatedSource:
+        principal.require(Permission.READ)
+        if command.kind not in _KINDS:
+            raise Invalid(f"kind {command.kind!r}; kinds: {', '.join(_KINDS)}")
+        secret = "ais_" + secrets.token_urlsafe(32)
+        with self._context.uow(principal, write=True) as uow:
+            row = get_agreement(uow, command.agreement)
+            principal.require(Permission.MANAGE_AGREEMENTS)
+            if any(s.name == command.name for s in uow.incidents.sources(row.id)):
+                raise Conflict(f"agreement {row.slug!r} already has a source {command.name!r}")
+            uow.incidents.add_source(
+                IncidentSourceRow(
+                    agreement_id=row.id,
+                    name=command.name,
+                    kind=command.kind,
+                    secret_sha256=_digest(secret),
+                    severity=command.severity,
+                    created_at=uow.now(),
+                    created_by=principal.name,
+                )
+            )
+            uow.audit(
+                "incident_source.created",
+                "agreement",
+                row.slug,
+                after={"name": command.name, "kind": command.kind},
+            )
+            uow.commit()
+        return CreatedSource(row.slug, command.name, command.kind, command.severity, secret)
+
+    def receive(self, secret: str, kind: str, payload: Mapping[str, Any]) -> list[IncidentView]:
+        """Open (or resolve) the incidents an inbound webhook reports."""
+        source, principal = self._source(secret, kind)
+        alerts = alertmanager_alerts(payload) if kind == "alertmanager" else generic_alerts(payload)
+        with self._context.uow(principal, write=True) as uow:
+            row = uow.agreements.find(source.agreement_id)
+            assert row is not None
+            uow.serialise("incident-source", source.id)
+            done = [self._one(uow, row, source, alert) for alert in alerts]
+            uow.commit()
+        return [view for view in done if view is not None]
+
+    def _one(
+        self, uow: UnitOfWork, row: Any, source: IncidentSourceRow, alert: Alert
+    ) -> IncidentView | None:
+        label = f"{source.kind}:{source.name}"
+        if alert.firing:
+            command = OpenIncident(
+                agreement=row.slug,
+                title=alert.title,
+                severity=self._severity(uow, row, alert.severity, source.severity),
+                impact_started_at=alert.started_at,
+                detected_at=uow.now(),
+                source=label,
+                source_key=alert.key,
+            )
+            incident, created = open_incident(uow, row, command)
+            return incident_view(incident, row.slug, created=created)
+        found = uow.incidents.find_by_source(row.id, label, alert.key)
+        if found is None or found.state in ("resolved", "closed"):
+            return None
+        _resolve(uow, found)
+        return incident_view(found, row.slug)
+
+    def _severity(self, uow: UnitOfWork, row: Any, named: str | None, default: str) -> str:
+        agreement = agreement_in_force(uow, row, uow.now())
+        policy = None if agreement is None else agreement.incidents
+        known: Sequence[str] = [s.id for s in policy.severities] if policy else []
+        return named if named is not None and named in known else default
+
+    def _source(self, secret: str, kind: str) -> tuple[IncidentSourceRow, Principal]:
+        system = Principal.console("inbound")
+        with self._context.uow(system) as uow:
+            source = uow.incidents.find_source(_digest(secret))
+            row = None if source is None else uow.agreements.find(source.agreement_id)
+        if (
+            source is None
+            or row is None
+            or not hmac.compare_digest(source.secret_sha256, _digest(secret))
+        ):
+            raise Unauthenticated(_REFUSED)
+        if source.kind != kind:
+            raise Invalid(f"source {source.name!r} takes {source.kind} webhooks, not {kind}")
+        principal = Principal(
+            f"{source.kind}:{source.name}",
+            None,
+            row.owner_organisation_id,
+            company=True,
+            permissions=frozenset({Permission.READ, Permission.INCIDENTS}),
+        )
+        return source, principal
+
+
+def _resolve(uow: UnitOfWork, incident: IncidentRow) -> None:
+    now = uow.now()
+    incident.state, incident.resolved_at, incident.resolved_by = "resolved", now, uow.principal.name
+    for duty in uow.incidents.duties(incident.id):
+        if duty.kind == "resolve":
+            fulfil(uow, duty)
+        elif duty.kind == "update":
+            release(uow, duty, "the incident was resolved")
+    timeline(uow, incident, "resolved", f"resolved by {uow.principal.name} (the alert resolved)")

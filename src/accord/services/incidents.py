@@ -1,0 +1,414 @@
+"""Incidents: opened by people (API, CLI), by inbound webhooks (Alertmanager, generic JSON)
+or by the service itself; acknowledged, updated, mitigated, resolved and closed by either
+side, each instant kept with who set it; every change in the typed timeline and the audit
+trail; the clocks (acknowledge, update, resolve) kept as obligations.
+
+The escalation ladder is frozen onto the incident when it opens. A partner acts on the
+incidents of its own agreements with its own token and sees no others (tenancy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from accord.core.model import Agreement
+from accord.core.model.incidents import Severity
+from accord.core.obligations import (
+    freeze_ladder,
+    incident_obligations,
+    ladder_to_json,
+    severity_of,
+    update_obligation,
+)
+from accord.services.errors import Conflict, Invalid, NotFound
+from accord.services.escalation import timeline
+from accord.services.in_force import agreement_in_force
+from accord.services.messages import Notice
+from accord.services.notifications import contacts_of, enqueue
+from accord.services.obligations import ObligationView, fulfil, record_obligation, release, view_of
+from accord.services.permissions import Permission, Principal
+from accord.services.portfolio import get_agreement
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.incident_rows import IncidentRow
+from accord.store.tables import AgreementRow
+
+__all__ = [
+    "IncidentDetail",
+    "IncidentView",
+    "Incidents",
+    "OpenIncident",
+    "TimelineEntry",
+    "incident_view",
+    "open_incident",
+]
+
+_STEPS: Final = {
+    # action: (instant, state it moves to, states it may come from)
+    "acknowledge": ("acknowledged", "acknowledged", ("open",)),
+    "mitigate": ("mitigated", "mitigated", ("open", "acknowledged")),
+    "resolve": ("resolved", "resolved", ("open", "acknowledged", "mitigated")),
+    "close": ("closed", "closed", ("resolved",)),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenIncident:
+    agreement: str
+    title: str
+    severity: str
+    security: bool = False
+    impact_started_at: dt.datetime | None = None
+    detected_at: dt.datetime | None = None
+    #: Who opened it: api, cli, alertmanager:<source>, webhook:<source>, verdict, burn_alert.
+    source: str = "api"
+    #: The sender's id; an incident is opened once per source and key.
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    actor: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: int
+    agreement: str
+    title: str
+    severity: str
+    state: str
+    security: bool
+    source: str
+    party: str
+    impact_started_at: dt.datetime | None
+    detected_at: dt.datetime | None
+    reported_at: dt.datetime
+    reported_by: str
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+    mitigated_at: dt.datetime | None
+    mitigated_by: str | None
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
+    closed_at: dt.datetime | None
+    closed_by: str | None
+    #: False when an inbound webhook repeated an incident already open.
+    created: bool = True
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    incident: IncidentView
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    obligations: list[ObligationView] = field(default_factory=list)
+    ladder: str = "[]"
+
+
+def incident_view(row: IncidentRow, slug: str, *, created: bool = True) -> IncidentView:
+    return IncidentView(
+        id=row.id,
+        agreement=slug,
+        title=row.title,
+        severity=row.severity,
+        state=row.state,
+        security=row.security,
+        source=row.source,
+        party=row.party,
+        impact_started_at=row.impact_started_at,
+        detected_at=row.detected_at,
+        reported_at=row.reported_at,
+        reported_by=row.reported_by,
+        acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by,
+        mitigated_at=row.mitigated_at,
+        mitigated_by=row.mitigated_by,
+        resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        created=created,
+    )
+
+
+def _severity(agreement: Agreement, severity_id: str) -> Severity:
+    if agreement.incidents is None:
+        raise Invalid(f"agreement {agreement.metadata.id!r} has no incident policy")
+    found = severity_of(agreement, severity_id)
+    if found is None:
+        known = ", ".join(item.id for item in agreement.incidents.severities)
+        raise Invalid(f"no severity {severity_id!r} in the incident policy; severities: {known}")
+    return found
+
+
+def _tell(
+    uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow, what: str
+) -> None:
+    """Email the provider's and the consumer's contacts, and the webhooks, of a change."""
+    notice = Notice(
+        event="incident",
+        key=f"incident:{incident.id}:{what}",
+        agreement=row.slug,
+        title=f"incident {incident.id} {what}: {incident.title}",
+        facts={"severity": incident.severity, "state": incident.state, "by": uow.principal.name},
+    )
+    emails = contacts_of(agreement, incident.party) + contacts_of(
+        agreement, agreement.consumer().id
+    )
+    enqueue(uow, row, agreement, notice, emails)
+
+
+def open_incident(
+    uow: UnitOfWork, row: AgreementRow, command: OpenIncident
+) -> tuple[IncidentRow, bool]:
+    """Open an incident in the caller's transaction (or find the one this source opened)."""
+    if command.source_key is not None:
+        found = uow.incidents.find_by_source(row.id, command.source, command.source_key)
+        if found is not None:
+            return found, False
+    now = uow.now()
+    agreement = agreement_in_force(uow, row, now)
+    if agreement is None:
+        raise NotFound(f"agreement {row.slug!r} has no version")
+    severity = _severity(agreement, command.severity)
+    if not command.title.strip():
+        raise Invalid("an incident needs a title")
+    actor = uow.principal.name
+    incident = uow.incidents.add(
+        IncidentRow(
+            agreement_id=row.id,
+            title=command.title.strip(),
+            severity=severity.id,
+            state="open",
+            security=command.security,
+            source=command.source,
+            source_key=command.source_key,
+            party=agreement.provider().id,
+            ladder=ladder_to_json(freeze_ladder(agreement)),
+            impact_started_at=command.impact_started_at,
+            impact_started_by=actor if command.impact_started_at else None,
+            detected_at=command.detected_at,
+            detected_by=actor if command.detected_at else None,
+            reported_at=now,
+            reported_by=actor,
+        )
+    )
+    for obligation in incident_obligations(incident.id, agreement, severity, now):
+        record_obligation(uow, row, obligation, incident.id)
+    timeline(
+        uow,
+        incident,
+        "opened",
+        f"opened as {severity.id} ({severity.name}) from {command.source}",
+        severity=severity.id,
+        source=command.source,
+    )
+    _tell(uow, row, agreement, incident, "opened")
+    return incident, True
+
+
+class Incidents:
+    """Use cases on incidents."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def open(self, principal: Principal, command: OpenIncident) -> IncidentView:
+        principal.require(Permission.READ)
+        with self._context.uow(principal, write=True) as uow:
+            row = get_agreement(uow, command.agreement)
+            principal.require(Permission.INCIDENTS)
+            uow.serialise("incident-source", row.id, command.source, command.source_key)
+            incident, created = open_incident(uow, row, command)
+            uow.commit()
+            return incident_view(incident, row.slug, created=created)
+
+    def list(
+        self, principal: Principal, *, agreement: str | None = None, states: tuple[str, ...] = ()
+    ) -> list[IncidentView]:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            agreement_id = None if agreement is None else get_agreement(uow, agreement).id
+            found = uow.incidents.matching(agreement_id=agreement_id, states=states)
+            return [incident_view(row, slug) for row, slug in found]
+
+    def get(self, principal: Principal, incident_id: int) -> IncidentDetail:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            incident, row = self._get(uow, incident_id)
+            return IncidentDetail(
+                incident=incident_view(incident, row.slug),
+                timeline=[
+                    TimelineEntry(e.at, e.actor, e.kind, e.text)
+                    for e in uow.incidents.events(incident.id)
+                ],
+                obligations=[view_of(d, row.slug) for d in uow.incidents.duties(incident.id)],
+                ladder=incident.ladder,
+            )
+
+    def acknowledge(self, principal: Principal, incident_id: int) -> IncidentView:
+        return self._step(principal, incident_id, "acknowledge")
+
+    def mitigate(self, principal: Principal, incident_id: int) -> IncidentView:
+        return self._step(principal, incident_id, "mitigate")
+
+    def resolve(self, principal: Principal, incident_id: int) -> IncidentView:
+        return self._step(principal, incident_id, "resolve")
+
+    def close(self, principal: Principal, incident_id: int) -> IncidentView:
+        return self._step(principal, incident_id, "close")
+
+    def post_update(self, principal: Principal, incident_id: int, text: str) -> IncidentView:
+        """A status update: meets the update that is due and starts the next clock."""
+        if not text.strip():
+            raise Invalid("a status update needs text")
+        with self._writing(principal, incident_id) as (uow, incident, row, agreement):
+            if incident.state in ("resolved", "closed"):
+                raise Conflict(
+                    f"incident {incident_id} is {incident.state}; post a comment instead"
+                )
+            number = self._settle_updates(uow, incident)
+            timeline(uow, incident, "update", text.strip(), number=number)
+            if incident.acknowledged_at is not None:
+                severity = _severity(agreement, incident.severity)
+                following = update_obligation(
+                    incident.id, number + 1, agreement, severity, uow.now()
+                )
+                record_obligation(uow, row, following, incident.id)
+            _tell(uow, row, agreement, incident, f"update {number}")
+            uow.commit()
+            return incident_view(incident, row.slug)
+
+    def change_severity(
+        self, principal: Principal, incident_id: int, severity_id: str, reason: str
+    ) -> IncidentView:
+        """The open clocks follow the new severity from their original triggers."""
+        if not reason.strip():
+            raise Invalid("a change of severity needs a reason")
+        with self._writing(principal, incident_id) as (uow, incident, row, agreement):
+            severity = _severity(agreement, severity_id)
+            before = incident.severity
+            incident.severity = severity.id
+            recomputed = {
+                o.key: o
+                for o in incident_obligations(
+                    incident.id, agreement, severity, incident.reported_at
+                )
+            }
+            for duty in uow.incidents.duties(incident.id):
+                if duty.state != "open":
+                    continue
+                if duty.key in recomputed:
+                    record_obligation(uow, row, recomputed[duty.key], incident.id)
+                elif duty.kind == "update":
+                    number = int(duty.key.rsplit(":", 1)[1])
+                    record_obligation(
+                        uow,
+                        row,
+                        update_obligation(
+                            incident.id, number, agreement, severity, duty.trigger_at
+                        ),
+                        incident.id,
+                    )
+            timeline(
+                uow,
+                incident,
+                "severity_changed",
+                f"severity {before} → {severity.id}: {reason.strip()}; "
+                "open clocks now follow the new severity",
+                before=before,
+                after=severity.id,
+            )
+            _tell(uow, row, agreement, incident, f"now {severity.id}")
+            uow.commit()
+            return incident_view(incident, row.slug)
+
+    def _settle_updates(self, uow: UnitOfWork, incident: IncidentRow) -> int:
+        """Meet the update clock that is running; the number of this update."""
+        updates = [d for d in uow.incidents.duties(incident.id) if d.kind == "update"]
+        for duty in updates:
+            if duty.state == "open" or (duty.state == "missed" and duty.done_at is None):
+                fulfil(uow, duty)
+        return len(updates) if updates else 1
+
+    def _step(self, principal: Principal, incident_id: int, action: str) -> IncidentView:
+        instant, state, allowed = _STEPS[action]
+        with self._writing(principal, incident_id) as (uow, incident, row, agreement):
+            if incident.state not in allowed:
+                raise Conflict(f"incident {incident_id} is {incident.state}; it cannot be {state}")
+            now = uow.now()
+            setattr(incident, f"{instant}_at", now)
+            setattr(incident, f"{instant}_by", principal.name)
+            incident.state = state
+            duties = {d.kind: d for d in uow.incidents.duties(incident.id) if d.kind != "update"}
+            if action == "acknowledge" or (
+                action in ("mitigate", "resolve") and incident.acknowledged_at is None
+            ):
+                if incident.acknowledged_at is None:
+                    incident.acknowledged_at, incident.acknowledged_by = now, principal.name
+                if "acknowledge" in duties:
+                    fulfil(uow, duties["acknowledge"])
+                if action == "acknowledge":
+                    severity = _severity(agreement, incident.severity)
+                    record_obligation(
+                        uow,
+                        row,
+                        update_obligation(incident.id, 1, agreement, severity, now),
+                        incident.id,
+                    )
+            if action == "resolve":
+                if "resolve" in duties:
+                    fulfil(uow, duties["resolve"])
+                for duty in uow.incidents.duties(incident.id):
+                    if duty.kind == "update":
+                        release(uow, duty, "the incident was resolved")
+            timeline(uow, incident, state, f"{state} by {principal.name}")
+            _tell(uow, row, agreement, incident, state)
+            uow.commit()
+            return incident_view(incident, row.slug)
+
+    def _get(self, uow: UnitOfWork, incident_id: int) -> tuple[IncidentRow, AgreementRow]:
+        incident = uow.incidents.find(incident_id)
+        row = None if incident is None else uow.agreements.find(incident.agreement_id)
+        if incident is None or row is None:
+            raise NotFound(f"no incident {incident_id}")
+        return incident, row
+
+    def _writing(self, principal: Principal, incident_id: int) -> _Writing:
+        return _Writing(self, principal, incident_id)
+
+
+class _Writing:
+    """A write on one incident: 404 for another tenant's, then 403 without the permission."""
+
+    def __init__(self, incidents: Incidents, principal: Principal, incident_id: int) -> None:
+        self._incidents = incidents
+        self._principal = principal
+        self._incident_id = incident_id
+        self._uow: UnitOfWork | None = None
+
+    def __enter__(self) -> tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]:
+        self._principal.require(Permission.READ)
+        uow = self._incidents._context.uow(self._principal, write=True)
+        self._uow = uow.__enter__()
+        try:
+            uow.serialise("incident", self._incident_id)
+            incident, row = self._incidents._get(uow, self._incident_id)
+            self._principal.require(Permission.INCIDENTS)
+            agreement = agreement_in_force(uow, row, uow.now())
+            if agreement is None:
+                raise NotFound(f"agreement {row.slug!r} has no version")
+        except BaseException as exc:
+            uow.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        return uow, incident, row, agreement
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: object
+    ) -> None:
+        assert self._uow is not None
+        self._uow.__exit__(kind, error, None)

@@ -1,0 +1,95 @@
+"""Incidents, their timelines and their inbound sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accord.store.incident_rows import IncidentEventRow, IncidentRow, IncidentSourceRow
+from accord.store.tables import AgreementRow, ObligationRow
+
+__all__ = ["Incidents"]
+
+
+class Incidents:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: IncidentRow) -> IncidentRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find(self, incident_id: int) -> IncidentRow | None:
+        return self._session.scalar(select(IncidentRow).where(IncidentRow.id == incident_id))
+
+    def find_by_source(self, agreement_id: int, source: str, key: str) -> IncidentRow | None:
+        return self._session.scalar(
+            select(IncidentRow).where(
+                IncidentRow.agreement_id == agreement_id,
+                IncidentRow.source == source,
+                IncidentRow.source_key == key,
+            )
+        )
+
+    def matching(
+        self, *, agreement_id: int | None = None, states: tuple[str, ...] = ()
+    ) -> Sequence[tuple[IncidentRow, str]]:
+        query = select(IncidentRow, AgreementRow.slug).join(
+            AgreementRow, AgreementRow.id == IncidentRow.agreement_id
+        )
+        if agreement_id is not None:
+            query = query.where(IncidentRow.agreement_id == agreement_id)
+        if states:
+            query = query.where(IncidentRow.state.in_(states))
+        return [(row, slug) for row, slug in self._session.execute(query.order_by(IncidentRow.id))]
+
+    def add_event(self, row: IncidentEventRow) -> IncidentEventRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def events(self, incident_id: int) -> Sequence[IncidentEventRow]:
+        return self._session.scalars(
+            select(IncidentEventRow)
+            .where(IncidentEventRow.incident_id == incident_id)
+            .order_by(IncidentEventRow.id)
+        ).all()
+
+    def duties(self, incident_id: int) -> Sequence[ObligationRow]:
+        return self._session.scalars(
+            select(ObligationRow)
+            .where(ObligationRow.incident_id == incident_id)
+            .order_by(ObligationRow.due_at, ObligationRow.id)
+        ).all()
+
+    def undone_lapsed_duties(self) -> Sequence[ObligationRow]:
+        """Incident duties that lapsed and are still not done: the ones that escalate."""
+        return self._session.scalars(
+            select(ObligationRow)
+            .where(
+                ObligationRow.incident_id.is_not(None),
+                ObligationRow.state == "missed",
+                ObligationRow.done_at.is_(None),
+            )
+            .order_by(ObligationRow.due_at, ObligationRow.id)
+        ).all()
+
+    def add_source(self, row: IncidentSourceRow) -> IncidentSourceRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_source(self, secret_sha256: str) -> IncidentSourceRow | None:
+        return self._session.scalar(
+            select(IncidentSourceRow).where(IncidentSourceRow.secret_sha256 == secret_sha256)
+        )
+
+    def sources(self, agreement_id: int) -> Sequence[IncidentSourceRow]:
+        return self._session.scalars(
+            select(IncidentSourceRow)
+            .where(IncidentSourceRow.agreement_id == agreement_id)
+            .order_by(IncidentSourceRow.name)
+        ).all()

@@ -1,0 +1,68 @@
+"""accord incident open|ack|update|resolve|show, as the operator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.bootstrap import build
+from accord.cli.main import app
+from accord.services.permissions import Principal
+from accord.services.portfolio import UploadVersion
+from accord.settings import Settings
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
+    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
+    for command in (
+        ["admin", "create-organisation", "acme", "Acme Retail GmbH", "--company"],
+        ["admin", "create-organisation", "payco", "PayCo Payments Ltd"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
+    services = build(Settings.load())
+    try:
+        services.portfolio.upload(Principal.console(), UploadVersion(text=EXAMPLE.read_text()))
+    finally:
+        services.close()
+    return folder
+
+
+def test_an_incident_from_open_to_resolved(data_dir: Path) -> None:
+    steps = [
+        ["incident", "open", "payments-api", "--title", "Auth errors", "--severity", "sev1"],
+        ["incident", "ack", "1"],
+        ["incident", "update", "1", "Rolled back the release"],
+        ["incident", "resolve", "1"],
+    ]
+    for step in steps:
+        result = runner.invoke(app, step)
+        assert result.exit_code == 0, result.output
+    assert "resolved (sev1)" in result.stdout
+    shown = json.loads(runner.invoke(app, ["incident", "show", "1", "--json"]).stdout)
+    assert [e["kind"] for e in shown["timeline"]] == [
+        "opened",
+        "acknowledged",
+        "update",
+        "resolved",
+    ]
+    assert {o["kind"] for o in shown["obligations"]} == {"acknowledge", "resolve", "update"}
+
+
+def test_a_bad_severity_or_id_is_a_clear_error(data_dir: Path) -> None:
+    bad = runner.invoke(
+        app, ["incident", "open", "payments-api", "--title", "x", "--severity", "p9"]
+    )
+    assert bad.exit_code == 1
+    assert "severities: sev1, sev2" in " ".join(bad.stderr.split())
+    missing = runner.invoke(app, ["incident", "ack", "42"])
+    assert missing.exit_code == 1
+    assert "no incident 42" in missing.stderr
