@@ -13,6 +13,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from accord.connectors.signing import Ed25519Signer
 from accord.demo.generate import write_sample_data
 from accord.services.agreements import load_valid
 from tests.services.test_evidence import SMALL, members, rewrite, write_ratio_files
@@ -219,3 +220,31 @@ def test_evidence_help_lists_export_and_verify() -> None:
     assert result.exit_code == 0
     assert "export" in result.stdout
     assert "verify" in result.stdout
+
+
+def test_a_bundle_is_signed_and_checked_with_the_public_key_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = tmp_path / "keys" / "signing.pem"
+    signer = Ed25519Signer.load_or_create(key)
+    monkeypatch.setenv("ACCORD_SIGNING_KEY", str(key))
+    agreement, data = write_ratio_files(tmp_path)
+    bundle = tmp_path / "bundle.zip"
+    exported = export(
+        agreement, data, bundle, "--objective", "availability", "--scope", "region=us"
+    )
+    assert exported.exit_code == 0, exported.output
+    assert f"signed: {bundle}.sig (key {signer.key_id})" in exported.stdout
+    public = key.with_name("signing.pub.pem")
+    checked = accord("evidence", "verify", bundle, "--public-key", public)
+    assert checked.exit_code == 0, checked.output
+    assert "signed by the service's key" in checked.stdout
+    other = Ed25519Signer.load_or_create(tmp_path / "other" / "key.pem")
+    (tmp_path / "other.pub.pem").write_text(other.public_key_pem)
+    wrong_key = accord("evidence", "verify", bundle, "--public-key", tmp_path / "other.pub.pem")
+    assert wrong_key.exit_code == 1
+    assert "not a signature by this public key" in wrong_key.stderr
+    bundle.write_bytes(bundle.read_bytes() + b"\0")
+    altered = accord("evidence", "verify", bundle, "--public-key", public)
+    assert altered.exit_code == 1
+    assert "is not the file bundle.zip.sig signed" in " ".join(altered.stderr.split())

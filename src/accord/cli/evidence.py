@@ -12,6 +12,8 @@ from rich.markup import escape
 from accord.bootstrap import evidence_bundles
 from accord.cli.evaluate import AgreementArg, AsOfOpt, DataOpt, PeriodOpt
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
+from accord.cli.runtime import load_settings
+from accord.connectors.signing import Ed25519Signer, sign_file, verify_file
 from accord.core.periods import PeriodError
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import DataError, EvaluateCommand
@@ -79,6 +81,17 @@ def export(
     except (EvidenceError, PeriodError, DataError) as exc:
         fail(str(exc))
     _print_exported(exported)
+    _sign(exported.output)
+
+
+def _sign(bundle: Path) -> None:
+    """Sign the bundle with the service's key, when this machine holds it."""
+    key = load_settings().signing_key_path
+    if not key.is_file():
+        return
+    signer = Ed25519Signer.load_or_create(key)
+    signed = sign_file(signer, bundle)
+    console.print(f"signed: {escape(str(signed))} (key {signer.key_id})")
 
 
 def _print_exported(exported: Exported) -> None:
@@ -99,8 +112,24 @@ def _print_exported(exported: Exported) -> None:
 @evidence_app.command("verify")
 def verify(
     bundle: Annotated[Path, typer.Argument(help="Evidence bundle (.zip) to check.")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="The service's public key (PEM): also check the bundle's signature "
+            "(<bundle>.sig).",
+        ),
+    ] = None,
 ) -> None:
     """Check a bundle's files and agreement version, then recompute its verdicts."""
+    if public_key is not None:
+        try:
+            refused = verify_file(bundle, public_key.read_text(encoding="ascii"))
+        except OSError as exc:
+            fail(f"cannot read {public_key}: {exc.strerror}")
+        if refused is not None:
+            fail(f"{bundle}: {refused}")
+        console.print(f"bundle {escape(str(bundle))}: signed by the service's key")
     try:
         verification = evidence_bundles().verify(bundle)
     except AgreementFileError as exc:

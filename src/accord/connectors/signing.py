@@ -14,14 +14,26 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-__all__ = ["Ed25519Signer", "key_id", "public_key_path", "verify_signature"]
+__all__ = [
+    "SIGNATURE_FORMAT",
+    "Ed25519Signer",
+    "key_id",
+    "public_key_path",
+    "sign_file",
+    "verify_file",
+    "verify_signature",
+]
+
+SIGNATURE_FORMAT: Final = "accord.signature/v1"
 
 
 def key_id(public_key_pem: str) -> str:
@@ -89,3 +101,45 @@ class Ed25519Signer:
 
     def verify(self, message: bytes, signature: str) -> bool:
         return verify_signature(self.public_key_pem, message, signature)
+
+
+def _file_sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def sign_file(signer: Ed25519Signer, path: Path) -> Path:
+    """A detached signature of ``path`` beside it (``<name>.sig``): its SHA-256 signed."""
+    digest = _file_sha256(path)
+    signature = {
+        "format": SIGNATURE_FORMAT,
+        "file": path.name,
+        "sha256": digest,
+        "key_id": signer.key_id,
+        "public_key": signer.public_key_pem,
+        "signature": signer.sign(digest.encode()),
+    }
+    target = path.with_name(path.name + ".sig")
+    target.write_text(json.dumps(signature, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def verify_file(path: Path, public_key_pem: str) -> str | None:
+    """Why ``path``'s detached signature (``<name>.sig``) does not hold under the public key;
+    None when it does."""
+    signature_path = path.with_name(path.name + ".sig")
+    try:
+        signature = json.loads(signature_path.read_text(encoding="utf-8"))
+        digest = _file_sha256(path)
+    except OSError as exc:
+        return f"cannot read {exc.filename}: {exc.strerror}"
+    except ValueError:
+        return f"{signature_path} is not a signature (JSON)"
+    if not isinstance(signature, dict) or signature.get("sha256") != digest:
+        return f"{path.name} is not the file {signature_path.name} signed"
+    if not verify_signature(public_key_pem, digest.encode(), str(signature.get("signature"))):
+        return f"{signature_path.name} is not a signature by this public key"
+    return None
