@@ -304,3 +304,63 @@ def test_an_open_window_shows_its_burn_rates_although_no_alert_fires(
         "3 days",
     ]
     assert budgets["us"]["method"].startswith("window volume projected from the traffic so far")
+
+
+def test_the_table_shows_insufficient_data_with_the_minimum_coverage(
+    files: tuple[Path, Path],
+) -> None:
+    agreement, _data = files
+    strict = json.loads(agreement.read_text())
+    strict["sources"][0]["min_coverage"] = "50%"
+    agreement.write_text(json.dumps(strict))
+
+    table = evaluate(files)
+    report = json.loads(evaluate(files, "--format", "json").stdout)
+
+    assert table.exit_code == 0, table.output
+    assert "insufficient_data" in table.stdout
+    assert "3.2258% (min 50%)" in table.stdout
+    verdict = report["verdicts"][0]
+    assert verdict["outcome"] == "insufficient_data"
+    assert verdict["coverage"]["minimum"] == 0.5
+    assert verdict["coverage"]["rule"] == "at least 50% (source requests); below it: no verdict"
+    assert report["credits"] == []
+
+
+def test_a_period_in_the_future_says_so_in_the_table(files: tuple[Path, Path]) -> None:
+    agreement, data = files
+    result = accord(
+        "evaluate",
+        agreement,
+        "--data",
+        data,
+        "--period",
+        "2026-12",
+        "--as-of",
+        "2026-11-05T00:00:00Z",
+    )
+
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "not started" in said
+    assert "period 2026-12 lies entirely in the future (as of 2026-11-05T00:00:00+00:00)" in said
+
+
+def test_a_window_not_started_within_the_period_says_so(files: tuple[Path, Path]) -> None:
+    agreement, data = files
+    result = accord(
+        "evaluate",
+        agreement,
+        "--data",
+        data,
+        "--period",
+        "2026-Q4",
+        "--as-of",
+        "2026-10-20T00:00:00Z",
+    )
+
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "window 2026-10 is still open: measured up to 2026-10-20T00:00:00+00:00" in said
+    assert "window 2026-11 has not started (it starts 2026-10-31T23:00:00+00:00" in said
+    assert "window 2026-12 has not started" in said

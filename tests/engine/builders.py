@@ -26,8 +26,16 @@ from accord.engine.sources import BadRowPolicy
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def document(sections: dict[str, Any]) -> dict[str, Any]:
-    """A minimal agreement document (Europe/Berlin) around the given sections."""
+def document(sections: dict[str, Any], *, sparse: bool = True) -> dict[str, Any]:
+    """A minimal agreement document (Europe/Berlin) around the given sections.
+
+    ``sparse``: test data is sparse on purpose (a few events on one day stand for a month),
+    so each source that declares no ``min_coverage`` accepts any coverage; pass False to
+    keep the language's default minimum.
+    """
+    if sparse and "sources" in sections:
+        sources = [{"min_coverage": "0%", **source} for source in sections["sources"]]
+        sections = {**sections, "sources": sources}
     return {
         "apiVersion": "accord/v1",
         "kind": "Agreement",
@@ -47,9 +55,9 @@ def document(sections: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def agreement_of(sections: dict[str, Any]) -> Agreement:
+def agreement_of(sections: dict[str, Any], *, sparse: bool = True) -> Agreement:
     """The agreement, checked like a file would be (JSON is YAML)."""
-    loaded = load_agreement(json.dumps(document(sections)), "test.yaml")
+    loaded = load_agreement(json.dumps(document(sections, sparse=sparse)), "test.yaml")
     assert loaded.ok, [str(problem) for problem in loaded.problems]
     assert loaded.agreement is not None
     return loaded.agreement

@@ -145,6 +145,95 @@ def test_a_window_without_data_has_no_data_and_is_never_met(tmp_path: Path) -> N
     assert evaluation.credits == []
 
 
+def two_of_31_days() -> list[Row]:
+    """All good requests, on 14 and 15 October only."""
+    return [*spread(utc(2026, 10, 14, 8), 60, 200), *spread(utc(2026, 10, 15, 8), 60, 200)]
+
+
+def test_a_month_with_2_of_31_days_of_data_is_insufficient_data_by_default(
+    tmp_path: Path,
+) -> None:
+    write_requests(tmp_path, two_of_31_days())
+    sections = {"sources": [REQUESTS_SOURCE], "indicators": [SUCCESS]}
+    agreement = agreement_of(
+        {**sections, "objectives": [availability()], "remedies": credits()}, sparse=False
+    )
+    evaluation = evaluate_period(agreement, tmp_path)
+
+    verdict = only(evaluation)
+    assert verdict.value == 1
+    assert verdict.outcome is Outcome.INSUFFICIENT_DATA
+    assert verdict.counts_as is None
+    assert verdict.coverage.detail == "2 of 31 days"
+    assert verdict.coverage.minimum == Decimal("0.9")
+    assert verdict.coverage.rule == "at least 90% (default); below it: no verdict"
+    assert "insufficient data: coverage must be at least 90% (default); below it: no verdict" in (
+        verdict.notes
+    )
+    assert evaluation.credits == []
+
+
+@pytest.mark.parametrize(
+    ("objective", "source", "outcome"),
+    [
+        ({"min_coverage": "5%"}, {}, Outcome.MET),
+        ({}, {"min_coverage": "5%"}, Outcome.MET),
+        ({"min_coverage": "10%"}, {"min_coverage": "5%"}, Outcome.INSUFFICIENT_DATA),
+        ({"min_coverage": "5%"}, {"min_coverage": "100%"}, Outcome.MET),
+    ],
+)
+def test_the_objective_s_minimum_coverage_overrides_its_source_s(
+    tmp_path: Path, objective: dict[str, str], source: dict[str, str], outcome: Outcome
+) -> None:
+    write_requests(tmp_path, two_of_31_days())
+    agreement = requests_agreement(
+        availability(**objective), requests={**REQUESTS_SOURCE, **source}
+    )
+
+    assert only(evaluate_period(agreement, tmp_path)).outcome is outcome
+
+
+def test_insufficient_data_counts_as_a_breach_where_the_provider_must_deliver_it(
+    tmp_path: Path,
+) -> None:
+    write_requests(tmp_path, two_of_31_days())
+    source = {**REQUESTS_SOURCE, "min_coverage": "90%", "insufficient_data": "breach"}
+    evaluation = evaluate_period(requests_agreement(requests=source, remedies=credits()), tmp_path)
+
+    verdict = only(evaluation)
+    assert verdict.outcome is Outcome.INSUFFICIENT_DATA
+    assert verdict.counts_as is Outcome.BREACH
+    assert verdict.coverage.rule == (
+        "at least 90% (source requests); below it: counts as a breach (delivering the data "
+        "is the provider's duty)"
+    )
+    (owed,) = evaluation.credits
+    assert owed.credit.tier == 1
+    assert "has insufficient data, counted as a breach" in owed.credit.rule
+
+
+def test_enough_coverage_is_judged_as_usual(tmp_path: Path) -> None:
+    write_requests(tmp_path, daily(dt.date(2026, 10, 1), dt.date(2026, 10, 28)))
+    agreement = agreement_of(
+        {"sources": [REQUESTS_SOURCE], "indicators": [SUCCESS], "objectives": [availability()]},
+        sparse=False,
+    )
+    verdict = only(evaluate_period(agreement, tmp_path))
+
+    assert verdict.coverage.detail == "28 of 31 days"
+    assert verdict.outcome is Outcome.MET
+
+
+def test_a_window_that_has_not_started_says_so(tmp_path: Path) -> None:
+    write_requests(tmp_path, two_of_31_days())
+    verdict = only(
+        evaluate_period(requests_agreement(), tmp_path, period="2026-12", as_of=MID_OCTOBER)
+    )
+
+    assert verdict.outcome is Outcome.NO_DATA
+    assert verdict.notes[-1].startswith("window not started: it starts 2026-11-30T23:00:00")
+
+
 def test_a_region_silent_for_the_whole_window_still_appears_with_no_data(tmp_path: Path) -> None:
     write_requests(tmp_path, [*spread(MID_OCTOBER, 5, 200), *spread(utc(2026, 9, 3), 5, 500, "us")])
     verdicts = verdicts_of(evaluate_period(requests_agreement(), tmp_path))

@@ -49,6 +49,8 @@ def agreement_document(partner: str, *, target: str = "99%", version: str = "1")
                 "kind": "events",
                 "format": "push",
                 "owner": partner,
+                # The pushed test data covers a few days of a month on purpose.
+                "min_coverage": "0%",
                 "timestamp": "at",
                 "key": "id",
                 "columns": {

@@ -18,8 +18,9 @@ from accord.cli.runtime import configured_servers
 from accord.connectors.registry import connectors_for
 from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
+from accord.core.model.measurement import ValueKind
 from accord.core.periods import PeriodError
-from accord.core.verdicts import Outcome, show_value
+from accord.core.verdicts import Outcome, Verdict, show_value
 from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
@@ -39,6 +40,7 @@ _COLOURS = {
     Outcome.DEVIATION: "yellow",
     Outcome.BREACH: "red",
     Outcome.NO_DATA: "magenta",
+    Outcome.INSUFFICIENT_DATA: "magenta",
 }
 
 AgreementArg = Annotated[Path, typer.Argument(help="Agreement file (YAML).")]
@@ -190,12 +192,55 @@ def _print_table(evaluation: Evaluation) -> None:
             verdict.show(verdict.value),
             verdict.show(verdict.target),
             verdict.show(verdict.tolerance),
-            f"[{colour}]{verdict.outcome.value}[/{colour}]",
-            show_value(verdict.coverage.ratio, verdict.value_kind.RATIO),
+            f"[{colour}]{_outcome_text(verdict, evaluation.as_of)}[/{colour}]",
+            _coverage_text(verdict),
             str(credit.amount) if credit else "",
         )
     console.print(table)
+    _print_windows(evaluation)
     _print_findings(evaluation)
+
+
+def _outcome_text(verdict: Verdict, as_of: dt.datetime) -> str:
+    if as_of <= verdict.window.start_at:
+        return "not started"
+    if verdict.counts_as is not None:
+        return f"{verdict.outcome.value} (counts as {verdict.counts_as.value})"
+    return verdict.outcome.value
+
+
+def _coverage_text(verdict: Verdict) -> str:
+    shown = show_value(verdict.coverage.ratio, ValueKind.RATIO)
+    minimum = verdict.coverage.minimum
+    if minimum is not None and verdict.coverage.ratio < minimum:
+        return f"{shown} (min {show_value(minimum, ValueKind.RATIO)})"
+    return shown
+
+
+def _print_windows(evaluation: Evaluation) -> None:
+    """Windows that have not started or are still open, said in words under the table."""
+    as_of = evaluation.as_of
+    period = evaluation.period
+    if as_of <= period.start_at:
+        console.print(
+            f"[magenta]period {period.label} lies entirely in the future (as of "
+            f"{as_of.isoformat()}): no window has started, nothing is judged yet[/magenta]",
+            highlight=False,
+        )
+        return
+    windows = {v.window.label: v.window for v in evaluation.verdicts}
+    for label, window in sorted(windows.items()):
+        if as_of <= window.start_at:
+            console.print(
+                f"[magenta]window {label} has not started (it starts "
+                f"{window.start_at.isoformat()}; as of {as_of.isoformat()})[/magenta]",
+                highlight=False,
+            )
+        elif as_of < window.end_at:
+            console.print(
+                f"window {label} is still open: measured up to {as_of.isoformat()}",
+                highlight=False,
+            )
 
 
 def _print_findings(evaluation: Evaluation) -> None:

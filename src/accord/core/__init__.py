@@ -4,6 +4,7 @@ __all__ = [
     "budget",
     "calendars",
     "compliance",
+    "coverage",
     "declared",
     "diff",
     "documents",

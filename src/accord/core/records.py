@@ -116,10 +116,13 @@ class WindowRecord:
 
 @dataclass(frozen=True)
 class CoverageRecord:
-    """How much of the window the data covers, as a ratio and in words."""
+    """How much of the window the data covers, as a ratio and in words, with the least
+    coverage the agreement accepts and where that rule comes from."""
 
     ratio: Decimal
     detail: str
+    minimum: Decimal | None = None
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class VerdictRecord:
     budget: BudgetRecord | None = None
     credit: CreditRecord | None = None
     notes: tuple[str, ...] = ()
+    #: What an insufficient_data verdict counts as for remedies (breach), if anything.
+    counts_as: Outcome | None = None
 
     #: The version of the record's shape (``FORMAT``).
     VERSION: ClassVar[int] = 2
@@ -273,7 +278,10 @@ class VerdictRecord:
             "coverage": {
                 "ratio": decimal_json(self.coverage.ratio),
                 "detail": self.coverage.detail,
+                "minimum": decimal_json(self.coverage.minimum),
+                "rule": self.coverage.rule,
             },
+            "counts_as": None if self.counts_as is None else self.counts_as.value,
             "exclusions": self.exclusions.as_dict(),
             "budget": None if self.budget is None else _budget_json(self.budget),
             "credit": None if self.credit is None else credit_json(self.credit),
@@ -306,12 +314,18 @@ def record_of(verdict: Verdict, credit: CreditOwed | None) -> VerdictRecord:
         counts=Counts.of(verdict.counts),
         formula=verdict.formula,
         computation=verdict.computation,
-        coverage=CoverageRecord(_held(verdict.coverage.ratio), verdict.coverage.detail),
+        coverage=CoverageRecord(
+            _held(verdict.coverage.ratio),
+            verdict.coverage.detail,
+            _held_or_none(verdict.coverage.minimum),
+            verdict.coverage.rule,
+        ),
         agreement_version=verdict.agreement_version,
         exclusions=Exclusions.of(verdict.exclusions),
         budget=None if verdict.budget is None else BudgetRecord.of(verdict.budget),
         credit=None if credit is None else CreditRecord.of(credit),
         notes=verdict.notes,
+        counts_as=verdict.counts_as,
     )
 
 
@@ -476,12 +490,20 @@ class _Reader:
             counts=Counts.of(self.tally("counts")),
             formula=self.text("formula"),
             computation=self.text("computation"),
-            coverage=CoverageRecord(coverage.decimal("ratio"), coverage.text("detail")),
+            coverage=CoverageRecord(
+                coverage.decimal("ratio"),
+                coverage.text("detail"),
+                coverage.optional_decimal("minimum") if "minimum" in coverage._data else None,
+                coverage.text("rule") if "rule" in coverage._data else "",
+            ),
             agreement_version=self.text("agreement_version"),
             exclusions=Exclusions.of(self.tally("exclusions")),
             budget=None if budget is None else budget.budget(),
             credit=None if credit is None else credit.credit(),
             notes=self.texts("notes"),
+            counts_as=self.choice("counts_as", Outcome)
+            if self._data.get("counts_as") is not None
+            else None,
         )
 
     def budget(self) -> BudgetRecord:

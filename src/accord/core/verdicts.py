@@ -37,6 +37,8 @@ class Outcome(StrEnum):
     DEVIATION = "deviation"
     BREACH = "breach"
     NO_DATA = "no_data"
+    #: The data covers less of the window than the agreement's minimum: never met.
+    INSUFFICIENT_DATA = "insufficient_data"
 
 
 def canonical(
@@ -122,6 +124,9 @@ class Coverage:
 
     ratio: Decimal
     detail: str
+    #: The least coverage the agreement accepts, and where that rule comes from.
+    minimum: Decimal | None = None
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,13 @@ class Verdict:
     notes: tuple[str, ...] = ()
     #: The calendar its durations count working time on; ``None``: wall-clock time.
     working_time: WorkingTime | None = None
+    #: What an insufficient_data verdict counts as for remedies (breach), if anything.
+    counts_as: Outcome | None = None
+
+    @property
+    def counts_as_breach(self) -> bool:
+        """A breach, or insufficient data the agreement counts as one."""
+        return self.outcome is Outcome.BREACH or self.counts_as is Outcome.BREACH
 
     @property
     def scope_label(self) -> str:

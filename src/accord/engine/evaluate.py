@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ import duckdb
 from sqlglot import exp
 
 from accord.core.budget import BurnWatch, WindowProgress, burn_alerts, error_budget
+from accord.core.coverage import CoverageRule, coverage_rule
 from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport, WindowCredit
 from accord.core.exclusions.periods import Announced, excluded_periods
 from accord.core.exclusions.spec import Exclusion
@@ -30,6 +31,7 @@ from accord.core.model.measurement import (
     ValueKind,
 )
 from accord.core.model.objectives import Consistency, Objective
+from accord.core.model.sources import InsufficientData
 from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
@@ -355,19 +357,10 @@ def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict
     direction = indicator.direction()
     target = canonical(objective.target, measured.working_time)
     tolerance = canonical(objective.tolerance, measured.working_time)
-    enough = (
-        measured.value is not None and measured.counts.get("valid", 0) >= objective.minimum_events
-    )
-    outcome = (
-        judge(measured.value, target, tolerance, direction)
-        if enough and measured.value is not None
-        else Outcome.NO_DATA
-    )
-    notes = list(measured.notes)
-    if measuring.as_of < span.end_at:
-        notes.append(f"window still open: measured up to {measuring.as_of.isoformat()}")
-    if measured.coverage.ratio < 1:
-        notes.append(f"data covers {measured.coverage.detail}")
+    rule = coverage_rule(objective, measuring.source)
+    coverage = replace(measured.coverage, minimum=rule.minimum.ratio, rule=rule.describe())
+    outcome, counts_as, notes = _outcome(measuring, span, measured, rule)
+    budget = None
     budget = None
     if (
         kind is ValueKind.RATIO
@@ -395,13 +388,46 @@ def _verdict(measuring: Target, span: WindowSpan, measured: Measured) -> Verdict
         counts=measured.counts,
         formula=indicator.formula(),
         computation=measured.computation,
-        coverage=measured.coverage,
+        coverage=coverage,
         agreement_version=measuring.agreement.version_hash(),
         exclusions=measured.excluded,
         budget=budget,
         notes=tuple(notes),
         working_time=measured.working_time,
+        counts_as=counts_as,
     )
+
+
+def _outcome(
+    measuring: Target, span: WindowSpan, measured: Measured, rule: CoverageRule
+) -> tuple[Outcome, Outcome | None, list[str]]:
+    """The outcome, what it counts as for remedies, and the notes that explain it.
+
+    A window that has started but whose data covers less than the minimum is
+    insufficient_data whatever its value (no_data when nothing was measured); one that
+    has not started has no data.
+    """
+    objective = measuring.objective
+    notes = list(measured.notes)
+    if measuring.as_of <= span.start_at:
+        notes.append(f"window not started: it starts {span.start_at.isoformat()}")
+        return Outcome.NO_DATA, None, notes
+    if measuring.as_of < span.end_at:
+        notes.append(f"window still open: measured up to {measuring.as_of.isoformat()}")
+    if measured.coverage.ratio < 1:
+        notes.append(f"data covers {measured.coverage.detail}")
+    value = measured.value
+    if measured.coverage.ratio < rule.minimum.ratio:
+        notes.append(f"insufficient data: coverage must be {rule.describe()}")
+        counts_as = Outcome.BREACH if rule.if_below is InsufficientData.BREACH else None
+        # Nothing measured at all stays no_data; what it counts as follows the same rule.
+        return (Outcome.NO_DATA if value is None else Outcome.INSUFFICIENT_DATA), counts_as, notes
+    if value is None or measured.counts.get("valid", 0) < objective.minimum_events:
+        return Outcome.NO_DATA, None, notes
+    kind_target = canonical(objective.target, measured.working_time)
+    tolerance = canonical(objective.tolerance, measured.working_time)
+    direction = measuring.indicator.direction()
+    return judge(value, kind_target, tolerance, direction), None, notes
 
 
 def _remedies(result: Evaluation) -> None:
@@ -432,7 +458,7 @@ def _consistency(agreement: Agreement, verdicts: Sequence[Verdict]) -> Iterator[
             if (
                 verdict.objective == objective.id
                 and verdict.value is not None
-                and verdict.outcome is not Outcome.NO_DATA
+                and verdict.outcome not in (Outcome.NO_DATA, Outcome.INSUFFICIENT_DATA)
             ):
                 others = tuple((k, v) for k, v in verdict.scope.items() if k != rule.across)
                 groups.setdefault((verdict.window.label, others), []).append(verdict)

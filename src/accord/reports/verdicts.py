@@ -126,8 +126,11 @@ def explain_verdict(agreement: Agreement, record: VerdictRecord) -> str:
         f"Rule: {_band(record)}",
         f"Formula: {record.formula}",
         f"Data coverage: {record.coverage.detail} "
-        f"({show_value(record.coverage.ratio, ValueKind.RATIO)})",
+        f"({show_value(record.coverage.ratio, ValueKind.RATIO)})"
+        + (f"; required: {record.coverage.rule}" if record.coverage.rule else ""),
     ]
+    if record.counts_as is not None:
+        lines.insert(2, f"Counts as: {record.counts_as.value.upper()} (insufficient data)")
     if record.exclusions:
         excluded = ", ".join(f"{count:,} {what}" for what, count in record.exclusions)
         lines.append(f"Excluded: {excluded}")

@@ -44,7 +44,7 @@ from accord.store.tables import AgreementRow, EvaluationRunRow, VerdictRow
 __all__ = ["MAX_PAGE", "RunEvaluation", "VerdictQuery", "Verdicts", "parse_scope"]
 
 MAX_PAGE: Final = 500
-_OUTCOMES: Final = ("met", "deviation", "breach", "no_data")
+_OUTCOMES: Final = ("met", "deviation", "breach", "no_data", "insufficient_data")
 
 
 @dataclass(frozen=True, kw_only=True)

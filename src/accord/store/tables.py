@@ -335,7 +335,7 @@ class VerdictRow(Base):
     window_label: Mapped[str] = mapped_column(String(32))
     window_start: Mapped[dt.datetime]
     window_end: Mapped[dt.datetime]
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))
     value: Mapped[Decimal | None]
     evidence: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))

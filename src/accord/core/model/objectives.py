@@ -8,6 +8,7 @@ from typing import Annotated, Final
 
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
 
+from accord.core.model.sources import InsufficientData
 from accord.core.spec import (
     DurationField,
     Identifier,
@@ -195,6 +196,16 @@ class Objective(Spec):
     )
     exclusions: list[Identifier] | None = Field(
         default=None, description="Exclusions that apply; absent means all that apply to it."
+    )
+    min_coverage: PercentageField | None = Field(
+        default=None,
+        description="Least data coverage for a window to be judged; below it the outcome is "
+        "insufficient_data, never met. Absent: the source's, else 90%.",
+    )
+    insufficient_data: InsufficientData | None = Field(
+        default=None,
+        description="What follows below the minimum coverage: no_verdict or breach. Absent: "
+        "the source's, else no_verdict.",
     )
     burn_alerts: list[BurnAlertSpec] | None = Field(
         default=None,

@@ -15,9 +15,19 @@ from accord.core.model.prometheus import (
 )
 from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed
 from accord.core.model.ticket_exports import TicketExport
-from accord.core.spec import Identifier, Spec, problem
+from accord.core.spec import Identifier, PercentageField, Spec, problem
 
-__all__ = ["Column", "ColumnType", "Source", "SourceFormat", "SourceKind"]
+__all__ = ["Column", "ColumnType", "InsufficientData", "Source", "SourceFormat", "SourceKind"]
+
+
+class InsufficientData(StrEnum):
+    """What follows when a window's data coverage is below the minimum."""
+
+    #: No verdict: the window reads insufficient_data and earns no credit.
+    NO_VERDICT = "no_verdict"
+    #: Delivering the data is the provider's duty: the window counts as a breach (chronic
+    #: clauses count it; a credit scheme owes its first tier).
+    BREACH = "breach"
 
 
 class SourceKind(StrEnum):
@@ -108,6 +118,17 @@ class Source(Spec):
         description="Calendar whose working days are the days rows are expected on (events "
         "and probes): data coverage counts those days only, so a carrier that never delivers "
         "on Sundays is not short of data. Without it, every local day is expected.",
+    )
+    min_coverage: PercentageField | None = Field(
+        default=None,
+        description="Least share of the expected days with data for a window to be judged "
+        "(events and probes); below it the outcome is insufficient_data. Objectives may "
+        "override it; absent on both: 90%.",
+    )
+    insufficient_data: InsufficientData | None = Field(
+        default=None,
+        description="What follows below the minimum coverage: no_verdict (default) or breach "
+        "(delivering the data is the provider's duty). Objectives may override it.",
     )
     description: str | None = Field(default=None, description="What the data is.")
     prometheus: PrometheusQuery | None = Field(

@@ -22,10 +22,13 @@ __all__ = ["ChronicFinding", "assess_chronic", "assess_credit"]
 def _tier_reached(scheme: CreditScheme, verdict: Verdict) -> int:
     """1-based index of the worst tier the verdict's value falls into; 0 for none.
 
-    A verdict without enough data (fewer events than the objective's minimum) earns no
-    credit, even when the few events it has would fall into a tier.
+    A verdict without enough data (fewer events than the objective's minimum, or less
+    coverage) earns no credit, even when the few events it has would fall into a tier;
+    unless the agreement counts insufficient data as a breach: then the first tier.
     """
-    if verdict.value is None or verdict.outcome is Outcome.NO_DATA:
+    if verdict.counts_as_breach and verdict.outcome is not Outcome.BREACH:
+        return 1
+    if verdict.value is None or verdict.outcome in (Outcome.NO_DATA, Outcome.INSUFFICIENT_DATA):
         return 0
     reached = 0
     for index, tier in enumerate(scheme.tiers, start=1):
@@ -62,9 +65,14 @@ def assess_credit(
     deadline = add_duration(worst.window.end_at, claim_window, timezone)
     chosen = scheme.tiers[tier - 1]
     side = "below" if worst.direction is Direction.HIGHER_IS_BETTER else "above"
+    why = (
+        "has insufficient data, counted as a breach"
+        if worst.outcome is not Outcome.BREACH
+        else f"is {side} {chosen.threshold}"
+    )
     rule = (
-        f"tier {tier} of {scheme.id}: {worst.objective} ({worst.scope_label}) is {side} "
-        f"{chosen.threshold} → {chosen.credit} of {scheme.basis} {scheme.basis_description}"
+        f"tier {tier} of {scheme.id}: {worst.objective} ({worst.scope_label}) {why} "
+        f"→ {chosen.credit} of {scheme.basis} {scheme.basis_description}"
         + (f", capped at {scheme.cap}" if capped else "")
     )
     return CreditOwed(
@@ -97,7 +105,7 @@ def assess_chronic(clause: ChronicFailure, history: Sequence[Verdict]) -> Chroni
     breached = tuple(
         label
         for label in windows
-        if any(v.window.label == label and v.outcome is Outcome.BREACH for v in covered)
+        if any(v.window.label == label and v.counts_as_breach for v in covered)
     )
     return ChronicFinding(
         clause=clause.id,

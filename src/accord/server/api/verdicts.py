@@ -42,7 +42,7 @@ class VerdictFilters(BaseModel):
         default=None, description="name=value pairs, e.g. region=eu; 'all' for unscoped."
     )
     window: str | None = Field(default=None, description="Window label, e.g. 2026-10.")
-    outcome: Literal["met", "deviation", "breach", "no_data"] | None = None
+    outcome: Literal["met", "deviation", "breach", "no_data", "insufficient_data"] | None = None
     include_superseded: bool = False
     limit: int = Field(default=100, ge=1, le=MAX_PAGE)
     offset: int = Field(default=0, ge=0, le=MAX_ID)
