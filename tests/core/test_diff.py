@@ -472,6 +472,54 @@ def test_an_indicator_of_another_kind_is_explained_by_its_formulas(agreement: Ag
     )
 
 
+@pytest.mark.parametrize(
+    ("good", "effect"),
+    [
+        ("status < 500 or status = 503", Effect.LOOSENED),
+        ("status < 400", Effect.TIGHTENED),
+        ("status <= 500", Effect.LOOSENED),
+        ("status < 500 and latency_ms < 1000", Effect.TIGHTENED),
+        ("status >= 0 and status < 500", Effect.TIGHTENED),
+        ("status <> 503", Effect.LOOSENED),
+        ("status between 200 and 599", Effect.UNKNOWN),
+        ("latency_ms < 300", Effect.UNKNOWN),
+    ],
+)
+def test_a_changed_good_condition_loosens_on_more_rows_and_tightens_on_fewer(
+    agreement: Agreement, good: str, effect: Effect
+) -> None:
+    change = only_change(agreement, set_value("indicators", "availability", "good", value=good))
+
+    assert change.path == "indicators[availability].good"
+    assert change.effect is effect
+    verb = "changed, direction unknown," if effect is Effect.UNKNOWN else effect.value
+    assert change.summary == (
+        "Condition for a good event of indicator 'Authorisation availability' "
+        f"{verb} from 'status < 500' to {good!r}."
+    )
+
+
+def test_narrowing_back_to_the_plain_condition_tightens(agreement: Agreement) -> None:
+    looser = edited(
+        agreement,
+        set_value("indicators", "availability", "good", value="status < 500 or status = 503"),
+    )
+    (change,) = diff_agreements(looser, agreement).changes
+
+    assert change.effect is Effect.TIGHTENED
+
+
+def test_a_changed_valid_condition_is_changed_with_its_direction_unknown(
+    agreement: Agreement,
+) -> None:
+    change = only_change(
+        agreement, set_value("indicators", "availability", "valid", value="status <> 418")
+    )
+
+    assert change.effect is Effect.UNKNOWN
+    assert "changed, direction unknown, from 'status <> 429' to 'status <> 418'" in change.summary
+
+
 def test_a_new_support_language_tightens(agreement: Agreement) -> None:
     change = only_change(agreement, lambda data: data["support"]["languages"].append("fr"))
     assert change.effect is Effect.TIGHTENED
@@ -653,6 +701,7 @@ def test_json_is_the_versioned_documented_format(agreement: Agreement) -> None:
         "tightened": 1,
         "loosened": 1,
         "neutral": 1,
+        "unknown": 0,
         "added": 0,
         "removed": 1,
         "changed": 2,

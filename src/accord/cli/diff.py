@@ -52,7 +52,12 @@ _TITLES: Final = {
     Category.OTHER: "Other",
 }
 
-_STYLES: Final = {Effect.TIGHTENED: "green", Effect.LOOSENED: "red", Effect.NEUTRAL: "default"}
+_STYLES: Final = {
+    Effect.TIGHTENED: "green",
+    Effect.LOOSENED: "red",
+    Effect.NEUTRAL: "default",
+    Effect.UNKNOWN: "yellow",
+}
 
 
 def diff(
@@ -131,7 +136,9 @@ def _count_line(result: AgreementDiff, agreement: Agreement) -> str:
     consumer = escape(agreement.consumer().name)
     return (
         f"{total} {noun}: [green]{counts['tightened']} tightened[/green], "
-        f"[red]{counts['loosened']} loosened[/red], {counts['neutral']} neutral "
+        f"[red]{counts['loosened']} loosened[/red], {counts['neutral']} neutral"
+        + (f", [yellow]{counts['unknown']} direction unknown[/yellow]" if counts["unknown"] else "")
+        + " "
         f"(tightened is better for the consumer, {consumer})."
     )
 

@@ -48,7 +48,8 @@ JSON format ``accord.diff/v1``, returned by ``AgreementDiff.to_json``::
     agreement (a string for units, dates and text; a number or boolean; a mapping for a whole
     item or section; a list for a list of values); ``null`` when absent.
   - ``effect``: ``tightened`` (better for the consumer), ``loosened`` (better for the
-    provider) or ``neutral`` (no better side, or values that cannot be compared).
+    provider), ``neutral`` (no better side, or values that cannot be compared) or
+    ``unknown`` (a changed condition whose effect depends on the data).
   - ``summary``: one plain-language sentence.
 - ``summary``: the number of changes in ``total``, per effect and per kind.
 
@@ -80,6 +81,7 @@ __all__ = [
     "ChangeKind",
     "Effect",
     "VersionRef",
+    "conditions",
     "diff_agreements",
     "rules",
     "values",

@@ -36,6 +36,9 @@ class Effect(StrEnum):
     TIGHTENED = "tightened"
     LOOSENED = "loosened"
     NEUTRAL = "neutral"
+    #: Changed in meaning, but which side it favours depends on the data (a new condition
+    #: that selects neither a subset nor a superset of the old one's rows).
+    UNKNOWN = "unknown"
 
 
 class Category(StrEnum):

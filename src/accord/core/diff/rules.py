@@ -7,7 +7,11 @@ time limit, a smaller maintenance allowance, longer notice before the provider c
 something, a new objective, credit tier or commitment. *loosened*: the opposite. *neutral*:
 the change has no better side (a renamed party, a new time zone, a longer term, termination
 notice that binds both parties) or the two values cannot be compared (a percentage became an
-amount, business days became business hours).
+amount, business days became business hours). *unknown*: a condition changed the rows it
+selects, and which side that favours cannot be decided from the conditions (see
+``accord.core.diff.conditions``): a condition for good events that selects a superset of the
+old rows loosens, a subset tightens; any other changed condition is changed, direction
+unknown.
 
 Every field without a rule here is still diffed: it gets the category of its section, a
 neutral effect and a sentence built from its field names.
@@ -20,8 +24,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from accord.core.diff.changes import Category, ChangeKind, Effect
+from accord.core.diff.conditions import Relation, compare_conditions
 from accord.core.diff.values import magnitudes, token
 from accord.core.diff.walk import Site, field_of
+from accord.core.expressions import Predicate
 from accord.core.model import Agreement
 from accord.core.model.measurement import Direction
 
@@ -121,6 +127,30 @@ def _by_direction(site: Site, context: Context) -> Effect:
     return _judge(site, direction is Direction.HIGHER_IS_BETTER)
 
 
+def _condition(more_rows: Effect | None) -> _EffectRule:
+    """A condition: selecting more rows has the effect ``more_rows`` (None: unknown)."""
+    fewer_rows = {Effect.LOOSENED: Effect.TIGHTENED, Effect.TIGHTENED: Effect.LOOSENED}
+
+    def effect(site: Site, context: Context) -> Effect:
+        old, new = site.old, site.new
+        if not isinstance(old, Predicate) or not isinstance(new, Predicate):
+            return Effect.UNKNOWN
+        relation = compare_conditions(old, new)
+        if relation is Relation.SAME:
+            return Effect.NEUTRAL
+        if more_rows is None or relation is Relation.UNKNOWN:
+            return Effect.UNKNOWN
+        return more_rows if relation is Relation.SUPERSET else fewer_rows[more_rows]
+
+    return effect
+
+
+#: More good events: easier to meet.
+_good_condition = _condition(Effect.LOOSENED)
+#: Which events count at all: the verdict may move either way.
+_scope_condition = _condition(None)
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one field of the language is categorised, judged and named."""
@@ -151,6 +181,17 @@ _RULES: Final[dict[str, Rule]] = {
     "term.renewal.notice": Rule(_NOTICE, label="renewal notice"),
     "term.termination_notice": Rule(_NOTICE, label="termination notice"),
     "indicators[*].threshold": Rule(effect=_lower_better),
+    "indicators[*].good": Rule(
+        effect=_good_condition, label="condition for a good event of {nouns[0]}"
+    ),
+    "indicators[*].resolved": Rule(
+        effect=_good_condition, label="condition for a resolved ticket of {nouns[0]}"
+    ),
+    "indicators[*].valid": Rule(
+        effect=_scope_condition, label="condition for a valid event of {nouns[0]}"
+    ),
+    "indicators[*].where": Rule(effect=_scope_condition, label="condition of {nouns[0]}"),
+    "objectives[*].where": Rule(effect=_scope_condition, label="condition of {names[0]}"),
     "indicators[*].inclusive": Rule(
         effect=_lower_better, label="whether a value at the threshold is good for {nouns[0]}"
     ),

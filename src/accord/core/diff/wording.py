@@ -10,6 +10,7 @@ from accord.core.diff.changes import ChangeKind, Effect
 from accord.core.diff.rules import Rule, gained_lost
 from accord.core.diff.values import is_quantity, magnitudes, quote, shown
 from accord.core.diff.walk import NOUNS, Key, Site
+from accord.core.expressions import Predicate
 from accord.core.remedies.spec import CreditTier
 from accord.core.units import Duration
 
@@ -44,7 +45,7 @@ def sentence(site: Site, rule: Rule, effect: Effect) -> str:
     renamed = _renamed(site)
     if renamed is not None:
         return renamed
-    verb = _verb(site, rule, effect)
+    verb = "changed, direction unknown," if effect is Effect.UNKNOWN else _verb(site, rule, effect)
     return f"{_cap(label)} {verb} from {shown(site.old)} to {shown(site.new)}."
 
 
@@ -111,7 +112,7 @@ def _renamed(site: Site) -> str | None:
 
 
 def _verb(site: Site, rule: Rule, effect: Effect) -> str:
-    if rule.strict and effect is not Effect.NEUTRAL:
+    if (rule.strict or isinstance(site.old, Predicate)) and effect is not Effect.NEUTRAL:
         return effect.value
     pair = magnitudes(site.old, site.new)
     if pair is None or pair[0] == pair[1] or not is_quantity(site.old):
