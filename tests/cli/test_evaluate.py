@@ -12,10 +12,14 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from accord.demo.generate import write_sample_data
 from accord.engine.spark import SparkEngine
+from accord.services.agreements import load_valid
 from tests.engine.builders import document, utc, write_csv
+from tests.services.test_evidence import SMALL
 
 runner = CliRunner()
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 AGREEMENT = document(
     {
@@ -364,3 +368,46 @@ def test_a_window_not_started_within_the_period_says_so(files: tuple[Path, Path]
     assert "window 2026-10 is still open: measured up to 2026-10-20T00:00:00+00:00" in said
     assert "window 2026-11 has not started (it starts 2026-10-31T23:00:00+00:00" in said
     assert "window 2026-12 has not started" in said
+
+
+@pytest.fixture(scope="module")
+def support_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("support")
+    loaded = load_valid(EXAMPLES / "support-outsourcer.yaml")
+    assert loaded.agreement is not None
+    write_sample_data(loaded.agreement, out, SMALL)
+    return out
+
+
+def test_items_list_each_ticket_with_its_due_instant_and_whether_it_was_late(
+    support_data: Path,
+) -> None:
+    agreement = EXAMPLES / "support-outsourcer.yaml"
+    args = ("evaluate", agreement, "--data", support_data, "--period", "2026-10", "--items")
+    report = json.loads(accord(*args, "--format", "json").stdout)
+    table = accord(*args)
+
+    assert table.exit_code == 0, table.output
+    assert "Tickets" in table.stdout
+    tickets = [t for t in report["items"]["tickets"] if t["objective"] == "resolution-europe"]
+    assert tickets
+    for ticket in tickets:
+        assert ticket["status"] in {"on time", "late", "open", "overdue"}
+        assert ticket["due"] is not None
+        if ticket["end"] is not None:
+            # Resolved by the due instant exactly when on time.
+            assert (ticket["end"] <= ticket["due"]) == (ticket["status"] == "on time"), ticket
+    verdicts = [v for v in report["verdicts"] if v["objective"] == "resolution-europe"]
+    for verdict in verdicts:
+        mine = [
+            t
+            for t in tickets
+            if t["window"] == verdict["window"]["label"]
+            and t["scope"] == ", ".join(f"{k}={v}" for k, v in verdict["scope"].items())
+        ]
+        on_time = sum(t["status"] == "on time" for t in mine)
+        late = sum(t["status"] in {"late", "overdue"} for t in mine)
+        assert (on_time, on_time + late) == (
+            verdict["counts"]["good"],
+            verdict["counts"]["valid"],
+        )

@@ -112,6 +112,8 @@ def evaluate_period(
     period: str = "2026-10",
     as_of: dt.datetime | None = None,
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE,
+    *,
+    items: bool = False,
 ) -> Evaluation:
     """Evaluate over a period, as of its end unless said otherwise."""
     parsed = parse_period(period, agreement.timezone)
@@ -121,6 +123,7 @@ def evaluate_period(
         as_of=as_of or parsed.end_at,
         policy=policy,
         quarantine_dir=folder / "quarantine",
+        items=items,
     )
     return evaluate(agreement, request)
 

@@ -18,6 +18,7 @@ from accord.core.calendars.spec import Calendar
 from accord.core.units import Duration
 from accord.engine.business_time import (
     business_durations,
+    due_instants,
     pause_intervals,
     register_schedule,
 )
@@ -234,6 +235,44 @@ def test_short_of_the_target_exactly_when_ending_before_the_deadline(
         mine = [(low, high) for pause_key, low, high in pauses if pause_key == key and high]
         assert end is not None
         assert short[key] == (end < calendar.deadline(start, target, mine))
+
+
+@pytest.mark.parametrize("name", sorted(CALENDARS))
+def test_the_due_instant_is_the_pure_clock_s_deadline(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> None:
+    # Open tickets measured up to a late as_of, so that no pause is clipped by the clock's
+    # end; pauses that overlap, start before their ticket or come after the deadline.
+    calendar = CALENDARS[name]
+    target = Duration.parse("2 business days")
+    tickets, pauses = generate(seed=len(name) + 7, count=150)
+    tickets = [(key, start, None) for key, start, _ in tickets]
+    pauses = [(key, low, high) for key, low, high in pauses if high is not None]
+    register_schedule(con, calendar, RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    load_pauses(con, pauses)
+    as_of = RANGE_END - timedelta(days=20)
+    query = due_instants(
+        table("tickets"), "schedule", instant(as_of), calendar.target_time(target), table("pauses")
+    )
+    found = dict(con.execute(render(query)).fetchall())
+    for key, start, _ in tickets:
+        mine = [(low, high) for pause_key, low, high in pauses if pause_key == key and high]
+        assert found[key] == calendar.deadline(start, target, mine), key
+
+
+def test_without_pauses_the_due_instant_follows_the_working_hours(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    calendar = CALENDARS["berlin_lunch_break"]
+    target = Duration.parse("4 business hours")
+    tickets: list[Ticket] = [(1, datetime(2026, 3, 6, 14, tzinfo=UTC), None)]  # a Friday
+    register_schedule(con, calendar, RANGE_START, RANGE_END, "schedule")
+    load_tickets(con, tickets)
+    query = due_instants(table("tickets"), "schedule", instant(AS_OF), calendar.target_time(target))
+    ((_key, due),) = con.execute(render(query)).fetchall()
+    assert due == calendar.deadline(tickets[0][1], target)
+    assert due.weekday() == 0  # runs over the weekend into Monday
 
 
 # --- Pauses from status changes ------------------------------------------------------------

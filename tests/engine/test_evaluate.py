@@ -255,6 +255,24 @@ def test_too_few_events_are_no_data_and_earn_no_credit(tmp_path: Path) -> None:
     assert evaluation.credits == []
 
 
+def test_the_worst_hours_are_listed_worst_first_when_items_are_asked_for(
+    tmp_path: Path,
+) -> None:
+    rows = spread(utc(2026, 10, 3, 9), 50, 200) + spread(utc(2026, 10, 3, 9, 30), 3, 500)
+    rows += spread(utc(2026, 10, 7, 14), 20, 200) + spread(utc(2026, 10, 7, 14, 5), 5, 500)
+    rows += spread(utc(2026, 10, 8, 1), 5, 500, "us")
+    write_requests(tmp_path, rows)
+    evaluation = evaluate_period(requests_agreement(), tmp_path, items=True)
+
+    assert [(h.scope, h.hour, h.bad, h.valid) for h in evaluation.hours] == [
+        ("region=eu", utc(2026, 10, 7, 14), 5, 25),
+        ("region=us", utc(2026, 10, 8, 1), 5, 5),
+        ("region=eu", utc(2026, 10, 3, 9), 3, 53),
+    ]
+    assert evaluation.tickets == []
+    assert evaluate_period(requests_agreement(), tmp_path).hours == []
+
+
 def test_events_after_as_of_are_not_counted(tmp_path: Path) -> None:
     write_requests(tmp_path, [*spread(MID_OCTOBER, 4, 200), *spread(utc(2026, 10, 20), 4, 500)])
     verdict = only(evaluate_period(requests_agreement(), tmp_path, as_of=utc(2026, 10, 18)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import replace
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model.measurement import ValueKind
 from accord.core.periods import PeriodError
-from accord.core.verdicts import Outcome, Verdict, show_value
+from accord.core.verdicts import Outcome, Verdict, show_seconds, show_value
 from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
 from accord.services.agreements import AgreementFileError
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
@@ -42,6 +43,7 @@ _COLOURS = {
     Outcome.NO_DATA: "magenta",
     Outcome.INSUFFICIENT_DATA: "magenta",
 }
+_STATUS_COLOURS = {"on time": "green", "late": "red", "overdue": "red", "open": "yellow"}
 
 AgreementArg = Annotated[Path, typer.Argument(help="Agreement file (YAML).")]
 DataOpt = Annotated[
@@ -139,10 +141,21 @@ def evaluate(
     spark_master: Annotated[
         str, typer.Option("--spark-master", help="Spark's master URL with --engine spark.")
     ] = "local[*]",
+    items: Annotated[
+        bool,
+        typer.Option(
+            "--items",
+            help="Also list the items behind the verdicts: each ticket with its due instant, "
+            "business time and on-time/late; the worst hours of occurrence objectives.",
+        ),
+    ] = False,
 ) -> None:
     """Judge every objective over the period: verdicts, error budgets and credits."""
+    if items and engine is not MeasuringEngine.DUCKDB:
+        fail("--items lists the items with the duckdb engine only; leave out --engine spark")
     command = replace(
         _command(agreement, data, period, as_of),
+        items=items,
         policy=on_bad_rows,
         quarantine_dir=quarantine or (output.parent if output else Path.cwd()) / "quarantine",
         measuring=Measuring(engine, spark_master),
@@ -199,6 +212,45 @@ def _print_table(evaluation: Evaluation) -> None:
     console.print(table)
     _print_windows(evaluation)
     _print_findings(evaluation)
+    _print_items(evaluation)
+
+
+def _print_items(evaluation: Evaluation) -> None:
+    if evaluation.tickets:
+        tickets = Table(title="Tickets")
+        for header in ("objective", "scope", "window", "ticket", "start", "due", "end"):
+            tickets.add_column(header, overflow="fold")
+        tickets.add_column("business time", overflow="fold")
+        tickets.add_column("status", overflow="fold")
+        for t in evaluation.tickets:
+            colour = _STATUS_COLOURS.get(t.status, "default")
+            tickets.add_row(
+                t.objective,
+                t.scope,
+                t.window,
+                t.key,
+                t.start_at.isoformat(),
+                t.due_at.isoformat() if t.due_at else "—",
+                t.end_at.isoformat() if t.end_at else "open",
+                show_seconds(t.business_seconds, business=True),
+                f"[{colour}]{t.status}[/{colour}]",
+            )
+        console.print(tickets)
+    if evaluation.hours:
+        hours = Table(title="Worst hours")
+        for header in ("objective", "scope", "window", "hour", "bad", "valid", "bad share"):
+            hours.add_column(header, overflow="fold")
+        for h in evaluation.hours:
+            hours.add_row(
+                h.objective,
+                h.scope,
+                h.window,
+                h.hour.isoformat(),
+                f"{h.bad:,}",
+                f"{h.valid:,}",
+                show_value(Decimal(h.bad) / h.valid, ValueKind.RATIO),
+            )
+        console.print(hours)
 
 
 def _outcome_text(verdict: Verdict, as_of: dt.datetime) -> str:

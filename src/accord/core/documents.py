@@ -12,7 +12,7 @@ from typing import Any
 from accord.core.evaluation import Evaluation, SourceReport
 from accord.core.records import FORMAT, CreditRecord, credit_json, decimal_json
 
-__all__ = ["evaluation_document", "evaluation_header"]
+__all__ = ["evaluation_document", "evaluation_header", "items_json"]
 
 
 def evaluation_header(evaluation: Evaluation) -> dict[str, Any]:
@@ -54,9 +54,42 @@ def _source_json(report: SourceReport) -> dict[str, Any]:
     }
 
 
+def items_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The drill-down: tickets with their due instants, and the worst hours."""
+    return {
+        "tickets": [
+            {
+                "objective": t.objective,
+                "window": t.window,
+                "scope": t.scope,
+                "key": t.key,
+                "start": t.start_at.isoformat(),
+                "end": t.end_at.isoformat() if t.end_at else None,
+                "due": t.due_at.isoformat() if t.due_at else None,
+                "business_seconds": decimal_json(t.business_seconds),
+                "status": t.status,
+            }
+            for t in evaluation.tickets
+        ],
+        "worst_hours": [
+            {
+                "objective": h.objective,
+                "window": h.window,
+                "scope": h.scope,
+                "hour": h.hour.isoformat(),
+                "good": h.good,
+                "valid": h.valid,
+                "bad": h.bad,
+            }
+            for h in evaluation.hours
+        ],
+    }
+
+
 def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
     """The whole evaluation: verdicts, credits, chronic findings, consistency, sources and
-    excluded periods."""
+    excluded periods; ``items`` when the drill-down was asked for."""
+    items = {"items": items_json(evaluation)} if evaluation.tickets or evaluation.hours else {}
     return {
         **evaluation_header(evaluation),
         "verdicts": [evaluation.record(v).to_json() for v in evaluation.verdicts],
@@ -109,4 +142,5 @@ def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
             }
             for d in evaluation.downtime
         ],
+        **items,
     }

@@ -20,8 +20,10 @@ from accord.core.verdicts import CreditOwed, Outcome, Verdict
 __all__ = [
     "ConsistencyFinding",
     "Evaluation",
+    "HourItem",
     "SourceIssue",
     "SourceReport",
+    "TicketItem",
     "WindowCredit",
 ]
 
@@ -78,6 +80,41 @@ class ConsistencyFinding:
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class TicketItem:
+    """One ticket behind a business-duration verdict (drill-down)."""
+
+    objective: str
+    window: str
+    scope: str
+    key: str
+    start_at: dt.datetime
+    end_at: dt.datetime | None
+    #: When its clock reaches the threshold on the business calendar, pauses applied;
+    #: ``None`` for a statistic without a threshold.
+    due_at: dt.datetime | None
+    #: Business time its clock ran (to its end, or to the evaluation instant if open).
+    business_seconds: Decimal
+    #: on time | late | open | overdue (open past the threshold) | done (no threshold).
+    status: str
+
+
+@dataclass(frozen=True)
+class HourItem:
+    """One of the worst hours behind an occurrence verdict (drill-down)."""
+
+    objective: str
+    window: str
+    scope: str
+    hour: dt.datetime
+    good: int
+    valid: int
+
+    @property
+    def bad(self) -> int:
+        return self.valid - self.good
+
+
 @dataclass
 class Evaluation:
     """Everything one evaluation found; the verdicts carry their own evidence."""
@@ -92,6 +129,9 @@ class Evaluation:
     consistency: list[ConsistencyFinding] = field(default_factory=list)
     sources: list[SourceReport] = field(default_factory=list)
     excluded: list[ExcludedPeriod] = field(default_factory=list)
+    #: Drill-down, when asked for: the tickets and the worst hours behind the verdicts.
+    tickets: list[TicketItem] = field(default_factory=list)
+    hours: list[HourItem] = field(default_factory=list)
     #: Downtime a partner's status feed declares beside the downtime measured.
     downtime: list[DowntimeComparison] = field(default_factory=list)
 

@@ -3,6 +3,7 @@
 __all__ = [
     "business_time",
     "connection",
+    "drill",
     "evaluate",
     "evidence",
     "grids",

@@ -33,6 +33,7 @@ from accord.engine.sql import fill, query, render, table, template, text
 
 __all__ = [
     "business_durations",
+    "due_instants",
     "pause_intervals",
     "register_schedule",
 ]
@@ -201,6 +202,82 @@ def business_durations(
     if pauses is None:
         return query(fill(_DURATIONS, values))
     return query(fill(_PAUSED_DURATIONS, {**values, "pauses": pauses}))
+
+
+# The due instant of each clock: where its running business time reaches $threshold_us.
+# In business coordinates (B), the clock runs from B(start) except during pauses; before the
+# first pause that starts once the clock has run the threshold, the due instant is
+# B(start) + threshold + the pauses before it; with no such pause, + every pause. B⁻¹ is an
+# ASOF lookup on the working intervals' cumulative time.
+_DUE: Final = template(
+    "WITH"
+    + _CLOCK
+    + ","
+    + _PAUSED
+    + ","
+    + _BUSINESS
+    + """,
+    pause_b AS (
+        SELECT a.key, a.start_b,
+               s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us) AS end_b
+        FROM pause_at_start AS a ASOF JOIN schedule AS s ON a.end_us >= s.start_us
+    ),
+    pause_run AS (
+        SELECT p.key, p.start_b - c.start_b - coalesce(sum(p.end_b - p.start_b) OVER (
+                   PARTITION BY p.key ORDER BY p.start_b
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_b,
+               coalesce(sum(p.end_b - p.start_b) OVER (
+                   PARTITION BY p.key ORDER BY p.start_b
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS paused_before
+        FROM pause_b AS p JOIN at_start AS c ON c.key = p.key
+    ),
+    all_paused AS (
+        SELECT key, sum(end_b - start_b) AS paused_b FROM pause_b GROUP BY key
+    ),
+    due AS (
+        SELECT a.key, a.start_b + $threshold_us + coalesce(
+                   (SELECT min(CASE WHEN r.run_b >= $threshold_us THEN r.paused_before END)
+                    FROM pause_run AS r WHERE r.key = a.key),
+                   t.paused_b, 0) AS due_b
+        FROM at_start AS a LEFT JOIN all_paused AS t ON t.key = a.key
+    ),
+    working AS (
+        SELECT start_us, end_us, cum_before_us FROM schedule WHERE end_us > start_us
+    )
+    SELECT d.key,
+           CASE WHEN d.due_b - w.cum_before_us <= w.end_us - w.start_us
+                THEN make_timestamp((w.start_us + d.due_b - w.cum_before_us)::BIGINT)::TIMESTAMPTZ
+           END AS due_at
+    FROM due AS d ASOF LEFT JOIN working AS w ON d.due_b > w.cum_before_us"""
+)
+
+
+_NO_PAUSES: Final = template(
+    "SELECT key, start_at AS pause_start, end_at AS pause_end FROM tickets WHERE false"
+)
+
+
+def due_instants(
+    tickets: exp.Expr,
+    schedule: str,
+    as_of: exp.Expr,
+    threshold: timedelta,
+    pauses: exp.Expr | None = None,
+) -> exp.Select:
+    """A query of ``(key, due_at)``: the instant each ticket's clock reaches ``threshold``
+    of business time on a schedule, pauses applied (relations as for
+    ``business_durations``). A pause still running at ``as_of`` counts up to ``as_of``: the
+    due instant is as if the clock resumed then. ``due_at`` is NULL beyond the schedule."""
+    # Without pauses: an empty relation of the tickets' own column types.
+    empty = query(fill(_NO_PAUSES, {"tickets": tickets}))
+    values = {
+        "tickets": tickets,
+        "schedule": table(schedule),
+        "as_of": as_of,
+        "threshold_us": exp.Literal.number(str(threshold // _MICROSECOND)),
+        "pauses": pauses if pauses is not None else empty,
+    }
+    return query(fill(_DUE, values))
 
 
 _PAUSE_INTERVALS: Final = template(

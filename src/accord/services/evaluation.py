@@ -37,6 +37,8 @@ class EvaluateCommand:
     fetcher: SourceFetcher | None = None
     #: Where to measure (DuckDB unless told otherwise).
     measuring: Measuring = field(default_factory=Measuring)
+    #: Also list the items behind the verdicts (tickets, worst hours).
+    items: bool = False
 
 
 def evaluate_file(command: EvaluateCommand) -> Evaluation:
@@ -72,5 +74,6 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
         pushed=external.files,
         progress=command.progress,
         spark=spark_for(command.measuring),
+        items=command.items,
     )
     return external.restore(evaluate(external.agreement, request))

@@ -12,6 +12,7 @@ only. All of it is one statement per objective and window (``accord.engine.busin
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import ClassVar, Final
@@ -72,8 +73,19 @@ class TicketClock:
         row = con.execute(render(bounds)).fetchone()
         low = row[0] if row and row[0] is not None else as_of
         high = max(row[1], as_of) if row and row[1] is not None else as_of
-        register_schedule(con, self.calendar, low - _MARGIN, high + _MARGIN, self.schedule)
+        register_schedule(
+            con, self.calendar, low - _MARGIN, high + _MARGIN + self._due_reach(), self.schedule
+        )
         self._registered = True
+
+    def _due_reach(self) -> dt.timedelta:
+        """How far past the last instant the schedule must reach for an open ticket's due
+        instant (drill-down): twice the threshold's working days in calendar days, plus two
+        weeks for holidays."""
+        if self.indicator.threshold is None:
+            return dt.timedelta(0)
+        days = self.threshold_seconds() / max(self.calendar.business_day_seconds(), 1)
+        return dt.timedelta(days=2 * math.ceil(days) + 14)
 
     def tickets(self, rows: exp.Select) -> exp.Expr:
         """The window's tickets (key, start_at, end_at) with their columns and ``__in``."""
