@@ -326,7 +326,7 @@ def test_the_table_shows_insufficient_data_with_the_minimum_coverage(
     assert "3.2258% (min 50%)" in table.stdout
     verdict = report["verdicts"][0]
     assert verdict["outcome"] == "insufficient_data"
-    assert verdict["coverage"]["minimum"] == 0.5
+    assert verdict["coverage"]["minimum"] == "0.5"
     assert verdict["coverage"]["rule"] == "at least 50% (source requests); below it: no verdict"
     assert report["credits"] == []
 

@@ -84,7 +84,12 @@ def test_the_serialisation_writes_decimals_as_strings_and_instants_in_iso_8601()
     data = record_of(verdict(), CREDIT).to_json()
 
     assert (data["value"], data["target"], data["tolerance"]) == ("0.3333333333", "0.999", "0.99")
-    assert data["coverage"] == {"ratio": "1", "detail": "31 of 31 days"}
+    assert data["coverage"] == {
+        "ratio": "1",
+        "detail": "31 of 31 days",
+        "minimum": None,
+        "rule": "",
+    }
     assert data["budget"]["exhausted"] is False
     assert data["budget"]["projected_exhaustion_at"] == "2026-10-20T22:00:00+00:00"
     assert data["budget"]["consumed_ratio"] == "666.6666666667"
