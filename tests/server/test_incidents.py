@@ -236,3 +236,24 @@ def test_opening_by_hand_names_the_severities_and_partners_see_only_their_own(
         json={"severity": "sev2", "reason": "fewer than 5% affected"},
     )
     assert changed.json()["severity"] == "sev2"
+
+
+def test_a_security_incident_owes_the_contract_s_breach_notice(desk: Desk) -> None:
+    desk.world.clock.at = FRIDAY_EVENING
+    made = desk.client.post(
+        "/api/v1/agreements/payments-api/incidents",
+        headers=desk.headers("payco"),
+        json={"title": "Card data exposed", "severity": "sev1", "security": True},
+    )
+    assert made.status_code == 201, made.text
+    detail = desk.client.get(
+        f"/api/v1/incidents/{made.json()['id']}", headers=desk.headers("manager")
+    ).json()
+    [notice] = [o for o in detail["obligations"] if o["kind"] == "breach_notice"]
+    # security_breach_notification: 24h, on the wall clock (weekend or not).
+    assert dt.datetime.fromisoformat(notice["due_at"]) == FRIDAY_EVENING + dt.timedelta(hours=24)
+    desk.world.clock.at = FRIDAY_EVENING + dt.timedelta(hours=25)
+    [missed] = [
+        o for o in desk.world.services.obligations.check(WORKER).missed if o.kind == "breach_notice"
+    ]
+    assert missed.state_at == FRIDAY_EVENING + dt.timedelta(hours=24)

@@ -16,6 +16,7 @@ from typing import Final
 from accord.core.model import Agreement
 from accord.core.model.incidents import Severity
 from accord.core.obligations import (
+    breach_notice_obligation,
     freeze_ladder,
     incident_obligations,
     ladder_to_json,
@@ -199,6 +200,9 @@ def open_incident(
     )
     for obligation in incident_obligations(incident.id, agreement, severity, now):
         record_obligation(uow, row, obligation, incident.id)
+    notice = breach_notice_obligation(incident.id, agreement, now) if command.security else None
+    if notice is not None:
+        record_obligation(uow, row, notice, incident.id)
     timeline(
         uow,
         incident,

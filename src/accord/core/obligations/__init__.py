@@ -4,6 +4,7 @@ any incident: the last days to give renewal and termination notice (``notices``)
 
 from accord.core.obligations.incidents import (
     FrozenLevel,
+    breach_notice_obligation,
     calendar_of,
     escalation_instants,
     freeze_ladder,
@@ -31,6 +32,7 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "breach_notice_obligation",
     "calendar_of",
     "due_at",
     "escalation_instants",
