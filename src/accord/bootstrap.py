@@ -60,6 +60,7 @@ def build(
             session_ttl=settings.session_ttl,
             max_batch_events=settings.max_batch_events,
             max_batch_bytes=settings.max_batch_bytes,
+            four_eyes=settings.four_eyes,
         ),
         batch_writer=write_batch,
         passwords=passwords or PasswordHasher(),

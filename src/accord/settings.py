@@ -21,6 +21,7 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_SMTP_USERNAME``, ``ACCORD_SMTP_PASSWORD`` | ``smtp_username``, ``…password`` | none |
 | ``ACCORD_MAIL_FROM`` | ``mail_from`` | ``accord@localhost`` |
 | ``ACCORD_WEBHOOK_SECRET`` | ``webhook_secret`` | none (webhooks wait in the outbox) |
+| ``ACCORD_FOUR_EYES`` | ``four_eyes`` | ``on`` (a restatement needs a second user) |
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ _TEXTS = {
 }
 #: The engines evaluations can measure on.
 ENGINES: Final = ("duckdb", "spark")
-_SWITCHES = {"worker": "ACCORD_WORKER"}
+_SWITCHES = {"worker": "ACCORD_WORKER", "four_eyes": "ACCORD_FOUR_EYES"}
 _DEFAULTS: dict[str, int | str] = {
     "host": "127.0.0.1",
     "port": 8000,
@@ -79,6 +80,7 @@ _DEFAULTS: dict[str, int | str] = {
     "spark_master": "local[*]",
     "smtp_port": 25,
     "mail_from": "accord@localhost",
+    "four_eyes": "on",
 }
 _ON: Final = ("on", "true", "yes", "1")
 _OFF: Final = ("off", "false", "no", "0")
@@ -108,6 +110,8 @@ class Settings:
     evaluation_cadence: dt.timedelta = dt.timedelta(minutes=15)
     #: Whether ``accord serve`` runs the scheduled evaluation in its own process.
     worker: bool = True
+    #: Whether a restatement or a manual ledger adjustment needs a second user to approve it.
+    four_eyes: bool = True
     #: Where evaluations measure: ``duckdb`` in process, or ``spark`` at ``spark_master``.
     engine: str = "duckdb"
     spark_master: str = "local[*]"
@@ -193,6 +197,7 @@ class Settings:
             smtp_password=_optional(values, "smtp_password"),
             mail_from=str(values["mail_from"]),
             webhook_secret=_optional(values, "webhook_secret"),
+            four_eyes=values["four_eyes"] == "on",
         )
 
 

@@ -10,8 +10,12 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from accord.services.ingestion import PushBatch
+from accord.services.ports import FixedClock
+from accord.services.verdicts import RunEvaluation
 from accord.settings import sqlite_url
 from accord.store.db import make_engine
+from tests.services.world import CONSOLE, NOW, events, make_services, populate
 
 runner = CliRunner()
 
@@ -173,3 +177,29 @@ def test_the_signing_key_lives_outside_the_database_owner_only(data_dir: Path) -
     key = data_dir / "keys" / "signing.pem"
     assert key.stat().st_mode & 0o777 == 0o600
     assert (data_dir / "keys" / "signing.pub.pem").read_text().startswith("-----BEGIN PUBLIC KEY")
+
+
+def test_an_edited_ledger_row_fails_verification_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ledger"
+    services = make_services(folder, sqlite_url(folder), FixedClock(NOW))
+    world = populate(services, services.context.clock)  # type: ignore[arg-type]
+    services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="requests",
+            batch_id="october",
+            events=events(1000, failing_every=50),
+        ),
+    )
+    services.verdicts.evaluate(CONSOLE, RunEvaluation(agreement="acme-bravo", period="2026-10"))
+    services.close()
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
+    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    _tamper(folder, "UPDATE credit_entries SET amount = '1.00' WHERE id = 1")
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "credit entry 1 was edited" in " ".join(result.stderr.split())

@@ -411,3 +411,69 @@ def test_items_list_each_ticket_with_its_due_instant_and_whether_it_was_late(
             verdict["counts"]["good"],
             verdict["counts"]["valid"],
         )
+
+
+def _series(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Version 2 (a 70% target) takes effect on 1 November; us is at 80% in both months."""
+    first = tmp_path / "v1.yaml"
+    first.write_text(json.dumps(AGREEMENT))
+    lenient = json.loads(json.dumps(AGREEMENT))
+    lenient["metadata"] |= {"version": "2", "effective": "2026-11-01"}
+    lenient["objectives"][0] |= {"target": "70%", "tolerance": "60%"}
+    lenient["remedies"]["credits"][0]["tiers"] = [{"below": "70%", "credit": "10%"}]
+    second = tmp_path / "v2.yaml"
+    second.write_text(json.dumps(lenient))
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [
+        [utc(2026, month, 5, 11, i), "us", 200 if i < 8 else 503]
+        for month in (10, 11)
+        for i in range(10)
+    ]
+    write_csv(data, "requests", ["at", "region", "status"], rows)
+    return first, second, data
+
+
+def test_evaluate_judges_each_window_by_the_version_in_force(tmp_path: Path) -> None:
+    first, second, data = _series(tmp_path)
+    result = accord(
+        "evaluate",
+        first,
+        second,
+        "--data",
+        data,
+        "--period",
+        "2026-Q4",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-30T00:00:00+00:00",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    outcomes = {v["window"]["label"]: v["outcome"] for v in report["verdicts"]}
+    assert outcomes["2026-10"] == "breach"
+    assert outcomes["2026-11"] == "met"
+    versions = report["versions_in_force"]["versions"]
+    assert (versions[0]["version"], versions[0]["windows"]) == ("1", ["2026-10"])
+    assert "2026-11" in versions[1]["windows"]
+    assert "in force at its start" in report["versions_in_force"]["rule"]
+    table = accord("evaluate", first, second, "--data", data, "--period", "2026-Q4")
+    assert "version 1 (" in table.stdout
+    assert "judged: 2026-10" in table.stdout
+
+
+def test_a_later_version_must_say_when_it_takes_effect(tmp_path: Path) -> None:
+    first, _, data = _series(tmp_path)
+    result = accord("evaluate", first, first, "--data", data, "--period", "2026-10")
+    assert result.exit_code == 1
+    assert "metadata.effective" in result.output
+
+
+def test_in_force_names_the_version_at_an_instant(tmp_path: Path) -> None:
+    first, second, _ = _series(tmp_path)
+    october = accord("in-force", first, second, "--at", "2026-10-31")
+    assert october.exit_code == 0, october.output
+    assert "v1 is in force" in october.stdout
+    november = accord("in-force", first, second, "--at", "2026-11-01")
+    assert "v2 is in force" in november.stdout

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from accord.core.loader import load_agreement
 from accord.core.model.measurement import Direction, ValueKind
 from accord.core.periods import WindowSpan
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, Money, add_duration
 from accord.core.verdicts import Coverage, Outcome, Verdict, WorkingTime
+from tests.services.world import agreement_document
 
 OCTOBER = WindowSpan(
     "2026-10",
@@ -273,3 +276,21 @@ def test_a_business_duration_verdict_shows_business_time_except_on_24x7() -> Non
     assert ticket_verdict("1").show(Decimal(36000)) == "10 business hours"
     assert ticket_verdict("1", calendar="24x7").show(Decimal(36000)) == "10 hours"
     assert verdict("0.5").show(Decimal("0.5")) == "50%"
+
+
+def test_a_tier_above_a_negotiated_cap_is_valid_and_clipped_by_the_cap() -> None:
+    """10% / 30% / 100% tiers under a 50% cap: the agreement is valid, the cap clips."""
+    tiers = [
+        {"below": "99.9%", "credit": "10%"},
+        {"below": "99%", "credit": "30%"},
+        {"below": "95%", "credit": "100%"},
+    ]
+    document = agreement_document("bravo", target="99.9%")
+    document["remedies"]["credits"][0] |= {"tiers": tiers, "cap": "50%"}
+    loaded = load_agreement(json.dumps(document), "capped.yaml")
+    assert loaded.ok, [str(problem) for problem in loaded.problems]
+    owed = assess_credit(
+        scheme(tiers=tiers, cap="50%"), [verdict("0.9")], TWO_MONTHS, "Europe/Berlin"
+    )
+    assert owed is not None
+    assert (owed.tier, owed.amount, owed.capped) == (3, Money(Decimal("1000.00"), "EUR"), True)

@@ -3,6 +3,7 @@ problem+json errors, health and the OpenAPI description."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def test_a_batch_of_another_media_type_is_refused(api: Api) -> None:
 def test_pushed_data_is_evaluated_and_its_verdicts_read(api: Api) -> None:
     partner = "partner@bravo.example"
     api.put(f"{BATCHES}/october", partner, json={"events": events(1000, failing_every=50)})
-    run = api.post(f"{BRAVO}/evaluations", partner, json={"period": "2026-10"})
+    run = api.post(f"{BRAVO}/evaluations", "manager@acme.example", json={"period": "2026-10"})
     assert (run.status_code, run.json()["verdicts_recorded"]) == (201, 1)
     page = api.get(f"{BRAVO}/verdicts", partner, params={"objective": "availability"}).json()
     [verdict] = page["items"]
@@ -180,6 +181,52 @@ def test_pushed_data_is_evaluated_and_its_verdicts_read(api: Api) -> None:
         }
     ]
     assert len(api.get(f"{BRAVO}/evaluations", partner).json()) == 1
+
+
+def test_a_partner_previews_with_an_old_version_but_changes_nothing(api: Api) -> None:
+    """Issue 10 §1: a partner asking for a superseded version must not lower what it owes."""
+    partner, manager = "partner@bravo.example", "manager@acme.example"
+    api.put(f"{BATCHES}/october", partner, json={"events": events(1000, failing_every=50)})
+    assert api.post(f"{BRAVO}/evaluations", manager, json={"period": "2026-10"}).status_code == 201
+    before = api.get(f"{BRAVO}/credits", partner).json()
+    old = {"period": "2026-10", "version": 1, "reason": "use the old version"}
+    refused = api.post(f"{BRAVO}/evaluations", partner, json=old)
+    assert refused.status_code == 403
+    assert "preview" in refused.json()["detail"]
+    preview = api.post(f"{BRAVO}/previews", partner, json=old)
+    assert preview.status_code == 200
+    assert preview.json()["preview"]["recorded"] is False
+    assert api.get(f"{BRAVO}/credits", partner).json() == before
+    assert len(api.get(f"{BRAVO}/evaluations", partner).json()) == 1
+    with_version = api.post(f"{BRAVO}/evaluations", manager, json=old)
+    assert with_version.status_code == 422
+
+
+def test_credits_are_claimed_answered_and_exported_through_the_api(api: Api) -> None:
+    partner, manager = "partner@bravo.example", "manager@acme.example"
+    api.put(f"{BATCHES}/october", partner, json={"events": events(1000, failing_every=50)})
+    api.world.clock.at = dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC)  # October closed
+    assert api.post(f"{BRAVO}/evaluations", manager, json={"period": "2026-10"}).status_code == 201
+    [period] = api.get(f"{BRAVO}/periods", partner).json()
+    assert (period["window"], period["state"]) == ("2026-10", "closed")
+    credit = {"scheme": "availability-credits", "window": "2026-10"}
+    assert api.post(f"{BRAVO}/ledger/claim", partner, json=credit).status_code == 403
+    claimed = api.post(f"{BRAVO}/ledger/claim", manager, json=credit)
+    assert (claimed.status_code, claimed.json()["state"]) == (200, "claimed")
+    accepted = api.post(f"{BRAVO}/ledger/accept", partner, json=credit)
+    assert accepted.json()["state"] == "accepted"
+    exported = api.get("/api/v1/ledger", "viewer@acme.example", params={"format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "acme-bravo,bravo,availability-credits,2026-10,100.00,EUR,accepted" in exported.text
+    totals = api.get("/api/v1/ledger", "viewer@acme.example").json()["totals"]
+    assert totals == [{"currency": "EUR", "state": "accepted", "amount": "100.00", "credits": 1}]
+
+
+def test_the_version_in_force_is_a_query(api: Api) -> None:
+    found = api.get(f"{BRAVO}/in-force", "viewer@acme.example", params={"at": "2026-10-01T00:00Z"})
+    assert (found.status_code, found.json()["number"]) == (200, 1)
+    naive = api.get(f"{BRAVO}/in-force", "viewer@acme.example", params={"at": "2026-10-01T00:00"})
+    assert naive.status_code == 422
 
 
 def test_verdict_filters_are_checked(api: Api) -> None:

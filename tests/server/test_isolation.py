@@ -27,7 +27,8 @@ FIRST_MANAGER = "admin@acme.example"
 class Endpoint:
     method: str
     path: str
-    #: read | push_supplier | push_company | evaluate | upload | govern | manage | manage_once
+    #: read | push_supplier | push_company | evaluate | preview | request_restatement | upload
+    #: | govern | manage | manage_once
     action: str
     body: Any = None
 
@@ -53,6 +54,12 @@ ENDPOINTS = (
     Endpoint("POST", "/reviews/2026-Q4/decisions", "govern", {"text": "Meet monthly"}),
     Endpoint("POST", "/legal-holds", "manage", {"reason": "litigation"}),
     Endpoint("POST", "/legal-holds/{hold}/release", "manage_once"),
+    Endpoint("GET", "/in-force?at=2026-10-15T00:00:00Z", "read"),
+    Endpoint("GET", "/periods", "read"),
+    Endpoint("GET", "/late-data", "read"),
+    Endpoint("GET", "/restatements", "read"),
+    Endpoint("GET", "/ledger", "read"),
+    Endpoint("GET", "/ledger?format=csv", "read"),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("GET", "/obligations", "read"),
     Endpoint("GET", "/obligations?state=open&due_within=400d", "read"),
@@ -60,6 +67,13 @@ ENDPOINTS = (
     Endpoint("PUT", "/sources/requests/batches/{batch}", "push_supplier", "events"),
     Endpoint("PUT", "/sources/surveys/batches/{batch}", "push_company", "surveys"),
     Endpoint("POST", "/evaluations", "evaluate", {"period": "2026-10"}),
+    Endpoint("POST", "/previews", "preview", {"period": "2026-10", "version": 1}),
+    Endpoint(
+        "POST",
+        "/restatements",
+        "request_restatement",
+        {"period": "2026-10", "reason_code": "late_data", "reason": "not closed yet: 422"},
+    ),
     Endpoint("POST", "/versions", "upload", "text"),
 )
 
@@ -79,6 +93,8 @@ def expected(email: str, slug: str, action: str) -> int:
         "push_supplier": Permission.PUSH in may and organisation == partner,
         "push_company": Permission.PUSH in may and organisation == "acme",
         "evaluate": Permission.EVALUATE in may,
+        "preview": Permission.PREVIEW in may,
+        "request_restatement": Permission.REQUEST_RESTATEMENT in may,
         "upload": Permission.MANAGE_AGREEMENTS in may,
         "govern": Permission.GOVERN in may,
         "manage": Permission.MANAGE_AGREEMENTS in may,
@@ -88,7 +104,7 @@ def expected(email: str, slug: str, action: str) -> int:
         return 403
     if action == "manage_once":  # releasing a hold: done by the first user allowed
         return 200 if email == FIRST_MANAGER else 409
-    return {"read": 200, "upload": 200}.get(action, 201)
+    return {"read": 200, "upload": 200, "preview": 200, "request_restatement": 422}.get(action, 201)
 
 
 def _body(endpoint: Endpoint, slug: str) -> Any:
@@ -227,6 +243,14 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/obligations/{obligation_id}/waiver"): "an obligation by id (below)",
     ("POST", "/api/v1/obligations/{obligation_id}/met"): "an obligation by id: the same door "
     "as the waiver (services/obligations.py _close), tested in test_obligations",
+    ("GET", "/api/v1/ledger"): "test_ledger: a partner sees only its own credits (the "
+    "agreements its tenant sees, as the agreement ledger above)",
+    ("POST", "/api/v1/agreements/{slug}/ledger/{step}"): "test_ledger: who claims, accepts, "
+    "disputes and settles (get_agreement first: another tenant's agreement is a 404)",
+    ("POST", "/api/v1/agreements/{slug}/restatements/{restatement_id}/approve"): "test_books: "
+    "four eyes, and only a company role with books:restate approves",
+    ("POST", "/api/v1/agreements/{slug}/restatements/{restatement_id}/reject"): "test_books: "
+    "a rejection needs a note (the same door as approval)",
     ("GET", "/api/v1/notifications"): "each user lists only its tenant's obligations (below)",
     ("POST", "/api/v1/agreements/{slug}/incidents"): "test_incidents: another partner's 404",
     ("GET", "/api/v1/agreements/{slug}/incidents"): "test_incidents: partners see their own",

@@ -32,8 +32,11 @@ def test_a_token_acts_for_its_user(world: World) -> None:
     assert principal.permissions == {
         Permission.READ,
         Permission.PUSH,
-        Permission.EVALUATE,
+        Permission.PREVIEW,
         Permission.GOVERN,
+        Permission.INCIDENTS,
+        Permission.REQUEST_RESTATEMENT,
+        Permission.ANSWER_CLAIMS,
     }
     assert not principal.company
 

@@ -70,7 +70,9 @@ def _upload_support(world: World, folder: str) -> None:
     ]
     document.pop("remedies")
     manager = world.principal("manager@acme.example")
-    world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    document["metadata"]["effective"] = "2026-01-01"  # judges October: a backdated correction
+    upload = UploadVersion(text=json.dumps(document), backdated="support terms from the start")
+    world.services.portfolio.upload(manager, upload)
 
 
 def test_the_service_evaluates_a_ticket_export_in_its_data_folder(

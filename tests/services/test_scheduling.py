@@ -126,11 +126,15 @@ def test_a_batch_received_just_before_the_month_was_closed_is_taken_in_once_more
 
 
 def _weekly(world: World) -> None:
-    """Version 2 of bravo's agreement judges availability per ISO week."""
+    """Version 2 of bravo's agreement judges availability per ISO week, from the start (a
+    backdated correction of version 1)."""
     document = agreement_document("bravo", version="2")
     document["objectives"][0]["window"] = "week"
+    document["metadata"]["effective"] = "2026-01-01"
+    document["data_cutoff"] = "60 days"  # nothing closes during these tests
     manager = world.principal("manager@acme.example")
-    world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    upload = UploadVersion(text=json.dumps(document), backdated="weeks were agreed from the start")
+    world.services.portfolio.upload(manager, upload)
 
 
 def _history(world: World, window: str) -> list[tuple[str, str | None]]:
@@ -204,3 +208,20 @@ def _in_threads(*targets: Callable[[], None]) -> None:
 def test_readers_have_no_jobs_to_run(world: World, email: str) -> None:
     with pytest.raises(Forbidden):
         world.services.scheduling.due(world.principal(email))
+
+
+def test_a_month_past_its_data_cutoff_is_made_final_once(world: World) -> None:
+    _push(world, "october", events(10))
+    _run_due(world)
+    world.clock.at = dt.datetime(2026, 11, 9, 6, tzinfo=dt.UTC)  # October closed on the 7th
+    jobs = _due(world)
+    assert (jobs[0].kind, jobs[0].period, jobs[0].reason) == (
+        JobKind.FINAL,
+        "2026-10",
+        "period final: data cutoff passed",
+    )
+    _run_due(world)
+    [october] = world.services.books.periods(CONSOLE, "acme-bravo")
+    assert (october.window, october.state) == ("2026-10", "closed")
+    world.clock.advance(dt.timedelta(minutes=15))
+    assert JobKind.FINAL not in [job.kind for job in _due(world)]

@@ -3,6 +3,7 @@ ledger, and reading verdicts, explanations and budgets per objective, scope and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -137,13 +138,28 @@ def test_readers_do_not_evaluate(evaluated: World, email: str) -> None:
         evaluated.services.verdicts.evaluate(evaluated.principal(email), OCTOBER)
 
 
-def test_a_partner_evaluates_its_own_agreement_only(evaluated: World) -> None:
+def test_a_partner_previews_its_own_agreement_only(evaluated: World) -> None:
     bravo = evaluated.principal("partner@bravo.example")
-    assert evaluated.services.verdicts.evaluate(bravo, OCTOBER).requested_by == bravo.name
+    preview = evaluated.services.verdicts.preview(bravo, OCTOBER)
+    assert preview["preview"]["recorded"] is False
+    assert [v["outcome"] for v in preview["verdicts"]] == ["deviation"]
     with pytest.raises(NotFound):
-        evaluated.services.verdicts.evaluate(
+        evaluated.services.verdicts.preview(
             bravo, RunEvaluation(agreement="acme-charlie", period="2026-10")
         )
+
+
+@pytest.mark.parametrize("version", [None, 1])
+def test_a_partner_cannot_record_an_evaluation(evaluated: World, version: int | None) -> None:
+    bravo = evaluated.principal("partner@bravo.example")
+    with pytest.raises(Forbidden, match="only the company records"):
+        evaluated.services.verdicts.evaluate(bravo, replace(OCTOBER, version=version))
+
+
+def test_a_recorded_evaluation_takes_no_version(evaluated: World) -> None:
+    manager = evaluated.principal("manager@acme.example")
+    with pytest.raises(Invalid, match="version in force"):
+        evaluated.services.verdicts.evaluate(manager, replace(OCTOBER, version=1))
 
 
 def test_an_unknown_period_is_invalid(world: World) -> None:

@@ -72,6 +72,7 @@ def seed(engine: Engine) -> World:
                     text="",
                     uploaded_by="u",
                     uploaded_at=AT,
+                    effective_at=AT,
                 )
             )
         session.commit()

@@ -15,6 +15,7 @@ __all__ = [
     "evidence",
     "incidents",
     "interchange",
+    "ledger",
     "main",
     "obligations",
     "output",

@@ -1,16 +1,20 @@
-"""Commands on agreement files: validate and schema."""
+"""Commands on agreement files: validate, schema and the version in force."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
-from accord.cli.output import EXIT_INVALID, console, print_problems
+from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.core.model import Agreement
-from accord.services.agreements import load_file
+from accord.core.versions import in_force as version_in_force
+from accord.services.agreements import AgreementFileError, load_file
+from accord.services.evaluation import VersionSeriesError, version_series
 
 __all__ = ["register"]
 
@@ -39,6 +43,47 @@ def validate(
         raise typer.Exit(EXIT_INVALID)
 
 
+def in_force(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Versions of one agreement, oldest first; later ones declare metadata.effective."
+        ),
+    ],
+    at: Annotated[
+        dt.datetime,
+        typer.Option(
+            "--at",
+            help="Instant (ISO 8601 with offset) or date (local midnight in the agreement's zone).",
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"],
+        ),
+    ],
+) -> None:
+    """Say which version of an agreement is in force at an instant."""
+    try:
+        versions = version_series(files[0], files[1:])
+    except AgreementFileError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    except VersionSeriesError as exc:
+        fail(str(exc))
+    first = next(iter(versions.values()))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=ZoneInfo(first.timezone))
+    span = version_in_force(versions, at)
+    agreement = versions[span]
+    since = (
+        "from the start"
+        if span.effective_at == dt.datetime.min.replace(tzinfo=dt.UTC)
+        else f"since {span.effective_at.isoformat()}"
+    )
+    console.print(
+        f"{files[span.number - 1]}: {agreement.metadata.id} v{agreement.metadata.version} "
+        f"is in force at {at.isoformat()} ({since})",
+        markup=False,
+    )
+
+
 def schema() -> None:
     """Print the JSON Schema of the agreement language, for editors."""
     document = Agreement.model_json_schema(by_alias=True, mode="validation")
@@ -50,3 +95,4 @@ def schema() -> None:
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(schema)
+    app.command("in-force")(in_force)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -22,9 +22,17 @@ from accord.core.evaluation import Evaluation
 from accord.core.model.measurement import ValueKind
 from accord.core.periods import PeriodError
 from accord.core.verdicts import Outcome, Verdict, show_seconds, show_value
+from accord.core.versions import STRADDLE_RULE
 from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
 from accord.services.agreements import AgreementFileError
-from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, evaluate_file
+from accord.services.evaluation import (
+    BadRowPolicy,
+    DataError,
+    EvaluateCommand,
+    VersionSeriesError,
+    evaluate_file,
+    version_series,
+)
 from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
 
 __all__ = ["register"]
@@ -46,6 +54,14 @@ _COLOURS = {
 _STATUS_COLOURS = {"on time": "green", "late": "red", "overdue": "red", "open": "yellow"}
 
 AgreementArg = Annotated[Path, typer.Argument(help="Agreement file (YAML).")]
+LaterVersionsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Later versions of the same agreement, each with metadata.effective: every window "
+        "is judged by the version in force at its start.",
+        show_default=False,
+    ),
+]
 DataOpt = Annotated[
     Path,
     typer.Option(
@@ -101,7 +117,7 @@ def _evaluate(command: EvaluateCommand) -> Evaluation:
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None
-    except (PeriodError, DataError, SparkUnavailable) as exc:
+    except (PeriodError, DataError, SparkUnavailable, VersionSeriesError) as exc:
         fail(str(exc))
 
 
@@ -149,6 +165,7 @@ def evaluate(
             "business time and on-time/late; the worst hours of occurrence objectives.",
         ),
     ] = False,
+    later_versions: LaterVersionsArg = None,
 ) -> None:
     """Judge every objective over the period: verdicts, error budgets and credits."""
     if items and engine is not MeasuringEngine.DUCKDB:
@@ -156,6 +173,7 @@ def evaluate(
     command = replace(
         _command(agreement, data, period, as_of),
         items=items,
+        later_versions=tuple(later_versions or ()),
         policy=on_bad_rows,
         quarantine_dir=quarantine or (output.parent if output else Path.cwd()) / "quarantine",
         measuring=Measuring(engine, spark_master),
@@ -163,11 +181,16 @@ def evaluate(
     evaluation = _run(command)
     if output_format is OutputFormat.TABLE and output is None:
         _print_table(evaluation)
+        if later_versions:
+            _print_versions(evaluation, (agreement, *later_versions))
         return
+    found = evaluation_document(evaluation)
+    if later_versions:
+        found["versions_in_force"] = _versions(evaluation, (agreement, *later_versions))
     text = (
         evaluation_csv(evaluation)
         if output_format is OutputFormat.CSV
-        else json.dumps(evaluation_document(evaluation), indent=2)
+        else json.dumps(found, indent=2)
     )
     if output is None:
         typer.echo(text, nl=False)
@@ -293,6 +316,42 @@ def _print_windows(evaluation: Evaluation) -> None:
                 f"window {label} is still open: measured up to {as_of.isoformat()}",
                 highlight=False,
             )
+
+
+def _versions(evaluation: Evaluation, files: tuple[Path, ...]) -> dict[str, Any]:
+    """Which file judged which windows, and the rule for a window that straddles a change."""
+    series = version_series(files[0], files[1:])
+    judged: dict[str, set[str]] = {}
+    for verdict in evaluation.verdicts:
+        judged.setdefault(verdict.agreement_version, set()).add(verdict.window.label)
+    return {
+        "rule": STRADDLE_RULE,
+        "versions": [
+            {
+                "file": str(files[span.number - 1]),
+                "version": agreement.metadata.version,
+                "version_hash": agreement.version_hash(),
+                "effective_at": None
+                if span.number == 1 and agreement.effective_at() is None
+                else span.effective_at.isoformat(),
+                "windows": sorted(judged.get(agreement.version_hash(), ())),
+            }
+            for span, agreement in sorted(series.items())
+        ],
+    }
+
+
+def _print_versions(evaluation: Evaluation, files: tuple[Path, ...]) -> None:
+    found = _versions(evaluation, files)
+    for version in found["versions"]:
+        since = version["effective_at"] or "the start"
+        windows = ", ".join(version["windows"]) or "none"
+        console.print(
+            f"version {version['version']} ({version['file']}, in force from {since}) "
+            f"judged: {windows}",
+            markup=False,
+        )
+    console.print(f"rule: {found['rule']}", markup=False)
 
 
 def _print_findings(evaluation: Evaluation) -> None:

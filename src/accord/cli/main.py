@@ -23,6 +23,7 @@ __all__ = ["app", "run"]
 _COMMANDS: Final = {
     "validate": "agreements",
     "schema": "agreements",
+    "in-force": "agreements",
     "render": "render",
     "evaluate": "evaluate",
     "import": "interchange",
@@ -37,6 +38,7 @@ _COMMANDS: Final = {
     "audit": "audit",
     "backup": "backup",
     "restore": "backup",
+    "ledger": "ledger",
     "compliance": "compliance",
     "renewal": "renewal",
     "retention": "retention",

@@ -3,6 +3,7 @@
 __all__ = [
     "budget",
     "calendars",
+    "closing",
     "compliance",
     "coverage",
     "declared",
@@ -28,5 +29,6 @@ __all__ = [
     "units",
     "validation",
     "verdicts",
+    "versions",
     "yaml_text",
 ]

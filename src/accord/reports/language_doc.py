@@ -54,6 +54,7 @@ _PLAIN_TYPES: Final[dict[Any, str]] = {
     bool: "true or false",
     Decimal: "number",
     dt.date: "date",
+    dt.datetime: "date or date-time",
 }
 
 

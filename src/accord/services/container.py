@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from accord.services.books import Books
 from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
@@ -13,6 +14,7 @@ from accord.services.history import History
 from accord.services.inbound import Inbound
 from accord.services.incidents import Incidents
 from accord.services.ingestion import Ingestion
+from accord.services.ledger import Ledger
 from accord.services.notifications import Notifications
 from accord.services.obligations import Obligations
 from accord.services.organisations import Organisations
@@ -47,6 +49,8 @@ class Services:
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
+    books: Books
+    ledger: Ledger
     audit: AuditTrail
     obligations: Obligations
     compliance: Compliance
@@ -76,6 +80,8 @@ class Services:
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),
+            books=Books(context, verdicts),
+            ledger=Ledger(context),
             audit=AuditTrail(context),
             obligations=Obligations(context),
             compliance=Compliance(context),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.evaluation import Evaluation
+from accord.core.model import Agreement
 from accord.core.periods import check_instant, parse_period
+from accord.core.versions import VersionSpan, judge_by_versions_in_force
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.agreements import load_valid
@@ -18,7 +20,14 @@ from accord.services.ports import SourceFetcher
 
 # ``BadRowPolicy`` and ``DataError`` are part of this use case's interface: interfaces name
 # the policy and catch the error without reaching into the engine.
-__all__ = ["BadRowPolicy", "DataError", "EvaluateCommand", "evaluate_file"]
+__all__ = [
+    "BadRowPolicy",
+    "DataError",
+    "EvaluateCommand",
+    "VersionSeriesError",
+    "evaluate_file",
+    "version_series",
+]
 
 
 @dataclass(frozen=True)
@@ -39,41 +48,80 @@ class EvaluateCommand:
     measuring: Measuring = field(default_factory=Measuring)
     #: Also list the items behind the verdicts (tickets, worst hours).
     items: bool = False
+    #: Later versions of the same agreement (same ``metadata.id``), each declaring when it
+    #: takes effect (``metadata.effective``): every window is judged by the version in force
+    #: at its start (``accord.core.versions``); ``agreement`` governs before the first.
+    later_versions: tuple[Path, ...] = ()
 
 
 def evaluate_file(command: EvaluateCommand) -> Evaluation:
-    """Load and check the agreement, then evaluate it.
+    """Load and check the agreement (and its later versions), then evaluate it.
 
     Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period),
-    ``DataError`` (unreadable or rejected data, or an outside source that cannot be read) or
-    ``SparkUnavailable`` (measuring on Spark, which cannot start here).
+    ``VersionSeriesError`` (versions that do not form a series), ``DataError`` (unreadable
+    or rejected data, or an outside source that cannot be read) or ``SparkUnavailable``
+    (measuring on Spark, which cannot start here).
     """
-    loaded = load_valid(command.agreement)
-    assert loaded.agreement is not None
-    agreement = loaded.agreement
-    period = parse_period(command.period, agreement.timezone)
+    versions = version_series(command.agreement, command.later_versions)
+    first = next(iter(versions.values()))
+    period = parse_period(command.period, first.timezone)
     as_of = command.as_of or min(command.now, period.end_at)
     if as_of.tzinfo is None:
         raise ValueError("as_of must carry a time zone")
     check_instant(as_of, "--as-of")
     as_of = as_of.astimezone(dt.UTC)
-    external = fetch_external(
-        agreement,
-        period,
-        as_of,
-        fetcher=command.fetcher,
-        now=command.now,
-        policy=command.policy,
-    )
-    request = EvaluationRequest(
-        data_dir=command.data_dir,
-        period=period,
-        as_of=as_of,
-        policy=command.policy,
-        quarantine_dir=command.quarantine_dir,
-        pushed=external.files,
-        progress=command.progress,
-        spark=spark_for(command.measuring),
-        items=command.items,
-    )
-    return external.restore(evaluate(external.agreement, request))
+    spark = spark_for(command.measuring)
+
+    def judge(agreement: Agreement) -> Evaluation:
+        external = fetch_external(
+            agreement,
+            period,
+            as_of,
+            fetcher=command.fetcher,
+            now=command.now,
+            policy=command.policy,
+        )
+        request = EvaluationRequest(
+            data_dir=command.data_dir,
+            period=period,
+            as_of=as_of,
+            policy=command.policy,
+            quarantine_dir=command.quarantine_dir,
+            pushed=external.files,
+            progress=command.progress,
+            spark=spark,
+            items=command.items,
+        )
+        return external.restore(evaluate(external.agreement, request))
+
+    return judge_by_versions_in_force(versions, period, judge)
+
+
+class VersionSeriesError(ValueError):
+    """Files given as versions of one agreement that are not a series of it."""
+
+
+def version_series(first: Path, later: Sequence[Path]) -> dict[VersionSpan, Agreement]:
+    """The versions of one agreement from its files, by when each takes effect: the first
+    from the beginning (or its ``metadata.effective``), each later one from its
+    ``metadata.effective``, which it must declare."""
+    loaded = load_valid(first).agreement
+    assert loaded is not None
+    beginning = dt.datetime.min.replace(tzinfo=dt.UTC)
+    versions = {VersionSpan(loaded.effective_at() or beginning, 1): loaded}
+    for number, path in enumerate(later, start=2):
+        agreement = load_valid(path).agreement
+        assert agreement is not None
+        if agreement.metadata.id != loaded.metadata.id:
+            raise VersionSeriesError(
+                f"{path}: agreement {agreement.metadata.id!r} is not a version of "
+                f"{loaded.metadata.id!r} ({first})"
+            )
+        effective_at = agreement.effective_at()
+        if effective_at is None:
+            raise VersionSeriesError(
+                f"{path}: a later version must say when it takes effect "
+                "(metadata.effective, e.g. effective: 2026-11-01)"
+            )
+        versions[VersionSpan(effective_at, number)] = agreement
+    return versions

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from accord.core.declared import DeclaredIncident, compare_downtime
@@ -66,7 +66,14 @@ class External:
     declared: list[DeclaredIncident] = field(default_factory=list)
 
     def restore(self, evaluation: Evaluation) -> Evaluation:
-        """The evaluation of the agreement as written, with the rows the fetch set aside."""
+        """The evaluation of the agreement as written, with the rows the fetch set aside;
+        its verdicts name the version as written (not the rewritten one the engine read)."""
+        if self.agreement is not self.written:
+            read, written = self.agreement.version_hash(), self.written.version_hash()
+            evaluation.verdicts = [
+                replace(v, agreement_version=written) if v.agreement_version == read else v
+                for v in evaluation.verdicts
+            ]
         evaluation.agreement = self.written
         for report in evaluation.sources:
             fetched = self.reports.get(report.source)

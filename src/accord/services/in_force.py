@@ -1,5 +1,5 @@
 """Which agreement governs an instant: stored versions parsed once per process, and the one
-function every use case asks for the terms in force (for now, the latest version)."""
+function every use case asks for the terms in force."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
+from accord.core.versions import VersionSpan, in_force
 from accord.services.uow import UnitOfWork
 from accord.store.tables import AgreementRow, AgreementVersionRow
 
@@ -28,8 +29,9 @@ def parsed(version: AgreementVersionRow) -> Agreement:
 
 
 def agreement_in_force(uow: UnitOfWork, row: AgreementRow, at: dt.datetime) -> Agreement | None:
-    """The agreement that governs ``at``; ``None`` before its first version. Until versions in
-    force can be asked for, this is the latest version: the one place to change then."""
-    del at
-    version = uow.agreements.latest_version(row.id)
-    return None if version is None else parsed(version)
+    """The agreement version in force at ``at`` (``accord.core.versions``); ``None`` when the
+    agreement has no version."""
+    spans = {VersionSpan(v.effective_at, v.number): v for v in uow.agreements.versions(row.id)}
+    if not spans:
+        return None
+    return parsed(spans[in_force(spans, at)])

@@ -6,13 +6,14 @@ agreements its organisation owns or is a party to. Roles decide what it may do t
 | role | may |
 | --- | --- |
 | admin | everything in its organisation: users, roles, tokens; in the company also partner organisations, agreements, evaluations and the audit trail |
-| agreement_manager | upload agreement versions and link their parties, evaluate, push measurements, run incidents; record compliance and governance for any organisation |
-| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; evaluate them; record its own organisation's compliance (certifications, data-handling declarations) and its party's governance decisions; open, acknowledge, update, mitigate and resolve its agreements' incidents |
+| agreement_manager | upload agreement versions and link their parties, evaluate (recorded) and preview, push measurements, restate closed periods (approve restatements), claim and settle credits, run incidents; record compliance and governance for any organisation |
+| partner | read its organisation's agreements, verdicts and credits; push to the sources its party supplies; preview evaluations (computed, never recorded); ask for a restatement; accept or dispute credit claims; record its own organisation's compliance (certifications, data-handling declarations) and its party's governance decisions; open, acknowledge, update, mitigate and resolve its agreements' incidents |
 | auditor | read everything its organisation sees, and (in the company) the audit trail |
 | viewer | read everything its organisation sees |
 
 Only the company (the organisation that runs Accord) owns agreements, so only its admins and
-agreement managers upload them; its admins and auditors alone read the audit trail, which
+agreement managers upload them and record evaluations (which can change recorded verdicts and
+credits); a partner previews, and asks the company to restate; its admins and auditors alone read the audit trail, which
 spans every tenant. A token carries scopes, a subset of its user's permissions.
 """  # noqa: E501
 
@@ -38,9 +39,20 @@ class Role(StrEnum):
 class Permission(StrEnum):
     READ = "read"
     MANAGE_AGREEMENTS = "agreements:write"
+    #: Evaluate and record: can change recorded verdicts and credits (company only).
     EVALUATE = "evaluations:run"
+    #: Evaluate without recording: computed and returned, never kept.
+    PREVIEW = "evaluations:preview"
     PUSH = "measurements:push"
     INCIDENTS = "incidents:write"
+    #: Approve (apply) a restatement of a closed period (company only).
+    RESTATE = "books:restate"
+    #: Ask for a closed period to be restated.
+    REQUEST_RESTATEMENT = "books:request"
+    #: Claim credits owed, and record them settled (the consumer: company only).
+    CLAIM_CREDITS = "credits:claim"
+    #: Accept or dispute a claim (the provider).
+    ANSWER_CLAIMS = "credits:answer"
     GOVERN = "governance:write"
     AUDIT = "audit:read"
     ADMINISTER = "admin"
@@ -53,25 +65,39 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ,
             Permission.MANAGE_AGREEMENTS,
             Permission.EVALUATE,
+            Permission.PREVIEW,
             Permission.PUSH,
             Permission.GOVERN,
             Permission.INCIDENTS,
+            Permission.RESTATE,
+            Permission.REQUEST_RESTATEMENT,
+            Permission.CLAIM_CREDITS,
         }
     ),
     Role.PARTNER: frozenset(
         {
             Permission.READ,
             Permission.PUSH,
-            Permission.EVALUATE,
+            Permission.PREVIEW,
             Permission.GOVERN,
             Permission.INCIDENTS,
+            Permission.REQUEST_RESTATEMENT,
+            Permission.ANSWER_CLAIMS,
         }
     ),
     Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 #: Permissions that only make sense in the company's organisation.
-_COMPANY_ONLY = frozenset({Permission.MANAGE_AGREEMENTS, Permission.AUDIT})
+_COMPANY_ONLY = frozenset(
+    {
+        Permission.MANAGE_AGREEMENTS,
+        Permission.AUDIT,
+        Permission.EVALUATE,
+        Permission.RESTATE,
+        Permission.CLAIM_CREDITS,
+    }
+)
 
 
 def permissions_of(roles: set[Role] | frozenset[Role], *, company: bool) -> frozenset[Permission]:

@@ -13,12 +13,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from accord.core.diff import diff_agreements
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
 from accord.core.problems import Problem, Severity
+from accord.core.versions import VersionSpan, in_force
 from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.in_force import parsed
@@ -39,7 +41,9 @@ __all__ = [
     "VersionView",
     "get_agreement",
     "get_version",
+    "get_version_in_force",
     "parsed",
+    "version_spans",
 ]
 
 _MUST_LINK: Final = (PartyRole.CONSUMER, PartyRole.PROVIDER)
@@ -62,6 +66,11 @@ class UploadVersion:
     parties: Mapping[str, str] = field(default_factory=dict)
     #: Shown in problems in place of a file name.
     name: str = "agreement.yaml"
+    #: When the version takes effect, if the file does not say (``metadata.effective``);
+    #: ``None``: when it is uploaded (the first version: from the start of its term).
+    effective_at: dt.datetime | None = None
+    #: Why the version takes effect before its upload: a backdated correction must say so.
+    backdated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ class VersionView:
     version_hash: str
     uploaded_by: str
     uploaded_at: dt.datetime
+    effective_at: dt.datetime
+    #: Why it took effect before its upload (a backdated correction); else ``None``.
+    backdated: str | None
     #: False when the upload matched the latest version and so added nothing.
     created: bool = True
     warnings: list[Problem] = field(default_factory=list)
@@ -129,6 +141,22 @@ def get_version(uow: UnitOfWork, row: AgreementRow, number: int | None) -> Agree
     return version
 
 
+def version_spans(uow: UnitOfWork, row: AgreementRow) -> dict[VersionSpan, AgreementVersionRow]:
+    """Every version of the agreement by when it takes effect (``accord.core.versions``)."""
+    found = {VersionSpan(v.effective_at, v.number): v for v in uow.agreements.versions(row.id)}
+    if not found:
+        raise NotFound(f"agreement {row.slug!r} has no version")
+    return found
+
+
+def get_version_in_force(
+    uow: UnitOfWork, row: AgreementRow, at: dt.datetime
+) -> AgreementVersionRow:
+    """The version that governs the instant ``at``."""
+    spans = version_spans(uow, row)
+    return spans[in_force(spans, at)]
+
+
 def _version_view(
     uow: UnitOfWork, slug: str, row: AgreementVersionRow, **extra: Any
 ) -> VersionView:
@@ -139,6 +167,8 @@ def _version_view(
         version_hash=row.version_hash,
         uploaded_by=shown_actor(uow, row.uploaded_by),
         uploaded_at=row.uploaded_at,
+        effective_at=row.effective_at,
+        backdated=row.backdated,
         **extra,
     )
 
@@ -153,6 +183,37 @@ def _loaded(command: UploadVersion) -> tuple[Agreement, list[Problem]]:
             errors,
         )
     return loaded.agreement, [p for p in loaded.problems if p.severity is Severity.WARNING]
+
+
+def _effective_at(
+    command: UploadVersion, agreement: Agreement, now: dt.datetime, *, first: bool
+) -> dt.datetime:
+    """When an uploaded version takes effect: as uploaded, as the file says, or now (the
+    first version: from the start of its term). Later versions take effect before their
+    upload only as a backdated correction that says why."""
+    declared = agreement.effective_at()
+    if command.effective_at is not None:
+        if command.effective_at.tzinfo is None:
+            raise Invalid("effective_at must carry a time zone")
+        if declared is not None and declared != command.effective_at:
+            raise Invalid(
+                f"the file takes effect at {declared.isoformat()} (metadata.effective), the "
+                f"upload says {command.effective_at.isoformat()}: give one of them"
+            )
+        declared = command.effective_at.astimezone(dt.UTC)
+    if declared is None:
+        if first:
+            start = dt.datetime.combine(
+                agreement.term.effective, dt.time(), tzinfo=ZoneInfo(agreement.timezone)
+            )
+            return min(now, start.astimezone(dt.UTC))
+        return now
+    if declared < now and not first and not (command.backdated or "").strip():
+        raise Invalid(
+            f"the version takes effect at {declared.isoformat()}, before its upload: a "
+            "backdated correction must say why (backdated: <reason>), or take effect later"
+        )
+    return declared
 
 
 class Portfolio:
@@ -175,6 +236,7 @@ class Portfolio:
             if latest is not None and latest.version_hash == agreement.version_hash():
                 uow.commit()
                 return _version_view(uow, slug, latest, created=False, warnings=warnings)
+            effective_at = _effective_at(command, agreement, uow.now(), first=latest is None)
             version = uow.agreements.add_version(
                 AgreementVersionRow(
                     agreement_id=row.id,
@@ -184,6 +246,8 @@ class Portfolio:
                     text=command.text,
                     uploaded_by=principal.name,
                     uploaded_at=uow.now(),
+                    effective_at=effective_at,
+                    backdated=command.backdated if effective_at < uow.now() else None,
                 )
             )
             row.title = agreement.metadata.title
@@ -214,6 +278,17 @@ class Portfolio:
         with self._context.uow(principal) as uow:
             version = get_version(uow, get_agreement(uow, slug), number)
             return VersionText(_version_view(uow, slug, version), version.text)
+
+    def in_force(
+        self, principal: Principal, slug: str, at: dt.datetime | None = None
+    ) -> VersionView:
+        """The version in force at the instant ``at`` (default: now)."""
+        principal.require(Permission.READ)
+        at = at or self._context.clock.now()
+        if at.tzinfo is None:
+            raise Invalid("the instant must carry a time zone, e.g. 2026-11-01T00:00:00+01:00")
+        with self._context.uow(principal) as uow:
+            return _version_view(uow, slug, get_version_in_force(uow, get_agreement(uow, slug), at))
 
     def diff(self, principal: Principal, slug: str, old: int, new: int) -> dict[str, Any]:
         """The semantic diff of two versions, in the ``accord.diff/v1`` JSON format."""
@@ -344,4 +419,10 @@ class Portfolio:
 
 
 def _version_record(row: AgreementVersionRow) -> dict[str, object]:
-    return {"number": row.number, "label": row.label, "version_hash": row.version_hash}
+    return {
+        "number": row.number,
+        "label": row.label,
+        "version_hash": row.version_hash,
+        "effective_at": row.effective_at.isoformat(),
+        "backdated": row.backdated,
+    }

@@ -5,11 +5,14 @@ verdict row's evidence column holds its record (``accord.verdicts/v2``) and expl
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.core.closing import close_at
 from accord.core.evaluation import Evaluation
 from accord.core.history import (
     Change,
@@ -20,13 +23,17 @@ from accord.core.history import (
     judgement_digest,
 )
 from accord.core.records import FORMAT, RecordError, VerdictRecord
+from accord.core.units import Duration
+from accord.core.versions import STRADDLE_RULE
 from accord.services.rendering import Rendering
 from accord.services.uow import UnitOfWork
 from accord.store.audit import canonical_json
-from accord.store.tables import CreditEntryRow, EvaluationRunRow, VerdictRow
+from accord.store.tables import ClosedWindowRow, CreditEntryRow, EvaluationRunRow, VerdictRow
 
 __all__ = [
+    "Closing",
     "Recorded",
+    "StatedVersion",
     "VerdictRecorder",
     "evidence_json",
     "readable",
@@ -35,6 +42,22 @@ __all__ = [
     "stored_record",
     "verdict_seal",
 ]
+
+
+@dataclass(frozen=True)
+class StatedVersion:
+    """The stored version a verdict was judged by, as the verdict states it."""
+
+    id: int
+    number: int
+    effective_at: dt.datetime
+
+    def as_evidence(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "effective_at": self.effective_at.isoformat(),
+            "rule": STRADDLE_RULE,
+        }
 
 
 def scope_key(scope: dict[str, str]) -> str:
@@ -53,19 +76,28 @@ class Recorded:
     #: Verdict row id → its seal (``verdict_seal``), written into the run's audit entry so
     #: that the signed trail vouches for every verdict row as recorded.
     seals: dict[str, str] = field(default_factory=dict)
+    #: Final verdicts the run's data would change but may not (late data after close).
+    held: list[dict[str, Any]] = field(default_factory=list)
+    #: Windows that became final in this run.
+    closed: list[str] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.new or self.changed or self.credit_entries)
+        return bool(self.new or self.changed or self.credit_entries or self.closed)
 
     def as_record(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "verdicts_new": self.new,
             "verdicts_changed": self.changed,
             "verdicts_unchanged": self.unchanged,
             "credit_entries": self.credit_entries,
             "verdicts": self.seals,
         }
+        if self.held:
+            found["late_data_held"] = self.held
+        if self.closed:
+            found["windows_closed"] = self.closed
+        return found
 
 
 def verdict_seal(row: VerdictRow) -> str:
@@ -102,8 +134,12 @@ def stored_evidence(row: VerdictRow) -> tuple[str, dict[str, Any]]:
     format it was stored in (as stored when it no longer reads as a record)."""
     stored = json.loads(row.evidence)
     explanation = str(stored.pop("explanation", ""))
+    stated = (
+        {"version_in_force": stored["version_in_force"]} if "version_in_force" in stored else {}
+    )
     try:
-        return explanation, {"format": FORMAT, **VerdictRecord.from_json(stored).to_json()}
+        record = VerdictRecord.from_json(stored).to_json()
+        return explanation, {"format": FORMAT, **record, **stated}
     except RecordError:
         return explanation, stored
 
@@ -116,6 +152,27 @@ def readable(row: VerdictRow) -> VerdictRecord | None:
         return None
 
 
+@dataclass(frozen=True)
+class Closing:
+    """What a run needs to know of closing the books (``accord.core.closing``): when it runs,
+    the agreement's data cutoff and time zone, the windows already final, the batches it
+    read, and whether it restates (changes final windows, on the record)."""
+
+    now: dt.datetime
+    cutoff: Duration
+    timezone: str
+    final: Mapping[str, ClosedWindowRow] = field(default_factory=dict)
+    batches: tuple[dict[str, str], ...] = ()
+    restating: bool = False
+
+    def closes_at(self, window_end: dt.datetime) -> dt.datetime:
+        return close_at(window_end, self.cutoff, self.timezone)
+
+    def holds(self, label: str) -> bool:
+        """Whether the window is final and this run may not change it."""
+        return label in self.final and not self.restating
+
+
 class VerdictRecorder:
     """Appends a run's changed verdicts and credit differences, in the unit of work."""
 
@@ -123,13 +180,24 @@ class VerdictRecorder:
         self._uow = uow
         self._rendering = rendering
 
-    def record(self, run: EvaluationRunRow, evaluation: Evaluation) -> Recorded:
+    def record(
+        self,
+        run: EvaluationRunRow,
+        evaluation: Evaluation,
+        versions: Mapping[str, StatedVersion],
+        closing: Closing,
+    ) -> Recorded:
+        """Append the run's changed verdicts and credit differences; ``versions`` (by version
+        hash) says which stored version judged each verdict. A final window is not changed
+        (unless the run restates): what would change is reported as held. Windows past their
+        close that were not final become final."""
         uow = self._uow
         recorded = Recorded()
         windows = sorted({v.window.label for v in evaluation.verdicts})
         current = uow.verdicts.current(run.agreement_id, windows)
         judged_as_of = uow.runs.judged_as_of(row.run_id for row in current.values())
         kept: set[str] = set()
+        judged: dict[str, list[int]] = {}
         for verdict in evaluation.verdicts:
             now = evaluation.record(verdict)
             row = current.get((now.objective, scope_key(dict(now.scope)), now.window.label))
@@ -139,22 +207,36 @@ class VerdictRecorder:
                 else Previous(readable(row), row.digest, judged_as_of[row.run_id])
             )
             decision = decide(previous, now, as_of=run.as_of, reason=run.reason)
+            label = now.window.label
             if decision.change is Change.KEPT:
-                kept.add(now.window.label)
+                kept.add(label)
+            if closing.holds(label):
+                if decision.appends:
+                    recorded.held.append(_held(now, row))
+                else:
+                    recorded.unchanged += 1
+                continue
+            ids = judged.setdefault(label, [])
             if not decision.appends:
                 recorded.unchanged += 1
+                if row is not None:
+                    ids.append(row.id)
                 continue
             if decision.change is Change.NEW:
                 recorded.new += 1
             else:
                 recorded.changed += 1
             explanation = self._rendering.explain(evaluation.agreement, now)
-            added = uow.verdicts.add(_row(run, now, explanation, row, decision.reason))
+            version = versions[now.agreement_version]
+            added = uow.verdicts.add(_row(run, version, now, explanation, (row, decision.reason)))
+            ids.append(added.id)
             recorded.seals[str(added.id)] = verdict_seal(added)
         balances = uow.credits.balances(run.agreement_id)
-        booked = set(windows) - kept
+        held = {label for label in windows if closing.holds(label)}
+        booked = set(windows) - kept - held
         for difference in credit_differences(evaluation.credits, balances, booked, run.reason):
             self._book(run, difference, recorded)
+        _close(uow, run, evaluation, closing, (judged, recorded))
         return recorded
 
     def _book(
@@ -175,6 +257,7 @@ class VerdictRecorder:
                 reason=difference.reason,
             )
         )
+        self._uow.seal(row, "credit_entry.booked", agreement=run.agreement_id, run=run.id)
         recorded.credit_entries.append(
             {
                 "scheme": difference.scheme,
@@ -187,14 +270,16 @@ class VerdictRecorder:
 
 def _row(
     run: EvaluationRunRow,
+    version: StatedVersion,
     record: VerdictRecord,
     explanation: str,
-    previous: VerdictRow | None,
-    reason: str | None,
+    change: tuple[VerdictRow | None, str | None],
 ) -> VerdictRow:
+    previous, reason = change
+    evidence = {**evidence_json(record, explanation), "version_in_force": version.as_evidence()}
     return VerdictRow(
         agreement_id=run.agreement_id,
-        version_id=run.version_id,
+        version_id=version.id,
         run_id=run.id,
         objective=record.objective,
         scope_key=scope_key(dict(record.scope)),
@@ -204,9 +289,84 @@ def _row(
         window_end=record.window.end_at,
         outcome=record.outcome.value,
         value=record.value,
-        evidence=json.dumps(evidence_json(record, explanation), sort_keys=True),
+        evidence=json.dumps(evidence, sort_keys=True),
         digest=judgement_digest(record),
         recorded_at=run.started_at,
         supersedes_id=None if previous is None else previous.id,
         reason=reason,
     )
+
+
+def _held(record: VerdictRecord, previous: VerdictRow | None) -> dict[str, Any]:
+    """A final verdict the run would change: what is final and what the data now says."""
+    return {
+        "objective": record.objective,
+        "scope": record.scope_label,
+        "window": record.window.label,
+        "final": None
+        if previous is None
+        else {
+            "outcome": previous.outcome,
+            "value": None if previous.value is None else str(previous.value),
+        },
+        "now": {"outcome": record.outcome.value, "value": record.value_display},
+    }
+
+
+def _close(
+    uow: UnitOfWork,
+    run: EvaluationRunRow,
+    evaluation: Evaluation,
+    closing: Closing,
+    judged: tuple[dict[str, list[int]], Recorded],
+) -> None:
+    """Make final the windows past their close that a run judged as of their end."""
+    ids_of, recorded = judged
+    verdicts = evaluation.verdicts
+    spans = {v.window.label: v.window for v in verdicts}
+    hashes: dict[str, set[str]] = {}
+    for verdict in verdicts:
+        hashes.setdefault(verdict.window.label, set()).add(verdict.agreement_version)
+    balances = uow.credits.balances(run.agreement_id)
+    for label, ids in sorted(ids_of.items()):
+        span = spans[label]
+        closes_at = closing.closes_at(span.end_at)
+        if label in closing.final or run.as_of < span.end_at or closing.now < closes_at:
+            continue
+        credits = [
+            {"scheme": scheme, "amount": str(amount), "currency": currency}
+            for (scheme, window), (amount, currency) in sorted(balances.items())
+            if window == label
+        ]
+        row = uow.books.close(
+            ClosedWindowRow(
+                agreement_id=run.agreement_id,
+                window_label=label,
+                window_start=span.start_at,
+                window_end=span.end_at,
+                closes_at=closes_at,
+                closed_at=closing.now,
+                run_id=run.id,
+                record=canonical_json(
+                    {
+                        "versions": sorted(hashes[label]),
+                        "batches": list(closing.batches),
+                        "verdicts": sorted(ids),
+                        "credits": credits,
+                    }
+                ),
+            )
+        )
+        recorded.closed.append(label)
+        agreement = uow.agreements.find(run.agreement_id)
+        uow.audit(
+            "window.closed",
+            "agreement",
+            agreement.slug if agreement else run.agreement_id,
+            after={
+                "window": label,
+                "closes_at": closes_at.isoformat(),
+                "run": run.id,
+                **json.loads(row.record),
+            },
+        )

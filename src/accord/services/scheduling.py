@@ -2,13 +2,15 @@
 as a job that is recorded at most once.
 
 The worker (``accord.worker``) asks for the due jobs on its cadence and runs them. For each
-agreement (its latest version; months cut in its time zone, none before it takes effect):
+agreement (its version in force now; months cut in its time zone, none before it takes effect):
 
 - the **current** month, as of now. It is recorded only when it changes a verdict or a
   credit, so that a tick without new data adds nothing.
 - a **closed** month not yet judged as closed (as of its end): the month that just ended,
   and any earlier month that was only judged while it was open (the worker was down when it
   ended), so that a restart misses nothing.
+- **final**: a month whose data cutoff has passed (``accord.core.closing``) and that is not
+  final yet: judged once more with the data received by the cutoff, and made final.
 - **late data**: a month already judged as closed is judged again when a batch has arrived
   since whose events fall in one of its windows (the month itself, or a week, quarter, year
   or rolling window that ends in it). The run's reason names the batches
@@ -35,10 +37,11 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from accord.core.closing import close_at
 from accord.core.model import Agreement
 from accord.core.periods import Period, parse_period
 from accord.services.permissions import Permission, Principal
-from accord.services.portfolio import parsed
+from accord.services.portfolio import get_version_in_force, parsed
 from accord.services.renewals import ended_at
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import RunView
@@ -60,6 +63,8 @@ class JobKind(StrEnum):
     CURRENT = "current"
     CLOSING = "closing"
     LATE = "late"
+    #: The month's data cutoff has passed and it is not final yet (``accord.core.closing``).
+    FINAL = "final"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class Job:
             return lead + ", ".join(self.batches)
         if self.kind is JobKind.CLOSING:
             return "period closed"
+        if self.kind is JobKind.FINAL:
+            return "period final: data cutoff passed"
         return "scheduled evaluation"
 
     @property
@@ -103,9 +110,8 @@ class Scheduling:
         jobs: list[Job] = []
         with self._context.uow(principal) as uow:
             for row in uow.agreements.all():
-                version = uow.agreements.latest_version(row.id)
-                if version is not None:
-                    jobs += _due(uow, row, parsed(version), now)
+                if uow.agreements.latest_version(row.id) is not None:
+                    jobs += _due(uow, row, parsed(get_version_in_force(uow, row, now)), now)
         return sorted(jobs, key=lambda job: (job.agreement, job.period))
 
     def run(self, principal: Principal, job: Job) -> RunView | None:
@@ -183,6 +189,15 @@ def _due(uow: UnitOfWork, row: AgreementRow, agreement: Agreement, now: dt.datet
         if label not in judged
         and period.end_at > begins
         and (ends is None or period.start_at < ends)
+    ]
+    # A closing job after the cutoff makes the month final itself.
+    final = uow.books.closed(row.id, periods).keys() | {job.period for job in jobs}
+    jobs += [
+        Job(row.slug, label, period.end_at, JobKind.FINAL)
+        for label, period in periods.items()
+        if label not in final
+        and period.end_at > begins
+        and now >= close_at(period.end_at, agreement.cutoff(), zone)
     ]
     jobs += [
         Job(row.slug, label, judged[label].period.end_at, JobKind.LATE, tuple(names))

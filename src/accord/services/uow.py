@@ -25,11 +25,12 @@ from accord.services.permissions import Principal
 from accord.services.ports import BatchWriter, Clock, NotificationSender, Signer, SourceFetcher
 from accord.services.rendering import Rendering
 from accord.store import locks
-from accord.store.audit import AuditRecord, append
+from accord.store.audit import COVERED, AuditRecord, append, seal
 from accord.store.db import WRITE
 from accord.store.repositories import (
     Agreements,
     Batches,
+    Books,
     Compliance,
     Credits,
     Incidents,
@@ -41,6 +42,7 @@ from accord.store.repositories import (
     Users,
     Verdicts,
 )
+from accord.store.tables import Base
 from accord.store.tenancy import TenantSession, bind_tenant
 
 __all__ = ["Limits", "ServiceContext", "UnitOfWork"]
@@ -52,6 +54,9 @@ class Limits:
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     max_batch_events: int = 100_000
     max_batch_bytes: int = 32 * 1024 * 1024
+    #: A restatement or manual ledger adjustment is applied only when a second user (not the
+    #: one who asked) approves it.
+    four_eyes: bool = True
     #: A JSON request body other than a push or an agreement upload.
     max_json_bytes: int = 64 * 1024
     #: An agreement upload (the YAML text inside a JSON body).
@@ -107,6 +112,7 @@ class UnitOfWork:
         self.runs = Runs(self.session)
         self.verdicts = Verdicts(self.session)
         self.credits = Credits(self.session)
+        self.books = Books(self.session)
         self.obligations = Obligations(self.session)
         self.compliance = Compliance(self.session)
         self.outbox = Outbox(self.session)
@@ -148,6 +154,26 @@ class UnitOfWork:
         )
         signer = self._signer
         append(self.session, record, self.now(), signer.sign if signer is not None else None)
+
+    def seal(self, row: Base, action: str, **extra: Any) -> None:
+        """Record a new row of a covered table (the credit ledger) in this transaction, sealed
+        by its digest so that ``accord audit verify`` detects any later edit of it."""
+        covered = next(c for c in COVERED if isinstance(row, c.table))
+        record = AuditRecord(
+            actor=self.principal.name,
+            action=action,
+            entity=covered.entity,
+            entity_id="",
+            after=extra or None,
+        )
+        signer = self._signer
+        seal(
+            self.session,
+            covered,
+            row,
+            record,
+            (self.now(), signer.sign if signer is not None else None),
+        )
 
     def commit(self) -> None:
         try:

@@ -10,23 +10,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Any, Final
 
+from accord.core.closing import close_at
+from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import SourceFormat
 from accord.core.periods import PeriodError, check_instant, parse_period
+from accord.core.versions import (
+    STRADDLE_RULE,
+    VersionSpan,
+    in_force,
+    judge_by_versions_in_force,
+)
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
 from accord.engine.spark import SparkEngine
-from accord.services.errors import Invalid, NotFound
+from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.external import fetch_external
+from accord.services.in_force import parsed
 from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
-from accord.services.portfolio import get_agreement, get_version, parsed
-from accord.services.recording import VerdictRecorder, scope_key, stored_evidence
+from accord.services.portfolio import get_agreement, get_version, version_spans
+from accord.services.recording import (
+    Closing,
+    Recorded,
+    StatedVersion,
+    VerdictRecorder,
+    scope_key,
+    stored_evidence,
+)
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import (
     BudgetView,
@@ -39,7 +55,7 @@ from accord.services.verdict_views import (
     Views,
 )
 from accord.store.repositories import VerdictFilter
-from accord.store.tables import AgreementRow, EvaluationRunRow, VerdictRow
+from accord.store.tables import AgreementRow, EvaluationRunRow, MeasurementBatchRow, VerdictRow
 
 __all__ = ["MAX_PAGE", "RunEvaluation", "VerdictQuery", "Verdicts", "parse_scope"]
 
@@ -51,7 +67,8 @@ _OUTCOMES: Final = ("met", "deviation", "breach", "no_data", "insufficient_data"
 class RunEvaluation:
     agreement: str
     period: str
-    #: ``None``: the latest version.
+    #: Previews only: judge the whole period by this version. ``None``: each window by the
+    #: version in force at its start (recorded evaluations always).
     version: int | None = None
     #: ``None``: now, or the end of the period if it is over.
     as_of: dt.datetime | None = None
@@ -101,17 +118,77 @@ class _Recording:
 
     once: bool = False
     keep_unchanged: bool = True
+    #: Read every batch, also those that arrived after the period's data cutoff.
+    all_data: bool = False
+    #: Restate: change final windows too, then call this in the same transaction.
+    restate: Callable[[UnitOfWork, EvaluationRunRow, Recorded], None] | None = None
+
+
+@dataclass(frozen=True)
+class _Version:
+    """A stored version as an evaluation uses it."""
+
+    id: int
+    span: VersionSpan
+    agreement: Agreement
 
 
 @dataclass(frozen=True)
 class _Prepared:
     agreement_id: int
-    version_id: int
-    agreement: Agreement
+    #: Every version of the agreement by when it takes effect; an asked-for version alone.
+    versions: dict[VersionSpan, _Version]
     request: EvaluationRequest
     #: When the data was read: a batch received after it is not in the run.
     started_at: dt.datetime
     recording: _Recording
+    closing: Closing
+
+    def primary(self) -> _Version:
+        """The version in force at the period's end (or the one asked for)."""
+        last = self.request.period.end_at - dt.timedelta(microseconds=1)
+        return self.versions[in_force(self.versions, last)]
+
+
+def _batches(
+    uow: UnitOfWork,
+    row: AgreementRow,
+    versions: Iterable[_Version],
+    received_by: dt.datetime | None,
+) -> dict[str, list[MeasurementBatchRow]]:
+    """The recorded batches of the pushed sources of any version, received by ``received_by``
+    (``None``: all of them)."""
+    sources = {
+        source.id
+        for version in versions
+        for source in version.agreement.sources
+        if source.format is SourceFormat.PUSH
+    }
+    found: dict[str, list[MeasurementBatchRow]] = {source: [] for source in sorted(sources)}
+    for batch in uow.batches.all(row.id):
+        if batch.source in found and (received_by is None or batch.received_at <= received_by):
+            found[batch.source].append(batch)
+    return found
+
+
+def _may_evaluate(
+    principal: Principal, command: RunEvaluation, recording: _Recording | None
+) -> None:
+    """Recording can change recorded verdicts and credits: a company action, always by the
+    versions in force. Anyone who may preview may see what another version would say."""
+    if recording is None:
+        principal.require(Permission.PREVIEW)
+        return
+    if not (principal.company and principal.can(Permission.EVALUATE)):
+        raise Forbidden(
+            f"{principal.name} may not record evaluations: only the company records them (a "
+            f"role with {Permission.EVALUATE.value!r}); a partner may ask for a preview"
+        )
+    if command.version is not None:
+        raise Invalid(
+            "a recorded evaluation judges each window by the agreement version in force; "
+            "to see the verdicts under another version, ask for a preview"
+        )
 
 
 class Verdicts:
@@ -121,6 +198,7 @@ class Verdicts:
         self._context = context
 
     def evaluate(self, principal: Principal, command: RunEvaluation) -> RunView:
+        """Evaluate and record: a company action; each window judged by its version in force."""
         view = self._evaluate(principal, command, _Recording())
         assert view is not None  # recorded unconditionally
         return view
@@ -134,13 +212,55 @@ class Verdicts:
         changes no verdict and no credit. ``None`` when nothing was recorded."""
         return self._evaluate(principal, command, _Recording(True, keep_unchanged))
 
+    def restate(
+        self,
+        principal: Principal,
+        command: RunEvaluation,
+        applied: Callable[[UnitOfWork, EvaluationRunRow, Recorded], None],
+    ) -> RunView:
+        """Evaluate with every batch and record, final windows included (a restatement,
+        ``accord.services.books``); ``applied`` is called in the recording transaction."""
+        view = self._evaluate(principal, command, _Recording(all_data=True, restate=applied))
+        assert view is not None  # recorded unconditionally
+        return view
+
+    def preview(self, principal: Principal, command: RunEvaluation) -> dict[str, Any]:
+        """Evaluate without recording anything: what the verdicts and credits would be, by
+        the versions in force or, when asked, by one version for the whole period. Partners
+        may preview; only the company records."""
+        prepared = self._prepare(principal, command, None)
+        evaluation = self._judge(prepared)
+        found = evaluation_document(evaluation)
+        primary = prepared.primary()
+        found["preview"] = {
+            "recorded": False,
+            "versions": sorted(span.number for span in prepared.versions),
+            "rule": (
+                f"every window judged by version {primary.span.number}, as asked"
+                if command.version is not None
+                else STRADDLE_RULE
+            ),
+        }
+        return found
+
     def _evaluate(
         self, principal: Principal, command: RunEvaluation, recording: _Recording
     ) -> RunView | None:
         prepared = self._prepare(principal, command, recording)
+        return self._record(principal, command, prepared, self._judge(prepared))
+
+    def _judge(self, prepared: _Prepared) -> Evaluation:
+        """Each window judged by the version in force at its start (``STRADDLE_RULE``)."""
+        return judge_by_versions_in_force(
+            {span: version.agreement for span, version in prepared.versions.items()},
+            prepared.request.period,
+            lambda agreement: self._judge_by(prepared, agreement),
+        )
+
+    def _judge_by(self, prepared: _Prepared, agreement: Agreement) -> Evaluation:
         try:
             external = fetch_external(
-                prepared.agreement,
+                agreement,
                 prepared.request.period,
                 prepared.request.as_of,
                 fetcher=self._context.fetcher,
@@ -150,10 +270,9 @@ class Verdicts:
             request = replace(
                 prepared.request, pushed={**prepared.request.pushed, **external.files}
             )
-            evaluation = external.restore(evaluate(external.agreement, request))
+            return external.restore(evaluate(external.agreement, request))
         except DataError as exc:
             raise Invalid(str(exc)) from None
-        return self._record(principal, command, prepared, evaluation)
 
     def _spark(self) -> SparkEngine | None:
         try:
@@ -162,39 +281,75 @@ class Verdicts:
             raise Invalid(f"this service measures on Spark, which cannot start: {exc}") from None
 
     def _prepare(
-        self, principal: Principal, command: RunEvaluation, recording: _Recording
+        self, principal: Principal, command: RunEvaluation, recording: _Recording | None
     ) -> _Prepared:
-        data_dir = self._context.data_dir
+        """Read the versions and the batch files; ``recording`` ``None``: a preview."""
         started_at = self._context.clock.now()
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, command.agreement)
-            principal.require(Permission.EVALUATE)
-            version = get_version(uow, row, command.version)
-            agreement = parsed(version)
-            pushed = {
-                source.id: [data_dir / path for path in uow.batches.files(row.id, source.id)]
-                for source in agreement.sources
-                if source.format is SourceFormat.PUSH
-            }
+            _may_evaluate(principal, command, recording)
+            if command.version is None:
+                rows = version_spans(uow, row)
+            else:
+                asked = get_version(uow, row, command.version)
+                rows = {VersionSpan(asked.effective_at, asked.number): asked}
+            versions = {span: _Version(v.id, span, parsed(v)) for span, v in rows.items()}
+            timezone = next(iter(versions.values())).agreement.timezone
+            try:
+                period = parse_period(command.period, timezone)
+            except PeriodError as exc:
+                raise Invalid(str(exc)) from None
+            last = period.end_at - dt.timedelta(microseconds=1)
+            cutoff = versions[in_force(versions, last)].agreement.cutoff()
+            received_by = None
+            closes_at = close_at(period.end_at, cutoff, timezone)
+            every = recording is None or recording.all_data
+            if (
+                not every
+                and started_at >= closes_at
+                and not uow.books.closed(row.id, [period.label])
+            ):
+                received_by = closes_at  # closing now: only the data in by the cutoff
+            batches = _batches(uow, row, versions.values(), received_by)
         as_of = command.as_of
         if as_of is not None and as_of.tzinfo is None:
             raise Invalid("as_of must carry a time zone")
         try:
-            period = parse_period(command.period, agreement.timezone)
             if as_of is not None:
                 check_instant(as_of, "as_of")
         except PeriodError as exc:
             raise Invalid(str(exc)) from None
-        as_of = as_of or min(self._context.clock.now(), period.end_at)
+        as_of = as_of or min(started_at, period.end_at)
+        data_dir = self._context.data_dir
         request = EvaluationRequest(
             data_dir=data_dir / "files",
             period=period,
             as_of=as_of.astimezone(dt.UTC),
             quarantine_dir=data_dir / "quarantine" / row.slug / "evaluations",
-            pushed=pushed,
+            pushed={
+                source: [data_dir / b.file_path for b in found if b.file_path]
+                for source, found in batches.items()
+            },
             spark=self._spark(),
         )
-        return _Prepared(row.id, version.id, agreement, request, started_at, recording)
+        read = tuple(
+            {
+                "source": b.source,
+                "batch_id": b.batch_id,
+                "digest": b.digest,
+                "received_at": b.received_at.isoformat(),
+            }
+            for found in batches.values()
+            for b in found
+        )
+        return _Prepared(
+            row.id,
+            versions,
+            request,
+            started_at,
+            recording or _Recording(),
+            Closing(started_at, cutoff, timezone, batches=read),
+        )
 
     def _record(
         self,
@@ -211,7 +366,7 @@ class Verdicts:
                 raise NotFound(f"no agreement {command.agreement!r}")
             run = EvaluationRunRow(
                 agreement_id=row.id,
-                version_id=prepared.version_id,
+                version_id=prepared.primary().id,
                 period=evaluation.period.label,
                 as_of=evaluation.as_of,
                 started_at=prepared.started_at,
@@ -223,7 +378,21 @@ class Verdicts:
             if recording.once and uow.runs.find_same(run) is not None:
                 return None
             uow.runs.add(run)
-            recorded = VerdictRecorder(uow, self._context.rendering).record(run, evaluation)
+            stated = {
+                v.agreement.version_hash(): StatedVersion(v.id, v.span.number, v.span.effective_at)
+                for v in prepared.versions.values()
+            }
+            windows = {verdict.window.label for verdict in evaluation.verdicts}
+            closing = replace(
+                prepared.closing,
+                final=uow.books.closed(row.id, windows),
+                restating=recording.restate is not None,
+            )
+            recorded = VerdictRecorder(uow, self._context.rendering).record(
+                run, evaluation, stated, closing
+            )
+            if recording.restate is not None:
+                recording.restate(uow, run, recorded)
             if not recording.keep_unchanged and not recorded.changes_anything:
                 return None  # leaving without commit rolls the run back
             run.verdicts_recorded = recorded.new + recorded.changed

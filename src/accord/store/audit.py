@@ -11,6 +11,12 @@ catch the deletion of the newest entries, down to all of them.
 
 The chain is general: any change recorded through ``append`` (users, tokens, verdicts,
 batches with their file digests, credit-ledger entries) is covered the same way.
+
+The chain also covers rows of other tables (``COVERED``: the credit ledger and its
+lifecycle): each such row, when added, is **sealed** by an entry naming it (entity and id)
+with the digest of all its columns (``seal``). ``verify`` then checks every covered row
+against its seal: a row edited, deleted or inserted (with no seal) in the database is a
+finding that names it.
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ from typing import Any, Final
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from accord.store.tables import AuditEntryRow
+from accord.store.tables import AuditEntryRow, Base, CreditClaimRow, CreditEntryRow
 
 __all__ = [
+    "COVERED",
     "GENESIS",
     "AuditRecord",
+    "Covered",
     "Finding",
     "FindingKind",
     "Sign",
@@ -43,6 +51,8 @@ __all__ = [
     "entry_hash",
     "entry_json",
     "hash_at",
+    "row_content",
+    "seal",
     "verify",
 ]
 
@@ -85,6 +95,59 @@ def _payload(row: AuditEntryRow) -> dict[str, Any]:
         "before": None if row.before is None else json.loads(row.before),
         "after": None if row.after is None else json.loads(row.after),
     }
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A table whose rows the chain covers, and the entity name its seals carry."""
+
+    table: type[Base]
+    entity: str
+
+
+#: The tables whose rows are sealed when added (money and judgement).
+COVERED: Final = (
+    Covered(CreditEntryRow, "credit_entry"),
+    Covered(CreditClaimRow, "credit_claim"),
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)  # Decimal (exact text), enums
+
+
+def row_content(row: Base) -> dict[str, Any]:
+    """Every column of a row as plain JSON values (decimals as exact text)."""
+    return {column.key: _plain(getattr(row, column.key)) for column in row.__table__.columns}
+
+
+def _digest(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def seal(
+    session: Session,
+    covered: Covered,
+    row: Base,
+    record: AuditRecord,
+    at: tuple[dt.datetime, Sign | None],
+) -> AuditEntryRow:
+    """Append the entry that seals a newly added (flushed) row of a covered table:
+    ``record``'s actor and action, the row's entity and id, its columns and their digest."""
+    content = row_content(row)
+    sealed = AuditRecord(
+        actor=record.actor,
+        action=record.action,
+        entity=covered.entity,
+        entity_id=str(content["id"]),
+        before=record.before,
+        after={"row": content, "digest": _digest(content), **(record.after or {})},
+    )
+    return append(session, sealed, at[0], at[1])
 
 
 def entry_hash(prev_hash: str, row: AuditEntryRow) -> str:
@@ -187,10 +250,15 @@ class Verification:
         return not self.findings
 
 
-def verify(session: Session, check: SignatureCheck | None = None) -> Verification:
+def verify(
+    session: Session,
+    check: SignatureCheck | None = None,
+    covered: Sequence[Covered] = COVERED,
+) -> Verification:
     """Walk the whole chain: every content edit, and the first broken link, are findings;
     with ``check``, so is every entry whose signature is not the service key's (an entry
-    without one is accepted only before the first signed entry: written before signing)."""
+    without one is accepted only before the first signed entry: written before signing);
+    and so is every covered row that does not match its seal."""
     rows = entries(session)
     findings: list[Finding] = [] if check is None else list(_forged(rows, check))
     stopped_at = None
@@ -199,6 +267,8 @@ def verify(session: Session, check: SignatureCheck | None = None) -> Verificatio
         if stop:
             stopped_at = finding.seq
             break
+    for table in covered:
+        findings.extend(_check_rows(session, table, rows))
     head = rows[-1] if rows else None
     return Verification(
         entries=len(rows),
@@ -299,3 +369,37 @@ def _unlinked(rows: Sequence[AuditEntryRow], index: int, content_ok: bool) -> Fi
         FindingKind.DELETED,
         f"an entry before entry {row.seq} was deleted and the entries after it renumbered",
     )
+
+
+def _check_rows(
+    session: Session, covered: Covered, trail: Sequence[AuditEntryRow]
+) -> Iterator[Finding]:
+    """Each covered row against the seal the trail holds for it."""
+    seals: dict[str, tuple[int, str]] = {}
+    for entry in trail:
+        if entry.entity == covered.entity and entry.after is not None:
+            digest = json.loads(entry.after).get("digest")
+            if digest is not None:
+                seals[entry.entity_id] = (entry.seq, str(digest))
+    name = covered.entity.replace("_", " ")
+    present: set[str] = set()
+    for row in session.scalars(select(covered.table)):
+        content = row_content(row)
+        key = str(content["id"])
+        present.add(key)
+        found = seals.get(key)
+        if found is None:
+            yield Finding(
+                0, FindingKind.INSERTED, f"{name} {key} was inserted: no audit entry sealed it"
+            )
+        elif found[1] != _digest(content):
+            yield Finding(
+                found[0],
+                FindingKind.EDITED,
+                f"{name} {key} was edited: it no longer matches its seal in entry {found[0]}",
+            )
+    for key, (seq, _) in sorted(seals.items(), key=lambda item: item[1][0]):
+        if key not in present:
+            yield Finding(
+                seq, FindingKind.DELETED, f"{name} {key} was deleted: entry {seq} sealed it"
+            )

@@ -40,6 +40,8 @@ __all__ = [
     "AuditEntryRow",
     "Base",
     "CertificationRow",
+    "ClosedWindowRow",
+    "CreditClaimRow",
     "CreditEntryRow",
     "DataHandlingDeclarationRow",
     "DeliveryAttemptRow",
@@ -50,6 +52,7 @@ __all__ = [
     "ObligationRow",
     "OrganisationRow",
     "RenewalDecisionRow",
+    "RestatementRow",
     "ReviewEntryRow",
     "RoleAssignmentRow",
     "SessionRow",
@@ -263,6 +266,10 @@ class AgreementVersionRow(Base):
     text: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str]
     uploaded_at: Mapped[dt.datetime]
+    #: When the version takes effect (``accord.core.versions``).
+    effective_at: Mapped[dt.datetime]
+    #: Why it takes effect before it was uploaded (a backdated correction); else ``None``.
+    backdated: Mapped[str | None] = mapped_column(Text)
 
 
 class AgreementPartyRow(Base):
@@ -501,6 +508,70 @@ class DeliveryAttemptRow(Base):
     finished_at: Mapped[dt.datetime | None]
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CreditClaimRow(Base):
+    """A step in the lifecycle of the credit owed under a scheme for a window: claimed,
+    accepted, disputed, settled (append-only; the latest step is the state)."""
+
+    __tablename__ = "credit_claims"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    scheme: Mapped[str] = mapped_column(String(64))
+    window_label: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    #: The settlement's reference (e.g. an invoice number); ``None`` for other steps.
+    reference: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
+
+
+class ClosedWindowRow(Base):
+    """A window whose verdicts and credits became final at its close (``accord.core.closing``):
+    when, by which run, under which agreement versions and from which data."""
+
+    __tablename__ = "closed_windows"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (UniqueConstraint("agreement_id", "window_label"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    window_label: Mapped[str] = mapped_column(String(32))
+    window_start: Mapped[dt.datetime]
+    window_end: Mapped[dt.datetime]
+    #: The window's end plus the agreement's data cutoff.
+    closes_at: Mapped[dt.datetime]
+    #: When a run recorded it final (at or after ``closes_at``).
+    closed_at: Mapped[dt.datetime]
+    run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
+    #: JSON: the agreement version hashes, the batches read (source, batch id, digest,
+    #: received at) and the final verdicts and credits.
+    record: Mapped[str] = mapped_column(Text)
+
+
+class RestatementRow(Base):
+    """A request to change a closed period's verdicts and credits, and what became of it."""
+
+    __tablename__ = "restatements"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    period: Mapped[str] = mapped_column(String(32))
+    reason_code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    #: requested | applied | rejected
+    state: Mapped[str] = mapped_column(String(16))
+    requested_by: Mapped[str]
+    requested_by_user: Mapped[int | None]
+    requested_at: Mapped[dt.datetime]
+    decided_by: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_runs.id"))
 
 
 class AuditEntryRow(Base):

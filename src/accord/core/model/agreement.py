@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from accord.core.calendars.spec import Calendar, PeakPeriod, TimeZoneField
+from accord.core.closing import DEFAULT_DATA_CUTOFF, check_cutoff
 from accord.core.exclusions.spec import Exclusion
 from accord.core.model.data_handling import DataHandling
 from accord.core.model.governance import (
@@ -26,7 +29,8 @@ from accord.core.model.parties import JourneyStage, Metadata, Party, Term
 from accord.core.model.status import StatusPage
 from accord.core.model.support import Support
 from accord.core.remedies.spec import Remedies
-from accord.core.spec import Spec
+from accord.core.spec import DurationField, Spec, problem
+from accord.core.units import Duration, UnitError
 
 __all__ = ["API_VERSION", "Agreement"]
 
@@ -56,6 +60,13 @@ class Agreement(Spec):
     indicators: list[Indicator] = Field(default_factory=list, description="Indicators (SLIs).")
     objectives: list[Objective] = Field(default_factory=list, description="Objectives (SLOs).")
     exclusions: list[Exclusion] = Field(default_factory=list, description="Exclusions.")
+    data_cutoff: DurationField | None = Field(
+        default=None,
+        description="How long after a window ends its data may still arrive and count; then "
+        "the window closes and its verdicts and credits are final (changed only by a "
+        "restatement). Whole business days (Monday to Friday in the agreement's time zone) or "
+        "wall-clock time. Default: 5 business days.",
+    )
     remedies: Remedies | None = Field(default=None, description="Credits and chronic failure.")
     responsibilities: list[Responsibility] = Field(
         default_factory=list, description="Responsibility (RACI) matrix."
@@ -89,6 +100,30 @@ class Agreement(Spec):
         """SHA-256 of the canonical form: two files with the same meaning share it."""
         canonical = json.dumps(self.dump(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @field_validator("data_cutoff")
+    @classmethod
+    def _cutoff_needs_no_calendar(cls, value: Duration | None) -> Duration | None:
+        if value is not None:
+            try:
+                check_cutoff(value)
+            except UnitError as exc:
+                raise problem("duration", exc.message, exc.hint) from None
+        return value
+
+    def cutoff(self) -> Duration:
+        """The data cutoff: as declared, or ``DEFAULT_DATA_CUTOFF``."""
+        return self.data_cutoff or DEFAULT_DATA_CUTOFF
+
+    def effective_at(self) -> dt.datetime | None:
+        """When this version takes effect (``metadata.effective``) as a UTC instant; a value
+        without an offset is local time in the agreement's time zone. ``None``: not declared."""
+        declared = self.metadata.effective
+        if declared is None:
+            return None
+        if declared.tzinfo is None:
+            declared = declared.replace(tzinfo=ZoneInfo(self.timezone))
+        return declared.astimezone(dt.UTC)
 
     def party(self, party_id: str) -> Party:
         return next(party for party in self.parties if party.id == party_id)

@@ -36,6 +36,13 @@ class Metadata(Spec):
     labels: dict[str, str] = Field(
         default_factory=dict, description="Free-form labels, e.g. business unit or risk tier."
     )
+    effective: dt.datetime | None = Field(
+        default=None,
+        description="When this version takes effect: a date (local midnight in the "
+        "agreement's time zone, e.g. '2026-11-01'), a local date and time, or an instant with "
+        "an offset. Windows that start from then on are judged by this version. Default: "
+        "when the version is uploaded (the first version: from the start of the agreement).",
+    )
 
 
 class PartyRole(StrEnum):

@@ -44,7 +44,6 @@ def check_remedies(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
 
 
 def _tiers(scheme: CreditScheme, path: DocPath, refs: Refs) -> Iterator[Finding]:
-    cap = scheme.cap_amount()
     if isinstance(scheme.cap, Money) and scheme.cap.currency != scheme.basis.currency:
         yield Finding(
             (*path, "cap"),
@@ -63,13 +62,9 @@ def _tiers(scheme: CreditScheme, path: DocPath, refs: Refs) -> Iterator[Finding]
                 "write the credit in the basis currency, or as a percentage of the basis",
             )
             continue
+        # A tier above the cap is valid: the cap clips it (10% / 30% / 100% tiers under a
+        # negotiated 50% cap are common).
         amount = scheme.tier_amount(tier)
-        if amount.amount > cap.amount:
-            yield Finding(
-                (*tier_path, "credit"),
-                f"credit {tier.credit} ({amount}) exceeds the cap {scheme.cap} ({cap})",
-                "lower the tier or raise the cap",
-            )
         if previous is not None and amount.amount <= scheme.tier_amount(previous).amount:
             yield Finding(
                 (*tier_path, "credit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -24,13 +25,29 @@ class VersionIn(BaseModel):
         description="Party id → organisation id, for parties not linked yet (parties named "
         "like an organisation link to it).",
     )
+    effective_at: dt.datetime | None = Field(
+        default=None,
+        description="When the version takes effect, if the text does not say "
+        "(metadata.effective). Default: now; the first version: from the start of its term.",
+    )
+    backdated: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why the version takes effect before now: a backdated correction must say.",
+    )
 
 
 def _upload(
     services: ServicesDep, principal: CurrentPrincipal, body: VersionIn, response: Response
 ) -> VersionView:
     version = services.portfolio.upload(
-        principal, UploadVersion(text=body.text, parties=body.parties)
+        principal,
+        UploadVersion(
+            text=body.text,
+            parties=body.parties,
+            effective_at=body.effective_at,
+            backdated=body.backdated,
+        ),
     )
     response.status_code = status.HTTP_201_CREATED if version.created else status.HTTP_200_OK
     return version
@@ -83,6 +100,18 @@ def upload_version(
     if version.agreement != slug:
         raise Invalid(f"the text is agreement {version.agreement!r}, not {slug!r}")
     return version
+
+
+@router.get("/{slug}/in-force", summary="The version in force at an instant")
+def version_in_force(
+    slug: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    at: Annotated[
+        dt.datetime | None, Query(description="An instant with its offset. Default: now.")
+    ] = None,
+) -> VersionView:
+    return services.portfolio.in_force(principal, slug, at)
 
 
 @router.get("/{slug}/versions/{number}", summary="One version with its text")

@@ -4,7 +4,7 @@ credits and runs, per agreement, filtered by objective, scope, window and outcom
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, Field
@@ -27,9 +27,24 @@ router = APIRouter(prefix="/agreements/{slug}", tags=["verdicts"])
 
 class EvaluationIn(BaseModel):
     period: str = Field(description="2026-10, 2026-Q4, 2026-W44, 2026 or 2026-10-15.")
-    version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Default: latest.")
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="Previews only: judge the whole period by this version. Recorded "
+        "evaluations judge each window by the version in force at its start.",
+    )
     as_of: dt.datetime | None = Field(default=None, description="Default: now or period end.")
     reason: str = Field(default="requested", max_length=500)
+
+    def command(self, slug: str) -> RunEvaluation:
+        return RunEvaluation(
+            agreement=slug,
+            period=self.period,
+            version=self.version,
+            as_of=self.as_of,
+            reason=self.reason,
+        )
 
 
 class VerdictFilters(BaseModel):
@@ -59,14 +74,17 @@ Filters = Annotated[VerdictQuery, Depends(_query)]
 def evaluate(
     slug: str, body: EvaluationIn, principal: CurrentPrincipal, services: ServicesDep
 ) -> RunView:
-    command = RunEvaluation(
-        agreement=slug,
-        period=body.period,
-        version=body.version,
-        as_of=body.as_of,
-        reason=body.reason,
-    )
-    return services.verdicts.evaluate(principal, command)
+    return services.verdicts.evaluate(principal, body.command(slug))
+
+
+@router.post(
+    "/previews",
+    summary="Evaluate a period without recording anything (partners may; nothing is kept)",
+)
+def preview(
+    slug: str, body: EvaluationIn, principal: CurrentPrincipal, services: ServicesDep
+) -> dict[str, Any]:
+    return services.verdicts.preview(principal, body.command(slug))
 
 
 @router.get("/evaluations", summary="Recent evaluation runs")

@@ -2,6 +2,7 @@
 new rows get their ids, and never commit: the service that owns the unit of work does."""
 
 from accord.store.repositories.agreements import Agreements
+from accord.store.repositories.books import Books
 from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import Credits
@@ -21,6 +22,7 @@ from accord.store.repositories.verdicts import (
 __all__ = [
     "Agreements",
     "Batches",
+    "Books",
     "Compliance",
     "Credits",
     "Incidents",

@@ -1,0 +1,167 @@
+"""``accord ledger``: the credit ledger of the stored agreements, as the operator sees it:
+list with totals (table, JSON or CSV for finance), and each credit's lifecycle steps."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from accord.cli.output import console, fail
+from accord.cli.runtime import open_services
+from accord.services.ledger import CreditState, LedgerQuery, LedgerReport, LedgerStep
+from accord.services.permissions import Principal
+
+__all__ = ["register"]
+
+ledger = typer.Typer(
+    name="ledger",
+    help="The credit ledger: list, claim, accept, dispute, settle.",
+    no_args_is_help=True,
+)
+CONSOLE = Principal.console()
+
+
+class LedgerFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+AgreementArg = Annotated[str, typer.Argument(help="Agreement id.")]
+SchemeArg = Annotated[str, typer.Argument(help="Credit scheme id.")]
+WindowArg = Annotated[str, typer.Argument(help="Window label, e.g. 2026-10.")]
+NoteOpt = Annotated[str, typer.Option("--note", help="Why (required to dispute).")]
+
+
+@ledger.command("list")
+def list_credits(
+    agreement: Annotated[str | None, typer.Option("--agreement", help="One agreement.")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", help="Partner id.")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Window label or its start, e.g. 2026.")
+    ] = None,
+    state: Annotated[CreditState | None, typer.Option("--state", help="Credit state.")] = None,
+    output_format: Annotated[
+        LedgerFormat, typer.Option("--format", help="table, json or csv.")
+    ] = LedgerFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Credits per agreement, scheme and window, with totals per currency and state."""
+    query = LedgerQuery(
+        agreement=agreement, partner=partner, period=period, state=state.value if state else None
+    )
+    with open_services() as services:
+        report = services.ledger.report(CONSOLE, query)
+    if output_format is LedgerFormat.TABLE and output is None:
+        _print(report)
+        return
+    text = (
+        report.as_csv()
+        if output_format is LedgerFormat.CSV
+        else json.dumps(report.as_json(), indent=2) + "\n"
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"wrote {len(report.lines)} credits to {output}")
+
+
+def _print(report: LedgerReport) -> None:
+    table = Table(title="Credit ledger")
+    for header in ("agreement", "partner", "scheme", "window", "owed", "state", "claim by"):
+        table.add_column(header, overflow="fold")
+    for line in report.lines:
+        table.add_row(
+            line.agreement,
+            line.partner or "",
+            line.scheme,
+            line.window,
+            f"{line.owed} {line.currency}",
+            line.state,
+            line.claim_deadline.date().isoformat() if line.claim_deadline else "",
+        )
+    console.print(table)
+    for total in report.totals:
+        console.print(
+            f"total {total.state}: {total.amount} {total.currency} ({total.credits} credits)",
+            highlight=False,
+        )
+
+
+def _step(command: LedgerStep) -> None:
+    with open_services() as services:
+        line = services.ledger.step(CONSOLE, command)
+    console.print(
+        f"{line.agreement} {line.scheme} {line.window}: {line.state} ({line.owed} {line.currency})",
+        highlight=False,
+    )
+
+
+@ledger.command()
+def claim(
+    agreement: AgreementArg, scheme: SchemeArg, window: WindowArg, note: NoteOpt = ""
+) -> None:
+    """Claim a credit owed (before its claim deadline)."""
+    _step(
+        LedgerStep(
+            agreement=agreement, scheme=scheme, window=window, state=CreditState.CLAIMED, note=note
+        )
+    )
+
+
+@ledger.command()
+def accept(
+    agreement: AgreementArg, scheme: SchemeArg, window: WindowArg, note: NoteOpt = ""
+) -> None:
+    """Accept a claim (the partner's answer)."""
+    _step(
+        LedgerStep(
+            agreement=agreement, scheme=scheme, window=window, state=CreditState.ACCEPTED, note=note
+        )
+    )
+
+
+@ledger.command()
+def dispute(
+    agreement: AgreementArg, scheme: SchemeArg, window: WindowArg, note: NoteOpt = ""
+) -> None:
+    """Dispute a claim (the partner's answer), saying why."""
+    _step(
+        LedgerStep(
+            agreement=agreement, scheme=scheme, window=window, state=CreditState.DISPUTED, note=note
+        )
+    )
+
+
+@ledger.command()
+def settle(
+    agreement: AgreementArg,
+    scheme: SchemeArg,
+    window: WindowArg,
+    reference: Annotated[str, typer.Option("--reference", help="e.g. the credit note's number.")],
+) -> None:
+    """Record a credit settled, with its reference."""
+    _step(
+        LedgerStep(
+            agreement=agreement,
+            scheme=scheme,
+            window=window,
+            state=CreditState.SETTLED,
+            reference=reference,
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ledger)

@@ -1,0 +1,318 @@
+"""The credit ledger with its lifecycle: what is owed per scheme and window, and where each
+credit stands.
+
+What is owed is the sum of the credit entries (``accord.services.recording``). A credit is
+**provisional** while its window is not final (``accord.services.books``), then **owed**; the
+consumer (the company) **claims** it before the claim deadline (the window's end plus the
+agreement's ``claim_window``), else it is **expired**; the provider **accepts** or
+**disputes** the claim; the company records it **settled** with a reference (an invoice
+number). Each step is a new row, sealed in the audit trail like the entries; nothing is
+edited. Lists filter by agreement, partner, period and state, with totals per currency and
+state, and export as CSV or JSON for finance.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Final
+
+from accord.core.units import add_duration
+from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.services.permissions import Permission, Principal
+from accord.services.portfolio import get_agreement, parsed
+from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.tables import AgreementRow, CreditClaimRow
+
+__all__ = [
+    "CreditState",
+    "Ledger",
+    "LedgerLine",
+    "LedgerQuery",
+    "LedgerReport",
+    "LedgerStep",
+    "LedgerTotal",
+]
+
+FORMAT: Final = "accord.ledger/v1"
+
+
+class CreditState(StrEnum):
+    PROVISIONAL = "provisional"
+    OWED = "owed"
+    CLAIMED = "claimed"
+    ACCEPTED = "accepted"
+    DISPUTED = "disputed"
+    SETTLED = "settled"
+    EXPIRED = "expired"
+
+
+#: Which state each step may follow.
+_FROM: Final = {
+    CreditState.CLAIMED: (CreditState.OWED,),
+    CreditState.ACCEPTED: (CreditState.CLAIMED, CreditState.DISPUTED),
+    CreditState.DISPUTED: (CreditState.CLAIMED,),
+    CreditState.SETTLED: (CreditState.ACCEPTED, CreditState.DISPUTED),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerQuery:
+    agreement: str | None = None
+    #: The partner's organisation id (the provider's).
+    partner: str | None = None
+    #: A window label or its start: ``2026`` matches every window of 2026.
+    period: str | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerStep:
+    """Move one credit (agreement, scheme, window) to its next state."""
+
+    agreement: str
+    scheme: str
+    window: str
+    state: CreditState
+    note: str = ""
+    #: Required to settle: e.g. the credit note's or invoice's number.
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    agreement: str
+    partner: str | None
+    scheme: str
+    window: str
+    owed: Decimal
+    currency: str
+    state: str
+    final: bool
+    claim_deadline: dt.datetime | None
+    claimed: Decimal | None
+    reference: str | None
+    entries: int
+
+
+@dataclass(frozen=True)
+class LedgerTotal:
+    currency: str
+    state: str
+    amount: Decimal
+    credits: int
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    lines: list[LedgerLine] = field(default_factory=list)
+    totals: list[LedgerTotal] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "lines": [_plain(asdict(line)) for line in self.lines],
+            "totals": [_plain(asdict(total)) for total in self.totals],
+        }
+
+    def as_csv(self) -> str:
+        out = io.StringIO()
+        columns = list(LedgerLine.__dataclass_fields__)
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for line in self.lines:
+            writer.writerow({k: "" if v is None else v for k, v in _plain(asdict(line)).items()})
+        return out.getvalue()
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.isoformat()
+        if isinstance(value, dt.datetime)
+        else (str(value) if isinstance(value, Decimal) else value)
+        for key, value in values.items()
+    }
+
+
+@dataclass
+class _Credit:
+    """What the ledger knows of one credit while it is read."""
+
+    scheme: str
+    window: str
+    owed: Decimal = Decimal(0)
+    currency: str = ""
+    entries: int = 0
+    steps: list[CreditClaimRow] = field(default_factory=list)
+
+
+class Ledger:
+    """Use cases on the credit ledger."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def report(self, principal: Principal, query: LedgerQuery) -> LedgerReport:
+        """The credits the principal sees, filtered, with totals per currency and state."""
+        principal.require(Permission.READ)
+        if query.state is not None and query.state not in set(CreditState):
+            states = ", ".join(CreditState)
+            raise Invalid(f"no credit state {query.state!r}; states: {states}")
+        with self._context.uow(principal) as uow:
+            rows = (
+                [get_agreement(uow, query.agreement)]
+                if query.agreement
+                else list(uow.agreements.all())
+            )
+            lines = [line for row in rows for line in self._lines(uow, row) if _wanted(line, query)]
+        totals: dict[tuple[str, str], LedgerTotal] = {}
+        for line in lines:
+            key = (line.currency, line.state)
+            before = totals.get(key, LedgerTotal(line.currency, line.state, Decimal(0), 0))
+            totals[key] = LedgerTotal(
+                line.currency, line.state, before.amount + line.owed, before.credits + 1
+            )
+        return LedgerReport(lines, [totals[key] for key in sorted(totals)])
+
+    def step(self, principal: Principal, command: LedgerStep) -> LedgerLine:
+        """Claim, accept, dispute or settle one credit; a new, sealed row in the ledger."""
+        with self._context.uow(principal, write=True) as uow:
+            row = get_agreement(uow, command.agreement)
+            _may_step(principal, command)
+            uow.serialise("ledger", row.id)
+            line = self._line(uow, row, command.scheme, command.window)
+            allowed = _FROM[command.state]
+            if line.state not in allowed:
+                raise Conflict(
+                    f"credit {command.scheme} {command.window} is {line.state}: it cannot be "
+                    f"{command.state.value} (only when {' or '.join(allowed)})"
+                )
+            amount = line.claimed if line.claimed is not None else line.owed
+            step = uow.books.add_claim(
+                CreditClaimRow(
+                    agreement_id=row.id,
+                    scheme=command.scheme,
+                    window_label=command.window,
+                    state=command.state.value,
+                    amount=amount,
+                    currency=line.currency,
+                    reference=command.reference.strip() or None,
+                    note=command.note.strip() or None,
+                    recorded_by=principal.name,
+                    recorded_at=uow.now(),
+                )
+            )
+            uow.seal(step, f"credit.{command.state.value}", agreement=row.slug)
+            after = self._line(uow, row, command.scheme, command.window)
+            uow.commit()
+        return after
+
+    def _line(self, uow: UnitOfWork, row: AgreementRow, scheme: str, window: str) -> LedgerLine:
+        for line in self._lines(uow, row):
+            if (line.scheme, line.window) == (scheme, window):
+                return line
+        raise NotFound(f"agreement {row.slug!r} owes no credit under {scheme!r} for {window!r}")
+
+    def _lines(self, uow: UnitOfWork, row: AgreementRow) -> Iterator[LedgerLine]:
+        credits: dict[tuple[str, str], _Credit] = {}
+        for entry in uow.credits.all(row.id):
+            credit = credits.setdefault(
+                (entry.scheme, entry.window_label), _Credit(entry.scheme, entry.window_label)
+            )
+            credit.owed += entry.amount
+            credit.currency = entry.currency
+            credit.entries += 1
+        for step in uow.books.claims(row.id):
+            key = (step.scheme, step.window_label)
+            if key in credits:
+                credits[key].steps.append(step)
+        closed = uow.books.closed(row.id)
+        version = uow.agreements.latest_version(row.id)
+        agreement = parsed(version) if version is not None else None
+        partner = _partner(uow, row, agreement)
+        now = uow.now()
+        for (scheme, window), credit in sorted(credits.items(), key=lambda item: item[0][::-1]):
+            if credit.owed == 0 and not credit.steps:
+                continue
+            final = closed.get(window)
+            deadline = None
+            if final is not None and agreement is not None and agreement.remedies is not None:
+                deadline = add_duration(
+                    final.window_end, agreement.remedies.claim_window, agreement.timezone
+                )
+            last = credit.steps[-1] if credit.steps else None
+            yield LedgerLine(
+                agreement=row.slug,
+                partner=partner,
+                scheme=scheme,
+                window=window,
+                owed=credit.owed,
+                currency=credit.currency,
+                state=_state(final is not None, last, deadline, now).value,
+                final=final is not None,
+                claim_deadline=deadline,
+                claimed=next(
+                    (s.amount for s in credit.steps if s.state == CreditState.CLAIMED), None
+                ),
+                reference=next(
+                    (s.reference for s in credit.steps if s.state == CreditState.SETTLED), None
+                ),
+                entries=credit.entries,
+            )
+
+
+def _state(
+    final: bool, last: CreditClaimRow | None, deadline: dt.datetime | None, now: dt.datetime
+) -> CreditState:
+    if last is not None:
+        return CreditState(last.state)
+    if not final:
+        return CreditState.PROVISIONAL
+    if deadline is not None and now > deadline:
+        return CreditState.EXPIRED
+    return CreditState.OWED
+
+
+def _partner(uow: UnitOfWork, row: AgreementRow, agreement: Any) -> str | None:
+    if agreement is None:
+        return None
+    links = uow.agreements.parties(row.id)
+    provider = links.get(agreement.provider().id)
+    if provider is None:
+        return None
+    found = uow.organisations.by_ids({provider}).get(provider)
+    return None if found is None else found.slug
+
+
+def _wanted(line: LedgerLine, query: LedgerQuery) -> bool:
+    return (
+        (query.partner is None or line.partner == query.partner)
+        and (query.period is None or line.window.startswith(query.period))
+        and (query.state is None or line.state == query.state)
+    )
+
+
+def _may_step(principal: Principal, command: LedgerStep) -> None:
+    """The consumer (the company) claims and settles; the provider accepts or disputes."""
+    if command.state in (CreditState.CLAIMED, CreditState.SETTLED):
+        if not (principal.company and principal.can(Permission.CLAIM_CREDITS)):
+            raise Forbidden(
+                f"{principal.name} may not {command.state.value} credits: the company does, "
+                f"with {Permission.CLAIM_CREDITS.value!r}"
+            )
+        if command.state is CreditState.SETTLED and not command.reference.strip():
+            raise Invalid("a settled credit needs its reference, e.g. the credit note's number")
+        return
+    provider = not principal.company or principal.organisation_id is None
+    if not (provider and principal.can(Permission.ANSWER_CLAIMS)):
+        raise Forbidden(
+            f"{principal.name} may not {command.state.value} a claim: the partner answers it, "
+            f"with {Permission.ANSWER_CLAIMS.value!r}"
+        )
+    if command.state is CreditState.DISPUTED and not command.note.strip():
+        raise Invalid("say why the claim is disputed (note)")

@@ -1,0 +1,182 @@
+"""The credit ledger's lifecycle: provisional while October is open, owed once it is final,
+claimed by the company before the deadline (else expired), accepted or disputed by the
+partner, settled with a reference; lists with totals, filters and exports; every step sealed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from accord.services.errors import Conflict, Forbidden, Invalid
+from accord.services.ingestion import PushBatch
+from accord.services.ledger import CreditState, LedgerQuery, LedgerStep
+from accord.services.verdicts import RunEvaluation
+from accord.store.db import make_engine
+from tests.services.world import CONSOLE, World, events
+
+BERLIN = ZoneInfo("Europe/Berlin")
+AFTER_CLOSE = dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC)
+BRAVO = LedgerQuery(agreement="acme-bravo")
+
+
+def _step(state: CreditState, **extra: str) -> LedgerStep:
+    return LedgerStep(
+        agreement="acme-bravo",
+        scheme="availability-credits",
+        window="2026-10",
+        state=state,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _evaluate(world: World) -> None:
+    world.services.verdicts.evaluate(
+        world.principal("manager@acme.example"),
+        RunEvaluation(agreement="acme-bravo", period="2026-10"),
+    )
+
+
+@pytest.fixture
+def owed(world: World) -> World:
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="requests",
+            batch_id="october",
+            events=events(1000, failing_every=50),
+        ),
+    )
+    _evaluate(world)
+    world.clock.at = AFTER_CLOSE
+    _evaluate(world)
+    return world
+
+
+def test_a_credit_is_provisional_until_its_window_is_final(world: World) -> None:
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="requests",
+            batch_id="o",
+            events=events(1000, failing_every=50),
+        ),
+    )
+    _evaluate(world)
+    [line] = world.services.ledger.report(CONSOLE, BRAVO).lines
+    assert (line.state, line.final, line.claim_deadline) == ("provisional", False, None)
+
+
+def test_a_final_credit_is_owed_with_its_claim_deadline_and_totals(owed: World) -> None:
+    report = owed.services.ledger.report(CONSOLE, LedgerQuery())
+    [line] = report.lines
+    assert (line.agreement, line.partner, line.window, line.owed, line.currency, line.state) == (
+        "acme-bravo",
+        "bravo",
+        "2026-10",
+        Decimal("100.00"),
+        "EUR",
+        "owed",
+    )
+    assert line.claim_deadline == dt.datetime(2026, 12, 1, tzinfo=BERLIN)  # claim window 30 days
+    assert [(t.currency, t.state, t.amount, t.credits) for t in report.totals] == [
+        ("EUR", "owed", Decimal("100.00"), 1)
+    ]
+
+
+def test_the_lifecycle_claimed_disputed_settled(owed: World) -> None:
+    manager = owed.principal("manager@acme.example")
+    partner = owed.principal("partner@bravo.example")
+    ledger = owed.services.ledger
+    with pytest.raises(Forbidden):
+        ledger.step(partner, _step(CreditState.CLAIMED))
+    assert ledger.step(manager, _step(CreditState.CLAIMED)).state == "claimed"
+    with pytest.raises(Forbidden):
+        ledger.step(manager, _step(CreditState.ACCEPTED))
+    with pytest.raises(Invalid, match="disputed"):
+        ledger.step(partner, _step(CreditState.DISPUTED))
+    disputed = ledger.step(partner, _step(CreditState.DISPUTED, note="our logs show 99.1%"))
+    assert (disputed.state, disputed.claimed) == ("disputed", Decimal("100.00"))
+    with pytest.raises(Invalid, match="reference"):
+        ledger.step(manager, _step(CreditState.SETTLED))
+    settled = ledger.step(manager, _step(CreditState.SETTLED, reference="CN-2026-117"))
+    assert (settled.state, settled.reference) == ("settled", "CN-2026-117")
+    with pytest.raises(Conflict, match="is settled"):
+        ledger.step(manager, _step(CreditState.CLAIMED))
+    actions = [e["action"] for e in owed.services.audit.entries(CONSOLE, limit=1000)]
+    assert [a for a in actions if a.startswith("credit.")] == [
+        "credit.claimed",
+        "credit.disputed",
+        "credit.settled",
+    ]
+    assert owed.services.audit.verify(CONSOLE).ok
+
+
+def test_an_unclaimed_credit_expires_at_its_claim_deadline(owed: World) -> None:
+    owed.clock.at = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    [line] = owed.services.ledger.report(CONSOLE, BRAVO).lines
+    assert line.state == "expired"
+    with pytest.raises(Conflict, match="is expired"):
+        owed.services.ledger.step(
+            owed.principal("manager@acme.example"), _step(CreditState.CLAIMED)
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        (LedgerQuery(partner="bravo"), 1),
+        (LedgerQuery(partner="charlie"), 0),
+        (LedgerQuery(period="2026"), 1),
+        (LedgerQuery(period="2026-11"), 0),
+        (LedgerQuery(state="owed"), 1),
+        (LedgerQuery(state="settled"), 0),
+    ],
+)
+def test_the_ledger_is_filtered_by_partner_period_and_state(
+    owed: World, query: LedgerQuery, count: int
+) -> None:
+    assert len(owed.services.ledger.report(CONSOLE, query).lines) == count
+
+
+def test_an_unknown_state_is_invalid(owed: World) -> None:
+    with pytest.raises(Invalid, match="no credit state"):
+        owed.services.ledger.report(CONSOLE, LedgerQuery(state="paid"))
+
+
+def test_the_ledger_exports_as_csv_and_json_for_finance(owed: World) -> None:
+    report = owed.services.ledger.report(CONSOLE, LedgerQuery())
+    [row] = list(csv.DictReader(io.StringIO(report.as_csv())))
+    assert (row["agreement"], row["owed"], row["currency"], row["state"]) == (
+        "acme-bravo",
+        "100.00",
+        "EUR",
+        "owed",
+    )
+    found = report.as_json()
+    assert found["format"] == "accord.ledger/v1"
+    assert found["totals"] == [
+        {"currency": "EUR", "state": "owed", "amount": "100.00", "credits": 1}
+    ]
+
+
+def test_a_partner_sees_only_its_own_credits(owed: World) -> None:
+    charlie = owed.principal("partner@charlie.example")
+    assert owed.services.ledger.report(charlie, LedgerQuery()).lines == []
+
+
+def test_an_edited_lifecycle_step_is_found(owed: World, database_url: str) -> None:
+    owed.services.ledger.step(owed.principal("manager@acme.example"), _step(CreditState.CLAIMED))
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE credit_claims SET amount = '1.00' WHERE id = 1"))
+    engine.dispose()
+    [finding] = owed.services.audit.verify(CONSOLE).findings
+    assert "credit claim 1 was edited" in finding.message
