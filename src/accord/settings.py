@@ -110,7 +110,7 @@ class Settings:
     evaluation_cadence: dt.timedelta = dt.timedelta(minutes=15)
     #: Whether ``accord serve`` runs the scheduled evaluation in its own process.
     worker: bool = True
-    #: Whether a restatement or a manual ledger adjustment needs a second user to approve it.
+    #: Whether a restatement needs a second user (not the one who asked) to approve it.
     four_eyes: bool = True
     #: Where evaluations measure: ``duckdb`` in process, or ``spark`` at ``spark_master``.
     engine: str = "duckdb"

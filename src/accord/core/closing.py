@@ -41,7 +41,7 @@ class PeriodState(StrEnum):
 
 
 class LedgerReason(StrEnum):
-    """Why the books change after close (restatements, manual ledger adjustments): one of a
+    """Why the books change after close (restatements): one of a
     fixed list, always with a text that says more."""
 
     LATE_DATA = "late_data"

@@ -54,7 +54,7 @@ class Limits:
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     max_batch_events: int = 100_000
     max_batch_bytes: int = 32 * 1024 * 1024
-    #: A restatement or manual ledger adjustment is applied only when a second user (not the
+    #: A restatement is applied only when a second user (not the
     #: one who asked) approves it.
     four_eyes: bool = True
     #: A JSON request body other than a push or an agreement upload.
