@@ -38,6 +38,9 @@ apiVersion: accord/v1
 kind: Agreement
 metadata: {id: acme-bravo, title: Acme and Bravo, version: "1"}
 timezone: UTC
+# The pushes carry October 2026 events at whatever today is: a cutoff this long keeps October
+# open, so they count instead of being held as late data for a closed window.
+data_cutoff: 3650 days
 parties:
   - {id: acme, name: Acme Retail, role: consumer}
   - {id: bravo, name: Bravo Payments, role: provider}

@@ -68,7 +68,12 @@ def sign_in(page: Page, email: str) -> None:
 def evaluated_world(world: World) -> World:
     """Bravo met its target in September and breached it in October (20% failing);
     Charlie deviated in October (2% failing)."""
+    # September's data arrived inside its grace period (by 7 October), so it counts when
+    # September closes; the world's clock stands on 3 November for everything else.
+    now = world.clock.at
+    world.clock.at = dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC)
     _push(world, "bravo", "september", month_of_requests(2026, 9, prefix="s"))
+    world.clock.at = now
     _push(world, "bravo", "october", month_of_requests(2026, 10, failing_every=5))
     _push(world, "charlie", "october", month_of_requests(2026, 10, failing_every=50))
     for agreement in ("acme-bravo", "acme-charlie"):
