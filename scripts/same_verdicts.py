@@ -46,7 +46,8 @@ OPEN_AS_OF = "2026-10-20T09:30:00+00:00"
 
 
 def _accord(src: Path, *arguments: str) -> None:
-    environment = {**os.environ, "PYTHONPATH": str(src)}
+    # The demo serves the web app unless told not to; here it only writes its files.
+    environment = {**os.environ, "PYTHONPATH": str(src), "ACCORD_DEMO_SERVE": "0"}
     entry = "import sys; from accord.cli.main import run; sys.argv[0] = 'accord'; run()"
     command = [sys.executable, "-c", entry, *arguments]
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
