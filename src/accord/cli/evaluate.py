@@ -162,7 +162,8 @@ def evaluate(
         typer.Option(
             "--items",
             help="Also list the items behind the verdicts: each ticket with its due instant, "
-            "business time and on-time/late; the worst hours of occurrence objectives.",
+            "business time and on-time/late; the bad slices of time-slice objectives; the "
+            "worst hours (local time) of occurrence objectives.",
         ),
     ] = False,
     later_versions: LaterVersionsArg = None,
@@ -239,6 +240,12 @@ def _print_table(evaluation: Evaluation) -> None:
 
 
 def _print_items(evaluation: Evaluation) -> None:
+    _print_tickets(evaluation)
+    _print_slices(evaluation)
+    _print_hours(evaluation)
+
+
+def _print_tickets(evaluation: Evaluation) -> None:
     if evaluation.tickets:
         tickets = Table(title="Tickets")
         for header in ("objective", "scope", "window", "ticket", "start", "due", "end"):
@@ -259,6 +266,28 @@ def _print_items(evaluation: Evaluation) -> None:
                 f"[{colour}]{t.status}[/{colour}]",
             )
         console.print(tickets)
+
+
+def _print_slices(evaluation: Evaluation) -> None:
+    if evaluation.slices:
+        slices = Table(title="Bad slices")
+        for header in ("objective", "scope", "window", "start", "end", "events", "good", "why"):
+            slices.add_column(header, overflow="fold")
+        for s in evaluation.slices:
+            slices.add_row(
+                s.objective,
+                s.scope,
+                s.window,
+                s.start_at.isoformat(),
+                s.end_at.isoformat(),
+                f"{s.events:,}",
+                "—" if s.good is None else f"{s.good:,}",
+                s.reason,
+            )
+        console.print(slices)
+
+
+def _print_hours(evaluation: Evaluation) -> None:
     if evaluation.hours:
         hours = Table(title="Worst hours")
         for header in ("objective", "scope", "window", "hour", "bad", "valid", "bad share"):

@@ -55,7 +55,8 @@ def _source_json(report: SourceReport) -> dict[str, Any]:
 
 
 def items_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The drill-down: tickets with their due instants, and the worst hours."""
+    """The drill-down: tickets with their due instants, the bad slices and the worst hours
+    (local hours of the agreement's time zone, with their offset)."""
     return {
         "tickets": [
             {
@@ -70,6 +71,19 @@ def items_json(evaluation: Evaluation) -> dict[str, Any]:
                 "status": t.status,
             }
             for t in evaluation.tickets
+        ],
+        "bad_slices": [
+            {
+                "objective": s.objective,
+                "window": s.window,
+                "scope": s.scope,
+                "start": s.start_at.isoformat(),
+                "end": s.end_at.isoformat(),
+                "events": s.events,
+                "good": s.good,
+                "reason": s.reason,
+            }
+            for s in evaluation.slices
         ],
         "worst_hours": [
             {
@@ -89,7 +103,8 @@ def items_json(evaluation: Evaluation) -> dict[str, Any]:
 def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
     """The whole evaluation: verdicts, credits, chronic findings, consistency, sources and
     excluded periods; ``items`` when the drill-down was asked for."""
-    items = {"items": items_json(evaluation)} if evaluation.tickets or evaluation.hours else {}
+    listed = evaluation.tickets or evaluation.slices or evaluation.hours
+    items = {"items": items_json(evaluation)} if listed else {}
     return {
         **evaluation_header(evaluation),
         "verdicts": [evaluation.record(v).to_json() for v in evaluation.verdicts],

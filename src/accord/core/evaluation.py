@@ -21,6 +21,7 @@ __all__ = [
     "ConsistencyFinding",
     "Evaluation",
     "HourItem",
+    "SliceItem",
     "SourceIssue",
     "SourceReport",
     "TicketItem",
@@ -100,12 +101,33 @@ class TicketItem:
 
 
 @dataclass(frozen=True)
+class SliceItem:
+    """One bad unit behind a verdict judged unit by unit (drill-down): a time slice that
+    missed its slice target or, counted bad, had no traffic; a throughput period short of
+    its minimum."""
+
+    objective: str
+    window: str
+    scope: str
+    start_at: dt.datetime
+    end_at: dt.datetime
+    #: The unit's counted events (0 for a unit without traffic).
+    events: int
+    #: Of them, the good ones (kinds that judge a unit by its good events; else None).
+    good: int | None
+    #: ``below target`` or ``no traffic``.
+    reason: str
+
+
+@dataclass(frozen=True)
 class HourItem:
     """One of the worst hours behind an occurrence verdict (drill-down)."""
 
     objective: str
     window: str
     scope: str
+    #: The start of the hour in the agreement's time zone (with its offset: the two 02:00
+    #: hours of an autumn daylight-saving change are told apart).
     hour: dt.datetime
     good: int
     valid: int
@@ -129,9 +151,10 @@ class Evaluation:
     consistency: list[ConsistencyFinding] = field(default_factory=list)
     sources: list[SourceReport] = field(default_factory=list)
     excluded: list[ExcludedPeriod] = field(default_factory=list)
-    #: Drill-down, when asked for: the tickets and the worst hours behind the verdicts.
+    #: Drill-down, when asked for: the tickets, bad slices and worst hours behind the verdicts.
     tickets: list[TicketItem] = field(default_factory=list)
     hours: list[HourItem] = field(default_factory=list)
+    slices: list[SliceItem] = field(default_factory=list)
     #: Downtime a partner's status feed declares beside the downtime measured.
     downtime: list[DowntimeComparison] = field(default_factory=list)
 

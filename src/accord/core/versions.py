@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, TypeVar
 
-from accord.core.evaluation import ConsistencyFinding, Evaluation, WindowCredit
+from accord.core.evaluation import (
+    ConsistencyFinding,
+    Evaluation,
+    HourItem,
+    SliceItem,
+    TicketItem,
+    WindowCredit,
+)
 from accord.core.periods import Period
 from accord.core.verdicts import Verdict
 
@@ -112,12 +119,26 @@ def judged_by_versions_in_force(
     verdicts: list[Verdict] = []
     credits: list[WindowCredit] = []
     consistency: list[ConsistencyFinding] = []
+    tickets: list[TicketItem] = []
+    slices: list[SliceItem] = []
+    hours: list[HourItem] = []
     for span, evaluation in sorted(evaluations.items()):
         kept = [v for v in evaluation.verdicts if in_force(spans, v.window.start_at) == span]
         judged = {(v.objective, v.window.label) for v in kept}
         verdicts += kept
         credits += [c for c in evaluation.credits if (c.credit.objective, c.window) in judged]
         consistency += [c for c in evaluation.consistency if (c.objective, c.window) in judged]
+        tickets += [t for t in evaluation.tickets if (t.objective, t.window) in judged]
+        slices += [s for s in evaluation.slices if (s.objective, s.window) in judged]
+        hours += [h for h in evaluation.hours if (h.objective, h.window) in judged]
     rank = {objective.id: i for i, objective in enumerate(merged.agreement.objectives)}
     verdicts.sort(key=lambda v: (rank.get(v.objective, len(rank)), v.window.start_at))
-    return replace(merged, verdicts=verdicts, credits=credits, consistency=consistency)
+    return replace(
+        merged,
+        verdicts=verdicts,
+        credits=credits,
+        consistency=consistency,
+        tickets=tickets,
+        slices=slices,
+        hours=hours,
+    )

@@ -37,7 +37,7 @@ from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
 from accord.engine.connection import Connection
-from accord.engine.drill import ticket_items, worst_hours
+from accord.engine.drill import bad_units, ticket_items, worst_hours
 from accord.engine.kinds import Plan, Setting, plan_of
 from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
 from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
@@ -71,7 +71,7 @@ class EvaluationRequest:
     progress: Callable[[int, int, str], None] | None = None
     #: Measure on Spark (sources are still read and checked in DuckDB); None: on DuckDB.
     spark: SparkEngine | None = None
-    #: Also list the items behind the verdicts (tickets, worst hours).
+    #: Also list the items behind the verdicts (tickets, bad slices, worst hours).
     items: bool = False
 
 
@@ -126,6 +126,7 @@ def _measure(con: Connection, run: _Run, request: EvaluationRequest, result: Eva
             verdicts.setdefault(target.objective.id, []).extend(verdict_list)
             if request.items and request.spark is None:
                 result.tickets.extend(ticket_items(con, target, span))
+                result.slices.extend(bad_units(con, target, span))
                 result.hours.extend(worst_hours(con, target, span))
     _count_outside(con, result, [(t.source.id, span) for (group, span) in steps for t in group])
     for target in targets:

@@ -36,9 +36,11 @@ from accord.engine.sql import (
     call,
     count,
     epoch_micros,
+    instant,
     microseconds,
     number,
     render,
+    typed,
 )
 
 __all__ = ["Grid", "LocalDays", "Slices"]
@@ -86,6 +88,15 @@ class Grid(Protocol):
         many of them an interval leaves out."""
         ...
 
+    def units_in(self, span: WindowSpan, timezone: str) -> int:
+        """How many units the span is cut into (numbered 0 to this, exclusive)."""
+        ...
+
+    def bounds(self, unit: exp.Expr, span: WindowSpan, timezone: str) -> tuple[exp.Expr, exp.Expr]:
+        """The instants (``TIMESTAMPTZ``) a unit starts and ends at (the last one ends with
+        the span)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Slices:
@@ -113,6 +124,17 @@ class Slices:
     def count(self, span: WindowSpan) -> int:
         """Slices that start before the span's end."""
         return -(-microseconds(span.end_at - span.start_at) // self._micros())
+
+    def units_in(self, span: WindowSpan, timezone: str) -> int:
+        del timezone
+        return self.count(span)
+
+    def bounds(self, unit: exp.Expr, span: WindowSpan, timezone: str) -> tuple[exp.Expr, exp.Expr]:
+        del timezone
+        start = self._start_seconds(unit, span)
+        end = exp.Add(this=start.copy(), expression=number(self.seconds))
+        ends = call("least", call("to_timestamp", end), instant(span.end_at))
+        return call("to_timestamp", start), ends
 
     def excluded_ranges(
         self, intervals: Sequence[Interval], span: WindowSpan, timezone: str
@@ -214,6 +236,25 @@ class LocalDays:
         first = span.start_at.astimezone(zone).date()
         last = (span.end_at - dt.timedelta(microseconds=1)).astimezone(zone).date()
         return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def units_in(self, span: WindowSpan, timezone: str) -> int:
+        return len(self.dates(span, timezone))
+
+    def bounds(self, unit: exp.Expr, span: WindowSpan, timezone: str) -> tuple[exp.Expr, exp.Expr]:
+        """Local midnights, looked up by the unit's number in the list of the span's (a day
+        is 23 or 25 hours long on a daylight-saving change), clipped to the span."""
+        zone = ZoneInfo(timezone)
+        dates = self.dates(span, timezone)
+        nights = [dt.datetime.combine(d, dt.time(), zone) for d in dates]
+        nights.append(dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(), zone))
+        epochs = exp.Array(expressions=[number(int(at.timestamp())) for at in nights])
+
+        def night(offset: int) -> exp.Expr:
+            index = typed(exp.Add(this=unit.copy(), expression=number(offset)), "BIGINT")
+            return call("to_timestamp", call("list_extract", epochs.copy(), index))
+
+        start = call("greatest", night(1), instant(span.start_at))
+        return start, call("least", night(2), instant(span.end_at))
 
     def excluded_ranges(
         self, intervals: Sequence[Interval], span: WindowSpan, timezone: str

@@ -19,6 +19,7 @@ from accord.engine.sql import any_of, call, number, text, typed
 __all__ = [
     "local_day",
     "local_day_of_epoch",
+    "local_hour_start",
     "peak_condition",
     "slices_nest_in_days",
     "utc_offsets",
@@ -50,6 +51,29 @@ def local_day(value: exp.Expr, timezone: str, span: WindowSpan) -> exp.Expr:
 def local_day_of_epoch(seconds: exp.Expr, timezone: str, span: WindowSpan) -> exp.Expr:
     """The local day number of an instant given in epoch seconds, within ``span``:
     ``floor((seconds + offset) / 86400)`` with the offset in force at that instant."""
+    shifted = exp.Paren(
+        this=exp.Add(this=seconds.copy(), expression=_offset(seconds, timezone, span))
+    )
+    return call("floor", exp.Div(this=shifted, expression=number(86400)))
+
+
+def local_hour_start(value: exp.Expr, timezone: str, span: WindowSpan) -> exp.Expr:
+    """The epoch second at which the local hour of an instant (a ``TIMESTAMPTZ`` expression)
+    within ``span`` starts: ``floor((s + offset) / 3600) * 3600 - offset`` with the offset in
+    force at the instant. The two 02:00 hours of an autumn daylight-saving change are two
+    hours (their offsets differ), and in a zone half an hour off UTC a local hour is not a
+    UTC hour."""
+    seconds = call("epoch", value)
+    offset = _offset(seconds, timezone, span)
+    shifted = exp.Paren(this=exp.Add(this=seconds.copy(), expression=offset.copy()))
+    hours = call("floor", exp.Div(this=shifted, expression=number(3600)))
+    start = exp.Mul(this=hours, expression=number(3600))
+    return exp.Paren(this=exp.Sub(this=start, expression=offset))
+
+
+def _offset(seconds: exp.Expr, timezone: str, span: WindowSpan) -> exp.Expr:
+    """The UTC offset (seconds) in force at an instant given in epoch seconds within
+    ``span``: a constant, or a ``CASE`` over the zone's transitions in the span."""
     offsets = utc_offsets(span, timezone)
     shift: exp.Expr = number(offsets[0][1])
     if len(offsets) > 1:
@@ -60,8 +84,7 @@ def local_day_of_epoch(seconds: exp.Expr, timezone: str, span: WindowSpan) -> ex
                 number(previous),
             )
         shift = case.else_(number(offsets[-1][1]))
-    shifted = exp.Paren(this=exp.Add(this=seconds.copy(), expression=shift))
-    return call("floor", exp.Div(this=shifted, expression=number(86400)))
+    return shift
 
 
 def slices_nest_in_days(span: WindowSpan, slice_seconds: int, timezone: str) -> bool:

@@ -49,7 +49,9 @@ __all__ = [
     "Statement",
     "UnitFigure",
     "clock_statement",
+    "dropped_unit",
     "plan_batch",
+    "unit_judgements",
 ]
 
 
@@ -330,6 +332,35 @@ def _per_unit(
     return Statement(query, tuple(outputs), members)
 
 
+def unit_judgements(span: WindowSpan, member: Member) -> exp.Select:
+    """Per scope and unit of a member judged unit by unit (the drill-down's bad units): the
+    scope columns, ``__unit`` (its number), ``__events`` and each partial of its plan
+    (``__<name>``), ``__is_good`` and ``__kept`` (it counts: it has counted events and is
+    not left out whole), from the same grouping the member's verdict is taken over."""
+    rows, units = member.rows, _units(member)
+    included = rows.included(span)
+    unit = exp.column("__unit")
+    partials = _Partials()
+    columns = _unit_columns(member, partials, included)
+    kept = all_of(*_kept(span, member, partials, unit)) or exp.true()
+    outer = [
+        unit.copy(),
+        *(exp.alias_(value, f"__{name}") for name, value in columns.items()),
+        exp.alias_(units.good(columns), "__is_good"),
+        exp.alias_(kept, "__kept"),
+    ]
+    number_of = exp.alias_(units.grid.number(rows.timestamp, span, rows.timezone), "__unit")
+    inner = _grouped(
+        exp.select(*_scope(rows), number_of, *partials.columns()),
+        rows.select(span, peak=units.grid.rows_at_peak),
+        "events",
+        [*_scope(rows), unit],
+    )
+    return exp.select(*_scope(rows), *outer).from_(
+        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("units")))
+    )
+
+
 def _unit_columns(
     member: Member, partials: _Partials, included: exp.Expr | None
 ) -> dict[str, exp.Expr]:
@@ -351,13 +382,13 @@ def _kept(span: WindowSpan, member: Member, partials: _Partials, unit: exp.Expr)
     if included is not None or units.events.where is not None:
         events = partials.of(units.events.over(included))
         kept.append(exp.GT(this=events, expression=number(0)))
-    dropped = _dropped(span, member, unit)
+    dropped = dropped_unit(span, member, unit)
     if dropped is not None:
         kept.append(exp.Not(this=exp.Paren(this=dropped)))
     return kept
 
 
-def _dropped(span: WindowSpan, member: Member, unit: exp.Expr) -> exp.Expr | None:
+def dropped_unit(span: WindowSpan, member: Member, unit: exp.Expr) -> exp.Expr | None:
     """True for a unit left out whole: it overlaps an excluded period (events and all), or,
     during a peak period, it does not count in the peak."""
     rows, grid = member.rows, _units(member).grid

@@ -8,11 +8,12 @@ up across units of the window: days, slices), and how one scope's results become
 other objectives reading the same rows; the kind never writes a statement of its own.
 
 Two capabilities are optional. A kind judged unit by unit (time slices, events per hour)
-gives ``units``: a grid that cuts the window, the per-unit aggregates and the rule that a
-unit is good. A kind measured on a clock (tickets on a business calendar) gives ``clock``:
-how the window's rows are joined to their durations. Later capabilities fit the same
-place: a kind can offer the item-level query behind a verdict (the late tickets, the bad
-slices) as another optional field of its plan.
+gives ``units``: a grid that cuts the window, the per-unit aggregates, the rule that a
+unit is good and how a unit without events counts (the drill-down lists the bad units).
+A kind measured on a clock (tickets on a business calendar) gives ``clock``: how the
+window's rows are joined to their durations (the drill-down lists each ticket on it). A
+kind whose value is good / valid events gives ``burn`` (the drill-down lists its worst
+hours).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, Literal, Protocol, TypeVar
 
 from sqlglot import exp
 
@@ -165,6 +166,9 @@ class Units:
     good: Callable[[Mapping[str, exp.Expr]], exp.Expr]
     events: Count = field(default_factory=Count)
     partials: Mapping[str, Count] = field(default_factory=dict)
+    #: How a unit without counted events counts (within a window that has traffic): the
+    #: drill-down lists it among the bad units when it counts as bad.
+    quiet: Literal["good", "bad", "excluded"] = "bad"
 
 
 class Clock(Protocol):

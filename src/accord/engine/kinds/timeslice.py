@@ -35,6 +35,7 @@ class Timeslice:
             grid=Slices(int(indicator.slice.seconds)),
             good=good,
             partials={"good": Count(holds(indicator.good))},
+            quiet=indicator.no_traffic,
         )
         return Plan(aggregates={}, read=lambda values: _read(indicator, values), units=units)
 
