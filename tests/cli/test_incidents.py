@@ -54,7 +54,13 @@ def test_an_incident_from_open_to_resolved(data_dir: Path) -> None:
         "update",
         "resolved",
     ]
-    assert {o["kind"] for o in shown["obligations"]} == {"acknowledge", "resolve", "update"}
+    # Resolving a sev1 starts the post-incident review's clock.
+    assert {o["kind"] for o in shown["obligations"]} == {
+        "acknowledge",
+        "resolve",
+        "update",
+        "review",
+    }
 
 
 def test_a_bad_severity_or_id_is_a_clear_error(data_dir: Path) -> None:

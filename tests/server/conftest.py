@@ -1,9 +1,14 @@
-"""The API over the services world (acme, bravo, charlie), through an in-process client."""
+"""The API over the services world (acme, bravo, charlie), through an in-process client; the
+incident desk: that world plus PayCo's payments-api agreement (its partner's token), a real
+SMTP server and a worker tick driven by the clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,8 +20,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
+from accord.bootstrap import build
 from accord.server.app import create_app
-from tests.services.world import World
+from accord.services.container import Services
+from accord.services.credentials import CreateToken
+from accord.services.organisations import CreateOrganisation, CreateUser
+from accord.services.permissions import Principal, Role
+from accord.services.portfolio import UploadVersion
+from accord.services.ports import FixedClock
+from accord.settings import Settings
+from tests.mailbox import Mailbox
+from tests.services.world import FAST_HASHES, NOW, World, populate
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
+WORKER = Principal.console("worker")
 
 
 class Api:
@@ -52,3 +69,58 @@ def client(world: World) -> Iterator[TestClient]:
 @pytest.fixture
 def api(client: TestClient, world: World) -> Api:
     return Api(client, world)
+
+
+@dataclass
+class Desk:
+    world: World
+    client: TestClient
+    tokens: dict[str, str]
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def tick(self, at: dt.datetime) -> None:
+        self.world.clock.at = at
+        self.world.services.obligations.check(WORKER)
+        self.world.services.notifications.deliver_due(WORKER)
+
+
+def _payco(services: Services) -> dict[str, str]:
+    console = Principal.console()
+    services.organisations.create_organisation(
+        console, CreateOrganisation(slug="payco", name="PayCo Payments Ltd")
+    )
+    services.organisations.create_user(
+        console,
+        CreateUser(
+            organisation="payco", email="noc@payco.example", name="NOC", roles=[Role.PARTNER]
+        ),
+    )
+    services.portfolio.upload(console, UploadVersion(text=EXAMPLE.read_text()))
+    token = services.credentials.create_token(
+        console, CreateToken(name="noc", user="noc@payco.example")
+    )
+    return {"payco": token.secret}
+
+
+@pytest.fixture
+def desk(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[Desk]:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+    )
+    clock = FixedClock(NOW)
+    services = build(settings, clock=clock, passwords=FAST_HASHES)
+    world = populate(services, clock)
+    tokens = {
+        **_payco(services),
+        "manager": world.tokens["manager@acme.example"],
+        "charlie": world.tokens["partner@charlie.example"],
+        "viewer": world.tokens["viewer@acme.example"],
+    }
+    with TestClient(create_app(services)) as client:
+        yield Desk(world, client, tokens)
+    services.close()

@@ -10,93 +10,15 @@ resolved, and the timeline and clocks say all of it.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
-
-from accord.bootstrap import build
-from accord.services.container import Services
-from accord.services.credentials import CreateToken
-from accord.services.organisations import CreateOrganisation, CreateUser
-from accord.services.permissions import Principal, Role
-from accord.services.portfolio import UploadVersion
-from accord.services.ports import FixedClock
-from accord.settings import Settings
 from tests.mailbox import Mailbox
-from tests.services.world import FAST_HASHES, NOW, World, populate
+from tests.server.conftest import WORKER, Desk
 
-with warnings.catch_warnings():
-    from starlette.exceptions import StarletteDeprecationWarning
-
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
-
-from accord.server.app import create_app
-
-EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
-WORKER = Principal.console("worker")
 FRIDAY_EVENING = dt.datetime(2026, 11, 6, 17, 50, tzinfo=dt.UTC)  # 17:50 in London (GMT)
 #: 10 business minutes on Friday (until 18:00) and 20 on Monday from 08:00.
 ACK_DUE = dt.datetime(2026, 11, 9, 8, 20, tzinfo=dt.UTC)
 #: Level 1 is told at the lapse; level 2 when level 1's 30 minutes have run.
 LEVEL_2_AT = ACK_DUE + dt.timedelta(minutes=30)
-
-
-@dataclass
-class Desk:
-    world: World
-    client: TestClient
-    tokens: dict[str, str]
-
-    def headers(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
-
-    def tick(self, at: dt.datetime) -> None:
-        self.world.clock.at = at
-        self.world.services.obligations.check(WORKER)
-        self.world.services.notifications.deliver_due(WORKER)
-
-
-def _payco(services: Services) -> dict[str, str]:
-    console = Principal.console()
-    services.organisations.create_organisation(
-        console, CreateOrganisation(slug="payco", name="PayCo Payments Ltd")
-    )
-    services.organisations.create_user(
-        console,
-        CreateUser(
-            organisation="payco", email="noc@payco.example", name="NOC", roles=[Role.PARTNER]
-        ),
-    )
-    services.portfolio.upload(console, UploadVersion(text=EXAMPLE.read_text()))
-    token = services.credentials.create_token(
-        console, CreateToken(name="noc", user="noc@payco.example")
-    )
-    return {"payco": token.secret}
-
-
-@pytest.fixture
-def desk(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[Desk]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-    )
-    clock = FixedClock(NOW)
-    services = build(settings, clock=clock, passwords=FAST_HASHES)
-    world = populate(services, clock)
-    tokens = {
-        **_payco(services),
-        "manager": world.tokens["manager@acme.example"],
-        "charlie": world.tokens["partner@charlie.example"],
-    }
-    with TestClient(create_app(services)) as client:
-        yield Desk(world, client, tokens)
-    services.close()
 
 
 def _alert(status: str = "firing") -> dict[str, object]:

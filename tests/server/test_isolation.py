@@ -265,6 +265,19 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/incidents/{incident_id}/severity"): "test_incidents (one door)",
     ("POST", "/api/v1/inbound/alertmanager"): "test_incidents: the source's secret, no token",
     ("POST", "/api/v1/inbound/incidents"): "test_incidents: the source's secret, no token",
+    ("GET", "/api/v1/incidents/{incident_id}/review"): "test_incident_reviews: another "
+    "partner's is a 404, a viewer reads",
+    ("PUT", "/api/v1/incidents/{incident_id}/review"): "test_incident_reviews: 404 for "
+    "another partner, 403 for a viewer (one door: incident_writing)",
+    ("POST", "/api/v1/incidents/{incident_id}/review/filing"): "test_incident_reviews (same)",
+    ("POST", "/api/v1/incidents/{incident_id}/review/comments"): "test_incident_reviews (same)",
+    ("POST", "/api/v1/incidents/{incident_id}/actions"): "test_incident_reviews (same)",
+    ("GET", "/api/v1/actions"): "test_incident_reviews: another partner lists none",
+    ("GET", "/api/v1/actions/{action_id}"): "test_incident_reviews: another partner's is a 404",
+    ("POST", "/api/v1/actions/{action_id}/completion"): "test_incident_reviews: 404 / 403",
+    ("POST", "/api/v1/actions/{action_id}/cancellation"): "test_incident_reviews: 404 / 403",
+    ("GET", "/api/v1/incident-duties/rates"): "test_incident_reviews: another partner's "
+    "rates are empty (the obligations' tenancy filter)",
     ("GET", "/api/v1/notifications/{notification_id}"): "test_notifications: a partner sees "
     "only its agreements' notifications (the same tenancy filter as the list)",
     ("POST", "/api/v1/agreements/{slug}/reviews/{period}/ratings"): (

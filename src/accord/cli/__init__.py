@@ -13,6 +13,7 @@ __all__ = [
     "docs",
     "evaluate",
     "evidence",
+    "incident_reviews",
     "incidents",
     "interchange",
     "ledger",

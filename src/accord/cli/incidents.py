@@ -1,5 +1,6 @@
-"""``accord incident open|ack|update|mitigate|resolve|close|show`` and
-``accord incident source`` (an inbound webhook's secret), as the operator."""
+"""``accord incident open|ack|update|mitigate|resolve|close|show``, ``accord incident source``
+(an inbound webhook's secret), and ``accord incident review …`` / ``rates`` (from
+``accord.cli.incident_reviews``), as the operator."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from accord.cli.incident_reviews import rates, review
 from accord.cli.output import console
 from accord.cli.runtime import open_services
 from accord.services.inbound import CreateSource
@@ -135,6 +137,10 @@ def source(
         )
     console.print(f"source {created.name} ({created.kind}) on {created.agreement}; secret:")
     typer.echo(created.secret)
+
+
+incident.add_typer(review)
+incident.command("rates")(rates)
 
 
 def register(app: typer.Typer) -> None:

@@ -50,6 +50,7 @@ _COMMANDS: Final = {
     "deadlines": "obligations",
     "obligations": "obligations",
     "incident": "incidents",
+    "action": "incident_reviews",
 }
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "history",
     "in_force",
     "inbound",
+    "incident_reviews",
     "incidents",
     "ingestion",
     "ledger",

@@ -12,6 +12,7 @@ from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.history import History
 from accord.services.inbound import Inbound
+from accord.services.incident_reviews import IncidentReviews
 from accord.services.incidents import Incidents
 from accord.services.ingestion import Ingestion
 from accord.services.ledger import Ledger
@@ -61,6 +62,7 @@ class Services:
     notifications: Notifications
     incidents: Incidents
     inbound: Inbound
+    incident_reviews: IncidentReviews
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -92,6 +94,7 @@ class Services:
             notifications=Notifications(context),
             incidents=Incidents(context),
             inbound=Inbound(context),
+            incident_reviews=IncidentReviews(context),
         )
 
     @property

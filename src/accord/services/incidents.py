@@ -10,6 +10,8 @@ incidents of its own agreements with its own token and sees no others (tenancy).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -20,6 +22,7 @@ from accord.core.obligations import (
     freeze_ladder,
     incident_obligations,
     ladder_to_json,
+    review_obligation,
     severity_of,
     update_obligation,
 )
@@ -41,8 +44,11 @@ __all__ = [
     "Incidents",
     "OpenIncident",
     "TimelineEntry",
+    "get_incident",
     "incident_view",
+    "incident_writing",
     "open_incident",
+    "tell",
 ]
 
 _STEPS: Final = {
@@ -146,12 +152,13 @@ def _severity(agreement: Agreement, severity_id: str) -> Severity:
     return found
 
 
-def _tell(
+def tell(
     uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow, what: str
 ) -> None:
-    """Email the provider's and the consumer's contacts, and the webhooks, of a change."""
+    """Email the provider's and the consumer's contacts, and the webhooks, of a change.
+    ``what`` names the change; one that starts with ``review`` is a ``review`` event."""
     notice = Notice(
-        event="incident",
+        event="review" if what.startswith("review") else "incident",
         key=f"incident:{incident.id}:{what}",
         agreement=row.slug,
         title=f"incident {incident.id} {what}: {incident.title}",
@@ -211,7 +218,7 @@ def open_incident(
         severity=severity.id,
         source=command.source,
     )
-    _tell(uow, row, agreement, incident, "opened")
+    tell(uow, row, agreement, incident, "opened")
     return incident, True
 
 
@@ -283,7 +290,7 @@ class Incidents:
                     incident.id, number + 1, agreement, severity, uow.now()
                 )
                 record_obligation(uow, row, following, incident.id)
-            _tell(uow, row, agreement, incident, f"update {number}")
+            tell(uow, row, agreement, incident, f"update {number}")
             uow.commit()
             return incident_view(incident, row.slug)
 
@@ -327,7 +334,7 @@ class Incidents:
                 before=before,
                 after=severity.id,
             )
-            _tell(uow, row, agreement, incident, f"now {severity.id}")
+            tell(uow, row, agreement, incident, f"now {severity.id}")
             uow.commit()
             return incident_view(incident, row.slug)
 
@@ -365,54 +372,58 @@ class Incidents:
                         incident.id,
                     )
             if action == "resolve":
-                if "resolve" in duties:
-                    fulfil(uow, duties["resolve"])
-                for duty in uow.incidents.duties(incident.id):
-                    if duty.kind == "update":
-                        release(uow, duty, "the incident was resolved")
+                _resolved(uow, row, agreement, incident)
             timeline(uow, incident, state, f"{state} by {principal.name}")
-            _tell(uow, row, agreement, incident, state)
+            tell(uow, row, agreement, incident, state)
             uow.commit()
             return incident_view(incident, row.slug)
 
     def _get(self, uow: UnitOfWork, incident_id: int) -> tuple[IncidentRow, AgreementRow]:
-        incident = uow.incidents.find(incident_id)
-        row = None if incident is None else uow.agreements.find(incident.agreement_id)
-        if incident is None or row is None:
-            raise NotFound(f"no incident {incident_id}")
-        return incident, row
+        return get_incident(uow, incident_id)
 
-    def _writing(self, principal: Principal, incident_id: int) -> _Writing:
-        return _Writing(self, principal, incident_id)
+    def _writing(
+        self, principal: Principal, incident_id: int
+    ) -> AbstractContextManager[tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]]:
+        return incident_writing(self._context, principal, lambda _uow: incident_id)
 
 
-class _Writing:
-    """A write on one incident: 404 for another tenant's, then 403 without the permission."""
+def _resolved(
+    uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow
+) -> None:
+    """Resolution meets the resolve clock, stops the updates and starts the review's."""
+    for duty in uow.incidents.duties(incident.id):
+        if duty.kind == "resolve":
+            fulfil(uow, duty)
+        elif duty.kind == "update":
+            release(uow, duty, "the incident was resolved")
+    review = review_obligation(incident.id, agreement, incident.severity, uow.now())
+    if review is not None:
+        record_obligation(uow, row, review, incident.id)
 
-    def __init__(self, incidents: Incidents, principal: Principal, incident_id: int) -> None:
-        self._incidents = incidents
-        self._principal = principal
-        self._incident_id = incident_id
-        self._uow: UnitOfWork | None = None
 
-    def __enter__(self) -> tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]:
-        self._principal.require(Permission.READ)
-        uow = self._incidents._context.uow(self._principal, write=True)
-        self._uow = uow.__enter__()
-        try:
-            uow.serialise("incident", self._incident_id)
-            incident, row = self._incidents._get(uow, self._incident_id)
-            self._principal.require(Permission.INCIDENTS)
-            agreement = agreement_in_force(uow, row, uow.now())
-            if agreement is None:
-                raise NotFound(f"agreement {row.slug!r} has no version")
-        except BaseException as exc:
-            uow.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        return uow, incident, row, agreement
+def get_incident(uow: UnitOfWork, incident_id: int) -> tuple[IncidentRow, AgreementRow]:
+    """The incident and its agreement, if the principal's tenant may see it; else NotFound."""
+    incident = uow.incidents.find(incident_id)
+    row = None if incident is None else uow.agreements.find(incident.agreement_id)
+    if incident is None or row is None:
+        raise NotFound(f"no incident {incident_id}")
+    return incident, row
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: object
-    ) -> None:
-        assert self._uow is not None
-        self._uow.__exit__(kind, error, None)
+
+@contextmanager
+def incident_writing(
+    context: ServiceContext, principal: Principal, locate: Callable[[UnitOfWork], int]
+) -> Iterator[tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]]:
+    """A write on one incident (``locate`` names it; it raises NotFound for what the tenant
+    cannot see): 404 for another tenant's, then 403 without the permission; one writer at a
+    time per incident."""
+    principal.require(Permission.READ)
+    with context.uow(principal, write=True) as uow:
+        incident_id = locate(uow)
+        uow.serialise("incident", incident_id)
+        incident, row = get_incident(uow, incident_id)
+        principal.require(Permission.INCIDENTS)
+        agreement = agreement_in_force(uow, row, uow.now())
+        if agreement is None:
+            raise NotFound(f"agreement {row.slug!r} has no version")
+        yield uow, incident, row, agreement

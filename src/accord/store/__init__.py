@@ -10,6 +10,7 @@ __all__ = [
     "locks",
     "migrations",
     "repositories",
+    "review_rows",
     "tables",
     "tenancy",
 ]

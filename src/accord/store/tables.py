@@ -596,4 +596,5 @@ class AuditEntryRow(Base):
 
 # The incident tables live in their own module; importing it here registers them wherever
 # the import of the tables starts (tenancy and migrations read every mapped table).
-import accord.store.incident_rows  # noqa: E402, F401
+import accord.store.incident_rows  # noqa: E402
+import accord.store.review_rows  # noqa: E402, F401

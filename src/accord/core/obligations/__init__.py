@@ -1,6 +1,7 @@
 """Obligations: every dated duty an agreement creates, with its owner, trigger, due instant on
 the agreement's calendars, state and escalation (``model``), and the duties that exist without
-any incident: the last days to give renewal and termination notice (``notices``)."""
+any incident: the last days to give renewal and termination notice (``notices``); what a
+resolved incident still owes: its review and preventive actions (``reviews``)."""
 
 from accord.core.obligations.incidents import (
     FrozenLevel,
@@ -24,17 +25,28 @@ from accord.core.obligations.model import (
     lapsed,
 )
 from accord.core.obligations.notices import NoticeDeadline, notice_deadlines, term_end
+from accord.core.obligations.reviews import (
+    DutyRate,
+    action_due_at,
+    action_obligation,
+    duty_rates,
+    review_obligation,
+)
 
 __all__ = [
     "KINDS",
+    "DutyRate",
     "FrozenLevel",
     "NoticeDeadline",
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "action_due_at",
+    "action_obligation",
     "breach_notice_obligation",
     "calendar_of",
     "due_at",
+    "duty_rates",
     "escalation_instants",
     "freeze_ladder",
     "incident_obligations",
@@ -43,6 +55,7 @@ __all__ = [
     "ladder_to_json",
     "lapsed",
     "notice_deadlines",
+    "review_obligation",
     "severity_of",
     "term_end",
     "update_obligation",

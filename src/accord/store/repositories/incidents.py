@@ -1,4 +1,4 @@
-"""Incidents, their timelines and their inbound sources."""
+"""Incidents, their timelines, inbound sources, post-incident reviews and preventive actions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.store.incident_rows import IncidentEventRow, IncidentRow, IncidentSourceRow
+from accord.store.review_rows import IncidentReviewRow, PreventiveActionRow
 from accord.store.tables import AgreementRow, ObligationRow
 
 __all__ = ["Incidents"]
@@ -93,3 +94,44 @@ class Incidents:
             .where(IncidentSourceRow.agreement_id == agreement_id)
             .order_by(IncidentSourceRow.name)
         ).all()
+
+    def add_review(self, row: IncidentReviewRow) -> IncidentReviewRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_review(self, incident_id: int) -> IncidentReviewRow | None:
+        return self._session.scalar(
+            select(IncidentReviewRow).where(IncidentReviewRow.incident_id == incident_id)
+        )
+
+    def add_action(self, row: PreventiveActionRow) -> PreventiveActionRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_action(self, action_id: int) -> PreventiveActionRow | None:
+        return self._session.scalar(
+            select(PreventiveActionRow).where(PreventiveActionRow.id == action_id)
+        )
+
+    def actions(self, incident_id: int) -> Sequence[PreventiveActionRow]:
+        return self._session.scalars(
+            select(PreventiveActionRow)
+            .where(PreventiveActionRow.incident_id == incident_id)
+            .order_by(PreventiveActionRow.id)
+        ).all()
+
+    def matching_actions(
+        self, *, agreement_id: int | None = None, states: tuple[str, ...] = ()
+    ) -> Sequence[tuple[PreventiveActionRow, str]]:
+        """Preventive actions with their agreement's slug, earliest due first."""
+        query = select(PreventiveActionRow, AgreementRow.slug).join(
+            AgreementRow, AgreementRow.id == PreventiveActionRow.agreement_id
+        )
+        if agreement_id is not None:
+            query = query.where(PreventiveActionRow.agreement_id == agreement_id)
+        if states:
+            query = query.where(PreventiveActionRow.state.in_(states))
+        query = query.order_by(PreventiveActionRow.due_on, PreventiveActionRow.id)
+        return [(row, slug) for row, slug in self._session.execute(query)]
