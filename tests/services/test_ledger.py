@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,10 @@ from sqlalchemy import text
 from accord.services.errors import Conflict, Forbidden, Invalid
 from accord.services.ingestion import PushBatch
 from accord.services.ledger import CreditState, LedgerQuery, LedgerStep
+from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
 from accord.store.db import make_engine
-from tests.services.world import CONSOLE, World, events
+from tests.services.world import CONSOLE, World, agreement_document, events
 
 BERLIN = ZoneInfo("Europe/Berlin")
 AFTER_CLOSE = dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC)
@@ -180,3 +182,120 @@ def test_an_edited_lifecycle_step_is_found(owed: World, database_url: str) -> No
     engine.dispose()
     [finding] = owed.services.audit.verify(CONSOLE).findings
     assert "credit claim 1 was edited" in finding.message
+
+
+# -- caps across schemes (remedies.caps) ------------------------------------------------
+
+
+def capped_document(caps: dict[str, str]) -> dict[str, object]:
+    """acme-capped: two objectives on the same requests (99% and 99.5%), each with a scheme
+    owing 30% of 1000 EUR when missed, and ``caps`` across them."""
+    document = agreement_document("bravo")
+    document["metadata"] = {"id": "acme-capped", "title": "Capped", "version": "1"}
+    strict = {**document["objectives"][0], "id": "strict", "name": "Strict", "target": "99.5%"}
+    document["objectives"].append(strict)
+    scheme = document["remedies"]["credits"][0]
+    document["remedies"] = {
+        "claim_window": "30 days",
+        "credits": [
+            {**scheme, "tiers": [{"below": "99%", "credit": "30%"}], "cap": "50%"},
+            {
+                **scheme,
+                "id": "strict-credits",
+                "objectives": ["strict"],
+                "tiers": [{"below": "99.5%", "credit": "30%"}],
+                "cap": "50%",
+            },
+        ],
+        "caps": caps,
+    }
+    return document
+
+
+def _capped_world(world: World, caps: dict[str, str], months: int = 1) -> World:
+    manager = world.principal("manager@acme.example")
+    text = json.dumps(capped_document(caps))
+    world.services.portfolio.upload(manager, UploadVersion(text=text))
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-capped",
+            source="requests",
+            batch_id="autumn",
+            # 98% good, from 2 October on, for ``months`` months.
+            events=events(1200 * months, failing_every=50),
+        ),
+    )
+    return world
+
+
+def test_a_per_period_cap_clips_the_second_objectives_credit_when_booked(world: World) -> None:
+    _capped_world(world, {"per_period": "400 EUR"})
+    world.services.verdicts.evaluate(
+        world.principal("manager@acme.example"),
+        RunEvaluation(agreement="acme-capped", period="2026-10"),
+    )
+
+    ledger = world.services.verdicts.credits(CONSOLE, "acme-capped", None)
+    by_scheme = {entry.scheme: entry for entry in ledger.entries}
+    assert by_scheme["availability-credits"].amount == Decimal("300.00")
+    assert by_scheme["availability-credits"].clipped is None
+    strict = by_scheme["strict-credits"]
+    assert (strict.amount, strict.clipped, strict.caps) == (
+        Decimal("100.00"),
+        Decimal("200.00"),
+        "per_period cap 400.00 EUR",
+    )
+    assert "clipped to 100.00 EUR by the per_period cap 400.00 EUR" in strict.reason
+    report = world.services.ledger.report(CONSOLE, LedgerQuery(agreement="acme-capped"))
+    line = next(line for line in report.lines if line.scheme == "strict-credits")
+    assert (line.owed, line.clipped, line.caps) == (
+        Decimal("100.00"),
+        Decimal("200.00"),
+        "per_period cap 400.00 EUR",
+    )
+    row = next(
+        row
+        for row in csv.DictReader(io.StringIO(report.as_csv()))
+        if row["scheme"] == "strict-credits"
+    )
+    assert (row["clipped"], row["caps"]) == ("200.00", "per_period cap 400.00 EUR")
+    assert report.as_json()["lines"][1]["clipped"] == "200.00"
+    assert world.services.audit.verify(CONSOLE).ok
+
+
+def test_a_yearly_cap_counts_the_months_already_booked(world: World) -> None:
+    _capped_world(world, {"per_year": "800 EUR"}, months=2)
+    manager = world.principal("manager@acme.example")
+    for month in ("2026-10", "2026-11"):
+        world.clock.at = dt.datetime(2026, 12, 20, tzinfo=dt.UTC)
+        world.services.verdicts.evaluate(
+            manager, RunEvaluation(agreement="acme-capped", period=month)
+        )
+
+    balances = {
+        (b.scheme, b.window): b.amount
+        for b in world.services.verdicts.credits(CONSOLE, "acme-capped", None).balances
+    }
+    # October owes 300 + 300; November has 200 of the year's 800 left, filled in scheme order.
+    assert balances == {
+        ("availability-credits", "2026-10"): Decimal("300.00"),
+        ("strict-credits", "2026-10"): Decimal("300.00"),
+        ("availability-credits", "2026-11"): Decimal("200.00"),
+        ("strict-credits", "2026-11"): Decimal("0.00"),
+    }
+    # Judging November again books nothing new: the cap is not applied twice.
+    world.services.verdicts.evaluate(
+        manager, RunEvaluation(agreement="acme-capped", period="2026-11", reason="again")
+    )
+    entries = world.services.verdicts.credits(CONSOLE, "acme-capped", "2026-11").entries
+    # A credit clipped to nothing is booked once at zero, so that the ledger shows the clip.
+    assert [(e.scheme, e.amount, e.clipped, e.caps) for e in entries] == [
+        ("availability-credits", Decimal("200.00"), Decimal("100.00"), "per_year cap 800.00 EUR"),
+        ("strict-credits", Decimal("0.00"), Decimal("300.00"), "per_year cap 800.00 EUR"),
+    ]
+    lines = world.services.ledger.report(CONSOLE, LedgerQuery(period="2026-11")).lines
+    assert [(line.scheme, line.owed) for line in lines] == [
+        ("availability-credits", Decimal("200.00")),
+        ("strict-credits", Decimal("0.00")),
+    ]

@@ -21,6 +21,7 @@ from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model.measurement import ValueKind
 from accord.core.periods import PeriodError
+from accord.core.records import CreditRecord
 from accord.core.verdicts import Outcome, Verdict, show_seconds, show_value
 from accord.core.versions import STRADDLE_RULE
 from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
@@ -398,7 +399,8 @@ def _print_findings(evaluation: Evaluation) -> None:
             console.print(f"  [red]{alert}[/red]", highlight=False)
     for owed in evaluation.credits:
         console.print(
-            f"credit {owed.window}: [bold]{owed.credit.amount}[/bold] — {owed.credit.rule}; "
+            f"credit {owed.window}: [bold]{owed.credit.amount}[/bold] — "
+            f"{CreditRecord.of(owed.credit).rule}; "
             f"claim by {owed.credit.claim_deadline}"
         )
     for finding in evaluation.chronic:

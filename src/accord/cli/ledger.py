@@ -87,7 +87,8 @@ def _print(report: LedgerReport) -> None:
             line.partner or "",
             line.scheme,
             line.window,
-            f"{line.owed} {line.currency}",
+            f"{line.owed} {line.currency}"
+            + (f"\n(clipped {line.clipped} by {line.caps})" if line.clipped else ""),
             line.state,
             line.claim_deadline.date().isoformat() if line.claim_deadline else "",
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 from accord.core.evaluation import Evaluation, SourceReport
 from accord.core.records import FORMAT, CreditRecord, credit_json, decimal_json
+from accord.core.verdicts import CreditOwed
 
 __all__ = ["evaluation_document", "evaluation_header", "items_json"]
 
@@ -100,6 +101,16 @@ def items_json(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def _clipped(credit: CreditOwed) -> dict[str, Any]:
+    """What the caps took off a credit, and which caps, when any clipped it."""
+    if credit.clipped is None:
+        return {}
+    return {
+        "clipped": decimal_json(credit.clipped.amount),
+        "clipped_by": list(credit.clipped_by),
+    }
+
+
 def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
     """The whole evaluation: verdicts, credits, chronic findings, consistency, sources and
     excluded periods; ``items`` when the drill-down was asked for."""
@@ -109,7 +120,11 @@ def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
         **evaluation_header(evaluation),
         "verdicts": [evaluation.record(v).to_json() for v in evaluation.verdicts],
         "credits": [
-            {"window": owed.window, **credit_json(CreditRecord.of(owed.credit))}
+            {
+                "window": owed.window,
+                **credit_json(CreditRecord.of(owed.credit)),
+                **_clipped(owed.credit),
+            }
             for owed in evaluation.credits
         ],
         "chronic": [

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Final
 
 from accord.core.evaluation import WindowCredit
-from accord.core.records import VerdictRecord
+from accord.core.records import CreditRecord, VerdictRecord
 
 __all__ = [
     "JUDGEMENT",
@@ -140,6 +140,9 @@ class CreditDifference:
     amount: Decimal
     currency: str
     reason: str
+    #: What the caps took off the credit owed now, and which caps (``None``: not clipped).
+    clipped: Decimal | None = None
+    caps: str | None = None
 
 
 def credit_differences(
@@ -150,7 +153,8 @@ def credit_differences(
 ) -> list[CreditDifference]:
     """The entries a run books for ``windows``: per scheme and window, what is owed now less
     the balance booked so far (``balances``: (scheme, window) → (amount, currency)), for
-    every pair owed now or booked before; none where they agree."""
+    every pair owed now or booked before; none where they agree, except a credit that the
+    caps clip to nothing, booked once at zero so that the ledger shows the clip."""
     now = {(c.credit.scheme, c.window): c for c in owed if c.window in windows}
     keys = set(now) | {key for key in balances if key[1] in windows}
     found = []
@@ -160,7 +164,9 @@ def credit_differences(
         before, currency = balances.get(
             (scheme, window), (Decimal(0), credit.credit.amount.currency if credit else "")
         )
-        if amount == before:
+        # A credit the caps clip to nothing is booked once, at zero, to show the clip.
+        wholly_clipped = credit is not None and credit.credit.clipped is not None
+        if amount == before and not (wholly_clipped and (scheme, window) not in balances):
             continue
         found.append(
             CreditDifference(
@@ -172,10 +178,14 @@ def credit_differences(
                 amount=amount - before,
                 currency=currency,
                 reason=(
-                    f"{reason}: {credit.credit.rule}"
+                    f"{reason}: {CreditRecord.of(credit.credit).rule}"
                     if credit
                     else f"{reason}: no credit owed any more under {scheme} for {window}"
                 ),
+                clipped=clipped.amount if credit and (clipped := credit.credit.clipped) else None,
+                caps=", ".join(credit.credit.clipped_by)
+                if credit and credit.credit.clipped_by
+                else None,
             )
         )
     return found

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Final, Self, TypeVar
 
 from accord.core.model.measurement import Direction, ValueKind
 from accord.core.units import Duration, UnitError, format_decimal
-from accord.core.verdicts import Budget, BurnRate, CreditOwed, Outcome, Verdict
+from accord.core.verdicts import SCHEME_CAP, Budget, BurnRate, CreditOwed, Outcome, Verdict
 
 __all__ = [
     "FORMAT",
@@ -201,8 +201,16 @@ class CreditRecord:
             currency=credit.amount.currency,
             capped=credit.capped,
             claim_deadline=dt.datetime.fromisoformat(credit.claim_deadline),
-            rule=credit.rule,
+            rule=credit.rule + _aggregate_clip(credit),
         )
+
+
+def _aggregate_clip(credit: CreditOwed) -> str:
+    """The rule's ending that says which caps across schemes clipped the credit."""
+    caps = [cap for cap in credit.clipped_by if not cap.startswith(SCHEME_CAP)]
+    if not caps:
+        return ""
+    return f", clipped to {credit.amount} by the {' and the '.join(caps)}"
 
 
 def _held_or_none(value: Decimal | None) -> Decimal | None:

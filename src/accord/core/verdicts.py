@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Final
 
 from accord.core.calendars.spec import ALWAYS
 from accord.core.model.measurement import Direction, ValueKind
@@ -18,6 +19,7 @@ from accord.core.periods import WindowSpan
 from accord.core.units import Duration, Money, Percentage, format_decimal
 
 __all__ = [
+    "SCHEME_CAP",
     "Budget",
     "BurnRate",
     "Coverage",
@@ -170,6 +172,10 @@ class Budget:
     burn_rates: tuple[BurnRate, ...] = ()
 
 
+#: How a credit names its scheme's own cap among the caps that clipped it.
+SCHEME_CAP: Final = "scheme cap"
+
+
 @dataclass(frozen=True)
 class CreditOwed:
     """A service credit under a scheme for one window, with the rule that produced it."""
@@ -182,6 +188,17 @@ class CreditOwed:
     capped: bool
     claim_deadline: str
     rule: str
+    #: The tier's amount before any cap, when a cap clipped it (``None``: not clipped).
+    uncapped: Money | None = None
+    #: The caps that clipped it, e.g. ``scheme cap 30%`` or ``per_period cap 20000 EUR``.
+    clipped_by: tuple[str, ...] = ()
+
+    @property
+    def clipped(self) -> Money | None:
+        """How much the caps took off, if anything."""
+        if self.uncapped is None:
+            return None
+        return Money(self.uncapped.amount - self.amount.amount, self.amount.currency)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Consistency, Objective
 from accord.core.model.sources import InsufficientData
 from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
+from accord.core.remedies.caps import apply_caps
 from accord.core.remedies.credits import assess_chronic, assess_credit
 from accord.core.validation import value_kind_of
 from accord.core.verdicts import Outcome, Verdict, canonical, judge
@@ -441,14 +442,17 @@ def _remedies(result: Evaluation) -> None:
     remedies = result.agreement.remedies
     if remedies is None:
         return
+    timezone = result.agreement.timezone
     by_window: dict[str, list[Verdict]] = {}
     for verdict in result.verdicts:
         by_window.setdefault(verdict.window.label, []).append(verdict)
-    for scheme in remedies.credits:
-        for label, verdicts in sorted(by_window.items()):
-            owed = assess_credit(scheme, verdicts, remedies.claim_window, result.agreement.timezone)
-            if owed is not None:
-                result.credits.append(WindowCredit(label, owed))
+    owed = [
+        (label, credit)
+        for scheme in remedies.credits
+        for label, verdicts in sorted(by_window.items())
+        if (credit := assess_credit(scheme, verdicts, remedies.claim_window, timezone)) is not None
+    ]
+    result.credits = [WindowCredit(label, c) for label, c in apply_caps(remedies, owed)]
     everything = [*result.history, *result.verdicts]
     result.chronic = [assess_chronic(clause, everything) for clause in remedies.chronic]
 

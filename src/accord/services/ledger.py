@@ -98,6 +98,9 @@ class LedgerLine:
     claimed: Decimal | None
     reference: str | None
     entries: int
+    #: What the caps took off the credit as last booked, and which caps clipped it.
+    clipped: Decimal | None = None
+    caps: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class _Credit:
     currency: str = ""
     entries: int = 0
     steps: list[CreditClaimRow] = field(default_factory=list)
+    clipped: Decimal | None = None
+    caps: str | None = None
 
 
 class Ledger:
@@ -227,6 +232,7 @@ class Ledger:
             credit.owed += entry.amount
             credit.currency = entry.currency
             credit.entries += 1
+            credit.clipped, credit.caps = entry.clipped, entry.caps
         for step in uow.books.claims(row.id):
             key = (step.scheme, step.window_label)
             if key in credits:
@@ -237,7 +243,7 @@ class Ledger:
         partner = _partner(uow, row, agreement)
         now = uow.now()
         for (scheme, window), credit in sorted(credits.items(), key=lambda item: item[0][::-1]):
-            if credit.owed == 0 and not credit.steps:
+            if credit.owed == 0 and not credit.steps and not credit.clipped:
                 continue
             final = closed.get(window)
             deadline = None
@@ -263,6 +269,8 @@ class Ledger:
                     (s.reference for s in credit.steps if s.state == CreditState.SETTLED), None
                 ),
                 entries=credit.entries,
+                clipped=credit.clipped,
+                caps=credit.caps,
             )
 
 

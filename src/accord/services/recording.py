@@ -9,11 +9,12 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from accord.core.closing import close_at
-from accord.core.evaluation import Evaluation
+from accord.core.evaluation import Evaluation, WindowCredit
 from accord.core.history import (
     Change,
     CreditDifference,
@@ -23,6 +24,7 @@ from accord.core.history import (
     judgement_digest,
 )
 from accord.core.records import FORMAT, RecordError, VerdictRecord
+from accord.core.remedies.caps import apply_caps
 from accord.core.units import Duration
 from accord.core.versions import STRADDLE_RULE
 from accord.services.rendering import Rendering
@@ -194,6 +196,8 @@ class VerdictRecorder:
         uow = self._uow
         recorded = Recorded()
         windows = sorted({v.window.label for v in evaluation.verdicts})
+        balances = uow.credits.balances(run.agreement_id)
+        evaluation = _capped(evaluation, balances, {w for w in windows if closing.holds(w)})
         current = uow.verdicts.current(run.agreement_id, windows)
         judged_as_of = uow.runs.judged_as_of(row.run_id for row in current.values())
         kept: set[str] = set()
@@ -231,7 +235,6 @@ class VerdictRecorder:
             added = uow.verdicts.add(_row(run, version, now, explanation, (row, decision.reason)))
             ids.append(added.id)
             recorded.seals[str(added.id)] = verdict_seal(added)
-        balances = uow.credits.balances(run.agreement_id)
         held = {label for label in windows if closing.holds(label)}
         booked = set(windows) - kept - held
         for difference in credit_differences(evaluation.credits, balances, booked, run.reason):
@@ -255,6 +258,8 @@ class VerdictRecorder:
                 currency=difference.currency,
                 recorded_at=run.started_at,
                 reason=difference.reason,
+                clipped=difference.clipped,
+                caps=difference.caps,
             )
         )
         self._uow.seal(row, "credit_entry.booked", agreement=run.agreement_id, run=run.id)
@@ -266,6 +271,27 @@ class VerdictRecorder:
                 "currency": difference.currency,
             }
         )
+
+
+def _capped(
+    evaluation: Evaluation,
+    balances: Mapping[tuple[str, str], tuple[Decimal, str]],
+    held: set[str],
+) -> Evaluation:
+    """The evaluation's credits under the agreement's caps across schemes, the year's cap
+    counting what the ledger holds for the windows this run does not book (``held``, final
+    windows, and windows outside the run)."""
+    remedies = evaluation.agreement.remedies
+    if remedies is None or remedies.caps is None:
+        return evaluation
+    judged = {v.window.label for v in evaluation.verdicts} - held
+    booked: dict[str, Decimal] = {}
+    for (_, window), (amount, _) in balances.items():
+        if window not in judged:
+            booked[window] = booked.get(window, Decimal(0)) + amount
+    owed = [(c.window, c.credit) for c in evaluation.credits if c.window not in held]
+    credits = [WindowCredit(window, c) for window, c in apply_caps(remedies, owed, booked)]
+    return replace(evaluation, credits=credits)
 
 
 def _row(

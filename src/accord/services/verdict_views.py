@@ -97,6 +97,9 @@ class CreditEntryView:
     currency: str
     recorded_at: dt.datetime
     reason: str
+    #: What the caps took off the credit owed when it was booked, and which caps.
+    clipped: Decimal | None = None
+    caps: str | None = None
 
 
 @dataclass(frozen=True)

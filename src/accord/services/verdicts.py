@@ -489,6 +489,8 @@ class Verdicts:
                     currency=e.currency,
                     recorded_at=e.recorded_at,
                     reason=e.reason,
+                    clipped=e.clipped,
+                    caps=e.caps,
                 )
                 for e in uow.credits.all(row.id, window)
             ]

@@ -32,7 +32,13 @@ from typing import Any, Final
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from accord.store.tables import AuditEntryRow, Base, CreditClaimRow, CreditEntryRow
+from accord.store.tables import (
+    SEALED_WHEN_SET,
+    AuditEntryRow,
+    Base,
+    CreditClaimRow,
+    CreditEntryRow,
+)
 
 __all__ = [
     "COVERED",
@@ -121,8 +127,14 @@ def _plain(value: Any) -> Any:
 
 
 def row_content(row: Base) -> dict[str, Any]:
-    """Every column of a row as plain JSON values (decimals as exact text)."""
-    return {column.key: _plain(getattr(row, column.key)) for column in row.__table__.columns}
+    """Every column of a row as plain JSON values (decimals as exact text); a column sealed
+    only when set (``SEALED_WHEN_SET``) is left out while it holds nothing."""
+    return {
+        column.key: _plain(value)
+        for column in row.__table__.columns
+        if (value := getattr(row, column.key)) is not None
+        or not column.info.get(SEALED_WHEN_SET, False)
+    }
 
 
 def _digest(content: dict[str, Any]) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "SEALED_WHEN_SET",
     "AgreementPartyRow",
     "AgreementRow",
     "AgreementVersionRow",
@@ -126,6 +127,11 @@ class Tenancy:
 
     scope: TenantScope
     column: str = ""
+
+
+#: A column's ``info`` key: the audit chain seals the column only when it holds a value, so
+#: that a column added to a sealed table leaves the seals of rows written before it valid.
+SEALED_WHEN_SET = "sealed_when_set"
 
 
 class Base(DeclarativeBase):
@@ -369,6 +375,10 @@ class CreditEntryRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     recorded_at: Mapped[dt.datetime]
     reason: Mapped[str] = mapped_column(Text)
+    #: What the caps took off the credit owed (``accord.core.remedies.caps``), and which caps;
+    #: sealed only when set, so that rows booked before these columns keep their seals.
+    clipped: Mapped[Decimal | None] = mapped_column(info={SEALED_WHEN_SET: True})
+    caps: Mapped[str | None] = mapped_column(Text, info={SEALED_WHEN_SET: True})
 
 
 class LegalHoldRow(Base):

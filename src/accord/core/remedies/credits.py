@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from accord.core.model.measurement import Direction
 from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, add_duration
-from accord.core.verdicts import CreditOwed, Outcome, Verdict
+from accord.core.verdicts import SCHEME_CAP, CreditOwed, Outcome, Verdict
 
 __all__ = ["ChronicFinding", "assess_chronic", "assess_credit"]
 
@@ -67,7 +67,7 @@ def assess_credit(
     side = "below" if worst.direction is Direction.HIGHER_IS_BETTER else "above"
     why = (
         "has insufficient data, counted as a breach"
-        if worst.outcome is not Outcome.BREACH
+        if worst.outcome in (Outcome.NO_DATA, Outcome.INSUFFICIENT_DATA)
         else f"is {side} {chosen.threshold}"
     )
     rule = (
@@ -84,6 +84,8 @@ def assess_credit(
         capped=capped,
         claim_deadline=deadline.isoformat(),
         rule=rule,
+        uncapped=amount.rounded() if capped else None,
+        clipped_by=(f"{SCHEME_CAP} {scheme.cap}",) if capped else (),
     )
 
 

@@ -18,7 +18,7 @@ from accord.core.spec import (
 )
 from accord.core.units import Duration, Money, Percentage
 
-__all__ = ["ChronicFailure", "CreditScheme", "CreditTier", "Remedies"]
+__all__ = ["AggregateCaps", "ChronicFailure", "CreditScheme", "CreditTier", "Remedies"]
 
 
 class CreditTier(Spec):
@@ -100,6 +100,48 @@ class ChronicFailure(Spec):
         return self
 
 
+class AggregateCaps(Spec):
+    """Caps on the credits of all schemes together: per period (the windows with the same
+    label, e.g. the month 2026-10, whatever objectives and schemes earned them) and per year
+    (the windows whose labels name the same year). Each scheme's own cap applies first."""
+
+    per_period: MoneyField | None = Field(
+        default=None,
+        description="Most credit per period across all schemes and objectives, e.g. 20000 EUR.",
+    )
+    per_year: MoneyField | None = Field(
+        default=None,
+        description="Most credit per calendar year across all schemes, e.g. 100000 EUR.",
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> AggregateCaps:
+        if self.per_period is None and self.per_year is None:
+            raise problem(
+                "caps",
+                "caps declares no cap",
+                "write per_period, per_year or both, e.g. {per_period: 20000 EUR}",
+            )
+        if (
+            self.per_period is not None
+            and self.per_year is not None
+            and self.per_period.currency != self.per_year.currency
+        ):
+            raise problem(
+                "caps",
+                f"per_period is in {self.per_period.currency}, per_year in "
+                f"{self.per_year.currency}",
+                "write both caps in the currency of the credit schemes' basis",
+                ("per_year",),
+            )
+        return self
+
+    def limits(self) -> list[tuple[str, Money]]:
+        """The declared caps, per period first, as (name, amount)."""
+        found = [("per_period", self.per_period), ("per_year", self.per_year)]
+        return [(name, cap) for name, cap in found if cap is not None]
+
+
 class Remedies(Spec):
     """What follows failure: credits, chronic-failure clauses, the claim window."""
 
@@ -108,6 +150,11 @@ class Remedies(Spec):
     )
     credits: list[CreditScheme] = Field(default_factory=list, description="Credit schemes.")
     chronic: list[ChronicFailure] = Field(default_factory=list, description="Chronic clauses.")
+    caps: AggregateCaps | None = Field(
+        default=None,
+        description="Caps on all credit schemes together, per period and per year; applied "
+        "when credits are booked, after each scheme's own cap.",
+    )
     sole_remedy: bool = Field(
         default=False, description="Whether credits are the consumer's only remedy."
     )

@@ -33,6 +33,7 @@ def check_remedies(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
                 (*path, "objectives", position), "objective", objective_id, refs.objectives
             )
         yield from _tiers(scheme, path, refs)
+    yield from _caps(agreement)
     for index, clause in enumerate(remedies.chronic):
         for position, objective_id in enumerate(clause.objectives):
             yield from refs.missing(
@@ -41,6 +42,23 @@ def check_remedies(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
                 objective_id,
                 refs.objectives,
             )
+
+
+def _caps(agreement: Agreement) -> Iterator[Finding]:
+    """Caps across schemes add up credits: they and every scheme's basis share a currency."""
+    remedies = agreement.remedies
+    if remedies is None or remedies.caps is None:
+        return
+    for name, cap in remedies.caps.limits():
+        for scheme in remedies.credits:
+            if scheme.basis.currency != cap.currency:
+                yield Finding(
+                    ("remedies", "caps", name),
+                    f"cap {cap} is in {cap.currency}, scheme {scheme.id!r} pays in "
+                    f"{scheme.basis.currency}",
+                    "caps across schemes need every scheme's basis in the cap's currency",
+                )
+                return
 
 
 def _tiers(scheme: CreditScheme, path: DocPath, refs: Refs) -> Iterator[Finding]:
