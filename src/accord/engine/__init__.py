@@ -11,6 +11,7 @@ __all__ = [
     "local_time",
     "measure",
     "planner",
+    "records",
     "rows",
     "sources",
     "spark",

@@ -41,6 +41,7 @@ from accord.engine.connection import Connection
 from accord.engine.drill import bad_units, ticket_items, worst_hours
 from accord.engine.kinds import Plan, Setting, plan_of
 from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
+from accord.engine.records import Records, load_records
 from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
 from accord.engine.sources import (
     BadRowPolicy,
@@ -74,6 +75,9 @@ class EvaluationRequest:
     spark: SparkEngine | None = None
     #: Also list the items behind the verdicts (tickets, bad slices, worst hours).
     items: bool = False
+    #: The rows of each recorded source (incidents, obligations), read by the service from
+    #: its store; a recorded source without them (a file evaluation) has no rows.
+    recorded: Mapping[str, Records] = field(default_factory=dict)
 
 
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
@@ -219,6 +223,9 @@ def _load(
     if source.format is SourceFormat.PUSH:
         files = [str(path) for path in request.pushed.get(source.id, ())]
         return load_files(con, stored_source(source), files, request.policy, request.quarantine_dir)
+    if source.format is SourceFormat.RECORDED:
+        records = request.recorded.get(source.id)
+        return load_records(con, source, records, request.policy, request.quarantine_dir)
     return load_source(con, source, request.data_dir, request.policy, request.quarantine_dir)
 
 

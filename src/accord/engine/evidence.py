@@ -46,8 +46,8 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
 from accord.engine.sources import (
-    _SQL_TYPES,
     _TO_SECONDS,
+    SQL_TYPES,
     BadRowPolicy,
     load_source,
     quote,
@@ -112,6 +112,9 @@ class _Needs:
 _NeedOf = Callable[[str], _Needs]
 
 
+_NOT_FILES = (SourceFormat.PUSH, SourceFormat.RECORDED)
+
+
 def copy_evidence_rows(
     agreement: Agreement, judged: Sequence[Judged], data_dir: Path, out_dir: Path
 ) -> list[SourceRows]:
@@ -120,7 +123,8 @@ def copy_evidence_rows(
     Raises ``DataError`` (unreadable data) or ``PlacementError`` (a path no bundle can hold).
     """
     needs = _plan(agreement, judged)
-    files = [s for s in agreement.sources if s.format is not SourceFormat.PUSH]
+    # Pushed batches and the service's records are not in the data folder.
+    files = [s for s in agreement.sources if s.format not in _NOT_FILES]
     copied: list[SourceRows] = []
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
@@ -210,7 +214,7 @@ def _period_exclusions(
         if objective.exclusions is not None and exclusion.id not in objective.exclusions:
             continue
         source = sources.get(exclusion.source or "")
-        if source is None or source.format is SourceFormat.PUSH:
+        if source is None or source.format in _NOT_FILES:
             continue
         ends = exclusion.ends or ("ends_at" if "ends_at" in source.columns else None)
         if ends is not None:
@@ -334,7 +338,7 @@ def _write_empty(
 ) -> SourceRows:
     """A file with the source's columns and no rows."""
     typed = ", ".join(
-        f"CAST(NULL AS {_SQL_TYPES[column.type]}) AS {quote(name)}"
+        f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {quote(name)}"
         for name, column in source.columns.items()
     )
     file = _placement(source, data_dir).file

@@ -23,6 +23,7 @@ from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat, SourceKind
 
 __all__ = [
+    "SQL_TYPES",
     "BadRowPolicy",
     "DataError",
     "RejectedRows",
@@ -36,7 +37,7 @@ __all__ = [
     "stored_source",
 ]
 
-_SQL_TYPES: Final = {
+SQL_TYPES: Final = {
     ColumnType.TIMESTAMP: "TIMESTAMPTZ",
     ColumnType.STRING: "VARCHAR",
     ColumnType.INTEGER: "BIGINT",
@@ -117,7 +118,7 @@ def _physical_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, 
 
 def _typed(column: Column, raw: str) -> str:
     """SQL casting a text value to the column's type (NULL when it does not parse)."""
-    target = _SQL_TYPES[column.type]
+    target = SQL_TYPES[column.type]
     if column.type is ColumnType.DURATION:
         assert column.unit is not None
         return f"(TRY_CAST({raw} AS DOUBLE) {_TO_SECONDS[column.unit]})"
@@ -178,7 +179,7 @@ def _fast_view(con: duckdb.DuckDBPyConnection, source: Source, reader: str) -> N
             assert column.unit is not None
             expr = f"(CAST({raw} AS DOUBLE) {_TO_SECONDS[column.unit]})"
         else:
-            expr = f"CAST({raw} AS {_SQL_TYPES[column.type]})"
+            expr = f"CAST({raw} AS {SQL_TYPES[column.type]})"
         select.append(f"{expr} AS {quote(name)}")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {source_table(source.id)} AS SELECT {', '.join(select)} "
@@ -281,7 +282,7 @@ def stored_source(source: Source) -> Source:
 
 def _empty_view(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     typed = ", ".join(
-        f"CAST(NULL AS {_SQL_TYPES[column.type]}) AS {quote(name)}"
+        f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {quote(name)}"
         for name, column in source.columns.items()
     )
     con.execute(

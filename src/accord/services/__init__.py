@@ -30,6 +30,7 @@ __all__ = [
     "permissions",
     "portfolio",
     "ports",
+    "recorded",
     "recording",
     "register",
     "rendering",

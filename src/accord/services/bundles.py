@@ -2,7 +2,8 @@
 judged under, the data files it read and the verdict, exported exactly as ``accord evidence
 export`` does (``accord.services.evidence``), which refuses to write a bundle that would not
 reproduce the verdict. Agreements whose sources are pushed or fetched have no bundle here yet:
-their rows live in batches and outside systems rather than in the data folder."""
+their rows live in batches, outside systems or the service's own records rather than in the
+data folder (a verdict whose objective reads only files has one all the same)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from accord.core.model import Agreement
 from accord.core.model.sources import SourceFormat
 from accord.services.agreements import AgreementFileError
 from accord.services.errors import Invalid, NotFound
@@ -44,7 +46,8 @@ class Bundles:
             assert version is not None  # recorded with the verdict
             assert run is not None
         agreement = parsed(version)
-        outside = sorted(s.id for s in agreement.sources if s.format not in _FILES)
+        read = _sources_read(agreement, verdict.objective)
+        outside = sorted(s.id for s in agreement.sources if s.id in read and s.format not in _FILES)
         if outside:
             raise Invalid(
                 f"no evidence bundle here for sources {', '.join(outside)}: they are pushed "
@@ -73,3 +76,21 @@ class Bundles:
             except (EvidenceError, DataError, AgreementFileError) as exc:
                 raise Invalid(f"the evidence bundle cannot be made: {exc}") from None
             return (Path(folder) / "bundle.zip").read_bytes()
+
+
+def _sources_read(agreement: Agreement, objective_id: str) -> set[str]:
+    """The sources an objective's verdicts are measured from: its indicator's, the status
+    changes that pause its clock, and those of the exclusions that apply to it."""
+    objective = next(o for o in agreement.objectives if o.id == objective_id)
+    indicator = next(i for i in agreement.indicators if i.id == objective.indicator)
+    read = {indicator.source}
+    pauses = getattr(indicator, "pauses", None)
+    if pauses is not None:
+        read.add(pauses.source)
+    chosen = objective.exclusions
+    read |= {
+        e.source
+        for e in agreement.exclusions
+        if e.source is not None and (chosen is None or e.id in chosen)
+    }
+    return read

@@ -35,6 +35,7 @@ from accord.services.in_force import parsed
 from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, version_spans
+from accord.services.recorded import read_records
 from accord.services.recording import (
     Closing,
     Recorded,
@@ -285,6 +286,14 @@ class Verdicts:
     ) -> _Prepared:
         """Read the versions and the batch files; ``recording`` ``None``: a preview."""
         started_at = self._context.clock.now()
+        asked_as_of = command.as_of
+        if asked_as_of is not None and asked_as_of.tzinfo is None:
+            raise Invalid("as_of must carry a time zone")
+        try:
+            if asked_as_of is not None:
+                check_instant(asked_as_of, "as_of")
+        except PeriodError as exc:
+            raise Invalid(str(exc)) from None
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, command.agreement)
             _may_evaluate(principal, command, recording)
@@ -311,26 +320,22 @@ class Verdicts:
             ):
                 received_by = closes_at  # closing now: only the data in by the cutoff
             batches = _batches(uow, row, versions.values(), received_by)
-        as_of = command.as_of
-        if as_of is not None and as_of.tzinfo is None:
-            raise Invalid("as_of must carry a time zone")
-        try:
-            if as_of is not None:
-                check_instant(as_of, "as_of")
-        except PeriodError as exc:
-            raise Invalid(str(exc)) from None
-        as_of = as_of or min(started_at, period.end_at)
+            as_of = (asked_as_of or min(started_at, period.end_at)).astimezone(dt.UTC)
+            recorded = read_records(
+                uow, row.id, (version.agreement for version in versions.values()), as_of
+            )
         data_dir = self._context.data_dir
         request = EvaluationRequest(
             data_dir=data_dir / "files",
             period=period,
-            as_of=as_of.astimezone(dt.UTC),
+            as_of=as_of,
             quarantine_dir=data_dir / "quarantine" / row.slug / "evaluations",
             pushed={
                 source: [data_dir / b.file_path for b in found if b.file_path]
                 for source, found in batches.items()
             },
             spark=self._spark(),
+            recorded=recorded,
         )
         read = tuple(
             {

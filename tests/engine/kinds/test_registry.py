@@ -46,6 +46,8 @@ INDICATORS: dict[str, dict[str, Any]] = {
         "better": "higher",
     },
     "throughput": {"kind": "throughput", "per": "1h", "minimum": 10_000},
+    "incident_metric": {"kind": "incident_metric", "metric": "mttr"},
+    "obligations_on_time": {"kind": "obligations_on_time", "obligations": ["update"]},
 }
 
 SOURCE = {
@@ -61,6 +63,10 @@ SOURCE = {
         "latency": {"column": "latency", "type": "duration", "unit": "ms"},
         "contacts": {"column": "contacts", "type": "integer"},
         "score": {"column": "score", "type": "integer"},
+        "impact_started_at": {"column": "impact_started_at", "type": "timestamp"},
+        "resolved_at": {"column": "resolved_at", "type": "timestamp"},
+        "kind": {"column": "kind", "type": "string"},
+        "state": {"column": "state", "type": "string"},
     },
 }
 

@@ -2,17 +2,20 @@
 
 Every indicator kind states its formula in ``formula`` so that the rendered document, the
 explanation of a verdict and the engine's query say the same thing. Sources themselves live
-in ``accord.core.model.sources`` (re-exported here, where the language has always had them).
+in ``accord.core.model.sources`` (re-exported here, where the language has always had them);
+what every kind shares in ``accord.core.model.indicator_base``; the kinds that measure
+Accord's own records (incident metrics, obligations on time) in ``accord.core.model.recorded``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from accord.core.model.indicator_base import Direction, IndicatorBase, ValueKind
+from accord.core.model.recorded import IncidentMetricIndicator, ObligationsOnTimeIndicator
 from accord.core.model.sources import Column, ColumnType, Source, SourceFormat, SourceKind
 from accord.core.spec import (
     CalendarRef,
@@ -31,9 +34,11 @@ __all__ = [
     "ColumnType",
     "Direction",
     "FirstContactResolutionIndicator",
+    "IncidentMetricIndicator",
     "Indicator",
     "IndicatorBase",
     "MeanTimeIndicator",
+    "ObligationsOnTimeIndicator",
     "Pauses",
     "PercentileIndicator",
     "RatioIndicator",
@@ -46,53 +51,6 @@ __all__ = [
     "TimesliceIndicator",
     "ValueKind",
 ]
-
-
-class ValueKind(StrEnum):
-    """What an indicator's value is, and so how its objective's target is written."""
-
-    RATIO = "ratio"
-    DURATION = "duration"
-    NUMBER = "number"
-
-
-class Direction(StrEnum):
-    """Whether larger values of an indicator are better (availability) or worse (latency)."""
-
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-
-
-class IndicatorBase(Spec):
-    """Fields every indicator has."""
-
-    id: Identifier = Field(description="Identifier used by objectives.")
-    name: str = Field(min_length=1, description="Name as it appears in the document.")
-    description: str | None = Field(default=None, description="What it measures, in words.")
-    source: Identifier = Field(description="Data source the indicator reads.")
-    where: PredicateField | None = Field(
-        default=None, description="Condition selecting the rows that count at all."
-    )
-
-    value_kind: ClassVar[ValueKind] = ValueKind.RATIO
-    #: What the indicator counts, in words (its error budget is a share of them).
-    counts: ClassVar[str] = "events"
-
-    def direction(self) -> Direction:
-        """Whether a larger value is better; most indicators are shares of good things."""
-        return Direction.HIGHER_IS_BETTER
-
-    def in_words(self) -> str:
-        """What the indicator measures, in words a non-engineer can follow (the signed
-        document); kinds whose formula reads well enough keep this default."""
-        return self.formula()
-
-    def columns_used(self) -> set[str]:
-        """Logical columns of the source this indicator reads."""
-        return set(self.where.columns) if self.where else set()
-
-    def formula(self) -> str:  # pragma: no cover - every kind overrides
-        raise NotImplementedError
 
 
 class RatioIndicator(IndicatorBase):
@@ -422,6 +380,8 @@ Indicator = Annotated[
     | FirstContactResolutionIndicator
     | SurveyScoreIndicator
     | BusinessGaugeIndicator
-    | ThroughputIndicator,
+    | ThroughputIndicator
+    | IncidentMetricIndicator
+    | ObligationsOnTimeIndicator,
     Field(discriminator="kind"),
 ]

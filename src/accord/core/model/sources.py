@@ -4,7 +4,7 @@ the mapping from its physical columns to the logical names indicators use."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -13,6 +13,7 @@ from accord.core.model.prometheus import (
     TIME_COLUMN,
     PrometheusQuery,
 )
+from accord.core.model.recorded import RECORDED_COLUMNS, RECORDED_TIMESTAMP
 from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed
 from accord.core.model.ticket_exports import TicketExport
 from accord.core.spec import Identifier, PercentageField, Spec, problem
@@ -39,6 +40,8 @@ class SourceKind(StrEnum):
     SURVEYS = "surveys"
     BUSINESS = "business"
     MAINTENANCE = "maintenance"
+    #: Dated duties (obligations): the service's own records, read with format recorded.
+    OBLIGATIONS = "obligations"
 
 
 class SourceFormat(StrEnum):
@@ -49,6 +52,7 @@ class SourceFormat(StrEnum):
     PROMETHEUS = "prometheus"
     EXPORT = "export"
     STATUS_FEED = "status_feed"
+    RECORDED = "recorded"
 
 
 class ColumnType(StrEnum):
@@ -90,13 +94,16 @@ class Source(Spec):
 
     id: Identifier = Field(description="Identifier used by indicators.")
     kind: SourceKind = Field(
-        description="events, probes, tickets, status_changes, incidents, surveys, business "
-        "or maintenance."
+        description="events, probes, tickets, status_changes, incidents, surveys, business, "
+        "maintenance or obligations."
     )
     format: SourceFormat = Field(
         description="csv, parquet, jsonl, push (sent to the API), prometheus (series read "
         "from a Prometheus server, see 'prometheus'), export (a ticket system's export "
-        "files, see 'export') or status_feed (a partner's status page, see 'status_feed')."
+        "files, see 'export'), status_feed (a partner's status page, see 'status_feed') or "
+        "recorded (the incidents or obligations the service records for this agreement; "
+        "columns and timestamp may then be left out: every recorded column under its own "
+        "name, incidents placed by reported_at, obligations by due_at)."
     )
     path: str | None = Field(
         default=None,
@@ -155,12 +162,37 @@ class Source(Spec):
         "ended_at and components.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _recorded_defaults(cls, data: Any) -> Any:
+        """A recorded source reads fixed columns: left out, they are all of them under
+        their own names, placed in time by the kind's natural instant."""
+        if not isinstance(data, dict) or data.get("format") != SourceFormat.RECORDED.value:
+            return data
+        kind = data.get("kind")
+        found = dict(data)
+        if kind not in RECORDED_COLUMNS:
+            # Only so that the kind is the problem named (by the after-validator).
+            found.setdefault("columns", {"timestamp": {"column": "-", "type": "timestamp"}})
+            return found
+        found.setdefault("timestamp", RECORDED_TIMESTAMP[kind])
+        found.setdefault("key", "id")
+        found.setdefault(
+            "columns",
+            {
+                name: {"column": name, "type": type_}
+                for name, type_ in RECORDED_COLUMNS[kind].items()
+            },
+        )
+        return found
+
     @model_validator(mode="after")
     def _consistent(self) -> Source:
         self._check_location()
         self._check_prometheus()
         self._check_export()
         self._check_status_feed()
+        self._check_recorded()
         timestamp = self.columns.get(self.timestamp)
         if timestamp is None:
             raise problem(
@@ -191,6 +223,7 @@ class Source(Spec):
             SourceFormat.PUSH,
             SourceFormat.PROMETHEUS,
             SourceFormat.STATUS_FEED,
+            SourceFormat.RECORDED,
         )
         if elsewhere and self.path is not None:
             raise problem(
@@ -231,6 +264,37 @@ class Source(Spec):
                     f"column {name!r} reads {column.column!r}, which a status feed has not",
                     f"use one of {', '.join(FEED_COLUMNS)}",
                     ("columns", name, "column"),
+                )
+
+    def _check_recorded(self) -> None:
+        """The service records incidents and obligations; a recorded source reads their
+        columns, each with its own type."""
+        if self.format is not SourceFormat.RECORDED:
+            return
+        provided = RECORDED_COLUMNS.get(self.kind.value)
+        if provided is None:
+            raise problem(
+                "source",
+                f"the service records incidents and obligations, not {self.kind}",
+                "set kind: incidents or kind: obligations",
+                ("kind",),
+            )
+        for name, column in self.columns.items():
+            type_ = provided.get(column.column)
+            if type_ is None:
+                raise problem(
+                    "source",
+                    f"column {column.column!r} (for {name}) is not a column of the recorded "
+                    f"{self.kind}",
+                    f"use one of {', '.join(provided)}",
+                    ("columns", name, "column"),
+                )
+            if column.type.value != type_:
+                raise problem(
+                    "source",
+                    f"the recorded column {column.column!r} is a {type_} column",
+                    f"set type: {type_}",
+                    ("columns", name, "type"),
                 )
 
     def _check_export(self) -> None:

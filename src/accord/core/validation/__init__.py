@@ -14,6 +14,7 @@ from accord.core.validation.process import (
     check_other_references,
     check_responsibilities,
 )
+from accord.core.validation.recorded import check_recorded_indicators
 from accord.core.validation.refs import Finding, Refs
 from accord.core.validation.remedies import check_remedies
 from accord.core.validation.structure import (
@@ -32,6 +33,7 @@ __all__ = [
     "check_agreement",
     "clocks",
     "process",
+    "recorded",
     "refs",
     "remedies",
     "structure",
@@ -58,6 +60,7 @@ def check_agreement(
         check_term,
         check_sources,
         check_indicators,
+        check_recorded_indicators,
         check_objectives,
         check_exclusions,
         check_remedies,

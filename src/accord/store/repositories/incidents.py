@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.store.incident_rows import IncidentEventRow, IncidentRow, IncidentSourceRow
 from accord.store.review_rows import IncidentReviewRow, PreventiveActionRow
 from accord.store.tables import AgreementRow, ObligationRow
@@ -46,6 +47,16 @@ class Incidents:
         if states:
             query = query.where(IncidentRow.state.in_(states))
         return [(row, slug) for row, slug in self._session.execute(query.order_by(IncidentRow.id))]
+
+    def recorded(self, agreement_id: int) -> list[tuple[object, ...]]:
+        """The agreement's incidents as a recorded source reads them (the columns of
+        ``RECORDED_COLUMNS['incidents']``, in order; ``origin`` is who opened it)."""
+        names = {"origin": "source"}
+        chosen = [
+            getattr(IncidentRow, names.get(name, name)) for name in RECORDED_COLUMNS["incidents"]
+        ]
+        query = select(*chosen).where(IncidentRow.agreement_id == agreement_id)
+        return [tuple(found) for found in self._session.execute(query.order_by(IncidentRow.id))]
 
     def add_event(self, row: IncidentEventRow) -> IncidentEventRow:
         self._session.add(row)

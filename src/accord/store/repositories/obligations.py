@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, literal, select
 from sqlalchemy.orm import Session
 
+from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.store.tables import AgreementRow, ObligationRow
 
 __all__ = ["ObligationFilter", "Obligations"]
@@ -56,3 +57,19 @@ class Obligations:
             query = query.where(ObligationRow.due_at <= where.due_before)
         query = query.order_by(ObligationRow.due_at, ObligationRow.id)
         return [(row, slug) for row, slug in self._session.execute(query)]
+
+    def recorded(self, agreement_id: int, as_of: dt.datetime) -> list[tuple[object, ...]]:
+        """The agreement's obligations as a recorded source reads them (the columns of
+        ``RECORDED_COLUMNS['obligations']``, in order), each in its state as of ``as_of``:
+        a state set later reads as open, or as missed when the due instant passed by then
+        (``accord.core.obligations.lapsed``)."""
+        row = ObligationRow
+        state = case(
+            (and_(row.state != "open", row.state_at <= as_of), row.state),
+            (row.due_at < as_of, literal("missed")),
+            else_=literal("open"),
+        )
+        chosen = {name: getattr(row, name) for name in RECORDED_COLUMNS["obligations"]}
+        chosen["state"] = state
+        query = select(*chosen.values()).where(row.agreement_id == agreement_id).order_by(row.id)
+        return [tuple(found) for found in self._session.execute(query)]

@@ -1,0 +1,52 @@
+"""The service's own records (incidents, obligations) as a source: rows the service read from
+its store for a source of format ``recorded``, loaded into DuckDB and checked like any other
+source's rows (``accord.engine.sources.load_rows``), so that a row the engine cannot place in
+time is set aside with its reason, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from accord.core.evaluation import SourceReport
+from accord.core.model.measurement import ColumnType, Source
+from accord.core.model.recorded import RECORDED_COLUMNS
+from accord.engine.sources import SQL_TYPES, BadRowPolicy, load_files, load_rows, quote
+
+__all__ = ["Records", "load_records"]
+
+
+@dataclass(frozen=True)
+class Records:
+    """The rows of one recorded source, each a tuple in the order of ``RECORDED_COLUMNS``
+    for the source's kind (instants tz-aware)."""
+
+    rows: Sequence[tuple[object, ...]]
+
+
+def load_records(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    records: Records | None,
+    policy: BadRowPolicy,
+    quarantine_dir: Path | None,
+) -> SourceReport:
+    """Load a recorded source as ``src_<id>``. Without records (a file evaluation, which has
+    no store) it has no rows: its windows have no data."""
+    if records is None:
+        return load_files(con, source, [], policy, quarantine_dir)
+    columns = RECORDED_COLUMNS[source.kind.value]
+    table = quote(f"records_{source.id}")
+    typed = ", ".join(
+        f"{quote(name)} {SQL_TYPES[ColumnType(type_)]}" for name, type_ in columns.items()
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({typed})")
+    if records.rows:
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", list(records.rows))
+    rows = f"(SELECT *, 'records' AS filename FROM {table})"
+    return load_rows(con, source, rows, policy, quarantine_dir)
