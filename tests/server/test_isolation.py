@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from accord.services.amendments import AmendmentAct, ProposeAmendment
 from accord.services.permissions import Permission, Role, permissions_of
 from accord.services.retention import PlaceHold
 from accord.services.verdicts import RunEvaluation, VerdictQuery
@@ -28,7 +29,8 @@ class Endpoint:
     method: str
     path: str
     #: read | push_supplier | push_company | evaluate | preview | request_restatement | upload
-    #: | govern | manage | manage_once
+    #: | govern | manage | manage_once | govern_closed (acts on a withdrawn amendment: 409)
+    #: | propose (the first user allowed opens an amendment; the next find it open: 409)
     action: str
     body: Any = None
 
@@ -74,6 +76,13 @@ ENDPOINTS = (
         "request_restatement",
         {"period": "2026-10", "reason_code": "late_data", "reason": "not closed yet: 422"},
     ),
+    Endpoint("GET", "/amendments", "read"),
+    Endpoint("GET", "/amendments/{amendment}", "read"),
+    Endpoint("POST", "/amendments/{amendment}/approval", "govern_closed", {}),
+    Endpoint("POST", "/amendments/{amendment}/rejection", "govern_closed", {"note": "no"}),
+    Endpoint("POST", "/amendments/{amendment}/waiver", "govern_closed", {}),
+    Endpoint("POST", "/amendments/{amendment}/withdrawal", "govern_closed", {}),
+    Endpoint("POST", "/amendments", "propose", "amendment"),
     Endpoint("POST", "/versions", "upload", "text"),
 )
 
@@ -99,11 +108,17 @@ def expected(email: str, slug: str, action: str) -> int:
         "govern": Permission.GOVERN in may,
         "manage": Permission.MANAGE_AGREEMENTS in may,
         "manage_once": Permission.MANAGE_AGREEMENTS in may,
+        "govern_closed": Permission.GOVERN in may,
+        "propose": Permission.GOVERN in may,
     }[action]
     if not allowed:
         return 403
     if action == "manage_once":  # releasing a hold: done by the first user allowed
         return 200 if email == FIRST_MANAGER else 409
+    if action == "propose":
+        return 201 if email == FIRST_MANAGER else 409
+    if action == "govern_closed":
+        return 409
     return {"read": 200, "upload": 200, "preview": 200, "request_restatement": 422}.get(action, 201)
 
 
@@ -114,6 +129,9 @@ def _body(endpoint: Endpoint, slug: str) -> Any:
         return {"events": [{"ts": "2026-10-05T10:00:00Z"}]}
     if endpoint.body == "text":
         return {"text": agreement_text(slug.removeprefix("acme-"))}
+    if endpoint.body == "amendment":
+        text = agreement_text(slug.removeprefix("acme-"), target="98%", version="2")
+        return {"summary": "A 98% target", "text": text}
     return endpoint.body
 
 
@@ -136,14 +154,32 @@ def _hold_ids(api: Api) -> dict[str, int]:
     }
 
 
+def _withdrawn_amendment_ids(api: Api) -> dict[str, int]:
+    """An amendment of each agreement, proposed and withdrawn by the company (the console)."""
+    amendments = api.world.services.amendments
+    found = {}
+    for slug in AGREEMENTS:
+        text = agreement_text(slug.removeprefix("acme-"), target="95%", version="2")
+        proposed = amendments.propose(
+            CONSOLE, ProposeAmendment(agreement=slug, summary="95%", text=text)
+        )
+        amendments.withdraw(CONSOLE, AmendmentAct(agreement=slug, amendment=proposed.id))
+        found[slug] = proposed.id
+    return found
+
+
 def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: Api) -> None:
     verdicts = _verdict_ids(api)
     holds = _hold_ids(api)
+    amendment_ids = _withdrawn_amendment_ids(api)
     batches = itertools.count()
     wrong = []
     for email, slug, endpoint in itertools.product(USERS, AGREEMENTS, ENDPOINTS):
         path = f"/api/v1/agreements/{slug}" + endpoint.path.format(
-            verdict=verdicts[slug], batch=f"b{next(batches)}", hold=holds[slug]
+            verdict=verdicts[slug],
+            batch=f"b{next(batches)}",
+            hold=holds[slug],
+            amendment=amendment_ids[slug],
         )
         response = api.client.request(
             endpoint.method, path, headers=api.headers(email), json=_body(endpoint, slug)
@@ -314,7 +350,11 @@ def test_every_api_route_is_in_the_isolation_matrix_or_says_where_it_is_held(api
     """A new route fails here until it joins a matrix or names the test that holds it."""
     routes = _api_routes(api)
     agreement_wide = {
-        (e.method, "/api/v1/agreements/acme-bravo" + e.path.format(verdict=1, batch="b", hold=1))
+        (
+            e.method,
+            "/api/v1/agreements/acme-bravo"
+            + e.path.format(verdict=1, batch="b", hold=1, amendment=1),
+        )
         for e in ENDPOINTS
     }
     requested = agreement_wide | set(_organisation_wide("admin@acme.example"))

@@ -3,6 +3,7 @@
 __all__ = [
     "admin",
     "agreements",
+    "amend",
     "audit",
     "backup",
     "compliance",

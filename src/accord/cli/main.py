@@ -51,6 +51,7 @@ _COMMANDS: Final = {
     "obligations": "obligations",
     "incident": "incidents",
     "action": "incident_reviews",
+    "amend": "amend",
 }
 
 

@@ -1,6 +1,7 @@
 """The pure domain core: agreement model, units, calendars, validation and diff. No I/O."""
 
 __all__ = [
+    "amendments",
     "budget",
     "calendars",
     "closing",

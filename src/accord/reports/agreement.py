@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from functools import cache
 from typing import Final
 
 import jinja2
 
+from accord.core.amendments import SignOff
 from accord.core.model import Agreement
 from accord.reports.markup import html_inline, md_cell, md_inline, md_lead, plain
 from accord.reports.view import build_document
@@ -41,21 +43,21 @@ def _environment(output: str) -> jinja2.Environment:
     return environment
 
 
-def render_markdown(agreement: Agreement) -> str:
+def render_markdown(agreement: Agreement, signoff: Sequence[SignOff] = ()) -> str:
     """The agreement as Markdown (GitHub-flavoured tables)."""
     template = _environment("md").get_template("agreement.md.j2")
-    text = template.render(doc=build_document(agreement))
+    text = template.render(doc=build_document(agreement, signoff))
     lines = "\n".join(line.rstrip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", lines).strip() + "\n"
 
 
-def render_html(agreement: Agreement) -> str:
+def render_html(agreement: Agreement, signoff: Sequence[SignOff] = ()) -> str:
     """The agreement as one self-contained HTML page (styles included)."""
     template = _environment("html").get_template("agreement.html.j2")
-    return template.render(doc=build_document(agreement))
+    return template.render(doc=build_document(agreement, signoff))
 
 
-def render_pdf(agreement: Agreement) -> bytes:
+def render_pdf(agreement: Agreement, signoff: Sequence[SignOff] = ()) -> bytes:
     """The agreement as an A4 PDF with page numbers, printed from the HTML."""
     with warnings.catch_warnings():
         # WeasyPrint warns at import when the system lacks an optional font-subsetting
@@ -63,6 +65,6 @@ def render_pdf(agreement: Agreement) -> bytes:
         warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
         import weasyprint  # noqa: PLC0415 (slow to import; only PDF output needs it)
 
-    pdf = weasyprint.HTML(string=render_html(agreement)).write_pdf()
+    pdf = weasyprint.HTML(string=render_html(agreement, signoff)).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given
     return bytes(pdf)

@@ -4,6 +4,9 @@ documents."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from accord.core.amendments import SignOff
 from accord.core.model import Agreement
 from accord.core.records import VerdictRecord
 from accord.reports.agreement import render_html, render_markdown, render_pdf
@@ -23,8 +26,10 @@ class ReportRendering:
     def evidence_readme(self, facts: ReadmeFacts) -> str:
         return readme_text(facts)
 
-    def agreement_document(self, agreement: Agreement, output: DocumentFormat) -> bytes:
+    def agreement_document(
+        self, agreement: Agreement, output: DocumentFormat, signoff: Sequence[SignOff] = ()
+    ) -> bytes:
         if output == "pdf":
-            return render_pdf(agreement)
-        text = render_html(agreement) if output == "html" else render_markdown(agreement)
-        return text.encode()
+            return render_pdf(agreement, signoff)
+        render = render_html if output == "html" else render_markdown
+        return render(agreement, signoff).encode()

@@ -3,6 +3,7 @@
 __all__ = [
     "actors",
     "agreements",
+    "amendments",
     "backup",
     "books",
     "bundles",

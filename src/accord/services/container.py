@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from accord.services.amendments import Amendments
 from accord.services.books import Books
 from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
@@ -63,6 +64,7 @@ class Services:
     incidents: Incidents
     inbound: Inbound
     incident_reviews: IncidentReviews
+    amendments: Amendments
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -95,6 +97,7 @@ class Services:
             incidents=Incidents(context),
             inbound=Inbound(context),
             incident_reviews=IncidentReviews(context),
+            amendments=Amendments(context),
         )
 
     @property

@@ -210,6 +210,18 @@ class Credentials:
                 raise Unauthenticated(_REFUSED)
             return principal
 
+    def acting_as(self, principal: Principal, email: str) -> Principal:
+        """The operator at the console records an act for a user (``accord amend --as``): the
+        user's own principal, with the user's permissions and no more."""
+        if principal.organisation_id is not None or not principal.can(Permission.ADMINISTER):
+            raise Forbidden("only the operator at the console acts for a user")
+        with self._context.uow(principal) as uow:
+            user = uow.users.find_by_email(email.strip().lower())
+            acting = None if user is None else self._principal(uow, user.id, None)
+        if acting is None:
+            raise NotFound(f"no active user {email!r}")
+        return acting
+
     def login(self, email: str, password: str, client: str | None = None) -> NewSession:
         """A session for a password sign-in; ``client`` is the caller's address."""
         account = email.strip().lower()[:_ACCOUNT_KEY]

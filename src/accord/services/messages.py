@@ -28,6 +28,8 @@ _TEMPLATES: Final[Mapping[str, tuple[str, str]]] = {
         "Breach notice",
         "A security breach notice under the agreement {agreement} is due.",
     ),
+    "amendment": ("Amendment", "A change to the agreement {agreement} was proposed or decided."),
+    "dispute": ("Dispute", "A dispute under the agreement {agreement} changed."),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from accord.core.amendments import SignOff
 from accord.core.diff import diff_agreements
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
@@ -34,15 +35,19 @@ from accord.store.tables import AgreementPartyRow, AgreementRow, AgreementVersio
 __all__ = [
     "AgreementView",
     "Document",
+    "NewVersion",
     "PartyView",
     "Portfolio",
     "UploadVersion",
     "VersionText",
     "VersionView",
+    "add_version",
     "get_agreement",
     "get_version",
     "get_version_in_force",
+    "loaded_text",
     "parsed",
+    "sign_off",
     "version_spans",
 ]
 
@@ -173,13 +178,14 @@ def _version_view(
     )
 
 
-def _loaded(command: UploadVersion) -> tuple[Agreement, list[Problem]]:
-    loaded = load_agreement(command.text, command.name)
+def loaded_text(text: str, name: str) -> tuple[Agreement, list[Problem]]:
+    """The agreement a text holds, with its warnings; ``Invalid`` with every error."""
+    loaded = load_agreement(text, name)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if not loaded.ok or loaded.agreement is None:
         count = len(errors)
         raise Invalid(
-            f"{command.name}: the agreement is not valid ({count} problem{'s' * (count != 1)})",
+            f"{name}: the agreement is not valid ({count} problem{'s' * (count != 1)})",
             errors,
         )
     return loaded.agreement, [p for p in loaded.problems if p.severity is Severity.WARNING]
@@ -216,6 +222,62 @@ def _effective_at(
     return declared
 
 
+@dataclass(frozen=True, kw_only=True)
+class NewVersion:
+    """A version to store: the text, the agreement it holds, and when it takes effect."""
+
+    agreement: Agreement
+    text: str
+    effective_at: dt.datetime
+    #: Why it takes effect before it is stored (a backdated correction).
+    backdated: str | None = None
+    #: The audit entry's action.
+    action: str = "agreement_version.uploaded"
+
+
+def add_version(uow: UnitOfWork, row: AgreementRow, new: NewVersion) -> AgreementVersionRow:
+    """Store the agreement's next version with its audit entry and its notice deadlines, in
+    the caller's transaction."""
+    agreement = new.agreement
+    latest = uow.agreements.latest_version(row.id)
+    version = uow.agreements.add_version(
+        AgreementVersionRow(
+            agreement_id=row.id,
+            number=uow.agreements.next_version_number(row.id),
+            label=agreement.metadata.version,
+            version_hash=agreement.version_hash(),
+            text=new.text,
+            uploaded_by=uow.principal.name,
+            uploaded_at=uow.now(),
+            effective_at=new.effective_at,
+            backdated=new.backdated,
+        )
+    )
+    row.title = agreement.metadata.title
+    schedule_notices(uow, row, agreement)
+    uow.audit(
+        new.action,
+        "agreement",
+        row.slug,
+        before=None if latest is None else _version_record(latest),
+        after=_version_record(version),
+    )
+    return version
+
+
+def sign_off(uow: UnitOfWork, row: AgreementRow, version: AgreementVersionRow) -> list[SignOff]:
+    """The approvals of the amendment that became ``version`` (none: it was uploaded)."""
+    amendment = uow.amendments.for_version(row.id, version.number)
+    if amendment is None:
+        return []
+    names = {party.id: party.name for party in parsed(version).parties}
+    return [
+        SignOff(e.party, names.get(e.party, e.party), shown_actor(uow, e.actor), e.at)
+        for e in uow.amendments.events(amendment.id)
+        if e.kind == "approved"
+    ]
+
+
 class Portfolio:
     """Use cases on stored agreements."""
 
@@ -226,7 +288,7 @@ class Portfolio:
         principal.require(Permission.MANAGE_AGREEMENTS)
         if not principal.company:
             raise Forbidden("only the company uploads agreements")
-        agreement, warnings = _loaded(command)
+        agreement, warnings = loaded_text(command.text, command.name)
         slug = agreement.metadata.id
         with self._context.uow(principal, write=True) as uow:
             uow.serialise("agreement", slug)
@@ -237,29 +299,15 @@ class Portfolio:
                 uow.commit()
                 return _version_view(uow, slug, latest, created=False, warnings=warnings)
             effective_at = _effective_at(command, agreement, uow.now(), first=latest is None)
-            version = uow.agreements.add_version(
-                AgreementVersionRow(
-                    agreement_id=row.id,
-                    number=uow.agreements.next_version_number(row.id),
-                    label=agreement.metadata.version,
-                    version_hash=agreement.version_hash(),
-                    text=command.text,
-                    uploaded_by=principal.name,
-                    uploaded_at=uow.now(),
-                    effective_at=effective_at,
-                    backdated=command.backdated if effective_at < uow.now() else None,
-                )
+            backdated = command.backdated if effective_at < uow.now() else None
+            new = NewVersion(
+                agreement=agreement,
+                text=command.text,
+                effective_at=effective_at,
+                backdated=backdated,
             )
-            row.title = agreement.metadata.title
-            schedule_notices(uow, row, agreement)
+            version = add_version(uow, row, new)
             view = _version_view(uow, slug, version, warnings=warnings)
-            uow.audit(
-                "agreement_version.uploaded",
-                "agreement",
-                slug,
-                before=None if latest is None else _version_record(latest),
-                after=_version_record(version),
-            )
             uow.commit()
         return view
 
@@ -306,9 +354,11 @@ class Portfolio:
         if output not in _FORMATS:
             raise Invalid(f"no document format {output!r}; formats: {', '.join(_FORMATS)}")
         with self._context.uow(principal) as uow:
-            version = get_version(uow, get_agreement(uow, slug), number)
+            row = get_agreement(uow, slug)
+            version = get_version(uow, row, number)
+            signed = sign_off(uow, row, version)
         content = self._context.rendering.agreement_document(
-            parsed(version), _DOCUMENT_FORMATS[output]
+            parsed(version), _DOCUMENT_FORMATS[output], signed
         )
         suffix = {"html": "html", "markdown": "md", "pdf": "pdf"}[output]
         return Document(

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from accord.core.amendments import SignOff
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.records import VerdictRecord
@@ -57,6 +58,9 @@ class Rendering(Protocol):
         """The README of an evidence bundle: what it holds and how to recompute it."""
         ...
 
-    def agreement_document(self, agreement: Agreement, output: DocumentFormat) -> bytes:
-        """The agreement as the document people sign."""
+    def agreement_document(
+        self, agreement: Agreement, output: DocumentFormat, signoff: Sequence[SignOff] = ()
+    ) -> bytes:
+        """The agreement as the document people sign; ``signoff``: the approvals of the
+        amendment that made this version, shown as a sign-off block."""
         ...

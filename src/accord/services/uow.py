@@ -29,10 +29,12 @@ from accord.store.audit import COVERED, AuditRecord, append, seal
 from accord.store.db import WRITE
 from accord.store.repositories import (
     Agreements,
+    Amendments,
     Batches,
     Books,
     Compliance,
     Credits,
+    Disputes,
     Incidents,
     Obligations,
     Organisations,
@@ -117,6 +119,8 @@ class UnitOfWork:
         self.compliance = Compliance(self.session)
         self.outbox = Outbox(self.session)
         self.incidents = Incidents(self.session)
+        self.amendments = Amendments(self.session)
+        self.disputes = Disputes(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -6,6 +6,7 @@ It never imports the engine, the services or the interfaces.
 __all__ = [
     "audit",
     "db",
+    "governance_rows",
     "incident_rows",
     "locks",
     "migrations",

@@ -604,7 +604,9 @@ class AuditEntryRow(Base):
     signature: Mapped[str | None] = mapped_column(String(128), default=None)
 
 
-# The incident tables live in their own module; importing it here registers them wherever
-# the import of the tables starts (tenancy and migrations read every mapped table).
+# The incident, review, amendment and dispute tables live in their own modules; importing
+# them here registers them wherever the import of the tables starts (tenancy and migrations
+# read every mapped table).
+import accord.store.governance_rows  # noqa: E402
 import accord.store.incident_rows  # noqa: E402
 import accord.store.review_rows  # noqa: E402, F401

@@ -7,10 +7,13 @@ from typing import Literal
 
 from pydantic import Field
 
+from accord.core.calendars.spec import DateRange
 from accord.core.spec import DurationField, Identifier, Spec
 
 __all__ = [
+    "ChangeFreeze",
     "ChangeManagement",
+    "ChangeType",
     "Commitment",
     "DisputeResolution",
     "DisputeStep",
@@ -55,6 +58,33 @@ class Governance(Spec):
     audit_rights: str | None = Field(default=None, description="Who may audit what, how often.")
 
 
+class ChangeType(Spec):
+    """A kind of change the agreement names (a data-location change, a sub-processor change, a
+    maintenance-window change), with its own notice period and approvals."""
+
+    id: Identifier = Field(description="Identifier, e.g. 'data-location'.")
+    name: str | None = Field(default=None, description="Human name.")
+    notice: DurationField = Field(description="Notice before a change of this type takes effect.")
+    approval: list[Identifier] | None = Field(
+        default=None,
+        description="Parties that must approve a change of this type (default: the approval "
+        "of change management).",
+    )
+
+
+class ChangeFreeze(Spec):
+    """Local dates on which no change may take effect (e.g. the year-end peak)."""
+
+    name: str = Field(min_length=1, description="E.g. 'Year-end peak'.")
+    dates: list[DateRange] = Field(
+        min_length=1, description="Date ranges (local dates, inclusive) of the freeze."
+    )
+    change_types: list[Identifier] = Field(
+        default_factory=list,
+        description="Change types it freezes; empty: every change.",
+    )
+
+
 class ChangeManagement(Spec):
     """How updates, migrations and deprecations are announced, approved and rolled back."""
 
@@ -69,6 +99,14 @@ class ChangeManagement(Spec):
         default=None, description="Notice before a feature is removed."
     )
     migration_support: str | None = Field(default=None, description="Help offered to migrate.")
+    change_types: list[ChangeType] = Field(
+        default_factory=list,
+        description="Kinds of change with their own notice period and approvals.",
+    )
+    freezes: list[ChangeFreeze] = Field(
+        default_factory=list,
+        description="Freeze windows: local dates on which no change may take effect.",
+    )
 
 
 class DisputeStep(Spec):

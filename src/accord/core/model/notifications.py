@@ -12,7 +12,16 @@ from accord.core.units import Duration
 __all__ = ["EVENTS", "Notifications", "Webhook"]
 
 #: What a notification can be about.
-EVENTS = ("reminder", "incident", "escalation", "obligation_missed", "review", "breach_notice")
+EVENTS = (
+    "reminder",
+    "incident",
+    "escalation",
+    "obligation_missed",
+    "review",
+    "breach_notice",
+    "amendment",
+    "dispute",
+)
 
 
 def _default_reminders() -> list[Duration]:
@@ -29,7 +38,14 @@ class Webhook(Spec):
     )
     events: list[
         Literal[
-            "reminder", "incident", "escalation", "obligation_missed", "review", "breach_notice"
+            "reminder",
+            "incident",
+            "escalation",
+            "obligation_missed",
+            "review",
+            "breach_notice",
+            "amendment",
+            "dispute",
         ]
     ] = Field(default_factory=list, description="Events it receives; empty means all.")
 

@@ -79,6 +79,11 @@ def check_other_references(agreement: Agreement, refs: Refs) -> Iterator[Finding
         party_lists.append(
             (("change_management", "approval"), agreement.change_management.approval)
         )
+        party_lists.extend(
+            (("change_management", "change_types", index, "approval"), kind.approval or [])
+            for index, kind in enumerate(agreement.change_management.change_types)
+        )
+        yield from _change_types(agreement)
     for path, names in party_lists:
         for position, party in enumerate(names):
             yield from refs.missing((*path, position), "party", party, parties)
@@ -96,6 +101,21 @@ def check_other_references(agreement: Agreement, refs: Refs) -> Iterator[Finding
     for index, commitment in enumerate(agreement.commitments):
         yield from refs.missing(("commitments", index, "party"), "party", commitment.party, parties)
     yield from _support(agreement, refs)
+
+
+def _change_types(agreement: Agreement) -> Iterator[Finding]:
+    changes = agreement.change_management
+    assert changes is not None
+    known = [kind.id for kind in changes.change_types]
+    yield from duplicates("change_management.change_types", known)
+    for index, freeze in enumerate(changes.freezes):
+        for position, name in enumerate(freeze.change_types):
+            if name not in known:
+                yield Finding(
+                    ("change_management", "freezes", index, "change_types", position),
+                    f"no change type {name!r}",
+                    f"change types: {', '.join(known) or 'none declared'}",
+                )
 
 
 def _support(agreement: Agreement, refs: Refs) -> Iterator[Finding]:

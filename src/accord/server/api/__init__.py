@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from accord.server.api import (
     agreements,
+    amendments,
     audit,
     books,
     compliance,
@@ -48,5 +49,6 @@ for module in (
     renewals,
     retention,
     reviews,
+    amendments,
 ):
     router.include_router(module.router)

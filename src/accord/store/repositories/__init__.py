@@ -6,6 +6,7 @@ from accord.store.repositories.books import Books
 from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import Credits
+from accord.store.repositories.governance import Amendments, Disputes
 from accord.store.repositories.incidents import Incidents
 from accord.store.repositories.measurements import Batches
 from accord.store.repositories.notifications import Outbox
@@ -21,10 +22,12 @@ from accord.store.repositories.verdicts import (
 
 __all__ = [
     "Agreements",
+    "Amendments",
     "Batches",
     "Books",
     "Compliance",
     "Credits",
+    "Disputes",
     "Incidents",
     "ObligationFilter",
     "Obligations",
