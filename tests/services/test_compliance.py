@@ -14,6 +14,7 @@ from accord.services.compliance import (
     declaration_from,
 )
 from accord.services.errors import Forbidden, Invalid, NotFound
+from accord.services.obligations import ObligationQuery
 from accord.services.portfolio import UploadVersion
 from tests.services.world import CONSOLE, World, agreement_document, data_handling
 
@@ -212,3 +213,44 @@ def test_the_register_lists_what_each_tenant_sees(world: World) -> None:
     assert header.startswith("contractual_arrangement_reference,title,version,")
     assert row.startswith("acme-bravo,Acme and bravo,2 (stored version 2),")
     assert rest == []
+
+
+def _location_notices(world: World) -> list[tuple[str, str, dt.datetime, str]]:
+    query = ObligationQuery(agreement="acme-bravo", kinds=("location_notice",))
+    found = world.services.obligations.list(world.principal("manager@acme.example"), query)
+    return [(o.party, o.subject, o.due_at, o.state) for o in found]
+
+
+def test_a_data_location_change_owes_a_location_change_notice(world: World) -> None:
+    document = agreement_document("bravo", version="2")
+    document["data_handling"] = data_handling(
+        allowed_regions=["EU"], location_change_notice="30 days"
+    )
+    world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+    declare_data_handling(world, "DE")
+    assert _location_notices(world) == []
+
+    declare_data_handling(world, "DE", "US")
+
+    due = world.clock.now() + dt.timedelta(days=30)
+    assert _location_notices(world) == [
+        (
+            "bravo",
+            "give notice of the data-location change: data is kept in site in US (US), outside EU",
+            due,
+            "open",
+        )
+    ]
+    # The same difference declared again is no new change; it lapses at its due instant.
+    world.clock.advance(dt.timedelta(days=31))
+    declare_data_handling(world, "DE", "US")
+    world.services.obligations.check(CONSOLE)
+    assert [state for *_, state in _location_notices(world)] == ["missed"]
+
+
+def test_without_a_notice_period_the_notice_is_due_at_once(world: World) -> None:
+    require_certifications(world)
+    declare_data_handling(world, "DE", "CH")
+
+    ((_, _, due, _),) = _location_notices(world)
+    assert due == world.clock.now()

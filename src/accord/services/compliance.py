@@ -27,16 +27,19 @@ from accord.core.compliance.declarations import (
     Declaration,
     SubProcessor,
     declaration_findings,
+    location_notices,
 )
 from accord.core.compliance.findings import Finding, FindingKind, Level
 from accord.core.model import Agreement
 from accord.services.actors import shown_actor
 from accord.services.errors import Invalid, NotFound
+from accord.services.in_force import agreement_in_force
+from accord.services.obligations import record_obligation
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
 from accord.services.uow import ServiceContext, UnitOfWork
-from accord.store.tables import CertificationRow, DataHandlingDeclarationRow
+from accord.store.tables import AgreementRow, CertificationRow, DataHandlingDeclarationRow
 
 __all__ = [
     "CertificationView",
@@ -303,6 +306,17 @@ class Compliance:
                 before=None if previous is None else json.loads(previous.content),
                 after=content,
             )
+            before = None if previous is None else declaration_of(previous)
+            for agreement_row, agreement in _processed_by(uow, organisation.id):
+                assert agreement.data_handling is not None
+                for notice in location_notices(
+                    agreement.data_handling,
+                    before,
+                    command.declaration,
+                    row.declared_at,
+                    agreement.timezone,
+                ):
+                    record_obligation(uow, agreement_row, notice)
             uow.commit()
         return DeclarationView(
             organisation.slug, command.declaration, row.declared_by, row.declared_at
@@ -361,6 +375,19 @@ class Compliance:
             organisation=organisation,
             findings=[_finding(finding) for finding in findings],
         )
+
+
+def _processed_by(uow: UnitOfWork, organisation_id: int) -> list[tuple[AgreementRow, Agreement]]:
+    """The agreements (their versions in force now) whose data the organisation processes."""
+    found = []
+    for agreement_id, parties in uow.agreements.all_parties().items():
+        row = uow.agreements.find(agreement_id)
+        agreement = None if row is None else agreement_in_force(uow, row, uow.now())
+        if row is None or agreement is None or agreement.data_handling is None:
+            continue
+        if parties.get(agreement.data_handling.processor) == organisation_id:
+            found.append((row, agreement))
+    return found
 
 
 def processor_findings(  # the processor, its organisation and the findings

@@ -66,6 +66,12 @@ KINDS: Final[dict[str, ObligationKind]] = {
         ObligationKind(
             "review_action", "Carry out a governance review decision", "review actions on time"
         ),
+        ObligationKind(
+            "governance_review", "Hold the governance review", "governance reviews held on time"
+        ),
+        ObligationKind(
+            "location_notice", "Give notice of a data-location change", "location notices on time"
+        ),
     )
 }
 
