@@ -72,3 +72,30 @@ def test_a_bad_severity_or_id_is_a_clear_error(data_dir: Path) -> None:
     missing = runner.invoke(app, ["incident", "ack", "42"])
     assert missing.exit_code == 1
     assert "no incident 42" in missing.stderr
+
+
+def test_a_security_incident_s_notices_from_the_command_line(data_dir: Path) -> None:
+    opened = runner.invoke(
+        app,
+        ["incident", "open", "payments-api", "--title", "Leak", "--severity", "sev1", "--security"],
+    )
+    assert opened.exit_code == 0, opened.output
+    classified = runner.invoke(app, ["incident", "classify", "1"])
+    assert classified.exit_code == 0, classified.output
+    assert "DORA Art. 19" in classified.stdout
+    sent = runner.invoke(
+        app,
+        ["incident", "notice", "1", "dora-art-19", "initial", "--to", "BaFin", "--content", "x"],
+    )
+    assert sent.exit_code == 0, sent.output
+    assert "dora-art-19 initial sent" in sent.stdout
+    assert ": met (due" in sent.stdout
+    future = runner.invoke(
+        app,
+        [
+            "incident", "notice", "1", "gdpr-art-33", "notification", "--to", "DPA",
+            "--content", "x", "--sent-at", "2999-01-01T00:00:00Z",
+        ],
+    )  # fmt: skip
+    assert future.exit_code == 1
+    assert "in the future" in future.stderr

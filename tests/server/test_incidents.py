@@ -171,11 +171,13 @@ def test_a_security_incident_owes_the_contract_s_breach_notice(desk: Desk) -> No
     detail = desk.client.get(
         f"/api/v1/incidents/{made.json()['id']}", headers=desk.headers("manager")
     ).json()
-    [notice] = [o for o in detail["obligations"] if o["kind"] == "breach_notice"]
+    [notice] = [o for o in detail["obligations"] if "contract's breach" in o["subject"]]
     # security_breach_notification: 24h, on the wall clock (weekend or not).
     assert dt.datetime.fromisoformat(notice["due_at"]) == FRIDAY_EVENING + dt.timedelta(hours=24)
     desk.world.clock.at = FRIDAY_EVENING + dt.timedelta(hours=25)
     [missed] = [
-        o for o in desk.world.services.obligations.check(WORKER).missed if o.kind == "breach_notice"
+        o
+        for o in desk.world.services.obligations.check(WORKER).missed
+        if "contract's breach" in o.subject
     ]
     assert missed.state_at == FRIDAY_EVENING + dt.timedelta(hours=24)

@@ -314,6 +314,11 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/actions/{action_id}/cancellation"): "test_incident_reviews: 404 / 403",
     ("GET", "/api/v1/incident-duties/rates"): "test_incident_reviews: another partner's "
     "rates are empty (the obligations' tenancy filter)",
+    ("POST", "/api/v1/incidents/{incident_id}/classification"): "test_breach_notices: 404 "
+    "for another partner, 403 for a viewer (one door: incident_writing)",
+    ("POST", "/api/v1/incidents/{incident_id}/notices"): "test_breach_notices (same)",
+    ("GET", "/api/v1/incidents/{incident_id}/notices"): "test_breach_notices: another "
+    "partner's is a 404, a viewer reads",
     ("GET", "/api/v1/notifications/{notification_id}"): "test_notifications: a partner sees "
     "only its agreements' notifications (the same tenancy filter as the list)",
     ("POST", "/api/v1/agreements/{slug}/reviews/{period}/ratings"): (

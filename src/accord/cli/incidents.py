@@ -1,9 +1,11 @@
-"""``accord incident open|ack|update|mitigate|resolve|close|show``, ``accord incident source``
+"""``accord incident open|ack|update|mitigate|resolve|close|show|classify|notice``,
+``accord incident source``
 (an inbound webhook's secret), and ``accord incident review …`` / ``rates`` (from
 ``accord.cli.incident_reviews``), as the operator."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated
 
@@ -13,6 +15,7 @@ from rich.markup import escape
 from accord.cli.incident_reviews import rates, review
 from accord.cli.output import console
 from accord.cli.runtime import open_services
+from accord.services.breach_notices import RecordNotice
 from accord.services.inbound import CreateSource
 from accord.services.incidents import IncidentView, OpenIncident
 from accord.services.permissions import Principal
@@ -137,6 +140,44 @@ def source(
         )
     console.print(f"source {created.name} ({created.kind}) on {created.agreement}; secret:")
     typer.echo(created.secret)
+
+
+@incident.command()
+def classify(incident_id: IdArg) -> None:
+    """Classify a security incident as major now (DORA's clocks start)."""
+    with open_services() as services:
+        duties = services.breach_notices.classify_major(CONSOLE, incident_id)
+    for duty in duties:
+        console.print(f"  {escape(duty.subject)}: due {duty.due_at.isoformat()} — {duty.state}")
+
+
+@incident.command()
+def notice(
+    incident_id: IdArg,
+    regime: Annotated[str, typer.Argument(help="e.g. gdpr-art-33.")],
+    step: Annotated[str, typer.Argument(help="The regime's notice, e.g. notification.")],
+    to: Annotated[str, typer.Option("--to", help="Who received it.")],
+    content: Annotated[str, typer.Option("--content", help="What it said.")],
+    sent_at: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--sent-at",
+            help="When it was sent, with its zone, e.g. 2026-11-06T18:00:00Z (default: now).",
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+        ),
+    ] = None,
+) -> None:
+    """Record a breach notice as sent; sent after its due instant it is missed."""
+    command = RecordNotice(
+        regime=regime, notice=step, recipient=to, content=content, sent_at=sent_at
+    )
+    with open_services() as services:
+        sent = services.breach_notices.record(CONSOLE, incident_id, command)
+    duty = sent.obligation
+    console.print(
+        f"{sent.regime} {sent.notice} sent {sent.sent_at.isoformat()} to {escape(sent.recipient)}"
+        + ("" if duty is None else f": {duty.state} (due {duty.due_at.isoformat()})")
+    )
 
 
 incident.add_typer(review)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from accord.core.model import Agreement
 from accord.core.model.incidents import EscalationLadder, IncidentPolicy
+from accord.core.obligations import regimes_of
 from accord.reports.describe import full_stop, words_of
 from accord.reports.document import (
     Block,
@@ -117,6 +118,14 @@ def incidents_section(agreement: Agreement) -> Section | None:
                         f"within {policy.security_breach_notification}",
                     ),
                     ("Regulatory cooperation", policy.regulatory_cooperation),
+                    (
+                        "Notice regimes a security incident starts",
+                        "; ".join(
+                            f"{regime.name}: "
+                            + ", ".join(step.name.lower() for step in regime.notices)
+                            for regime in regimes_of(agreement)
+                        ),
+                    ),
                 ]
             ),
             _review(agreement, policy),

@@ -6,6 +6,7 @@ __all__ = [
     "amendments",
     "backup",
     "books",
+    "breach_notices",
     "bundles",
     "compliance",
     "container",

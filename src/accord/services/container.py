@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from accord.services.amendments import Amendments
 from accord.services.books import Books
+from accord.services.breach_notices import BreachNotices
 from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
@@ -65,6 +66,7 @@ class Services:
     inbound: Inbound
     incident_reviews: IncidentReviews
     amendments: Amendments
+    breach_notices: BreachNotices
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -98,6 +100,7 @@ class Services:
             inbound=Inbound(context),
             incident_reviews=IncidentReviews(context),
             amendments=Amendments(context),
+            breach_notices=BreachNotices(context),
         )
 
     @property

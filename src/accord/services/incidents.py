@@ -18,10 +18,11 @@ from typing import Final
 from accord.core.model import Agreement
 from accord.core.model.incidents import Severity
 from accord.core.obligations import (
-    breach_notice_obligation,
+    NoticeInstants,
     freeze_ladder,
     incident_obligations,
     ladder_to_json,
+    notice_obligations,
     review_obligation,
     severity_of,
     update_obligation,
@@ -48,6 +49,7 @@ __all__ = [
     "incident_view",
     "incident_writing",
     "open_incident",
+    "schedule_breach_notices",
     "tell",
 ]
 
@@ -170,6 +172,27 @@ def tell(
     enqueue(uow, row, agreement, notice, emails)
 
 
+def _instants(uow: UnitOfWork, incident: IncidentRow) -> NoticeInstants:
+    return NoticeInstants(
+        aware_at=incident.detected_at or incident.reported_at,
+        classified_at=incident.classified_at,
+        sent={
+            f"{sent.regime}/{sent.notice}": sent.sent_at
+            for sent in uow.incidents.notices(incident.id)
+        },
+    )
+
+
+def schedule_breach_notices(
+    uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow
+) -> None:
+    """Store (or move, while open) every notice obligation a security incident owes now."""
+    if not incident.security:
+        return
+    for obligation in notice_obligations(incident.id, agreement, _instants(uow, incident)):
+        record_obligation(uow, row, obligation, incident.id)
+
+
 def open_incident(
     uow: UnitOfWork, row: AgreementRow, command: OpenIncident
 ) -> tuple[IncidentRow, bool]:
@@ -207,9 +230,7 @@ def open_incident(
     )
     for obligation in incident_obligations(incident.id, agreement, severity, now):
         record_obligation(uow, row, obligation, incident.id)
-    notice = breach_notice_obligation(incident.id, agreement, now) if command.security else None
-    if notice is not None:
-        record_obligation(uow, row, notice, incident.id)
+    schedule_breach_notices(uow, row, agreement, incident)
     timeline(
         uow,
         incident,

@@ -199,10 +199,11 @@ def _lead(duration: Duration) -> dt.timedelta:
     return duration.to_timedelta()
 
 
-def fulfil(uow: UnitOfWork, row: ObligationRow) -> None:
-    """The duty was done now: met when in time; otherwise missed as of its due instant, with
-    when it was done (escalation stops)."""
-    now = uow.now()
+def fulfil(uow: UnitOfWork, row: ObligationRow, done_at: dt.datetime | None = None) -> None:
+    """The duty was done now (or at ``done_at``, when it is recorded after the fact): met
+    when in time; otherwise missed as of its due instant, with when it was done (escalation
+    stops)."""
+    now = uow.now() if done_at is None else done_at
     if row.state == ObligationState.OPEN and not lapsed(row.due_at, now):
         before = _record(row)
         row.state, row.state_at, row.state_by = ObligationState.MET.value, now, uow.principal.name

@@ -15,7 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.store.tables import Base, Tenancy, TenantScope, _id
 
-__all__ = ["LIFECYCLE", "IncidentEventRow", "IncidentRow", "IncidentSourceRow"]
+__all__ = [
+    "LIFECYCLE",
+    "IncidentEventRow",
+    "IncidentNoticeRow",
+    "IncidentRow",
+    "IncidentSourceRow",
+]
 
 #: The lifecycle instants of an incident, in order; each has ``<name>_at`` and ``<name>_by``.
 LIFECYCLE = (
@@ -63,6 +69,9 @@ class IncidentRow(Base):
     resolved_by: Mapped[str | None]
     closed_at: Mapped[dt.datetime | None]
     closed_by: Mapped[str | None]
+    #: When it was classified as major (DORA's trigger), and by whom.
+    classified_at: Mapped[dt.datetime | None]
+    classified_by: Mapped[str | None]
 
 
 class IncidentEventRow(Base):
@@ -78,6 +87,23 @@ class IncidentEventRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     data: Mapped[str] = mapped_column(Text)
+
+
+class IncidentNoticeRow(Base):
+    """A breach notice as sent: under which regime, when, to whom, with what content."""
+
+    __tablename__ = "incident_notices"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    id: Mapped[int] = _id()
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    regime: Mapped[str] = mapped_column(String(64))
+    notice: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime]
+    recipient: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str]
 
 
 class IncidentSourceRow(Base):

@@ -26,6 +26,7 @@ __all__ = [
     "parties",
     "prometheus",
     "recorded",
+    "regimes",
     "sources",
     "status",
     "status_feeds",

@@ -1,10 +1,11 @@
 """Escalation ladders and the incident policy: severities with their clocks, post-incident
-reviews."""
+reviews, and the notice regimes a security incident starts (``accord.core.model.regimes``)."""
 
 from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from accord.core.model.regimes import NoticeRegime
 from accord.core.spec import CalendarRef, DurationField, Identifier, Spec, problem
 
 __all__ = [
@@ -87,4 +88,12 @@ class IncidentPolicy(Spec):
     )
     regulatory_cooperation: str | None = Field(
         default=None, description="Cooperation with authorities (e.g. GDPR, NIS2, DORA clocks)."
+    )
+    regimes: list[Identifier] = Field(
+        default_factory=lambda: ["contract"],
+        description="Notice regimes a security incident starts: contract, gdpr-art-33, "
+        "nis2-art-23, dora-art-19 (built in) or one of notice_regimes.",
+    )
+    notice_regimes: list[NoticeRegime] = Field(
+        default_factory=list, description="The agreement's own notice regimes, as data."
     )

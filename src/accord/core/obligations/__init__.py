@@ -3,9 +3,14 @@ the agreement's calendars, state and escalation (``model``), and the duties that
 any incident: the last days to give renewal and termination notice (``notices``); what a
 resolved incident still owes: its review and preventive actions (``reviews``)."""
 
+from accord.core.obligations.breach_notices import (
+    NoticeInstants,
+    notice_key,
+    notice_obligations,
+    regimes_of,
+)
 from accord.core.obligations.incidents import (
     FrozenLevel,
-    breach_notice_obligation,
     calendar_of,
     escalation_instants,
     freeze_ladder,
@@ -38,12 +43,12 @@ __all__ = [
     "DutyRate",
     "FrozenLevel",
     "NoticeDeadline",
+    "NoticeInstants",
     "Obligation",
     "ObligationKind",
     "ObligationState",
     "action_due_at",
     "action_obligation",
-    "breach_notice_obligation",
     "calendar_of",
     "due_at",
     "duty_rates",
@@ -55,6 +60,9 @@ __all__ = [
     "ladder_to_json",
     "lapsed",
     "notice_deadlines",
+    "notice_key",
+    "notice_obligations",
+    "regimes_of",
     "review_obligation",
     "severity_of",
     "term_end",

@@ -31,7 +31,6 @@ from accord.core.units import Duration
 
 __all__ = [
     "FrozenLevel",
-    "breach_notice_obligation",
     "calendar_of",
     "escalation_instants",
     "freeze_ladder",
@@ -158,24 +157,3 @@ def escalation_instants(
         found.append((level, at))
         at = due_at(at, Duration.parse(level.within), calendar)
     return found
-
-
-def breach_notice_obligation(
-    incident_id: int, agreement: Agreement, aware_at: dt.datetime
-) -> Obligation | None:
-    """The contract's own security-breach notice: the provider tells the consumer within
-    ``incidents.security_breach_notification`` of becoming aware, in wall-clock time."""
-    policy = agreement.incidents
-    if policy is None:
-        return None
-    allowed = policy.security_breach_notification
-    return Obligation(
-        kind="breach_notice",
-        key=f"incident:{incident_id}:breach_notice:contract",
-        party=agreement.provider().id,
-        subject=f"notify {agreement.consumer().name} of the security breach in incident "
-        f"{incident_id} within {allowed} (the contract)",
-        trigger_at=aware_at,
-        due_at=due_at(aware_at, allowed, BusinessCalendar.always()),
-        calendar=ALWAYS,
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from accord.core.model import Agreement
+from accord.core.model.regimes import built_in_regimes
 from accord.core.problems import DocPath
 from accord.core.validation.refs import Finding, Refs, duplicates
 
@@ -64,6 +65,30 @@ def check_incidents(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
             severity_id,
             refs.severities,
         )
+    yield from _regimes(agreement)
+
+
+def _regimes(agreement: Agreement) -> Iterator[Finding]:
+    policy = agreement.incidents
+    assert policy is not None
+    built_in = built_in_regimes()
+    own = [regime.id for regime in policy.notice_regimes]
+    yield from duplicates("incidents.notice_regimes", own)
+    for index, regime_id in enumerate(own):
+        if regime_id in built_in:
+            yield Finding(
+                ("incidents", "notice_regimes", index, "id"),
+                f"{regime_id!r} is a built-in notice regime",
+                "give the agreement's own regime another id",
+            )
+    known = [*built_in, *own]
+    for index, regime_id in enumerate(policy.regimes):
+        if regime_id not in known:
+            yield Finding(
+                ("incidents", "regimes", index),
+                f"no notice regime {regime_id!r}",
+                f"name one of {', '.join(known)}",
+            )
 
 
 def check_other_references(agreement: Agreement, refs: Refs) -> Iterator[Finding]:

@@ -8,7 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.core.model.recorded import RECORDED_COLUMNS
-from accord.store.incident_rows import IncidentEventRow, IncidentRow, IncidentSourceRow
+from accord.store.incident_rows import (
+    IncidentEventRow,
+    IncidentNoticeRow,
+    IncidentRow,
+    IncidentSourceRow,
+)
 from accord.store.review_rows import IncidentReviewRow, PreventiveActionRow
 from accord.store.tables import AgreementRow, ObligationRow
 
@@ -146,3 +151,15 @@ class Incidents:
             query = query.where(PreventiveActionRow.state.in_(states))
         query = query.order_by(PreventiveActionRow.due_on, PreventiveActionRow.id)
         return [(row, slug) for row, slug in self._session.execute(query)]
+
+    def add_notice(self, row: IncidentNoticeRow) -> IncidentNoticeRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def notices(self, incident_id: int) -> Sequence[IncidentNoticeRow]:
+        return self._session.scalars(
+            select(IncidentNoticeRow)
+            .where(IncidentNoticeRow.incident_id == incident_id)
+            .order_by(IncidentNoticeRow.sent_at, IncidentNoticeRow.id)
+        ).all()
