@@ -43,6 +43,8 @@ ENDPOINTS = (
     Endpoint("GET", "/document?format=markdown", "read"),
     Endpoint("GET", "/verdicts", "read"),
     Endpoint("GET", "/verdicts/{verdict}", "read"),
+    Endpoint("GET", "/verdicts/{verdict}/items?limit=5", "read"),
+    Endpoint("GET", "/verdicts/{verdict}/items?format=csv", "read"),
     Endpoint("GET", "/budgets", "read"),
     Endpoint("GET", "/credits", "read"),
     Endpoint("GET", "/evaluations", "read"),

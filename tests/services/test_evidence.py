@@ -279,6 +279,38 @@ def test_a_business_duration_verdict_with_pauses_recomputes(samples: Path, tmp_p
     assert rows["surveys"] == 0
 
 
+def test_a_ticket_verdict_s_bundle_lists_its_tickets_with_due_instants_in_items_csv(
+    samples: Path, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "resolution.zip"
+    agreement = EXAMPLES / "support-outsourcer.yaml"
+    exported = export(agreement, samples, bundle, "resolution-americas", {"priority": "P3"})
+
+    [recorded] = exported.verdicts
+    files = members(bundle)
+    tickets = csv_rows(files["items.csv"])
+    assert {t["scope"] for t in tickets} == {"priority=P3"}
+    assert all(t["due"] for t in tickets)
+    on_time = sum(t["status"] == "on time" for t in tickets)
+    late = sum(t["status"] in {"late", "overdue"} for t in tickets)
+    assert (on_time, on_time + late) == (recorded["counts"]["good"], recorded["counts"]["valid"])
+    manifest = json.loads(files["manifest.json"])
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert listed["items.csv"] == hashlib.sha256(files["items.csv"]).hexdigest()
+
+
+def test_an_edited_items_csv_is_named_as_changed(samples: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "uptime.zip"
+    scope = {"region": "eu-west", "service": "database"}
+    exported = export(EXAMPLES / "cloud-hosting.yaml", samples, bundle, "uptime", scope)
+    [recorded] = exported.verdicts
+    slices = csv_rows(members(bundle)["items.csv"])
+    assert len(slices) == recorded["counts"]["valid"] - recorded["counts"]["good"]
+
+    rewrite(bundle, {"items.csv": b"objective\n"}, rehash=False)
+    assert verify_bundle(bundle).tampered == ["changed: items.csv"]
+
+
 def test_objectives_sharing_a_credit_scheme_bring_their_rows_too(
     samples: Path, tmp_path: Path
 ) -> None:

@@ -7,13 +7,26 @@ serialisation (``accord.core.records``): decimals as strings, instants as ISO 86
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from accord.core.evaluation import Evaluation, SourceReport
 from accord.core.records import FORMAT, CreditRecord, credit_json, decimal_json
 from accord.core.verdicts import CreditOwed
 
-__all__ = ["evaluation_document", "evaluation_header", "items_json"]
+__all__ = [
+    "ITEM_KINDS",
+    "evaluation_document",
+    "evaluation_header",
+    "items_csv",
+    "items_json",
+    "items_of",
+]
+
+#: The lists of a drill-down, as ``items_json`` names them.
+ITEM_KINDS: Final = ("tickets", "bad_slices", "worst_hours")
 
 
 def evaluation_header(evaluation: Evaluation) -> dict[str, Any]:
@@ -109,6 +122,36 @@ def _clipped(credit: CreditOwed) -> dict[str, Any]:
         "clipped": decimal_json(credit.clipped.amount),
         "clipped_by": list(credit.clipped_by),
     }
+
+
+def items_of(
+    evaluation: Evaluation, objective: str, window: str, scope_label: str
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """One verdict's items (by its objective, window and scope label) and which list of
+    ``ITEM_KINDS`` they are; ``(None, [])`` when it has none."""
+    found = items_json(evaluation)
+    for kind in ITEM_KINDS:
+        mine = [
+            item
+            for item in found[kind]
+            if item["objective"] == objective
+            and item["window"] == window
+            and item["scope"] == scope_label
+        ]
+        if mine:
+            return kind, mine
+    return None, []
+
+
+def items_csv(items: Sequence[Mapping[str, Any]]) -> str:
+    """Items of one list as CSV, their fields as the header (empty for no items)."""
+    if not items:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(items[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(items)
+    return out.getvalue()
 
 
 def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 __all__ = [
     "api",
     "app",
+    "downloads",
     "guard",
     "headers",
     "problems",

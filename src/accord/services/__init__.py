@@ -11,6 +11,7 @@ __all__ = [
     "compliance",
     "container",
     "credentials",
+    "drilldown",
     "errors",
     "escalation",
     "evaluation",

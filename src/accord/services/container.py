@@ -12,6 +12,7 @@ from accord.services.breach_notices import BreachNotices
 from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
+from accord.services.drilldown import Drilldowns
 from accord.services.history import History
 from accord.services.inbound import Inbound
 from accord.services.incident_reviews import IncidentReviews
@@ -49,6 +50,7 @@ class Services:
     reports: Reports
     status: Status
     bundles: Bundles
+    drilldowns: Drilldowns
     ingestion: Ingestion
     verdicts: Verdicts
     scheduling: Scheduling
@@ -83,6 +85,7 @@ class Services:
             reports=reports,
             status=Status(context),
             bundles=Bundles(context),
+            drilldowns=Drilldowns(context),
             ingestion=Ingestion(context),
             verdicts=verdicts,
             scheduling=Scheduling(context, verdicts),

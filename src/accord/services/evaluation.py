@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +46,11 @@ class EvaluateCommand:
     fetcher: SourceFetcher | None = None
     #: Where to measure (DuckDB unless told otherwise).
     measuring: Measuring = field(default_factory=Measuring)
-    #: Also list the items behind the verdicts (tickets, worst hours).
+    #: Also list the items behind the verdicts (tickets, bad slices, worst hours).
     items: bool = False
+    #: The files of pushed sources (their batches), by source; a pushed source not named
+    #: has no data.
+    pushed: Mapping[str, Sequence[Path]] = field(default_factory=dict)
     #: Later versions of the same agreement (same ``metadata.id``), each declaring when it
     #: takes effect (``metadata.effective``): every window is judged by the version in force
     #: at its start (``accord.core.versions``); ``agreement`` governs before the first.
@@ -87,7 +90,7 @@ def evaluate_file(command: EvaluateCommand) -> Evaluation:
             as_of=as_of,
             policy=command.policy,
             quarantine_dir=command.quarantine_dir,
-            pushed=external.files,
+            pushed={**command.pushed, **external.files},
             progress=command.progress,
             spark=spark,
             items=command.items,

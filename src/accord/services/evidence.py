@@ -8,6 +8,13 @@ behind the ``BundleArchive`` port):
   in ``accord.engine.evidence``);
 - ``verdict.json``: the verdicts in the ``accord.verdicts/v2`` form, with the period label,
   the as-of instant and the selection, so that the same evaluation can be repeated;
+- ``items.csv`` (when the verdicts have a drill-down): the items behind them, one row each:
+  tickets with their due instants and on time / late, bad slices, or worst hours;
+- ``inputs/…`` and ``inputs.json`` (when sources are pushed or fetched): the Parquet files
+  of the pushed batches, byte for byte (their sha256 is the digest recorded at the push),
+  and of the rows fetched from outside (Prometheus, status feeds) as the evaluation read
+  them; ``inputs.json`` says which source each file is, with the batch id, digest and
+  arrival of each batch. Verifying reads them as the evaluation did;
 - ``README.txt``: how to recompute, by hand and with ``accord evidence verify``;
 - ``manifest.json`` (last): the sha256 of every other file and the agreement's version hash.
 
@@ -20,6 +27,7 @@ agreement, which catches a forger who changes data and re-hashes the manifest.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -27,14 +35,16 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from accord.core.documents import evaluation_header
-from accord.core.evaluation import Evaluation
+from accord.core.declared import DeclaredIncident
+from accord.core.documents import evaluation_header, items_csv, items_of
+from accord.core.evaluation import Evaluation, SourceReport
 from accord.core.model import Agreement
+from accord.core.model.sources import Source, SourceFormat
 from accord.core.periods import PeriodError
 from accord.core.records import CoverageRecord, RecordError, VerdictRecord
 from accord.core.units import format_decimal
@@ -47,6 +57,7 @@ from accord.services.rendering import ReadmeFacts, Rendering
 
 __all__ = [
     "FORMAT",
+    "BundledInput",
     "Difference",
     "EvidenceBundles",
     "EvidenceError",
@@ -62,6 +73,10 @@ AGREEMENT: Final = "agreement.yaml"
 VERDICTS: Final = "verdict.json"
 README: Final = "README.txt"
 MANIFEST: Final = "manifest.json"
+ITEMS: Final = "items.csv"
+INPUTS: Final = "inputs.json"
+INPUT_DIR: Final = "inputs"
+_FILE_FORMATS: Final = frozenset({SourceFormat.CSV, SourceFormat.PARQUET, SourceFormat.JSONL})
 DATA: Final = "data"
 #: What a recomputed verdict must repeat, in the order differences are listed.
 COMPARED: Final = ("outcome", "value", "target", "tolerance", "counts", "coverage", "credit")
@@ -87,12 +102,64 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class BundledInput:
+    """Rows read from outside the data folder, carried by the bundle as they were read: a
+    pushed batch (its id, the digest recorded at the push, its arrival) or, without a batch
+    id, the rows of a fetched source (Prometheus, a status feed) as a Parquet file."""
+
+    source: str
+    path: Path
+    batch_id: str | None = None
+    digest: str | None = None
+    received_at: str | None = None
+
+
+@dataclass(frozen=True)
 class ExportCommand:
-    """Evaluate as ``accord evaluate`` does, pick the selected verdicts, write ``output``."""
+    """Evaluate as ``accord evaluate`` does, pick the selected verdicts, write ``output``;
+    ``inputs`` are the pushed and fetched rows the evaluation reads besides the data folder."""
 
     evaluation: EvaluateCommand
     selection: Selection
     output: Path
+    inputs: tuple[BundledInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """A fetcher that gives back rows fetched before (a bundle's, or the export's own)."""
+
+    files: Mapping[str, Sequence[Path]]
+
+    def __call__(
+        self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
+    ) -> _Fetched:
+        del start_at, end_at, now
+        return _Fetched(tuple(self.files.get(source.id, ())))
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    files: Sequence[Path]
+    report: SourceReport | None = None
+    declared: Sequence[DeclaredIncident] = ()
+
+
+def _reading(command: EvaluateCommand, inputs: Sequence[BundledInput]) -> EvaluateCommand:
+    """The evaluation reading the inputs: batches as the pushed sources' files, fetched rows
+    through a fetcher that gives them back."""
+    pushed: dict[str, list[Path]] = {}
+    fetched: dict[str, list[Path]] = {}
+    for item in inputs:
+        found = pushed if item.batch_id is not None else fetched
+        found.setdefault(item.source, []).append(item.path)
+    if not inputs:
+        return command
+    return replace(
+        command,
+        pushed={**command.pushed, **pushed},
+        fetcher=_Replay(fetched) if fetched else command.fetcher,
+    )
 
 
 @dataclass(frozen=True)
@@ -235,20 +302,26 @@ def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive
         command.evaluation,
         now=command.evaluation.now.replace(microsecond=0),
         quarantine_dir=None,
+        items=True,
     )
-    evaluation = evaluate_file(request)
+    evaluation = evaluate_file(_reading(request, command.inputs))
     chosen = select_verdicts(evaluation, command.selection)
     with tempfile.TemporaryDirectory(prefix="accord-evidence-") as folder:
         stage = Path(folder)
         shutil.copyfile(request.agreement, stage / AGREEMENT)
+        _stage_inputs(stage, command.inputs)
         try:
             sources = copy_evidence_rows(
-                evaluation.agreement, _judged(evaluation, chosen), request.data_dir, stage / DATA
+                _as_read(evaluation.agreement),
+                _judged(evaluation, chosen),
+                request.data_dir,
+                stage / DATA,
             )
         except PlacementError as exc:
             raise EvidenceError(str(exc)) from None
         recorded = _recorded(evaluation, chosen, command.selection)
         _write_json(stage / VERDICTS, recorded)
+        _write_items(stage / ITEMS, evaluation, chosen)
         selection = command.selection
         facts = ReadmeFacts(
             evaluation, chosen, selection.scope, selection.window, sources, command.output.name
@@ -279,6 +352,82 @@ def _recorded(
     }
 
 
+def _as_read(agreement: Agreement) -> Agreement:
+    """The agreement with every source that is not a data file read as pushed: its rows are
+    the bundle's inputs, not files to copy from the data folder."""
+    sources = [
+        s if s.format in _FILE_FORMATS else s.model_copy(update={"format": SourceFormat.PUSH})
+        for s in agreement.sources
+    ]
+    return agreement.model_copy(update={"sources": sources})
+
+
+def _stage_inputs(stage: Path, inputs: Sequence[BundledInput]) -> None:
+    """Copy the inputs to ``inputs/<source>/`` and list them in ``inputs.json``."""
+    if not inputs:
+        return
+    listed = []
+    for number, item in enumerate(inputs, start=1):
+        name = (
+            f"batch-{number}.parquet" if item.batch_id is not None else f"fetched-{number}.parquet"
+        )
+        path = f"{INPUT_DIR}/{item.source}/{name}"
+        (stage / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(item.path, stage / path)
+        entry: dict[str, str] = {"source": item.source, "path": path}
+        if item.batch_id is not None:
+            entry |= {
+                "batch_id": item.batch_id,
+                "digest": item.digest or "",
+                "received_at": item.received_at or "",
+            }
+        listed.append(entry)
+    _write_json(stage / INPUTS, {"inputs": listed})
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    path: str
+    batch_id: str | None = None
+    digest: str | None = None
+    received_at: str | None = None
+
+
+class _Inputs(BaseModel):
+    inputs: list[_Input]
+
+
+def _read_inputs(root: Path) -> list[BundledInput]:
+    """A bundle's inputs (none without ``inputs.json``); a path leaving ``inputs/`` is
+    refused."""
+    if not (root / INPUTS).is_file():
+        return []
+    found = _parse(_Inputs, root / INPUTS)
+    inputs = []
+    for item in found.inputs:
+        parts = PurePosixPath(item.path).parts
+        if len(parts) < 2 or parts[0] != INPUT_DIR or ".." in parts:
+            raise EvidenceError(f"{INPUTS}: {item.path!r} is not a file under {INPUT_DIR}/")
+        inputs.append(
+            BundledInput(
+                item.source, root / item.path, item.batch_id, item.digest, item.received_at
+            )
+        )
+    return inputs
+
+
+def _write_items(path: Path, evaluation: Evaluation, chosen: Sequence[Verdict]) -> None:
+    """The chosen verdicts' drill-down as one CSV (nothing when they have none)."""
+    items = [
+        item
+        for v in chosen
+        for item in items_of(evaluation, v.objective, v.window.label, v.scope_label)[1]
+    ]
+    if items:
+        path.write_text(items_csv(items), encoding="utf-8", newline="")
+
+
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -296,7 +445,20 @@ def _write_bundle(
 ) -> list[BundledFile]:
     """The staged files and their manifest (last) as one archive at ``output``."""
     data = sorted(p.relative_to(stage).as_posix() for p in (stage / DATA).rglob("*") if p.is_file())
-    names = [AGREEMENT, VERDICTS, README, *data]
+    items = [ITEMS] if (stage / ITEMS).is_file() else []
+    inputs = (
+        [
+            INPUTS,
+            *sorted(
+                p.relative_to(stage).as_posix()
+                for p in (stage / INPUT_DIR).rglob("*")
+                if p.is_file()
+            ),
+        ]
+        if (stage / INPUTS).is_file()
+        else []
+    )
+    names = [AGREEMENT, VERDICTS, *items, README, *inputs, *data]
     files = [
         BundledFile(name, _digest(stage / name), (stage / name).stat().st_size) for name in names
     ]
@@ -426,7 +588,7 @@ def _recompute(root: Path, recorded_data: object, version: str) -> Verification:
         policy=BadRowPolicy.REJECT,
     )
     try:
-        evaluation = evaluate_file(command)
+        evaluation = evaluate_file(_reading(command, _read_inputs(root)))
     except (PeriodError, DataError) as exc:
         return Verification("", problems=[f"the bundled data cannot be evaluated: {exc}"])
     agreement = evaluation.agreement

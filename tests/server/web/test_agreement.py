@@ -3,10 +3,14 @@ explanation, the charts, the document, versions and their diff, the credit ledge
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from accord.bootstrap import evidence_bundles
 from accord.services.portfolio import UploadVersion
 from tests.server.web.conftest import screenshot, sign_in
 from tests.services.world import World, agreement_text
@@ -27,7 +31,27 @@ def test_a_manager_walks_from_a_breach_to_its_explanation(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("availability, 2026-10")
     expect(page.locator("pre")).to_contain_text("99%")
     expect(page.locator("dl.facts").first).to_contain_text("Coverage")
+    # Beside the explanation, the drill-down: the worst hours, in Berlin time (a request
+    # every 43 minutes from 01:00 UTC on 1 October, one in five failing: one bad event per
+    # failing hour, earliest first).
+    drill = page.locator("section.drill-down")
+    expect(drill.get_by_role("heading")).to_have_text("Drill-down: worst hours")
+    hours = drill.locator("tbody tr")
+    expect(hours).to_have_count(10)
+    expect(hours.first).to_contain_text("2026-10-01 03:00 (UTC+0200)")
     screenshot(page, "verdict")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all 10 as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    assert [row["hour"] for row in rows[:1]] == ["2026-10-01T03:00:00+02:00"]
+    assert all(row["objective"] == "availability" for row in rows)
+    # The evidence bundle of a verdict on pushed batches: the batches, the items, and it
+    # recomputes the verdict.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the evidence bundle (zip)").click()
+    verification = evidence_bundles().verify(Path(download.value.path()))
+    assert verification.ok, verification
+    assert verification.recomputed[0]["outcome"] == "breach"
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the verdict record (JSON)").click()
     record = json.loads(download.value.path().read_text())

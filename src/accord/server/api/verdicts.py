@@ -10,7 +10,9 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, Field
 
 from accord.server.api.params import MAX_ID, IdPath
+from accord.server.downloads import verdict_items_csv
 from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.drilldown import MAX_ITEMS, ItemsPage
 from accord.services.verdict_views import (
     BudgetView,
     CreditLedger,
@@ -104,6 +106,37 @@ def verdict(
     slug: str, verdict_id: IdPath, principal: CurrentPrincipal, services: ServicesDep
 ) -> VerdictDetail:
     return services.verdicts.verdict(principal, slug, verdict_id)
+
+
+class ItemsQuery(BaseModel):
+    """Which page of a verdict's items, or all of them as CSV."""
+
+    model_config = {"extra": "forbid"}
+
+    limit: int = Field(default=100, ge=1, le=MAX_ITEMS)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
+    format: Literal["json", "csv"] = "json"
+
+
+@router.get(
+    "/verdicts/{verdict_id}/items",
+    summary="The items behind a verdict: tickets with due instants, bad slices, worst hours",
+    response_model=ItemsPage,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def verdict_items(
+    slug: str,
+    verdict_id: IdPath,
+    page: Annotated[ItemsQuery, Query()],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Any:
+    """Recomputed from what the verdict was judged on (its version, run, data files and
+    pushed batches, fetched sources read again). ``format=csv`` gives every item at once."""
+    if page.format == "csv":
+        return verdict_items_csv(services, principal, slug, verdict_id)
+    drill = services.drilldowns
+    return drill.items(principal, slug, verdict_id, limit=page.limit, offset=page.offset)
 
 
 @router.get("/budgets", summary="Error budgets of the matching verdicts")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from accord.server.guard import BodyRule
-from accord.server.web import agreements, auth, batches, portfolio, reports, status
+from accord.server.web import agreements, auth, batches, drilldown, portfolio, reports, status
 from accord.server.web.errors import install_page_errors
 from accord.services.uow import Limits
 
@@ -21,6 +21,7 @@ __all__ = [
     "auth",
     "batches",
     "body_rules",
+    "drilldown",
     "errors",
     "install",
     "portfolio",
@@ -40,7 +41,7 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements, batches, reports, status):
+    for module in (auth, portfolio, agreements, drilldown, batches, reports, status):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(

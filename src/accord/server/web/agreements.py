@@ -1,7 +1,8 @@
 """The agreement page (objectives charted month by month against target and tolerance, the
 open window's budget burn-down, the verdict table, the rendered document, versions with the
 semantic diff between any two, the credit ledger) and the verdict page (the explanation with
-its numbers, counts, coverage, exclusions, version hash and history)."""
+its numbers, the drill-down beside it (``drilldown``), counts, coverage, exclusions, version
+hash and history)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from accord.core.records import RecordError, VerdictRecord
 from accord.reports.charts import Band, Series, Wording, line_chart
 from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
+from accord.server.web.drilldown import drill_view
 from accord.server.web.rendering import page, percent
 from accord.services.errors import NotFound
 from accord.services.history import ObjectiveHistory
@@ -205,6 +207,7 @@ def verdict(
         detail=detail,
         evidence=detail.evidence,
         record=_record(detail.evidence),
+        drill=drill_view(services, principal, slug, verdict_id),
     )
 
 
