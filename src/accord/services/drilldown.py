@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -24,12 +25,14 @@ from accord.core.model import Agreement
 from accord.core.model.measurement import SourceFormat
 from accord.core.periods import parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.records import Records
 from accord.services.errors import Invalid, NotFound
 from accord.services.evaluation import BadRowPolicy, DataError
 from accord.services.external import External, fetch_external
 from accord.services.in_force import parsed
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
+from accord.services.recorded import read_records
 from accord.services.uow import ServiceContext
 
 __all__ = [
@@ -70,6 +73,8 @@ class JudgedFrom:
     period: str
     as_of: dt.datetime
     batches: tuple[BatchRead, ...] = ()
+    #: The service's own records (incidents, obligations) of its recorded sources.
+    recorded: Mapping[str, Records] = field(default_factory=dict)
 
     def pushed(self) -> dict[str, list[Path]]:
         """The batch files of each pushed source (a source without batches has none)."""
@@ -101,6 +106,8 @@ def judged_from(
             for b in uow.batches.all(row.id)
             if b.file_path and b.received_at <= run.started_at
         )
+        agreement = parsed(version)
+        recorded = read_records(uow, row.id, [agreement], run.as_of)
         return JudgedFrom(
             slug=slug,
             verdict_id=verdict.id,
@@ -108,11 +115,12 @@ def judged_from(
             scope=json.loads(verdict.scope_key),
             scope_label=verdict.scope_label,
             window=verdict.window_label,
-            agreement=parsed(version),
+            agreement=agreement,
             version_text=version.text,
             period=run.period,
             as_of=run.as_of,
             batches=batches,
+            recorded=recorded,
         )
 
 
@@ -151,6 +159,7 @@ def _judge_again(context: ServiceContext, judged: JudgedFrom) -> Evaluation:
         as_of=judged.as_of,
         pushed={**judged.pushed(), **external.files},
         items=True,
+        recorded=judged.recorded,
     )
     try:
         return external.restore(evaluate(external.agreement, request))
