@@ -82,3 +82,15 @@ def test_obligations_rejects_a_horizon_without_a_fixed_length(data_dir: Path) ->
     result = runner.invoke(app, ["obligations", "--due-within", "2 months"])
     assert result.exit_code == 1
     assert "--due-within" in result.stderr
+
+
+def test_escalations_self_check_reports_a_rung_not_sent(data_dir: Path) -> None:
+    assert runner.invoke(app, ["escalations"]).stdout.strip() == "no escalations running late"
+    opened = runner.invoke(
+        app, ["incident", "open", "payments-api", "--title", "Down", "--severity", "sev1"]
+    )
+    assert opened.exit_code == 0, opened.output
+    # The wall clock runs on: nothing is late yet, a fresh sev1 has 15 minutes.
+    result = runner.invoke(app, ["escalations", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []

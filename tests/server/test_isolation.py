@@ -226,6 +226,7 @@ def _organisation_wide(email: str) -> dict[tuple[str, str], int]:
         else 404,
         ("GET", "/api/v1/users"): 200 if admin else 403,
         ("GET", "/api/v1/tokens"): 200,
+        ("GET", "/api/v1/escalations/late"): 200,
         ("GET", "/api/v1/audit"): 200 if audit else 403,
         ("GET", "/api/v1/audit/verification"): 200 if audit else 403,
         ("GET", "/api/v1/audit/signing-key"): 200,

@@ -49,6 +49,7 @@ _COMMANDS: Final = {
     "worker": "worker",
     "deadlines": "obligations",
     "obligations": "obligations",
+    "escalations": "obligations",
     "incident": "incidents",
     "action": "incident_reviews",
     "amend": "amend",

@@ -1,5 +1,6 @@
 """``accord deadlines`` (notice deadlines of agreement files) and ``accord obligations``
-(the dated duties the service keeps, with their state)."""
+(the dated duties the service keeps, with their state) and ``accord escalations`` (the
+self-check of escalations running late)."""
 
 from __future__ import annotations
 
@@ -138,6 +139,48 @@ def obligations(
         console.print("no obligations match")
 
 
+def escalations(output: FormatOpt = Format.TABLE) -> None:
+    """Self-check: escalations running late — a rung not told in time (the worker was down),
+    told late, or whose message failed or still waits."""
+    with open_services() as services:
+        found = services.obligations.late_escalations(CONSOLE)
+    if output is Format.JSON:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "incident": item.incident,
+                        "agreement": item.agreement,
+                        "duty": item.duty,
+                        "level": item.level,
+                        "owner": item.owner,
+                        "due_at": item.due_at.isoformat(),
+                        "told_at": None if item.told_at is None else item.told_at.isoformat(),
+                        "reasons": list(item.reasons),
+                    }
+                    for item in found
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not found:
+        console.print("no escalations running late")
+        return
+    table = Table("incident", "agreement", "level", "due", "told", "why")
+    for item in found:
+        table.add_row(
+            str(item.incident),
+            item.agreement,
+            f"{item.level} ({escape(item.owner)})",
+            item.due_at.isoformat(),
+            "—" if item.told_at is None else item.told_at.isoformat(),
+            escape("; ".join(item.reasons)),
+        )
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(deadlines)
     app.command()(obligations)
+    app.command()(escalations)

@@ -19,7 +19,7 @@ from accord.core.model.notifications import Notifications
 from accord.core.obligations import Obligation, ObligationState, lapsed, notice_deadlines
 from accord.core.units import Duration
 from accord.services.errors import Conflict, Invalid, NotFound
-from accord.services.escalation import Escalated, escalate
+from accord.services.escalation import Escalated, LateEscalation, escalate, running_late
 from accord.services.in_force import agreement_in_force
 from accord.services.messages import Notice
 from accord.services.notifications import contacts_of, enqueue
@@ -244,6 +244,13 @@ class Obligations:
 
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+
+    def late_escalations(self, principal: Principal) -> list[LateEscalation]:
+        """The self-check: escalations of lapsed, undone incident duties that are running late
+        (not told in time because the worker was down, told late, or not delivered)."""
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            return running_late(uow)
 
     def list(self, principal: Principal, query: ObligationQuery) -> list[ObligationView]:
         principal.require(Permission.READ)

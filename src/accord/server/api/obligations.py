@@ -13,6 +13,7 @@ from accord.core.units import Duration, UnitError
 from accord.server.api.params import IdPath
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.errors import Invalid
+from accord.services.escalation import LateEscalation
 from accord.services.notifications import NotificationView
 from accord.services.obligations import ObligationQuery, ObligationView
 
@@ -77,6 +78,14 @@ def agreement_obligations(
     due_within: Annotated[str | None, Query(max_length=32, description="e.g. 7d")] = None,
 ) -> list[ObligationView]:
     return _list(services, principal, slug, state, due_within)
+
+
+@router.get(
+    "/escalations/late",
+    summary="Self-check: escalations running late (not sent, sent late, not delivered)",
+)
+def late_escalations(principal: CurrentPrincipal, services: ServicesDep) -> list[LateEscalation]:
+    return services.obligations.late_escalations(principal)
 
 
 @router.get("/obligations/{obligation_id}", summary="One obligation")

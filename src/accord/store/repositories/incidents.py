@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -90,6 +91,20 @@ class Incidents:
                 ObligationRow.incident_id.is_not(None),
                 ObligationRow.state == "missed",
                 ObligationRow.done_at.is_(None),
+            )
+            .order_by(ObligationRow.due_at, ObligationRow.id)
+        ).all()
+
+    def overdue_undone_duties(self, now: dt.datetime) -> Sequence[ObligationRow]:
+        """Incident duties past their due instant and not done, whether or not a check has
+        marked them missed yet (it has not when the worker was down)."""
+        return self._session.scalars(
+            select(ObligationRow)
+            .where(
+                ObligationRow.incident_id.is_not(None),
+                ObligationRow.state.in_(("open", "missed")),
+                ObligationRow.done_at.is_(None),
+                ObligationRow.due_at < now,
             )
             .order_by(ObligationRow.due_at, ObligationRow.id)
         ).all()

@@ -27,6 +27,17 @@ class Outbox:
             )
         )
 
+    def with_key_prefix(self, agreement_id: int, prefix: str) -> Sequence[NotificationRow]:
+        """The notifications of one event (their keys start with the event's key)."""
+        return self._session.scalars(
+            select(NotificationRow)
+            .where(
+                NotificationRow.agreement_id == agreement_id,
+                NotificationRow.dedupe_key.startswith(prefix, autoescape=True),
+            )
+            .order_by(NotificationRow.id)
+        ).all()
+
     def add(self, row: NotificationRow) -> NotificationRow:
         self._session.add(row)
         self._session.flush()
