@@ -10,7 +10,7 @@ import httpx
 from argon2 import PasswordHasher
 
 from accord.connectors.archives import ZipArchive
-from accord.connectors.batches import write_batch
+from accord.connectors.batches import stored_keys, write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
 from accord.connectors.notify import Dispatcher, SmtpSender, WebhookSender
 from accord.connectors.registry import connectors_for
@@ -63,6 +63,7 @@ def build(
             four_eyes=settings.four_eyes,
         ),
         batch_writer=write_batch,
+        batch_keys=stored_keys,
         passwords=passwords or PasswordHasher(),
         rendering=ReportRendering(),
         fetcher=connectors_for(

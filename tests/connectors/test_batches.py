@@ -7,14 +7,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from accord.connectors.batches import BatchResult, InvalidBatchId, write_batch
-from accord.core.model.measurement import Source
+from accord.connectors.batches import BatchResult, InvalidBatchId, stored_keys, write_batch
+from accord.core.model.measurement import Source, SourceKind
 from accord.engine.sources import BadRowPolicy, DataError, RejectedRows
 
 SOURCE = Source.model_validate(
@@ -53,21 +54,42 @@ CLEAN = [
 ]
 
 
+class Index:
+    """The identity keys of the batches recorded so far, held in memory as the service holds
+    them in its database; counts the keys it is asked about."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.asked = 0
+
+    def known(self, keys: Sequence[str]) -> set[str]:
+        self.asked += len(keys)
+        return self.keys.intersection(keys)
+
+    def record(self, result: BatchResult) -> BatchResult:
+        self.keys.update(result.keys)
+        return result
+
+
 def push(
     folder: Path,
     events: list[dict[str, object]] | Path,
     batch_id: str = "b1",
-    existing: list[Path] | None = None,
+    index: Index | None = None,
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE,
+    source: Source = SOURCE,
 ) -> BatchResult:
-    return write_batch(
-        source=SOURCE,
-        events=events,
-        batch_dir=folder / "batches",
-        batch_id=batch_id,
-        existing=existing or [],
-        policy=policy,
-        quarantine_dir=folder / "quarantine",
+    index = index or Index()
+    return index.record(
+        write_batch(
+            source=source,
+            events=events,
+            batch_dir=folder / "batches",
+            batch_id=batch_id,
+            known=index.known,
+            policy=policy,
+            quarantine_dir=folder / "quarantine",
+        )
     )
 
 
@@ -153,10 +175,11 @@ def test_an_empty_batch_writes_nothing(tmp_path: Path) -> None:
 def test_a_retried_batch_accepts_nothing_and_counts_every_event_as_a_duplicate(
     tmp_path: Path,
 ) -> None:
-    first = push(tmp_path, CLEAN)
+    index = Index()
+    first = push(tmp_path, CLEAN, index=index)
     assert first.path is not None
 
-    retried = push(tmp_path, CLEAN, batch_id="b2", existing=[first.path])
+    retried = push(tmp_path, CLEAN, batch_id="b2", index=index)
 
     assert (retried.received, retried.accepted, retried.duplicates) == (3, 0, 3)
     assert retried.path is None
@@ -164,10 +187,11 @@ def test_a_retried_batch_accepts_nothing_and_counts_every_event_as_a_duplicate(
 
 
 def test_only_events_not_stored_yet_are_accepted(tmp_path: Path) -> None:
-    first = push(tmp_path, CLEAN[:2])
+    index = Index()
+    first = push(tmp_path, CLEAN[:2], index=index)
     assert first.path is not None
 
-    second = push(tmp_path, CLEAN, batch_id="b2", existing=[first.path])
+    second = push(tmp_path, CLEAN, batch_id="b2", index=index)
 
     assert (second.accepted, second.duplicates) == (1, 2)
     assert second.path is not None
@@ -175,17 +199,16 @@ def test_only_events_not_stored_yet_are_accepted(tmp_path: Path) -> None:
 
 
 def test_an_event_stored_many_batches_before_is_still_a_duplicate(tmp_path: Path) -> None:
-    files = []
+    index = Index()
     for number in range(12):
         batch = [
             event(f"r{number:02d}-{i}", ts=f"2026-10-{number + 1:02d}T10:00:00Z") for i in (1, 2)
         ]
-        written = push(tmp_path, batch, batch_id=f"b{number}", existing=files)
+        written = push(tmp_path, batch, batch_id=f"b{number}", index=index)
         assert written.path is not None
-        files.append(written.path)
     late = [event("r99-1", ts="2026-10-30T10:00:00Z"), event("r00-2", ts="2026-10-30T11:00:00Z")]
 
-    result = push(tmp_path, late, batch_id="late", existing=files)
+    result = push(tmp_path, late, batch_id="late", index=index)
 
     assert (result.accepted, result.duplicates) == (1, 1)
     assert result.path is not None
@@ -211,22 +234,12 @@ def test_a_status_change_is_a_duplicate_only_at_the_same_instant(tmp_path: Path)
     def change(at: str, status: str) -> dict[str, object]:
         return {"ticket_id": "T-1", "changed_at": at, "new_status": status}
 
-    def write(events: list[dict[str, object]], batch_id: str, existing: list[Path]) -> BatchResult:
-        return write_batch(
-            source=changes,
-            events=events,
-            batch_dir=tmp_path / "batches",
-            batch_id=batch_id,
-            existing=existing,
-            policy=BadRowPolicy.REJECT,
-            quarantine_dir=None,
-        )
-
-    first = write([change("2026-10-05T10:00:00Z", "open")], "b1", [])
+    index = Index()
+    first = push(tmp_path, [change("2026-10-05T10:00:00Z", "open")], "b1", index, source=changes)
     assert first.path is not None
     again = [change("2026-10-05T10:00:00Z", "open"), change("2026-10-05T11:00:00Z", "solved")]
 
-    second = write(again, "b2", [first.path])
+    second = push(tmp_path, again, "b2", index, source=changes)
 
     assert (second.accepted, second.duplicates) == (1, 1)
 
@@ -247,12 +260,48 @@ def test_a_source_without_a_key_keeps_every_event(tmp_path: Path) -> None:
         events=[event("r1"), event("r1")],
         batch_dir=tmp_path,
         batch_id="b1",
-        existing=[],
+        known=Index().known,
         policy=BadRowPolicy.REJECT,
         quarantine_dir=None,
     )
 
     assert (result.accepted, result.duplicates) == (2, 0)
+    assert result.keys == ()
+
+
+def test_duplicates_are_found_in_the_index_without_reading_earlier_batch_files(
+    tmp_path: Path,
+) -> None:
+    index = Index()
+    first = push(tmp_path, CLEAN[:2], index=index)
+    assert first.path is not None
+    first.path.unlink()  # earlier files are not read: without them, the index still answers
+
+    second = push(tmp_path, CLEAN, batch_id="b2", index=index)
+
+    assert (second.accepted, second.duplicates) == (1, 2)
+    assert index.asked == 2 + 3  # each batch asks once about its own events' keys
+
+
+def test_the_same_event_has_the_same_key_however_its_values_are_written(tmp_path: Path) -> None:
+    index = Index()
+    push(tmp_path, [event("r1", ts="2026-10-05T12:00:00+02:00")], index=index)
+    changes = SOURCE.model_copy(update={"kind": SourceKind.STATUS_CHANGES})
+    stored = push(tmp_path / "s", [event("r1", ts="2026-10-05T12:00:00+02:00")], source=changes)
+    restated = push(tmp_path / "s", [event("r1", ts="2026-10-05T10:00:00Z")], "b2", source=changes)
+
+    assert len(index.keys) == 1
+    assert stored.keys == restated.keys  # the instant, typed, whatever its zone
+    assert stored.keys != tuple(index.keys)  # the identity differs: (key) vs (key, instant)
+
+
+def test_the_keys_of_a_stored_file_are_the_keys_its_batch_returned(tmp_path: Path) -> None:
+    result = push(tmp_path, [*CLEAN, event("r1")])
+    assert result.path is not None
+
+    assert stored_keys(SOURCE, result.path) == result.keys
+    assert len(result.keys) == 3
+    assert stored_keys(SOURCE.model_copy(update={"key": None}), result.path) == ()
 
 
 # -- bad events -------------------------------------------------------------------------

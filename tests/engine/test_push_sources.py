@@ -112,6 +112,7 @@ def test_a_pushed_source_evaluates_from_its_batches_like_the_same_events_in_a_cs
     from_file = run(agreement({"format": "csv", "path": "requests.csv"}), tmp_path, {})
 
     batches: list[Path] = []
+    held: set[str] = set()
     pushed = as_pushed(rows)
     for index, start in enumerate(range(0, len(pushed), 250)):
         result = write_batch(
@@ -119,12 +120,13 @@ def test_a_pushed_source_evaluates_from_its_batches_like_the_same_events_in_a_cs
             events=pushed[start : start + 300],  # overlapping: retried events are dropped
             batch_dir=tmp_path / "batches",
             batch_id=f"batch-{index}",
-            existing=batches,
+            known=held.intersection,
             policy=BadRowPolicy.REJECT,
             quarantine_dir=None,
         )
         assert result.path is not None
         batches.append(result.path)
+        held.update(result.keys)
     from_batches = run(agreement({"format": "push"}), tmp_path, {"requests": batches})
 
     assert len(batches) == 3

@@ -11,12 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, func, select, update
 
+from accord.connectors.batches import stored_keys
+from accord.core.model.measurement import Source
 from accord.engine.sources import BadRowPolicy
 from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
 from accord.services.ingestion import SWEEP_AFTER, Ingestion, PushBatch
 from accord.services.portfolio import UploadVersion
 from accord.services.uow import Limits
+from accord.store.tables import BatchIndexRow, BatchKeyRow
 from tests.services.world import CONSOLE, World, agreement_document, events
 
 
@@ -48,6 +52,78 @@ def test_events_already_stored_are_dropped_and_counted(world: World) -> None:
     world.services.ingestion.push(partner, push(events=events(10)))
     second = world.services.ingestion.push(partner, push("b2", events=events(15)))
     assert (second.received, second.accepted, second.duplicates) == (15, 5, 10)
+
+
+class CountedKeys:
+    """The connector's reader of a stored file's keys, counting the files it reads."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def __call__(self, source: Source, path: Path) -> tuple[str, ...]:
+        self.read.append(path.name)
+        return stored_keys(source, path)
+
+
+def _counting(world: World) -> tuple[Ingestion, CountedKeys]:
+    counted = CountedKeys()
+    return Ingestion(dataclasses.replace(world.services.context, batch_keys=counted)), counted
+
+
+def _key_rows(world: World) -> int:
+    with world.services.context.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(BatchKeyRow)) or 0)
+
+
+def test_duplicates_are_found_without_reading_earlier_batch_files(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    ingestion, counted = _counting(world)
+    ingestion.push(partner, push("b1", events=events(10)))
+    ingestion.push(partner, push("b2", events=events(20)[10:]))
+    folder = world.services.context.data_dir / "measurements/acme-bravo/requests"
+    for earlier in folder.glob("*.parquet"):
+        earlier.unlink()  # what is no longer there cannot be read
+
+    third = ingestion.push(partner, push("b3", events=[*events(25)[5:], *events(3, prefix="s")]))
+
+    assert (third.received, third.accepted, third.duplicates) == (23, 8, 15)
+    assert counted.read == []
+    assert _key_rows(world) == 28
+
+
+def test_batches_recorded_before_the_index_are_indexed_once_from_their_files(
+    world: World,
+) -> None:
+    partner = world.principal("partner@bravo.example")
+    world.services.ingestion.push(partner, push("b1", events=events(10)))
+    world.services.ingestion.push(partner, push("b2", events=events(20)[10:]))
+    with world.services.context.engine.begin() as connection:  # as before migration 0015
+        connection.execute(delete(BatchKeyRow))
+        connection.execute(delete(BatchIndexRow))
+    ingestion, counted = _counting(world)
+
+    third = ingestion.push(partner, push("b3", events=events(25)))
+    fourth = ingestion.push(partner, push("b4", events=events(26)))
+
+    assert (third.accepted, third.duplicates) == (5, 20)
+    assert (fourth.accepted, fourth.duplicates) == (1, 25)
+    assert counted.read == ["b1.parquet", "b2.parquet"]
+    assert _key_rows(world) == 26
+
+
+def test_keys_recorded_under_another_identity_are_recomputed(world: World) -> None:
+    partner = world.principal("partner@bravo.example")
+    world.services.ingestion.push(partner, push("b1", events=events(10)))
+    with world.services.context.engine.begin() as connection:  # as if the key had changed
+        connection.execute(update(BatchKeyRow).values(key=func.upper(BatchKeyRow.key)))
+        connection.execute(update(BatchIndexRow).values(identity="ticket:string"))
+    ingestion, counted = _counting(world)
+
+    again = ingestion.push(partner, push("b2", events=events(12)))
+
+    assert (again.accepted, again.duplicates) == (2, 10)
+    assert counted.read == ["b1.parquet"]
+    assert _key_rows(world) == 12
 
 
 def test_bad_events_are_set_aside_with_their_reasons(world: World) -> None:

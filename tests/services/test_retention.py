@@ -66,6 +66,24 @@ def test_the_purge_removes_batches_past_the_rule_and_records_them(batches: World
     assert world.services.audit.verify(CONSOLE).ok  # a purge is recorded, not a tampering
 
 
+def test_a_purged_batch_leaves_the_index_of_duplicates_with_its_events(batches: World) -> None:
+    world = batches
+    world.services.retention.purge(CONSOLE)
+
+    again = world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="requests",
+            batch_id="again",
+            events=[*events(2), *events(2, prefix="n", step_minutes=2480)],
+        ),
+    )
+
+    # the purged events are no longer held, so no longer duplicates; the kept ones still are
+    assert (again.accepted, again.duplicates) == (2, 2)
+
+
 def test_a_dry_run_removes_nothing(batches: World) -> None:
     report = batches.services.retention.purge(CONSOLE, dry_run=True)
     assert report.agreements[0].removed == ["requests/old"]

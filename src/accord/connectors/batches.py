@@ -7,10 +7,17 @@ policy), and its good rows become one Parquet file in the shape the engine reads
 (``stored_source``: logical names, typed, durations in seconds).
 
 Events are identified by the source's row identity (its ``key``, the event id; for status
-changes the key and the instant). An event that repeats inside the batch, or that an
-existing batch file of the source already holds, is dropped and counted as a duplicate, so a
-retried batch stores nothing twice. Within a batch the first occurrence wins. All of this is
-set-based in DuckDB; the only Python per event is writing a list of events as JSON lines.
+changes the key and the instant). An event that repeats inside the batch, or whose identity a
+recorded batch of the source already holds, is dropped and counted as a duplicate, so a
+retried batch stores nothing twice. Within a batch the first occurrence wins. The identities
+already held are not found by reading earlier batch files (that cost grew with every batch)
+but by asking ``known``, an index the caller keeps: each accepted event's identity key
+(``identity_key``: the SHA-256 of its typed identity values, 128 bits) comes back in
+``BatchResult.keys`` for the caller to record with the batch, in the same transaction.
+``stored_keys`` reads the keys of a batch file already written, to index batches stored
+before there was an index (or under an identity the source no longer has). All of this is
+set-based in DuckDB; the only Python per event is writing a list of events as JSON lines and
+handing the keys over.
 
 The file is written under a temporary name in the batch folder, flushed to disk, renamed
 into place and the folder synced, so that it is either wholly there or not at all.
@@ -26,10 +33,10 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 import duckdb
 
@@ -45,7 +52,18 @@ from accord.engine.sources import (
     source_table,
 )
 
-__all__ = ["BATCH_ID_PATTERN", "BatchResult", "InvalidBatchId", "check_batch_id", "write_batch"]
+__all__ = [
+    "BATCH_ID_PATTERN",
+    "BatchResult",
+    "InvalidBatchId",
+    "KnownKeys",
+    "check_batch_id",
+    "stored_keys",
+    "write_batch",
+]
+
+#: Of the identity keys given, those a recorded batch of the source already holds.
+KnownKeys: TypeAlias = Callable[[Sequence[str]], Collection[str]]
 
 #: A batch id is used as a file name: letters, digits, dot, dash and underscore, not
 #: starting with a dot (no hidden files, no ``.`` or ``..``).
@@ -54,6 +72,9 @@ _CHUNK: Final = 1 << 20
 _INCOMING: Final = quote("batch_incoming")
 _UNIQUE: Final = quote("batch_unique")
 _ACCEPTED: Final = quote("batch_accepted")
+_KEYED: Final = quote("batch_keyed")
+_KNOWN: Final = quote("batch_known")
+_KEY: Final = quote("__identity_key")
 #: A batch handed over as a file is read by its suffix: CSV or Parquet (as uploaded through
 #: the web app), JSON lines otherwise.
 _FORMATS: Final = {".csv": SourceFormat.CSV, ".parquet": SourceFormat.PARQUET}
@@ -83,6 +104,9 @@ class BatchResult:
     """The earliest instant among the accepted events (UTC), None when none was accepted;
     with ``last_at``, the windows that (late) data touches."""
     last_at: dt.datetime | None = None
+    keys: tuple[str, ...] = ()
+    """The identity key of each accepted event (none for a source without a key): what the
+    caller records so that a later batch finds them through ``known``."""
 
 
 def check_batch_id(batch_id: str) -> None:
@@ -100,11 +124,12 @@ def write_batch(  # noqa: PLR0913 (keyword-only; every argument is required and 
     events: list[dict[str, object]] | Path,
     batch_dir: Path,
     batch_id: str,
-    existing: Sequence[Path],
+    known: KnownKeys,
     policy: BadRowPolicy,
     quarantine_dir: Path | None,
 ) -> BatchResult:
-    """Check a batch against its source, drop duplicates and store the rest as
+    """Check a batch against its source, drop duplicates (repeats inside the batch, and
+    events whose identity key ``known`` already holds) and store the rest as
     ``batch_dir/<batch_id>.parquet``.
 
     Raises InvalidBatchId for an unsafe batch id; DataError when the events cannot be read
@@ -121,7 +146,7 @@ def write_batch(  # noqa: PLR0913 (keyword-only; every argument is required and 
             lines = Path(scratch) / f"{batch_id}.jsonl"
             _write_lines(events, lines)
         quarantine = quarantine_dir / batch_id if quarantine_dir is not None else None
-        counts = _check(con, _Batch(source, batch_id, lines, policy, quarantine), existing)
+        counts = _check(con, _Batch(source, batch_id, lines, policy, quarantine), known)
         path, digest = None, None
         if counts.accepted:
             path, digest = _publish(con, _stored_query(source), batch_dir, batch_id)
@@ -137,7 +162,40 @@ def write_batch(  # noqa: PLR0913 (keyword-only; every argument is required and 
         digest=digest,
         first_at=counts.first_at,
         last_at=counts.last_at,
+        keys=counts.keys,
     )
+
+
+def identity_key(source: Source) -> str | None:
+    """SQL for a row's identity key over typed, logical columns: the first 32 hex digits
+    of the SHA-256 of its identity values as JSON text (unambiguous, whatever the values
+    hold); NULL when part of the identity is missing, or the source has no key."""
+    identity = [f"CAST({quote(name)} AS VARCHAR)" for name in row_identity(source)]
+    if not identity:
+        return None
+    missing = " OR ".join(f"{value} IS NULL" for value in identity)
+    digest = f"left(sha256(CAST(to_json([{', '.join(identity)}]) AS VARCHAR)), 32)"
+    return f"CASE WHEN {missing} THEN NULL ELSE {digest} END"
+
+
+def stored_keys(source: Source, path: Path) -> tuple[str, ...]:
+    """The identity keys of the events in a batch file this module wrote (the stored shape),
+    under the source's current identity. Raises DataError when the file cannot be read."""
+    key = identity_key(source)
+    if key is None:
+        return ()
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        try:
+            rows = con.execute(
+                f"SELECT DISTINCT {key} AS k FROM read_parquet({_literal(str(path))}) "
+                "WHERE k IS NOT NULL ORDER BY k"
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise DataError(
+                f"source {source.id!r}: batch file {path} cannot be read: {exc}"
+            ) from None
+    return tuple(str(row[0]) for row in rows)
 
 
 @dataclass(frozen=True)
@@ -158,6 +216,7 @@ class _Counts:
     quarantine_path: Path | None
     first_at: dt.datetime | None
     last_at: dt.datetime | None
+    keys: tuple[str, ...]
 
 
 def _write_lines(events: list[dict[str, object]], target: Path) -> None:
@@ -168,7 +227,7 @@ def _write_lines(events: list[dict[str, object]], target: Path) -> None:
             out.write("".join(encode(event) + "\n" for event in events[start : start + 10_000]))
 
 
-def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, existing: Sequence[Path]) -> _Counts:
+def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, known: KnownKeys) -> _Counts:
     """The engine's checks on the batch's first occurrences; good rows not yet stored are
     left in ``batch_accepted``."""
     source = batch.source
@@ -184,9 +243,10 @@ def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, existing: Sequence[Pat
         )
         con.execute(f"CREATE TEMP VIEW {_UNIQUE} AS {_first_occurrences(source)}")
         report = load_rows(con, as_lines, _UNIQUE, batch.policy, batch.quarantine_dir)
-        con.execute(f"CREATE TEMP TABLE {_ACCEPTED} AS {_not_stored(source, existing)}")
+        _not_stored(con, source, known)
         received = _count(con, _INCOMING)
         accepted, first_at, last_at = _accepted(con, source)
+        keys = _accepted_keys(con, source)
     except duckdb.Error as exc:
         raise DataError(
             f"source {source.id!r}: batch {batch.batch_id!r} cannot be read: {exc}"
@@ -199,6 +259,7 @@ def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, existing: Sequence[Pat
         quarantine_path=Path(report.quarantine_path) if report.quarantine_path else None,
         first_at=first_at,
         last_at=last_at,
+        keys=keys,
     )
 
 
@@ -217,28 +278,35 @@ def _first_occurrences(source: Source) -> str:
     )
 
 
-def _not_stored(source: Source, existing: Sequence[Path]) -> str:
-    """Good rows whose identity no existing batch file holds (an anti-join on typed values:
-    the files are in the stored shape, under logical names).
+def _not_stored(con: duckdb.DuckDBPyConnection, source: Source, known: KnownKeys) -> None:
+    """Leave in ``batch_accepted`` the good rows whose identity key ``known`` does not hold.
 
-    A stored row can only match if each of its identity values lies between the batch's
-    own least and greatest: saying so lets DuckDB skip the files' row groups by their
-    statistics instead of reading every identity ever stored, so a batch costs about the
-    same however many batches came before it (where identities rise over time, as event
-    ids usually do; otherwise it reads what it must)."""
+    The keys go out of DuckDB once, to the index, and only those already held come back
+    (usually few): nothing read depends on how many batches came before."""
     fresh = source_table(source.id)
-    rows = f"SELECT * FROM {fresh} AS fresh"
-    identity = [quote(name) for name in row_identity(source)]
-    if not identity or not existing:
-        return rows
-    files = "[" + ", ".join(_literal(str(path)) for path in existing) + "]"
-    within = " AND ".join(
-        f"{name} BETWEEN (SELECT min({name}) FROM {fresh}) AND (SELECT max({name}) FROM {fresh})"
-        for name in identity
+    key = identity_key(source)
+    if key is None:
+        con.execute(f"CREATE TEMP TABLE {_ACCEPTED} AS SELECT * FROM {fresh}")
+        return
+    con.execute(f"CREATE TEMP TABLE {_KEYED} AS SELECT *, {key} AS {_KEY} FROM {fresh}")
+    candidates = con.execute(
+        f"SELECT DISTINCT {_KEY} FROM {_KEYED} WHERE {_KEY} IS NOT NULL"
+    ).fetchall()
+    held = sorted(known([str(row[0]) for row in candidates])) if candidates else []
+    con.execute(f"CREATE TEMP TABLE {_KNOWN} AS SELECT unnest($1::VARCHAR[]) AS k", [held])
+    con.execute(
+        f"CREATE TEMP TABLE {_ACCEPTED} AS SELECT * FROM {_KEYED} "
+        f"WHERE {_KEY} IS NULL OR {_KEY} NOT IN (SELECT k FROM {_KNOWN})"
     )
-    candidates = f"SELECT {', '.join(identity)} FROM read_parquet({files}) WHERE {within}"
-    match = " AND ".join(f"stored.{name} = fresh.{name}" for name in identity)
-    return f"{rows} WHERE NOT EXISTS (SELECT 1 FROM ({candidates}) AS stored WHERE {match})"
+
+
+def _accepted_keys(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[str, ...]:
+    if identity_key(source) is None:
+        return ()
+    rows = con.execute(
+        f"SELECT DISTINCT {_KEY} FROM {_ACCEPTED} WHERE {_KEY} IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return tuple(str(row[0]) for row in rows)
 
 
 def _stored_query(source: Source) -> str:

@@ -4,9 +4,17 @@ A batch is authorised (the agreement must be visible; the principal's organisati
 the party that supplies the source, when the source names one), held to the size limits,
 checked and written by the batch writer (the engine's checks; duplicates by event id
 dropped; one Parquet file, durable before anything is recorded), and only then recorded,
-with its audit entry, in one transaction. A batch id already recorded for the source
-changes nothing: the original receipt is returned. Only files with a recorded batch are
-ever evaluated, so a crash between the file and the record loses nothing acknowledged.
+with its audit entry and its events' identity keys, in one transaction. A batch id already
+recorded for the source changes nothing: the original receipt is returned. Only files with a
+recorded batch are ever evaluated, so a crash between the file and the record loses nothing
+acknowledged.
+
+Duplicates are looked up in the index of identity keys (``batch_keys``), not in the earlier
+batch files, so a push costs the same however many batches the source holds. The index is
+written with the batch record, so it holds exactly the events acknowledged: a key written by
+a push whose record failed can never shadow the retry. Batches recorded before the index, or
+keyed under an identity the source has since changed, are indexed from their files by the
+next push to the source (once), under the lock its pushes take.
 
 What such a crash leaves behind (a batch file no batch names, a request body spooled to
 disk) is removed by ``sweep`` once it has lain untouched for ``SWEEP_AFTER``; the worker
@@ -17,12 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from accord.core.model.measurement import Source, SourceFormat
-from accord.engine.sources import BadRowPolicy, DataError
+from accord.engine.sources import BadRowPolicy, DataError, row_identity
 from accord.services.errors import Forbidden, Invalid, NotFound, TooLarge
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, parsed
@@ -38,6 +47,7 @@ __all__ = [
     "IssueView",
     "PushBatch",
     "SweepReport",
+    "identity_description",
     "signed_content",
 ]
 
@@ -118,6 +128,12 @@ def signed_content(receipt: BatchReceipt) -> bytes:
     ).encode()
 
 
+def identity_description(source: Source) -> str:
+    """The source's row identity as the key index knows it (``name:type`` of each identity
+    column): keys recorded under another description are recomputed before they count."""
+    return ",".join(f"{name}:{source.columns[name].type.value}" for name in row_identity(source))
+
+
 def _count_lines(path: Path) -> int:
     count = 0
     with path.open("rb") as handle:
@@ -176,6 +192,7 @@ class Ingestion:
             stored = uow.batches.find(row.id, source.id, command.batch_id)
             if stored is not None:
                 return _receipt(row.slug, stored, "already_received", [], self._context.signer)
+            self._index_earlier(uow, row, source)
             written = self._write(uow, row, source, command)
             batch = uow.batches.add(
                 MeasurementBatchRow(
@@ -195,6 +212,8 @@ class Ingestion:
                     token_id=principal.token_id,
                 )
             )
+            if written.keys:
+                uow.batches.add_keys(batch, written.keys, identity_description(source))
             issues = [IssueView(i.reason, i.count, list(i.samples)) for i in written.issues]
             receipt = _receipt(row.slug, batch, "accepted", issues, self._context.signer)
             uow.audit(
@@ -273,14 +292,17 @@ class Ingestion:
         self, uow: UnitOfWork, row: AgreementRow, source: Source, command: PushBatch
     ) -> WrittenBatch:
         data_dir = self._context.data_dir
-        existing = [data_dir / path for path in uow.batches.files(row.id, source.id)]
+
+        def known(keys: Sequence[str]) -> set[str]:
+            return uow.batches.known_keys(row.id, source.id, keys)
+
         try:
             return self._context.batch_writer(
                 source=source,
                 events=command.events,
                 batch_dir=data_dir / "measurements" / row.slug / source.id,
                 batch_id=command.batch_id,
-                existing=existing,
+                known=known,
                 policy=command.policy,
                 quarantine_dir=data_dir / "quarantine" / row.slug / source.id,
             )
@@ -288,6 +310,24 @@ class Ingestion:
             raise Invalid(str(exc)) from None
         except ValueError as exc:
             raise Invalid(str(exc)) from None
+
+    def _index_earlier(self, uow: UnitOfWork, row: AgreementRow, source: Source) -> None:
+        """Index the keys of the source's batches that are not indexed under its current
+        identity (recorded before the index existed, or before the identity changed)."""
+        if not row_identity(source):
+            return
+        identity = identity_description(source)
+        for batch in uow.batches.unindexed(row.id, source.id, identity):
+            assert batch.file_path is not None  # unindexed() returns batches with a file
+            try:
+                keys = self._context.batch_keys(source, self._context.data_dir / batch.file_path)
+            except DataError as exc:
+                raise Invalid(
+                    f"batch {batch.batch_id!r} of source {source.id!r} cannot be indexed "
+                    f"for duplicates: {exc}"
+                ) from None
+            uow.batches.remove_keys(batch)
+            uow.batches.add_keys(batch, keys, identity)
 
     def _relative(self, path: Path | None) -> str | None:
         if path is None:

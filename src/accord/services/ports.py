@@ -8,7 +8,7 @@ composition root (``accord.bootstrap``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +20,7 @@ from accord.engine.sources import BadRowPolicy
 
 __all__ = [
     "ArchiveError",
+    "BatchKeys",
     "BatchWriter",
     "BundleArchive",
     "Clock",
@@ -130,12 +131,16 @@ class WrittenBatch(Protocol):
     def first_at(self) -> dt.datetime | None: ...
     @property
     def last_at(self) -> dt.datetime | None: ...
+    # The identity key of each accepted event, to be recorded with the batch.
+    @property
+    def keys(self) -> tuple[str, ...]: ...
 
 
 class BatchWriter(Protocol):
-    """Checks a batch against its source, drops events already stored, writes the rest as
-    ``batch_dir/<batch_id>.parquet`` atomically. Raises ``ValueError`` for an unusable batch
-    id and ``accord.engine.sources.DataError`` for events that cannot be read."""
+    """Checks a batch against its source, drops events repeated in it or whose identity key
+    ``known`` already holds, writes the rest as ``batch_dir/<batch_id>.parquet`` atomically.
+    Raises ``ValueError`` for an unusable batch id and ``accord.engine.sources.DataError``
+    for events that cannot be read."""
 
     def __call__(  # noqa: PLR0913 (mirrors the keyword-only connector function)
         self,
@@ -144,10 +149,17 @@ class BatchWriter(Protocol):
         events: list[dict[str, object]] | Path,
         batch_dir: Path,
         batch_id: str,
-        existing: Sequence[Path],
+        known: Callable[[Sequence[str]], Collection[str]],
         policy: BadRowPolicy,
         quarantine_dir: Path | None,
     ) -> WrittenBatch: ...
+
+
+class BatchKeys(Protocol):
+    """The identity keys of the events in a batch file the writer wrote, under the source's
+    current identity. Raises ``accord.engine.sources.DataError`` for an unreadable file."""
+
+    def __call__(self, source: Source, path: Path) -> tuple[str, ...]: ...
 
 
 class FetchedRows(Protocol):

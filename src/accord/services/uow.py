@@ -22,7 +22,14 @@ from sqlalchemy.orm import sessionmaker
 from accord.services.errors import Conflict, Invalid
 from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
-from accord.services.ports import BatchWriter, Clock, NotificationSender, Signer, SourceFetcher
+from accord.services.ports import (
+    BatchKeys,
+    BatchWriter,
+    Clock,
+    NotificationSender,
+    Signer,
+    SourceFetcher,
+)
 from accord.services.rendering import Rendering
 from accord.store import locks
 from accord.store.audit import COVERED, AuditRecord, append, seal
@@ -79,6 +86,9 @@ class ServiceContext:
     data_dir: Path
     limits: Limits
     batch_writer: BatchWriter
+    #: Reads the identity keys of a stored batch file, to index batches recorded before the
+    #: index of keys existed (``accord.connectors.batches.stored_keys``).
+    batch_keys: BatchKeys
     passwords: PasswordHasher
     #: Renders records and documents for people (``accord.reports.rendering``).
     rendering: Rendering

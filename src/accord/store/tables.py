@@ -40,6 +40,8 @@ __all__ = [
     "ApiTokenRow",
     "AuditEntryRow",
     "Base",
+    "BatchIndexRow",
+    "BatchKeyRow",
     "CertificationRow",
     "ClosedWindowRow",
     "CreditClaimRow",
@@ -312,6 +314,38 @@ class MeasurementBatchRow(Base):
     received_by: Mapped[str]
     #: The API token the batch was pushed with (None: a session, or before this was recorded).
     token_id: Mapped[int | None] = mapped_column(default=None)
+
+
+class BatchKeyRow(Base):
+    """The identity key of an event a recorded batch holds (``accord.connectors.batches``:
+    128 bits of the SHA-256 of its typed identity values): the index a push looks its
+    duplicates up in, instead of re-reading every earlier batch file of the source. Written
+    in the transaction that records the batch, so it names only acknowledged events."""
+
+    __tablename__ = "batch_keys"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (Index(None, "measurement_batch_id"),)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    measurement_batch_id: Mapped[int] = mapped_column(
+        ForeignKey("measurement_batches.id"), primary_key=True
+    )
+
+
+class BatchIndexRow(Base):
+    """A recorded batch whose events' keys are in ``batch_keys``, and the source identity
+    they were computed under (``name:type`` of each identity column): a batch recorded
+    before the index existed, or keyed under an identity the source no longer has, is
+    indexed again from its file by the next push."""
+
+    __tablename__ = "batch_indexes"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    measurement_batch_id: Mapped[int] = mapped_column(
+        ForeignKey("measurement_batches.id"), primary_key=True
+    )
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    identity: Mapped[str] = mapped_column(String(400))
 
 
 class EvaluationRunRow(Base):

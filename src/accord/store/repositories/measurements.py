@@ -1,14 +1,19 @@
-"""Pushed measurement batches: which are stored, and where their files are."""
+"""Pushed measurement batches: which are stored, where their files are, and the index of
+their events' identity keys that pushes look duplicates up in."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Final
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from accord.store.tables import MeasurementBatchRow
+from accord.store.tables import BatchIndexRow, BatchKeyRow, MeasurementBatchRow
+
+#: Keys per look-up or insert statement: well under SQLite's bound-parameter limit.
+_CHUNK: Final = 900
 
 __all__ = ["Batches"]
 
@@ -108,5 +113,69 @@ class Batches:
         return self._session.scalars(query).all()
 
     def remove(self, row: MeasurementBatchRow) -> None:
+        """Remove the batch and its events' keys (its events are no longer held)."""
+        self.remove_keys(row)
         self._session.delete(row)
         self._session.flush()
+
+    # -- the index of identity keys ------------------------------------------------------
+
+    def known_keys(self, agreement_id: int, source: str, keys: Sequence[str]) -> set[str]:
+        """Of ``keys``, those an indexed batch of the source holds."""
+        found: set[str] = set()
+        for start in range(0, len(keys), _CHUNK):
+            query = select(BatchKeyRow.key).where(
+                BatchKeyRow.agreement_id == agreement_id,
+                BatchKeyRow.source == source,
+                BatchKeyRow.key.in_(keys[start : start + _CHUNK]),
+            )
+            found.update(self._session.scalars(query))
+        return found
+
+    def add_keys(self, batch: MeasurementBatchRow, keys: Sequence[str], identity: str) -> None:
+        """Index the batch's events' keys, computed under ``identity``."""
+        rows = [
+            {
+                "agreement_id": batch.agreement_id,
+                "source": batch.source,
+                "key": key,
+                "measurement_batch_id": batch.id,
+            }
+            for key in sorted(set(keys))
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            self._session.execute(insert(BatchKeyRow), rows[start : start + _CHUNK])
+        self._session.add(
+            BatchIndexRow(
+                measurement_batch_id=batch.id, agreement_id=batch.agreement_id, identity=identity
+            )
+        )
+        self._session.flush()
+
+    def remove_keys(self, batch: MeasurementBatchRow) -> None:
+        self._session.execute(
+            delete(BatchKeyRow).where(BatchKeyRow.measurement_batch_id == batch.id)
+        )
+        self._session.execute(
+            delete(BatchIndexRow).where(BatchIndexRow.measurement_batch_id == batch.id)
+        )
+
+    def unindexed(
+        self, agreement_id: int, source: str, identity: str
+    ) -> Sequence[MeasurementBatchRow]:
+        """Batches of the source with a file whose keys are not indexed under ``identity``
+        (recorded before the index, or under another identity), oldest first."""
+        indexed = select(BatchIndexRow.measurement_batch_id).where(
+            BatchIndexRow.agreement_id == agreement_id, BatchIndexRow.identity == identity
+        )
+        query = (
+            select(MeasurementBatchRow)
+            .where(
+                MeasurementBatchRow.agreement_id == agreement_id,
+                MeasurementBatchRow.source == source,
+                MeasurementBatchRow.file_path.is_not(None),
+                MeasurementBatchRow.id.not_in(indexed),
+            )
+            .order_by(MeasurementBatchRow.id)
+        )
+        return self._session.scalars(query).all()
