@@ -52,7 +52,7 @@ from bench.service import (
     upload,
 )
 
-MIGRATION = "src/accord/store/migrations/versions/0018_batch_keys.py"
+MIGRATION = "src/accord/store/migrations/versions/0019_batch_keys.py"
 SLUG = "payments-latency"
 OVERLAP = 5
 SPAN = 50
