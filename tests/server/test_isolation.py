@@ -56,6 +56,8 @@ ENDPOINTS = (
     Endpoint("GET", "/reviews/2026-Q4/pack", "read"),
     Endpoint("GET", "/reviews/2026-Q4", "read"),
     Endpoint("POST", "/reviews/2026-Q4/decisions", "govern", {"text": "Meet monthly"}),
+    Endpoint("GET", "/reviews", "read"),
+    Endpoint("POST", "/reviews/2026-Q4/minutes", "govern", {"text": "Went through the pack"}),
     Endpoint("POST", "/legal-holds", "manage", {"reason": "litigation"}),
     Endpoint("POST", "/legal-holds/{hold}/release", "manage_once"),
     Endpoint("GET", "/in-force?at=2026-10-15T00:00:00Z", "read"),

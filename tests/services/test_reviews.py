@@ -5,17 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from accord.bootstrap import build
 from accord.reports.review import review_html
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.ingestion import PushBatch
+from accord.services.permissions import Principal
 from accord.services.portfolio import UploadVersion
-from accord.services.reviews import RateCommitment, RecordDecision
+from accord.services.ports import FixedClock
+from accord.services.reviews import RateCommitment, RecordDecision, RecordMinutes
 from accord.services.verdicts import RunEvaluation
-from tests.services.world import CONSOLE, World, agreement_document, data_handling, events
+from accord.settings import Settings
+from tests.mailbox import Mailbox
+from tests.services.world import (
+    CONSOLE,
+    FAST_HASHES,
+    NOW,
+    World,
+    agreement_document,
+    data_handling,
+    events,
+    populate,
+)
 
 
 def governed(world: World) -> None:
@@ -60,7 +76,11 @@ def test_the_quarter_s_pack_gathers_what_the_review_needs(world: World) -> None:
     ]
     assert pack.results.credits
     assert [f.kind.value for f in pack.findings] == ["certification_missing", "declaration_missing"]
-    assert {d.kind for d in pack.obligations} == {"renewal_notice", "termination_notice"}
+    assert {d.kind for d in pack.obligations} == {
+        "renewal_notice",
+        "termination_notice",
+        "governance_review",  # this quarter's own review, scheduled from the cadence
+    }
     assert [(c.id, c.party) for c in pack.commitments] == [("early-warning", "Bravo")]
     assert pack.term.initial_term_end is not None
 
@@ -142,3 +162,94 @@ def test_an_auditor_reads_the_record_but_does_not_rate_nor_another_tenant(world:
                 agreement="acme-bravo", period="2026-Q4", commitment="early-warning", rating=3
             ),
         )
+
+
+# Reviews scheduled from the cadence, with the participants invited by e-mail.
+
+WORKER = Principal.console("worker")
+#: The fourth quarter ends at 1 January 2027 00:00 in Berlin; its review is due a month on.
+Q4_ENDS = dt.datetime(2026, 12, 31, 23, tzinfo=dt.UTC)
+Q4_DUE = dt.datetime(2027, 1, 31, 23, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def invited(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[World]:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+        mail_from="accord@acme.example",
+    )
+    clock = FixedClock(NOW)
+    services = build(settings, clock=clock, passwords=FAST_HASHES)
+    world = populate(services, clock)
+    document = agreement_document("bravo", version="2")
+    document["parties"][0]["contacts"] = [{"name": "Vendor desk", "email": "vendors@acme.example"}]
+    document["parties"][1]["contacts"] = [
+        {"name": "Bravo account", "email": "account@bravo.example"}
+    ]
+    document["governance"] = {
+        "review_cadence": "quarterly",
+        "participants": ["acme", "bravo"],
+        "data_sharing": "Monthly exports.",
+    }
+    services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+    yield world
+    services.close()
+
+
+def _reviews(world: World) -> list[tuple[str, dt.datetime, str]]:
+    found = world.services.reviews.schedule(CONSOLE, "acme-bravo")
+    return [(r.period, r.obligation.due_at, r.obligation.state) for r in found]
+
+
+def test_the_cadence_schedules_reviews_and_invites_the_participants_when_the_period_ends(
+    invited: World, smtp: Mailbox
+) -> None:
+    services = invited.services
+    # The third quarter's review was due before the agreement was uploaded: not scheduled.
+    assert _reviews(invited) == [("2026-Q4", Q4_DUE, "open")]
+    assert services.obligations.check(WORKER).invited == 0  # the quarter has not ended
+
+    invited.clock.at = Q4_ENDS + dt.timedelta(hours=9)
+    report = services.obligations.check(WORKER)
+
+    assert report.invited == 2
+    assert services.obligations.check(WORKER).invited == 0  # once per review
+    assert services.notifications.deliver_due(WORKER).delivered == 2
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "account@bravo.example",
+        "vendors@acme.example",
+    ]
+    (message,) = smtp.to("account@bravo.example")
+    assert message["Subject"] == "[Accord] Invitation: 2026-Q4 governance review of Acme and bravo"
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert "participants: Acme Retail, Bravo" in body.get_content()
+    assert "held by: 2027-01-31" in body.get_content()
+    # The next quarter's review is scheduled as soon as its quarter runs.
+    assert _reviews(invited)[1][:2] == ("2027-Q1", dt.datetime(2027, 4, 30, 22, tzinfo=dt.UTC))
+
+
+def test_minutes_say_the_review_was_held_and_one_not_held_in_time_is_missed(
+    invited: World,
+) -> None:
+    services = invited.services
+    manager = invited.principal("manager@acme.example")
+    invited.clock.at = Q4_ENDS + dt.timedelta(days=10)
+    services.obligations.check(WORKER)
+    record = services.reviews.minutes(
+        manager,
+        RecordMinutes(agreement="acme-bravo", period="2026-Q4", text="Went through the pack."),
+    )
+    assert [(m.text, m.party) for m in record.minutes] == [("Went through the pack.", "acme")]
+    assert _reviews(invited)[0] == ("2026-Q4", Q4_DUE, "met")
+
+    invited.clock.at = dt.datetime(2027, 5, 2, tzinfo=dt.UTC)
+    services.obligations.check(WORKER)
+    assert _reviews(invited)[1] == (
+        "2027-Q1",
+        dt.datetime(2027, 4, 30, 22, tzinfo=dt.UTC),
+        "missed",
+    )

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from accord.cli.output import console, fail
 from accord.cli.runtime import open_services
 from accord.reports.review import review_html, review_pdf
 from accord.services.permissions import Principal
-from accord.services.reviews import RateCommitment, RecordDecision
+from accord.services.reviews import RateCommitment, RecordDecision, RecordMinutes
 
 __all__ = ["register"]
 
@@ -81,6 +82,39 @@ def decide(
     console.print(
         f"{len(record.decisions)} decisions recorded for the {period} review of {agreement}"
     )
+
+
+@review.command("minutes")
+def minutes(
+    agreement: Annotated[str, typer.Argument(help="Agreement id.")],
+    period: Annotated[str, typer.Argument(help="The review's month or quarter.")],
+    text: Annotated[str, typer.Argument(help="What the review covered and concluded.")],
+) -> None:
+    """Record the minutes of the period's review: the review was held (its obligation is
+    met; held after its due date, it stays missed)."""
+    command = RecordMinutes(agreement=agreement, period=period, text=text)
+    with open_services() as services:
+        services.reviews.minutes(CONSOLE, command)
+        held = [r for r in services.reviews.schedule(CONSOLE, agreement) if r.period == period]
+    state = f": the review is {held[0].obligation.state}" if held else ""
+    console.print(f"minutes recorded for the {period} review of {agreement}{state}")
+
+
+@review.command("schedule")
+def schedule(agreement: Annotated[str, typer.Argument(help="Agreement id.")]) -> None:
+    """The governance reviews scheduled from the agreement's cadence: period, due by, state."""
+    with open_services() as services:
+        found = services.reviews.schedule(CONSOLE, agreement)
+    if not found:
+        console.print(f"no governance reviews scheduled for {agreement}")
+        return
+    table = Table(title=f"Governance reviews of {agreement}")
+    for header in ("period", "due by (UTC)", "state", "owed by"):
+        table.add_column(header)
+    for review_ in found:
+        duty = review_.obligation
+        table.add_row(review_.period, f"{duty.due_at:%Y-%m-%d %H:%M}", duty.state, duty.party)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

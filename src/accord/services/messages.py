@@ -24,6 +24,10 @@ _TEMPLATES: Final[Mapping[str, tuple[str, str]]] = {
         "An obligation under the agreement {agreement} lapsed; it is escalated to you.",
     ),
     "review": ("Review", "A post-incident review under the agreement {agreement} changed."),
+    "review_invitation": (
+        "Invitation",
+        "You are invited to the governance review under the agreement {agreement}.",
+    ),
     "breach_notice": (
         "Breach notice",
         "A security breach notice under the agreement {agreement} is due.",

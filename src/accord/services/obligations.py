@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from accord.core.model import Agreement
 from accord.core.model.notifications import Notifications
-from accord.core.obligations import Obligation, ObligationState, lapsed, notice_deadlines
+from accord.core.obligations import (
+    Obligation,
+    ObligationState,
+    governance_reviews,
+    lapsed,
+    notice_deadlines,
+)
 from accord.core.units import Duration
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.escalation import Escalated, LateEscalation, escalate, running_late
@@ -34,10 +40,12 @@ __all__ = [
     "ObligationView",
     "Obligations",
     "fulfil",
+    "invite",
     "record_obligation",
     "release",
     "remind",
     "schedule_notices",
+    "schedule_reviews",
 ]
 
 
@@ -73,6 +81,8 @@ class CheckReport:
     missed: tuple[ObligationView, ...]
     reminded: int = 0
     escalated: tuple[Escalated, ...] = ()
+    #: Invitations to governance reviews queued (one per review and participant's contact).
+    invited: int = 0
 
     @property
     def late(self) -> tuple[Escalated, ...]:
@@ -82,7 +92,8 @@ class CheckReport:
     def summary(self) -> str:
         return (
             f"{self.scheduled} obligations scheduled, {len(self.missed)} missed, "
-            f"{self.reminded} reminders queued, {len(self.escalated)} escalations"
+            f"{self.reminded} reminders queued, {self.invited} review invitations queued, "
+            f"{len(self.escalated)} escalations"
             + (f" ({len(self.late)} late)" if self.late else "")
         )
 
@@ -160,6 +171,52 @@ def schedule_notices(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -
         record_obligation(uow, row, deadline.obligation())
         new += known is None
     return new
+
+
+def schedule_reviews(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> int:
+    """Store the governance reviews of the agreement's cadence that are due next
+    (``accord.core.obligations.governance``); how many were new."""
+    new = 0
+    for review in governance_reviews(agreement, uow.now()):
+        new += uow.obligations.find_by_key(row.id, review.key) is None
+        record_obligation(uow, row, review)
+    return new
+
+
+def invite(uow: UnitOfWork, row: AgreementRow, agreement: Agreement) -> int:
+    """Invite the participants of each governance review whose period has ended (the
+    contacts of every participating party, once per review); how many were queued."""
+    governance = agreement.governance
+    if governance is None:
+        return 0
+    now = uow.now()
+    where = ObligationFilter(agreement_id=row.id, states=("open",), kinds=("governance_review",))
+    names = {party.id: party.name for party in agreement.parties}
+    queued = 0
+    for duty, _slug in uow.obligations.matching(where):
+        if duty.trigger_at > now:
+            continue
+        period = duty.key.removeprefix("governance_review:")
+        notice = Notice(
+            event="review_invitation",
+            key=f"invitation:{duty.key}",
+            agreement=row.slug,
+            title=f"{period} governance review of {agreement.metadata.title}",
+            facts={
+                "period": period,
+                "participants": ", ".join(names.get(p, p) for p in governance.participants),
+                "held by": _local_day(duty.due_at, agreement.timezone),
+                "review pack": f"accord review pack {row.slug} {period}",
+            },
+        )
+        emails = [e for party in governance.participants for e in contacts_of(agreement, party)]
+        queued += enqueue(uow, row, agreement, notice, emails)
+    return queued
+
+
+def _local_day(due: dt.datetime, timezone: str) -> str:
+    """The last local day before a due instant at midnight."""
+    return (due - dt.timedelta(microseconds=1)).astimezone(ZoneInfo(timezone)).date().isoformat()
 
 
 _LATE: Final = dt.timedelta(minutes=15)
@@ -289,17 +346,20 @@ class Obligations:
         return self._close(principal, obligation_id, ObligationState.WAIVED, reason)
 
     def check(self, principal: Principal) -> CheckReport:
-        """Schedule the notice deadlines of every agreement and mark each lapsed obligation
-        missed as of its due instant."""
+        """Schedule the notice deadlines and governance reviews of every agreement, invite
+        to the reviews whose period has ended, and mark each lapsed obligation missed as of
+        its due instant."""
         principal.require(Permission.MANAGE_AGREEMENTS)
         with self._context.uow(principal, write=True) as uow:
             now = uow.now()
-            scheduled = reminded = 0
+            scheduled = reminded = invited = 0
             for row in uow.agreements.all():
                 agreement = agreement_in_force(uow, row, now)
                 if agreement is not None:
                     scheduled += schedule_notices(uow, row, agreement)
+                    scheduled += schedule_reviews(uow, row, agreement)
                     reminded += remind(uow, row, agreement)
+                    invited += invite(uow, row, agreement)
             open_due = uow.obligations.matching(
                 ObligationFilter(states=(ObligationState.OPEN.value,), due_before=now)
             )
@@ -311,7 +371,11 @@ class Obligations:
             escalated = escalate(uow)
             uow.commit()
         return CheckReport(
-            scheduled=scheduled, missed=tuple(missed), reminded=reminded, escalated=tuple(escalated)
+            scheduled=scheduled,
+            missed=tuple(missed),
+            reminded=reminded,
+            escalated=tuple(escalated),
+            invited=invited,
         )
 
     def _get(self, uow: UnitOfWork, obligation_id: int) -> tuple[ObligationRow, str]:

@@ -25,7 +25,7 @@ from accord.core.versions import VersionSpan, in_force
 from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.in_force import parsed
-from accord.services.obligations import schedule_notices
+from accord.services.obligations import schedule_notices, schedule_reviews
 from accord.services.organisations import get_organisation
 from accord.services.permissions import Permission, Principal
 from accord.services.rendering import DocumentFormat
@@ -255,6 +255,7 @@ def add_version(uow: UnitOfWork, row: AgreementRow, new: NewVersion) -> Agreemen
     )
     row.title = agreement.metadata.title
     schedule_notices(uow, row, agreement)
+    schedule_reviews(uow, row, agreement)
     uow.audit(
         new.action,
         "agreement",

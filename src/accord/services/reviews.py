@@ -8,7 +8,7 @@ their owner and due date, a decision with a due date becoming a ``review_action`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from accord.services.actors import shown_actor
 from accord.services.compliance import processor_findings
 from accord.services.errors import Conflict, Invalid
 from accord.services.in_force import agreement_in_force
-from accord.services.obligations import record_obligation
+from accord.services.obligations import ObligationView, fulfil, record_obligation, view_of
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
 from accord.services.renewals import Renewals, party_of
@@ -38,9 +38,19 @@ from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import ObligationFilter
 from accord.store.tables import AgreementRow, ReviewEntryRow
 
-__all__ = ["RateCommitment", "RecordDecision", "ReviewRecord", "Reviews"]
+__all__ = [
+    "MinutesLine",
+    "RateCommitment",
+    "RecordDecision",
+    "RecordMinutes",
+    "ReviewRecord",
+    "Reviews",
+    "ScheduledReview",
+]
 
 _MAX_TEXT: Final = 4000
+#: The key of a scheduled governance review's obligation, before its period.
+_REVIEW: Final = "governance_review:"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,12 +73,38 @@ class RecordDecision:
     due_on: dt.date | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordMinutes:
+    agreement: str
+    period: str
+    #: What the meeting covered and concluded; recording them says the review was held.
+    text: str
+
+
+@dataclass(frozen=True)
+class ScheduledReview:
+    """A governance review scheduled from the cadence: the period whose pack it reviews, and
+    its obligation (owed by the consumer, who convenes it)."""
+
+    period: str
+    obligation: ObligationView
+
+
+@dataclass(frozen=True)
+class MinutesLine:
+    text: str
+    party: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
 @dataclass(frozen=True)
 class ReviewRecord:
     agreement: str
     period: str
     ratings: list[RatingLine]
     decisions: list[DecisionLine]
+    minutes: list[MinutesLine] = field(default_factory=list)
 
 
 def _record(
@@ -178,8 +214,40 @@ class Reviews:
         period_labels(period)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, slug)
-            ratings, decisions = _record(uow, list(uow.compliance.review_entries(row.id, period)))
-        return ReviewRecord(slug, period, ratings, decisions)
+            entries = list(uow.compliance.review_entries(row.id, period))
+            ratings, decisions = _record(uow, entries)
+            minutes = [
+                MinutesLine(e.text, e.party, shown_actor(uow, e.recorded_by), e.recorded_at)
+                for e in entries
+                if e.kind == "minutes"
+            ]
+        return ReviewRecord(slug, period, ratings, decisions, minutes)
+
+    def schedule(self, principal: Principal, slug: str) -> list[ScheduledReview]:
+        """The agreement's governance reviews as scheduled from its cadence, earliest first."""
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, slug)
+            where = ObligationFilter(agreement_id=row.id, kinds=("governance_review",))
+            return [
+                ScheduledReview(duty.key.removeprefix(_REVIEW), view_of(duty, found))
+                for duty, found in uow.obligations.matching(where)
+            ]
+
+    def minutes(self, principal: Principal, command: RecordMinutes) -> ReviewRecord:
+        """Record the minutes of the period's review: it was held (its obligation is met,
+        or stays missed when held late). Decisions are recorded one by one (``decide``)."""
+        text = _text(command.text, "text", required=True)
+        period_labels(command.period)
+        with self._context.uow(principal, write=True) as uow:
+            row, agreement = self._governed(uow, command.agreement)
+            party = party_of(uow, row, agreement)
+            self._add(uow, row, command.period, kind="minutes", party=party, text=text)
+            held = uow.obligations.find_by_key(row.id, f"{_REVIEW}{command.period}")
+            if held is not None and held.done_at is None and held.state != "waived":
+                fulfil(uow, held)
+            uow.commit()
+        return self.record(principal, command.agreement, command.period)
 
     def rate(self, principal: Principal, command: RateCommitment) -> ReviewRecord:
         """Record the principal's party's rating of a commitment for the period."""

@@ -53,6 +53,11 @@ class Governance(Spec):
         description="How often the joint performance review meets."
     )
     participants: list[Identifier] = Field(min_length=1, description="Parties that attend.")
+    review_within: DurationField | None = Field(
+        default=None,
+        description="Time after each review period ends within which its review meets "
+        "(local dates in the agreement's time zone). Absent: one month.",
+    )
     reports: list[Report] = Field(default_factory=list, description="Reports owed.")
     data_sharing: str = Field(min_length=1, description="How performance data is shared.")
     audit_rights: str | None = Field(default=None, description="Who may audit what, how often.")

@@ -43,6 +43,7 @@ class Webhook(Spec):
             "escalation",
             "obligation_missed",
             "review",
+            "review_invitation",
             "breach_notice",
             "amendment",
             "dispute",

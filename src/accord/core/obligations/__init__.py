@@ -1,13 +1,20 @@
 """Obligations: every dated duty an agreement creates, with its owner, trigger, due instant on
 the agreement's calendars, state and escalation (``model``), and the duties that exist without
 any incident: the last days to give renewal and termination notice (``notices``); what a
-resolved incident still owes: its review and preventive actions (``reviews``)."""
+resolved incident still owes: its review and preventive actions (``reviews``); the
+governance reviews of the agreement's cadence (``governance``)."""
 
 from accord.core.obligations.breach_notices import (
     NoticeInstants,
     notice_key,
     notice_obligations,
     regimes_of,
+)
+from accord.core.obligations.governance import (
+    DEFAULT_REVIEW_WITHIN,
+    ReviewPeriod,
+    governance_reviews,
+    review_period,
 )
 from accord.core.obligations.incidents import (
     FrozenLevel,
@@ -39,6 +46,7 @@ from accord.core.obligations.reviews import (
 )
 
 __all__ = [
+    "DEFAULT_REVIEW_WITHIN",
     "KINDS",
     "DutyRate",
     "FrozenLevel",
@@ -47,6 +55,7 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "ReviewPeriod",
     "action_due_at",
     "action_obligation",
     "calendar_of",
@@ -54,6 +63,7 @@ __all__ = [
     "duty_rates",
     "escalation_instants",
     "freeze_ladder",
+    "governance_reviews",
     "incident_obligations",
     "kind_of",
     "ladder_from_json",
@@ -64,6 +74,7 @@ __all__ = [
     "notice_obligations",
     "regimes_of",
     "review_obligation",
+    "review_period",
     "severity_of",
     "term_end",
     "update_obligation",

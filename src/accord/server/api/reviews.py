@@ -1,4 +1,5 @@
-"""Governance reviews: the review pack of an agreement for a period, as HTML or PDF."""
+"""Governance reviews: those scheduled from the cadence, the review pack of an agreement for a
+period (HTML or PDF), and what each review recorded: ratings, decisions and minutes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pydantic import BaseModel, Field
 
 from accord.reports.review import review_html, review_pdf
 from accord.server.security import CurrentPrincipal, ServicesDep
-from accord.services.reviews import RateCommitment, RecordDecision, ReviewRecord
+from accord.services.reviews import (
+    RateCommitment,
+    RecordDecision,
+    RecordMinutes,
+    ReviewRecord,
+    ScheduledReview,
+)
 
 __all__ = ["router"]
 
@@ -51,6 +58,33 @@ class DecisionIn(BaseModel):
     text: str = Field(max_length=4000, description="The decision or action.")
     owner: str | None = Field(default=None, description="Party id that carries it out.")
     due_on: dt.date | None = Field(default=None, description="Last day; makes it an obligation.")
+
+
+class MinutesIn(BaseModel):
+    text: str = Field(max_length=4000, description="What the review covered and concluded.")
+
+
+@router.get(
+    "/reviews",
+    summary="The governance reviews scheduled from the agreement's cadence (obligations)",
+)
+def review_schedule(
+    slug: str, principal: CurrentPrincipal, services: ServicesDep
+) -> list[ScheduledReview]:
+    return services.reviews.schedule(principal, slug)
+
+
+@router.post(
+    "/reviews/{period}/minutes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record the minutes of the period's review: it was held",
+)
+def minutes(
+    slug: str, period: str, body: MinutesIn, principal: CurrentPrincipal, services: ServicesDep
+) -> ReviewRecord:
+    return services.reviews.minutes(
+        principal, RecordMinutes(agreement=slug, period=period, text=body.text)
+    )
 
 
 @router.get("/reviews/{period}", summary="What the review recorded: ratings and decisions")
