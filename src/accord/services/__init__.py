@@ -4,6 +4,7 @@ __all__ = [
     "actors",
     "agreements",
     "amendments",
+    "auto_open",
     "backup",
     "books",
     "breach_notices",

@@ -29,9 +29,10 @@ from accord.core.versions import (
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import DataError
 from accord.engine.spark import SparkEngine
+from accord.services.auto_open import auto_open
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.external import fetch_external
-from accord.services.in_force import parsed
+from accord.services.in_force import agreement_in_force, parsed
 from accord.services.measuring import SparkUnavailable, spark_for
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, get_version, version_spans
@@ -398,6 +399,7 @@ class Verdicts:
             )
             if recording.restate is not None:
                 recording.restate(uow, run, recorded)
+            _open_incidents(uow, row, evaluation, closing)
             if not recording.keep_unchanged and not recorded.changes_anything:
                 return None  # leaving without commit rolls the run back
             run.verdicts_recorded = recorded.new + recorded.changed
@@ -507,3 +509,19 @@ class Verdicts:
                 if window is None or label == window
             ]
         return CreditLedger(balances, entries)
+
+
+def _open_incidents(
+    uow: UnitOfWork, row: AgreementRow, evaluation: Evaluation, closing: Closing
+) -> None:
+    """The incidents the agreement's ``incidents.open_on`` opens from this run's verdicts of
+    windows still open (``accord.services.auto_open``)."""
+    agreement = agreement_in_force(uow, row, uow.now())
+    if agreement is None or agreement.incidents is None or agreement.incidents.open_on is None:
+        return
+    records = (
+        evaluation.record(verdict)
+        for verdict in evaluation.verdicts
+        if not closing.holds(verdict.window.label)
+    )
+    auto_open(uow, row, agreement, records)

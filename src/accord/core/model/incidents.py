@@ -3,12 +3,15 @@ reviews, and the notice regimes a security incident starts (``accord.core.model.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from accord.core.model.regimes import NoticeRegime
 from accord.core.spec import CalendarRef, DurationField, Identifier, Spec, problem
 
 __all__ = [
+    "AutoOpen",
     "EscalationLadder",
     "EscalationLevel",
     "IncidentPolicy",
@@ -76,6 +79,16 @@ class PostIncidentReview(Spec):
     )
 
 
+class AutoOpen(Spec):
+    """When the service opens an incident by itself: once per objective, scope and window
+    that breaches, and once per burn-rate alert that fires there."""
+
+    on: list[Literal["breach", "burn_alert"]] = Field(
+        min_length=1, description="breach (a recorded verdict breaches), burn_alert (fires)."
+    )
+    severity: Identifier = Field(description="The severity it is opened with.")
+
+
 class IncidentPolicy(Spec):
     """Severity scheme, clocks, escalation and review duties for incidents."""
 
@@ -88,6 +101,9 @@ class IncidentPolicy(Spec):
     )
     regulatory_cooperation: str | None = Field(
         default=None, description="Cooperation with authorities (e.g. GDPR, NIS2, DORA clocks)."
+    )
+    open_on: AutoOpen | None = Field(
+        default=None, description="Open incidents from breaching verdicts or burn-rate alerts."
     )
     regimes: list[Identifier] = Field(
         default_factory=lambda: ["contract"],

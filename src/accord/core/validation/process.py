@@ -65,6 +65,13 @@ def check_incidents(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
             severity_id,
             refs.severities,
         )
+    if policy.open_on is not None:
+        yield from refs.missing(
+            ("incidents", "open_on", "severity"),
+            "severity",
+            policy.open_on.severity,
+            refs.severities,
+        )
     yield from _regimes(agreement)
 
 
