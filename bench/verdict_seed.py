@@ -28,6 +28,7 @@ from accord.services.organisations import CreateOrganisation, CreateUser
 from accord.services.permissions import Principal, Role
 from accord.services.portfolio import UploadVersion
 from accord.settings import Settings
+from accord.store.repositories import evidence_figures
 from accord.store.tables import AgreementRow, AgreementVersionRow, EvaluationRunRow, VerdictRow
 from accord.store.tenancy import Tenant, TenantSession, bind_tenant
 
@@ -210,6 +211,9 @@ def _verdict(
         "recorded_at": month[2] + dt.timedelta(hours=1),
         "supersedes_id": None,
         "reason": None,
+        **dict(
+            zip(("budget_left_ratio", "coverage_ratio"), evidence_figures(evidence), strict=True)
+        ),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -13,7 +14,7 @@ from typing import Any, Final
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
 from accord.services.uow import ServiceContext
-from accord.store.repositories import VerdictFilter
+from accord.store.repositories import VerdictFilter, VerdictSummaryRow
 from accord.store.tables import VerdictRow
 
 __all__ = ["BurnPoint", "History", "ObjectiveHistory", "WindowPoint"]
@@ -84,6 +85,15 @@ def _add(histories: dict[tuple[str, str], ObjectiveHistory], row: VerdictRow) ->
     )
 
 
+def _charted_ids(summaries: Sequence[VerdictSummaryRow]) -> list[int]:
+    """The verdicts the charts show: per objective × scope the last ``_MAX_WINDOWS``
+    windows, oldest first (the list is ordered by window start)."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for row in summaries:
+        by_key.setdefault((row.objective, row.scope_label), []).append(row.id)
+    return sorted(i for ids in by_key.values() for i in ids[-_MAX_WINDOWS:])
+
+
 def _left(row: VerdictRow) -> Decimal | None:
     consumed = (json.loads(row.evidence).get("budget") or {}).get("consumed_ratio")
     return None if consumed is None else max(Decimal(0), 1 - Decimal(str(consumed)))
@@ -101,11 +111,12 @@ class History:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, slug)
-            current, _ = uow.verdicts.search(row.id, VerdictFilter(), limit=_MAX_VERDICTS, offset=0)
+            summaries = uow.verdicts.current_summaries(row.id)
+            charted = uow.verdicts.by_ids(_charted_ids(summaries))
             histories: dict[tuple[str, str], ObjectiveHistory] = {}
-            for verdict in current:
-                _add(histories, verdict)
-            newest = max(current, key=lambda v: v.window_start, default=None)
+            for verdict_id in sorted(charted, key=lambda i: (charted[i].window_start, i)):
+                _add(histories, charted[verdict_id])
+            newest = max(summaries, key=lambda v: v.window_start, default=None)
             latest = None if newest is None else newest.window_label
             every = (
                 uow.verdicts.search(
@@ -122,6 +133,4 @@ class History:
             history = histories.get((verdict.objective, verdict.scope_label or "all"))
             if left is not None and history is not None:
                 history.burn_down.append(BurnPoint(verdict.recorded_at, left))
-        for history in histories.values():
-            history.points = history.points[-_MAX_WINDOWS:]
         return sorted(histories.values(), key=lambda h: (h.objective, h.scope))

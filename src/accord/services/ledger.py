@@ -22,11 +22,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+from accord.core.model import Agreement
 from accord.core.units import add_duration
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, parsed
 from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.repositories import CreditEntrySummary
 from accord.store.tables import AgreementRow, CreditClaimRow
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "LedgerReport",
     "LedgerStep",
     "LedgerTotal",
+    "ledger_sums",
 ]
 
 FORMAT: Final = "accord.ledger/v1"
@@ -174,7 +177,8 @@ class Ledger:
                 if query.agreement
                 else list(uow.agreements.all())
             )
-            lines = [line for row in rows for line in self._lines(uow, row) if _wanted(line, query)]
+            read = _read(uow, rows)
+            lines = [line for row in rows for line in _lines(read, row) if _wanted(line, query)]
         totals: dict[tuple[str, str], LedgerTotal] = {}
         for line in lines:
             key = (line.currency, line.state)
@@ -218,60 +222,137 @@ class Ledger:
         return after
 
     def _line(self, uow: UnitOfWork, row: AgreementRow, scheme: str, window: str) -> LedgerLine:
-        for line in self._lines(uow, row):
+        for line in _lines(_read(uow, [row]), row):
             if (line.scheme, line.window) == (scheme, window):
                 return line
         raise NotFound(f"agreement {row.slug!r} owes no credit under {scheme!r} for {window!r}")
 
-    def _lines(self, uow: UnitOfWork, row: AgreementRow) -> Iterator[LedgerLine]:
-        credits: dict[tuple[str, str], _Credit] = {}
-        for entry in uow.credits.all(row.id):
-            credit = credits.setdefault(
-                (entry.scheme, entry.window_label), _Credit(entry.scheme, entry.window_label)
-            )
-            credit.owed += entry.amount
-            credit.currency = entry.currency
-            credit.entries += 1
-            credit.clipped, credit.caps = entry.clipped, entry.caps
-        for step in uow.books.claims(row.id):
-            key = (step.scheme, step.window_label)
-            if key in credits:
-                credits[key].steps.append(step)
-        closed = uow.books.closed(row.id)
-        version = uow.agreements.latest_version(row.id)
-        agreement = parsed(version) if version is not None else None
-        partner = _partner(uow, row, agreement)
-        now = uow.now()
-        for (scheme, window), credit in sorted(credits.items(), key=lambda item: item[0][::-1]):
-            if credit.owed == 0 and not credit.steps and not credit.clipped:
+
+@dataclass(frozen=True)
+class _Read:
+    """What the ledger reads of some agreements, in the same few queries whatever their
+    number (the portfolio shows every agreement's credits)."""
+
+    now: dt.datetime
+    entries: dict[int, list[CreditEntrySummary]]
+    steps: dict[int, list[CreditClaimRow]]
+    #: (agreement id, window label) → the end of the closed window.
+    closed: dict[tuple[int, str], dt.datetime]
+    agreements: dict[int, Agreement]
+    #: Agreement id → the provider's organisation id (slug).
+    partners: dict[int, str]
+
+
+def _read(uow: UnitOfWork, rows: list[AgreementRow]) -> _Read:
+    ids = [row.id for row in rows]
+    entries: dict[int, list[CreditEntrySummary]] = {}
+    for entry in uow.credits.of_agreements(ids):
+        entries.setdefault(entry.agreement_id, []).append(entry)
+    steps: dict[int, list[CreditClaimRow]] = {}
+    for step in uow.books.claims_of(ids):
+        steps.setdefault(step.agreement_id, []).append(step)
+    agreements = {a: parsed(v) for a, v in uow.agreements.latest_versions(ids).items()}
+    links = uow.agreements.all_parties()
+    providers = {
+        a: links.get(a, {}).get(agreement.provider().id) for a, agreement in agreements.items()
+    }
+    slugs = {
+        o.id: o.slug
+        for o in uow.organisations.by_ids({o for o in providers.values() if o}).values()
+    }
+    return _Read(
+        now=uow.now(),
+        entries=entries,
+        steps=steps,
+        closed=uow.books.closed_of(ids),
+        agreements=agreements,
+        partners={a: slugs[o] for a, o in providers.items() if o in slugs},
+    )
+
+
+def _credits_of(read: _Read, row: AgreementRow) -> dict[tuple[str, str], _Credit]:
+    """(scheme, window) → the credit with its entries summed and its steps, oldest first."""
+    credits: dict[tuple[str, str], _Credit] = {}
+    for entry in read.entries.get(row.id, []):
+        key = (entry.scheme, entry.window_label)
+        credit = credits.get(key)
+        if credit is None:
+            credit = credits[key] = _Credit(entry.scheme, entry.window_label)
+        credit.owed += entry.amount
+        credit.currency = entry.currency
+        credit.entries += 1
+        credit.clipped, credit.caps = entry.clipped, entry.caps
+    for step in read.steps.get(row.id, []):
+        key = (step.scheme, step.window_label)
+        if key in credits:
+            credits[key].steps.append(step)
+    return credits
+
+
+def _standing(
+    read: _Read, row: AgreementRow, credit: _Credit
+) -> tuple[CreditState, dt.datetime | None]:
+    """Where the credit stands, and its claim deadline once its window is final."""
+    window_end = read.closed.get((row.id, credit.window))
+    agreement = read.agreements.get(row.id)
+    deadline = None
+    if window_end is not None and agreement is not None and agreement.remedies is not None:
+        deadline = add_duration(window_end, agreement.remedies.claim_window, agreement.timezone)
+    last = credit.steps[-1] if credit.steps else None
+    return _state(window_end is not None, last, deadline, read.now), deadline
+
+
+def _claimed(credit: _Credit) -> Decimal | None:
+    return next((s.amount for s in credit.steps if s.state == CreditState.CLAIMED), None)
+
+
+def _shown(credit: _Credit) -> bool:
+    return bool(credit.owed or credit.steps or credit.clipped)
+
+
+def _lines(read: _Read, row: AgreementRow) -> Iterator[LedgerLine]:
+    credits = _credits_of(read, row)
+    for (scheme, window), credit in sorted(credits.items(), key=lambda item: item[0][::-1]):
+        if not _shown(credit):
+            continue
+        state, deadline = _standing(read, row, credit)
+        yield LedgerLine(
+            agreement=row.slug,
+            partner=read.partners.get(row.id),
+            scheme=scheme,
+            window=window,
+            owed=credit.owed,
+            currency=credit.currency,
+            state=state.value,
+            final=(row.id, window) in read.closed,
+            claim_deadline=deadline,
+            claimed=_claimed(credit),
+            reference=next(
+                (s.reference for s in credit.steps if s.state == CreditState.SETTLED), None
+            ),
+            entries=credit.entries,
+            clipped=credit.clipped,
+            caps=credit.caps,
+        )
+
+
+def ledger_sums(
+    uow: UnitOfWork, rows: list[AgreementRow]
+) -> dict[str, dict[CreditState, dict[str, Decimal]]]:
+    """Agreement → state → currency → the sum of its credits (what was claimed, once
+    claimed): the ledger summed up over many agreements, without a line per credit."""
+    read = _read(uow, rows)
+    sums: dict[str, dict[CreditState, dict[str, Decimal]]] = {}
+    for row in rows:
+        for credit in _credits_of(read, row).values():
+            if not _shown(credit):
                 continue
-            final = closed.get(window)
-            deadline = None
-            if final is not None and agreement is not None and agreement.remedies is not None:
-                deadline = add_duration(
-                    final.window_end, agreement.remedies.claim_window, agreement.timezone
-                )
-            last = credit.steps[-1] if credit.steps else None
-            yield LedgerLine(
-                agreement=row.slug,
-                partner=partner,
-                scheme=scheme,
-                window=window,
-                owed=credit.owed,
-                currency=credit.currency,
-                state=_state(final is not None, last, deadline, now).value,
-                final=final is not None,
-                claim_deadline=deadline,
-                claimed=next(
-                    (s.amount for s in credit.steps if s.state == CreditState.CLAIMED), None
-                ),
-                reference=next(
-                    (s.reference for s in credit.steps if s.state == CreditState.SETTLED), None
-                ),
-                entries=credit.entries,
-                clipped=credit.clipped,
-                caps=credit.caps,
-            )
+            state, _ = _standing(read, row, credit)
+            claimed = _claimed(credit) if credit.steps else None
+            amount = credit.owed if claimed is None else claimed
+            by_currency = sums.setdefault(row.slug, {}).setdefault(state, {})
+            by_currency[credit.currency] = by_currency.get(credit.currency, Decimal(0)) + amount
+    return sums
 
 
 def _state(
@@ -284,17 +365,6 @@ def _state(
     if deadline is not None and now > deadline:
         return CreditState.EXPIRED
     return CreditState.OWED
-
-
-def _partner(uow: UnitOfWork, row: AgreementRow, agreement: Any) -> str | None:
-    if agreement is None:
-        return None
-    links = uow.agreements.parties(row.id)
-    provider = links.get(agreement.provider().id)
-    if provider is None:
-        return None
-    found = uow.organisations.by_ids({provider}).get(provider)
-    return None if found is None else found.slug
 
 
 def _wanted(line: LedgerLine, query: LedgerQuery) -> bool:

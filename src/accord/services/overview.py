@@ -9,22 +9,39 @@ starts last (a month, and a quarter starting with it), and the longer windows st
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
-from accord.core.period_report import OUTCOME_ORDER
+from accord.core.period_report import OUTCOME_ORDER as _REPORTED
+from accord.services.ledger import CreditState, ledger_sums
 from accord.services.permissions import Permission, Principal
-from accord.services.uow import ServiceContext, UnitOfWork
-from accord.store.repositories import VerdictSummaryRow
+from accord.services.uow import ServiceContext
+from accord.store.repositories import WindowOutcomesRow
 
-__all__ = ["OUTCOME_ORDER", "AgreementSummary", "BudgetPoint", "Money", "Overview", "worst"]
+__all__ = [
+    "CREDIT_STATES",
+    "OUTCOME_ORDER",
+    "AgreementSummary",
+    "BudgetPoint",
+    "Money",
+    "Overview",
+    "worst",
+]
 
+#: Outcomes, the worst first (a window judged on too little data is never met).
+OUTCOME_ORDER: Final = (_REPORTED[0], "insufficient_data", *_REPORTED[1:])
 #: How far back the portfolio looks for verdicts (six months and the open one).
 _LOOK_BACK: Final = dt.timedelta(days=200)
 _TREND_POINTS: Final = 6
+#: The ledger's states as the portfolio sums them up: owed (final or still provisional),
+#: claimed (whether the partner answered yet or not) and settled.
+CREDIT_STATES: Final = {
+    "owed": (CreditState.PROVISIONAL, CreditState.OWED),
+    "claimed": (CreditState.CLAIMED, CreditState.ACCEPTED, CreditState.DISPUTED),
+    "settled": (CreditState.SETTLED,),
+}
 
 
 @dataclass(frozen=True)
@@ -51,9 +68,14 @@ class AgreementSummary:
     #: The worst outcome of the current period (``OUTCOME_ORDER``), ``None`` before any.
     status: str | None
     outcomes: dict[str, int] = field(default_factory=dict)
-    #: Credits owed for the current period, per currency.
-    credits_owed: list[Money] = field(default_factory=list)
+    #: Every window's credits by ``CREDIT_STATES`` column, per currency.
+    credits: dict[str, list[Money]] = field(default_factory=dict)
+    #: The least error budget left among the current period's verdicts, in [0, 1].
     budget_left_ratio: Decimal | None = None
+    #: How many of the current period's verdicts have an error budget, and how many of
+    #: those spent all of it (a deviation or a breach always has).
+    budgets: int = 0
+    budgets_exhausted: int = 0
     #: The budget left per window, oldest first (the sparkline).
     budget_trend: list[BudgetPoint] = field(default_factory=list)
     #: The lowest coverage among the current period's verdicts, in [0, 1].
@@ -78,18 +100,19 @@ class _Window:
     label: str
     start: dt.datetime
     end: dt.datetime
-    outcomes: list[str] = field(default_factory=list)
-    budget_left: list[Decimal] = field(default_factory=list)
-    coverage: list[Decimal] = field(default_factory=list)
-    #: Every window label among the group's verdicts (credits are owed per label).
-    labels: set[str] = field(default_factory=set)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    budget_left: list[float] = field(default_factory=list)
+    coverage: list[float] = field(default_factory=list)
+    budgets: int = 0
+    exhausted: int = 0
 
 
-def _ratio(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def _ratio(value: float) -> Decimal:
+    """A figure kept as a float for grouping, shown as the ratio it stands for."""
+    return max(Decimal(0), Decimal(repr(value)))
 
 
-def _windows(rows: Sequence[VerdictSummaryRow]) -> list[_Window]:
+def _windows(rows: Sequence[WindowOutcomesRow]) -> list[_Window]:
     """The verdicts grouped by the instant their window starts, earliest first; each group is
     labelled by its shortest window (the month rather than the quarter starting with it).
     The latest group also holds the longer windows still open at its start (the quarter
@@ -97,12 +120,12 @@ def _windows(rows: Sequence[VerdictSummaryRow]) -> list[_Window]:
     by_start: dict[dt.datetime, _Window] = {}
     for row in rows:
         window = by_start.get(row.window_start)
-        if window is None or row.window_end < window.end:
-            shorter = _Window(row.window_label, row.window_start, row.window_end)
-            if window is not None:
-                shorter.outcomes, shorter.budget_left = window.outcomes, window.budget_left
-                shorter.coverage, shorter.labels = window.coverage, window.labels
-            window = by_start[row.window_start] = shorter
+        if window is None:
+            window = by_start[row.window_start] = _Window(
+                row.window_label, row.window_start, row.window_end
+            )
+        elif row.window_end < window.end:
+            window.label, window.end = row.window_label, row.window_end
         _note(window, row)
     if not by_start:
         return []
@@ -114,37 +137,30 @@ def _windows(rows: Sequence[VerdictSummaryRow]) -> list[_Window]:
     return ordered
 
 
-#: Verdict id → (budget left, coverage) read from its evidence. Recorded verdicts never
-#: change (a change is a new verdict), so what was read once stays true.
-_FACTS: dict[int, tuple[Decimal | None, Decimal | None]] = {}
-_MAX_FACTS: Final = 200_000
+def _note(window: _Window, row: WindowOutcomesRow) -> None:
+    for outcome, count in zip(OUTCOME_ORDER, row.outcomes, strict=True):
+        if count:
+            window.outcomes[outcome] = window.outcomes.get(outcome, 0) + count
+    if row.least_budget_left_ratio is not None:
+        window.budget_left.append(row.least_budget_left_ratio)
+    if row.least_coverage_ratio is not None:
+        window.coverage.append(row.least_coverage_ratio)
+    window.budgets += row.budgets
+    window.exhausted += row.exhausted
 
 
-def _read_facts(evidence_text: str) -> tuple[Decimal | None, Decimal | None]:
-    evidence = json.loads(evidence_text)
-    consumed = _ratio((evidence.get("budget") or {}).get("consumed_ratio"))
-    left = None if consumed is None else max(Decimal(0), Decimal(1) - consumed)
-    return left, _ratio((evidence.get("coverage") or {}).get("ratio"))
-
-
-def _learn_facts(uow: UnitOfWork, rows: Sequence[VerdictSummaryRow]) -> None:
-    """Read the evidence of the verdicts not seen before (all of them, the first time)."""
-    unseen = [row.id for row in rows if row.id not in _FACTS]
-    if len(_FACTS) + len(unseen) > _MAX_FACTS:
-        _FACTS.clear()
-        unseen = [row.id for row in rows]
-    for verdict_id, text in uow.verdicts.evidence_of(unseen).items():
-        _FACTS[verdict_id] = _read_facts(text)
-
-
-def _note(window: _Window, row: VerdictSummaryRow) -> None:
-    window.labels.add(row.window_label)
-    window.outcomes.append(row.outcome)
-    left, coverage = _FACTS.get(row.id, (None, None))
-    if left is not None:
-        window.budget_left.append(left)
-    if coverage is not None:
-        window.coverage.append(coverage)
+def _credits(
+    sums: dict[CreditState, dict[str, Decimal]],
+) -> dict[str, list[Money]]:
+    """The ledger's sums per state as the portfolio's ``CREDIT_STATES`` columns."""
+    found: dict[str, list[Money]] = {}
+    for name, states in CREDIT_STATES.items():
+        total: dict[str, Decimal] = {}
+        for state in states:
+            for currency, amount in sums.get(state, {}).items():
+                total[currency] = total.get(currency, Decimal(0)) + amount
+        found[name] = [Money(total[c], c) for c in sorted(total) if total[c]]
+    return found
 
 
 class Overview:
@@ -162,12 +178,10 @@ class Overview:
                 {o for links in parties.values() for o in links.values()}
             )
             since = self._context.clock.now() - _LOOK_BACK
-            verdicts: dict[int, list[VerdictSummaryRow]] = {}
-            recent = uow.verdicts.current_ending_since(since)
-            _learn_facts(uow, recent)
-            for row in recent:
+            verdicts: dict[int, list[WindowOutcomesRow]] = {}
+            for row in uow.verdicts.window_outcomes_since(since, OUTCOME_ORDER):
                 verdicts.setdefault(row.agreement_id, []).append(row)
-            owed = uow.credits.owed_by_agreement()
+            credits = ledger_sums(uow, list(agreements))
             summaries = []
             for agreement in agreements:
                 names = sorted(
@@ -181,7 +195,7 @@ class Overview:
                         agreement.title,
                         names,
                         _windows(verdicts.get(agreement.id, [])),
-                        owed.get(agreement.id, {}),
+                        _credits(credits.get(agreement.slug, {})),
                     )
                 )
         return summaries
@@ -192,22 +206,17 @@ def _summary(
     title: str,
     partners: list[str],
     windows: list[_Window],
-    owed: dict[tuple[str, str], Decimal],
+    credits: dict[str, list[Money]],
 ) -> AgreementSummary:
     if not windows:
-        return AgreementSummary(slug, title, partners, None, None)
+        return AgreementSummary(slug, title, partners, None, None, credits=credits)
     current = windows[-1]
-    counts: dict[str, int] = {
-        o: current.outcomes.count(o) for o in OUTCOME_ORDER if o in current.outcomes
-    }
+    counts = {o: current.outcomes[o] for o in OUTCOME_ORDER if current.outcomes.get(o)}
     trend = [
-        BudgetPoint(w.label, min(w.budget_left)) for w in windows[-_TREND_POINTS:] if w.budget_left
+        BudgetPoint(w.label, _ratio(min(w.budget_left)))
+        for w in windows[-_TREND_POINTS:]
+        if w.budget_left
     ]
-    totals: dict[str, Decimal] = {}
-    for (window, currency), amount in owed.items():
-        if window in current.labels:
-            totals[currency] = totals.get(currency, Decimal(0)) + amount
-    credits = [Money(amount, currency) for currency, amount in sorted(totals.items()) if amount]
     return AgreementSummary(
         id=slug,
         title=title,
@@ -215,8 +224,10 @@ def _summary(
         window=current.label,
         status=worst(current.outcomes),
         outcomes=counts,
-        credits_owed=credits,
-        budget_left_ratio=min(current.budget_left) if current.budget_left else None,
+        credits=credits,
+        budget_left_ratio=_ratio(min(current.budget_left)) if current.budget_left else None,
+        budgets=current.budgets,
+        budgets_exhausted=current.exhausted,
         budget_trend=trend,
-        coverage_ratio=min(current.coverage) if current.coverage else None,
+        coverage_ratio=_ratio(min(current.coverage)) if current.coverage else None,
     )

@@ -30,6 +30,7 @@ from accord.core.versions import STRADDLE_RULE
 from accord.services.rendering import Rendering
 from accord.services.uow import UnitOfWork
 from accord.store.audit import canonical_json
+from accord.store.repositories import evidence_figures
 from accord.store.tables import ClosedWindowRow, CreditEntryRow, EvaluationRunRow, VerdictRow
 
 __all__ = [
@@ -303,6 +304,7 @@ def _row(
 ) -> VerdictRow:
     previous, reason = change
     evidence = {**evidence_json(record, explanation), "version_in_force": version.as_evidence()}
+    budget_left, coverage = evidence_figures(evidence)
     return VerdictRow(
         agreement_id=run.agreement_id,
         version_id=version.id,
@@ -320,6 +322,8 @@ def _row(
         recorded_at=run.started_at,
         supersedes_id=None if previous is None else previous.id,
         reason=reason,
+        budget_left_ratio=budget_left,
+        coverage_ratio=coverage,
     )
 
 

@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "PORTFOLIO_COLUMNS",
     "SEALED_WHEN_SET",
     "AgreementPartyRow",
     "AgreementRow",
@@ -363,6 +365,18 @@ class EvaluationRunRow(Base):
     verdicts_unchanged: Mapped[int]
 
 
+#: The verdict columns the portfolio reads (``ix_verdicts_portfolio`` covers them).
+PORTFOLIO_COLUMNS: Final = (
+    "agreement_id",
+    "window_end",
+    "window_start",
+    "window_label",
+    "outcome",
+    "budget_left_ratio",
+    "coverage_ratio",
+)
+
+
 class VerdictRow(Base):
     """A verdict as recorded; a change appends a row that ``supersedes`` the previous one."""
 
@@ -371,6 +385,8 @@ class VerdictRow(Base):
     __table_args__ = (
         Index(None, "agreement_id", "objective", "scope_key", "window_label"),
         Index(None, "agreement_id", "window_start"),
+        # What the portfolio reads of recent windows, without touching the evidence.
+        Index("ix_verdicts_portfolio", *PORTFOLIO_COLUMNS),
     )
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
@@ -389,6 +405,11 @@ class VerdictRow(Base):
     recorded_at: Mapped[dt.datetime]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: Copies of two of the evidence's figures, for reads over many verdicts at once (the
+    #: portfolio): error budget left (1 − consumed, below zero when overspent) and data
+    #: coverage. The evidence stays the exact record; these are for display and sorting.
+    budget_left_ratio: Mapped[float | None] = mapped_column(Float)
+    coverage_ratio: Mapped[float | None] = mapped_column(Float)
 
 
 class CreditEntryRow(Base):

@@ -4,6 +4,7 @@ explanation, the charts, the document, versions and their diff, the credit ledge
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -11,9 +12,11 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from accord.bootstrap import evidence_bundles
+from accord.services.ledger import CreditState, LedgerStep
 from accord.services.portfolio import UploadVersion
+from accord.services.verdicts import RunEvaluation
 from tests.server.web.conftest import screenshot, sign_in
-from tests.services.world import World, agreement_text
+from tests.services.world import CONSOLE, World, agreement_text
 
 
 def test_a_manager_walks_from_a_breach_to_its_explanation(page: Page) -> None:
@@ -94,3 +97,35 @@ def test_a_partner_gets_the_same_404_for_another_partners_agreement(page: Page) 
     assert page.locator("main").inner_text().replace("acme-nowhere", "X") == other_text
     assert page.goto("/agreements/acme-charlie/verdicts/1") is not None
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+
+
+def test_credits_show_where_they_stand_on_the_portfolio_and_the_ledger(
+    evaluated_world: World, page: Page
+) -> None:
+    sign_in(page, "manager@acme.example")
+    bravo = page.locator("#agreements tbody tr").filter(has_text="acme-bravo")
+    expect(bravo).to_contain_text("100.00 EUR owed by acme-bravo")
+    page.goto("/agreements/acme-bravo#credits")
+    expect(page.locator("#ledger tbody tr")).to_contain_text("provisional")
+    # October closes (its data cutoff passed) and the company claims its credit.
+    evaluated_world.clock.at = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
+    evaluated_world.services.verdicts.evaluate(
+        CONSOLE, RunEvaluation(agreement="acme-bravo", period="2026-10")
+    )
+    evaluated_world.services.ledger.step(
+        evaluated_world.principal("manager@acme.example"),
+        LedgerStep(
+            agreement="acme-bravo",
+            scheme="availability-credits",
+            window="2026-10",
+            state=CreditState.CLAIMED,
+        ),
+    )
+    sign_in(page, "manager@acme.example")  # the clock moved past the session's end
+    expect(bravo).to_contain_text("100.00 EUR claimed by acme-bravo")
+    expect(page.locator(".cards")).to_contain_text("100.00 EUR credits claimed")
+    page.goto("/agreements/acme-bravo#credits")
+    row = page.locator("#ledger tbody tr")
+    expect(row.locator(".state")).to_have_text("claimed")
+    expect(row).to_contain_text("2026-11-30 23:00 UTC")  # claim by: 30 days after October
+    screenshot(page, "agreement-ledger")

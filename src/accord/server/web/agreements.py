@@ -24,6 +24,7 @@ from accord.server.web.drilldown import drill_view
 from accord.server.web.rendering import page, percent
 from accord.services.errors import NotFound
 from accord.services.history import ObjectiveHistory
+from accord.services.ledger import LedgerQuery
 from accord.services.verdicts import MAX_PAGE, VerdictQuery
 
 __all__ = ["router"]
@@ -107,6 +108,7 @@ def agreement(
         outcomes=_OUTCOMES,
         verdicts=verdicts.items,
         ledger=services.verdicts.credits(principal, slug, None),
+        credits=services.ledger.report(principal, LedgerQuery(agreement=slug)),
         push_sources=services.ingestion.sources(principal, slug),
         diff=diff,
         numbers=numbers,

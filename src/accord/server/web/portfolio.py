@@ -1,6 +1,6 @@
 """The portfolio: every agreement the user sees with the current period's status, breaches
-and deviations, credits owed, error budget left (and its trend) and data coverage; filtered
-by partner and status, sorted by any column."""
+and deviations, credits owed, claimed and settled, error budget left (and its trend) and data
+coverage; filtered by partner and status, sorted by any column; the upcoming dated duties."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
 from accord.server.web.rendering import page
 from accord.services.obligations import ObligationQuery
-from accord.services.overview import OUTCOME_ORDER, AgreementSummary
+from accord.services.overview import CREDIT_STATES, OUTCOME_ORDER, AgreementSummary
 
 __all__ = ["router"]
 
@@ -31,7 +31,7 @@ _SORTS: Final[dict[str, Callable[[AgreementSummary], Any]]] = {
     "status": lambda s: OUTCOME_ORDER.index(s.status) if s.status else len(OUTCOME_ORDER),
     "breaches": lambda s: (-s.breaches, -s.deviations),
     "deviations": lambda s: (-s.deviations, -s.breaches),
-    "credits": lambda s: -sum((m.amount for m in s.credits_owed), Decimal(0)),
+    "credits": lambda s: -sum((m.amount for m in s.credits.get("owed", [])), Decimal(0)),
     "budget": lambda s: _BIG if s.budget_left_ratio is None else s.budget_left_ratio,
     "coverage": lambda s: _BIG if s.coverage_ratio is None else s.coverage_ratio,
 }
@@ -62,10 +62,12 @@ def portfolio(
         if (not partner or partner in s.partners) and (not status or s.status == status)
     ]
     shown.sort(key=lambda s: (_SORTS[sort](s), s.id))
-    totals: dict[str, Decimal] = {}
+    totals: dict[str, dict[str, Decimal]] = {name: {} for name in CREDIT_STATES}
     for summary in shown:
-        for owed in summary.credits_owed:
-            totals[owed.currency] = totals.get(owed.currency, Decimal(0)) + owed.amount
+        for name, sums in summary.credits.items():
+            for money in sums:
+                found = totals[name]
+                found[money.currency] = found.get(money.currency, Decimal(0)) + money.amount
     duties = services.obligations.list(principal, ObligationQuery(states=("open",)))
     return page(
         request,
@@ -79,7 +81,8 @@ def portfolio(
         sorts=list(_SORTS),
         breaches=sum(s.breaches for s in shown),
         deviations=sum(s.deviations for s in shown),
-        credit_totals=sorted(totals.items()),
+        credit_totals={name: sorted(found.items()) for name, found in totals.items()},
+        credit_columns=list(CREDIT_STATES),
         duties=sorted(duties, key=lambda d: d.due_at)[:_DUTIES],
         duties_total=len(duties),
     )

@@ -5,7 +5,7 @@ from accord.store.repositories.agreements import Agreements
 from accord.store.repositories.books import Books
 from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
-from accord.store.repositories.credits import Credits
+from accord.store.repositories.credits import CreditEntrySummary, Credits
 from accord.store.repositories.governance import Amendments, Disputes
 from accord.store.repositories.incidents import Incidents
 from accord.store.repositories.measurements import Batches
@@ -18,6 +18,8 @@ from accord.store.repositories.verdicts import (
     VerdictKey,
     Verdicts,
     VerdictSummaryRow,
+    WindowOutcomesRow,
+    evidence_figures,
 )
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "Batches",
     "Books",
     "Compliance",
+    "CreditEntrySummary",
     "Credits",
     "Disputes",
     "Incidents",
@@ -41,4 +44,6 @@ __all__ = [
     "VerdictKey",
     "VerdictSummaryRow",
     "Verdicts",
+    "WindowOutcomesRow",
+    "evidence_figures",
 ]

@@ -69,6 +69,23 @@ class Agreements:
             .limit(1)
         )
 
+    def latest_versions(self, agreement_ids: Sequence[int]) -> dict[int, AgreementVersionRow]:
+        """Agreement id → its latest version, for these agreements."""
+        newest = (
+            select(
+                AgreementVersionRow.agreement_id, func.max(AgreementVersionRow.number).label("n")
+            )
+            .where(AgreementVersionRow.agreement_id.in_(agreement_ids))
+            .group_by(AgreementVersionRow.agreement_id)
+            .subquery()
+        )
+        query = select(AgreementVersionRow).join(
+            newest,
+            (AgreementVersionRow.agreement_id == newest.c.agreement_id)
+            & (AgreementVersionRow.number == newest.c.n),
+        )
+        return {row.agreement_id: row for row in self._session.scalars(query)}
+
     def find_version_by_hash(
         self, agreement_id: int, version_hash: str
     ) -> AgreementVersionRow | None:

@@ -3,6 +3,7 @@ and the lifecycle of what is owed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
@@ -63,6 +64,23 @@ class Books:
         self._session.add(row)
         self._session.flush()
         return row
+
+    def claims_of(self, agreement_ids: Sequence[int]) -> Sequence[CreditClaimRow]:
+        """Every lifecycle step of these agreements' credits, oldest first."""
+        query = (
+            select(CreditClaimRow)
+            .where(CreditClaimRow.agreement_id.in_(agreement_ids))
+            .order_by(CreditClaimRow.id)
+        )
+        return self._session.scalars(query).all()
+
+    def closed_of(self, agreement_ids: Sequence[int]) -> dict[tuple[int, str], dt.datetime]:
+        """(agreement id, window label) → the window's end, for these agreements' closed
+        windows."""
+        query = select(
+            ClosedWindowRow.agreement_id, ClosedWindowRow.window_label, ClosedWindowRow.window_end
+        ).where(ClosedWindowRow.agreement_id.in_(agreement_ids))
+        return {(a, label): end for a, label, end in self._session.execute(query)}
 
     def claims(self, agreement_id: int) -> Sequence[CreditClaimRow]:
         """Every lifecycle step of the agreement's credits, oldest first."""

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.store.tables import CreditEntryRow
 
-__all__ = ["Credits"]
+__all__ = ["CreditEntrySummary", "Credits"]
+
+
+class CreditEntrySummary(NamedTuple):
+    """What the ledger's lists read of an entry."""
+
+    agreement_id: int
+    scheme: str
+    window_label: str
+    amount: Decimal
+    currency: str
+    clipped: Decimal | None
+    caps: str | None
 
 
 class Credits:
@@ -34,19 +47,23 @@ class Credits:
             found[key] = (amount + row.amount, row.currency)
         return found
 
-    def owed_by_agreement(self) -> dict[int, dict[tuple[str, str], Decimal]]:
-        """Agreement id → (window, currency) → owed, over every agreement the tenant sees."""
-        found: dict[int, dict[tuple[str, str], Decimal]] = {}
-        query = select(
-            CreditEntryRow.agreement_id,
-            CreditEntryRow.window_label,
-            CreditEntryRow.currency,
-            CreditEntryRow.amount,
+    def of_agreements(self, agreement_ids: Sequence[int]) -> list[CreditEntrySummary]:
+        """Every entry of these agreements (those the tenant sees), oldest first, as plain
+        rows: thousands of ORM objects would cost more than the query."""
+        query = (
+            select(
+                CreditEntryRow.agreement_id,
+                CreditEntryRow.scheme,
+                CreditEntryRow.window_label,
+                CreditEntryRow.amount,
+                CreditEntryRow.currency,
+                CreditEntryRow.clipped,
+                CreditEntryRow.caps,
+            )
+            .where(CreditEntryRow.agreement_id.in_(agreement_ids))
+            .order_by(CreditEntryRow.id)
         )
-        for agreement_id, window, currency, amount in self._session.execute(query):
-            owed = found.setdefault(agreement_id, {})
-            owed[window, currency] = owed.get((window, currency), Decimal(0)) + amount
-        return found
+        return [CreditEntrySummary(*row) for row in self._session.execute(query)]
 
     def all(self, agreement_id: int, window_label: str | None = None) -> Sequence[CreditEntryRow]:
         query = (

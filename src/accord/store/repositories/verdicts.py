@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import Session
 
 from accord.store.tables import VerdictRow
 
-__all__ = ["VerdictFilter", "VerdictKey", "VerdictSummaryRow", "Verdicts"]
+__all__ = [
+    "VerdictFilter",
+    "VerdictKey",
+    "VerdictSummaryRow",
+    "Verdicts",
+    "WindowOutcomesRow",
+    "evidence_figures",
+]
 
 #: objective, canonical scope, window label: what one verdict is about.
 VerdictKey = tuple[str, str, str]
@@ -36,23 +43,56 @@ def _current_only(query: _Query) -> _Query:
     """Verdicts no later verdict supersedes. A verdict is only ever superseded within its
     agreement; saying so lets the database look at that agreement's rows alone instead of
     every verdict the tenant sees (PostgreSQL otherwise may hash them all)."""
-    later = aliased(VerdictRow)
+    # The plain table, not the mapped class: the tenancy criteria would otherwise be added
+    # inside this correlated subquery, which SQLite then runs again for every outer row;
+    # the outer row's agreement is the tenant's already, and this one must share it.
+    later = VerdictRow.__table__.alias("later")
     return query.where(
         ~exists().where(
-            later.supersedes_id == VerdictRow.id, later.agreement_id == VerdictRow.agreement_id
+            later.c.supersedes_id == VerdictRow.id,
+            later.c.agreement_id == VerdictRow.agreement_id,
         )
     )
 
 
 class VerdictSummaryRow(NamedTuple):
-    """What the portfolio reads of a verdict."""
+    """What a list reads of a verdict, without its evidence."""
 
     id: int
     agreement_id: int
+    objective: str
+    scope_label: str
     window_label: str
     window_start: dt.datetime
     window_end: dt.datetime
     outcome: str
+
+
+class WindowOutcomesRow(NamedTuple):
+    """The current verdicts of one agreement's window, summed up."""
+
+    agreement_id: int
+    window_label: str
+    window_start: dt.datetime
+    window_end: dt.datetime
+    #: How many verdicts have each outcome asked for, in the order asked.
+    outcomes: tuple[int, ...]
+    #: The least error budget left among them (below zero when overspent), if any has one.
+    least_budget_left_ratio: float | None
+    #: How many of them have an error budget, and how many of those spent it all.
+    budgets: int
+    exhausted: int
+    least_coverage_ratio: float | None
+
+
+def evidence_figures(evidence: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """Error budget left (1 − consumed) and coverage, as a verdict row keeps copies of them."""
+    consumed = (evidence.get("budget") or {}).get("consumed_ratio")
+    coverage = (evidence.get("coverage") or {}).get("ratio")
+    return (
+        None if consumed is None else 1 - float(consumed),
+        None if coverage is None else float(coverage),
+    )
 
 
 class Verdicts:
@@ -85,25 +125,69 @@ class Verdicts:
             for row in self._session.scalars(query)
         }
 
-    def current_ending_since(self, since: dt.datetime) -> Sequence[VerdictSummaryRow]:
-        """The latest verdict of every objective × scope × window ending at or after
-        ``since``, over every agreement the tenant sees (the portfolio in one query), as
-        plain rows without their evidence (``evidence_of``): reading thousands of verdicts as
-        ORM objects, or their evidence text, costs more than the query."""
+    def window_outcomes_since(
+        self, since: dt.datetime, outcomes: Sequence[str]
+    ) -> Sequence[WindowOutcomesRow]:
+        """The current verdicts of every window ending at or after ``since``, over every
+        agreement the tenant sees, summed up per agreement and window (how many have each
+        of ``outcomes``, the least budget left and coverage): the portfolio in one grouped
+        query, a row per window."""
+        left = VerdictRow.budget_left_ratio
+        counts = [func.count(case((VerdictRow.outcome == o, 1))) for o in outcomes]
         query = _current_only(
             select(
-                VerdictRow.id,
                 VerdictRow.agreement_id,
                 VerdictRow.window_label,
                 VerdictRow.window_start,
                 VerdictRow.window_end,
-                VerdictRow.outcome,
+                *counts,
+                func.min(left),
+                func.count(left),
+                func.count(case((left <= 0, 1))),
+                func.min(VerdictRow.coverage_ratio),
             ).where(VerdictRow.window_end >= since)
+        ).group_by(
+            VerdictRow.agreement_id,
+            VerdictRow.window_label,
+            VerdictRow.window_start,
+            VerdictRow.window_end,
         )
-        return [
-            VerdictSummaryRow(*row)
-            for row in self._session.execute(query.order_by(VerdictRow.agreement_id))
-        ]
+        size = len(outcomes)
+        found = []
+        for row in self._session.execute(query):
+            values: tuple[Any, ...] = tuple(row)
+            agreement_id, label, start, end = values[:4]
+            least_left, budgets, exhausted, least_coverage = values[4 + size :]
+            found.append(
+                WindowOutcomesRow(
+                    agreement_id,
+                    label,
+                    start,
+                    end,
+                    tuple(values[4 : 4 + size]),
+                    least_left,
+                    budgets,
+                    exhausted,
+                    least_coverage,
+                )
+            )
+        return found
+
+    def current_summaries(self, agreement_id: int) -> Sequence[VerdictSummaryRow]:
+        """Every current verdict of an agreement without its evidence, oldest window first."""
+        query = _current_only(
+            select(
+                VerdictRow.id,
+                VerdictRow.agreement_id,
+                VerdictRow.objective,
+                VerdictRow.scope_label,
+                VerdictRow.window_label,
+                VerdictRow.window_start,
+                VerdictRow.window_end,
+                VerdictRow.outcome,
+            ).where(VerdictRow.agreement_id == agreement_id)
+        ).order_by(VerdictRow.window_start, VerdictRow.id)
+        return [VerdictSummaryRow(*row) for row in self._session.execute(query)]
 
     def evidence_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The evidence of the given verdicts (those the tenant sees)."""
