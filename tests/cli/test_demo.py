@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from accord.bootstrap import build
 from accord.cli.main import app
 from accord.server.app import create_app
+from accord.services.container import Services
+from accord.services.permissions import Principal
 from accord.settings import Settings
 from tests.server.conftest import TestClient
 
@@ -73,8 +75,22 @@ def _signs_in_to_the_demo_store(out: Path, output: str) -> None:
             assert bundle.status_code == 200, bundle.text[:500]
             names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
             assert {"agreement.yaml", "verdict.json", "manifest.json"} <= set(names)
+        _shows_an_incident_with_its_review(services)
     finally:
         services.close()
+
+
+def _shows_an_incident_with_its_review(services: Services) -> None:
+    """The store holds an incident run to its end, its review filed, one action done and
+    one open."""
+    console = Principal.console()
+    [incident] = services.incidents.list(console, agreement="payments-api")
+    assert incident.state == "resolved"
+    detail = services.incident_reviews.get(console, incident.id)
+    assert detail.review is not None
+    assert detail.review.state == "filed"
+    assert detail.review.customer_impact["customers affected"] == 420
+    assert sorted(action.state for action in detail.actions) == ["done", "open"]
 
 
 def test_demo_fails_clearly_without_agreements(tmp_path: Path) -> None:

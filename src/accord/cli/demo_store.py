@@ -1,10 +1,12 @@
 """The demo's store: the example ecosystem loaded into the embedded database through the
 services, as an operator would: the company, one partner organisation per provider, a user
 per role with a printed password, every example agreement uploaded with its parties linked,
-its sample data in place and six months evaluated."""
+its sample data in place and six months evaluated, and on each agreement with an incident
+policy an incident run to its end with its review and two preventive actions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -15,13 +17,23 @@ from accord.bootstrap import build
 from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
 from accord.services.container import Services
+from accord.services.incident_reviews import NewAction, ReviewDraft
+from accord.services.incidents import OpenIncident
 from accord.services.organisations import CreateOrganisation, CreateUser, OrganisationKind
 from accord.services.permissions import Principal, Role
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
 from accord.settings import Settings
 
-__all__ = ["COMPANY", "DemoStore", "DemoUser", "clear", "load_store", "months_ending"]
+__all__ = [
+    "COMPANY",
+    "DemoStore",
+    "DemoUser",
+    "clear",
+    "incident_story",
+    "load_store",
+    "months_ending",
+]
 
 COMPANY: Final = "acme"
 _CONSOLE: Final = Principal.console("demo")
@@ -109,7 +121,64 @@ def load_store(
                 manager,
                 RunEvaluation(agreement=agreement.metadata.id, period=period, reason="demo"),
             )
+        if agreement.incidents is not None:
+            incident_story(services, manager, agreement)
     return DemoStore(services, settings, users)
+
+
+def incident_story(services: Services, manager: Principal, agreement: Agreement) -> int:
+    """An incident run to its end on the agreement, so that a new user sees one: opened,
+    acknowledged, updated, resolved, its review written and filed, with two preventive actions
+    (one done, one open); the incident's id."""
+    assert agreement.incidents is not None
+    severity = agreement.incidents.severities[-1].id
+    slug = agreement.metadata.id
+    incidents, reviews = services.incidents, services.incident_reviews
+    opened = incidents.open(
+        manager,
+        OpenIncident(
+            agreement=slug,
+            title="Elevated errors after a release",
+            severity=severity,
+            source="demo",
+        ),
+    )
+    incidents.acknowledge(manager, opened.id)
+    incidents.post_update(manager, opened.id, "Release rolled back; error rate falling.")
+    incidents.resolve(manager, opened.id)
+    reviews.write(
+        manager,
+        opened.id,
+        ReviewDraft(
+            summary="A release changed a timeout; retries piled up until it was rolled back.",
+            customer_impact={"customers affected": 420, "failed requests": 1870},
+            root_cause="A configuration default changed in a library upgrade.",
+            contributing_factors=["no canary stage", "alerting on latency only"],
+            went_well="The rollback took four minutes.",
+            went_wrong="The first page went to a retired rota.",
+        ),
+    )
+    today = _today(services)
+    canary, alert = (
+        reviews.add_action(
+            manager,
+            opened.id,
+            NewAction(title=title, owner=owner, due_on=today + dt.timedelta(days=days)),
+        )
+        for title, owner, days in (
+            ("Add a canary stage to releases", "Release engineering", 14),
+            ("Alert on the error ratio, not only latency", "Operations", 30),
+        )
+    )
+    reviews.complete_action(manager, canary.id, "Canary stage live.")
+    reviews.comment(manager, opened.id, f"Action {alert.id} is tracked to its due date.")
+    reviews.file(manager, opened.id)
+    return opened.id
+
+
+def _today(services: Services) -> dt.date:
+    """Today in UTC by the services' clock."""
+    return services.context.clock.now().astimezone(dt.UTC).date()
 
 
 def clear(folder: Path) -> None:
