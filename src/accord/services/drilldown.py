@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -192,11 +193,59 @@ def _items(context: ServiceContext, judged: JudgedFrom) -> tuple[str | None, lis
     return items_of(evaluation, judged.objective, judged.window, judged.scope_label)
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """A verdict's items, as kept: which list, the items, the zone, the batches read."""
+
+    kind: str | None
+    items: list[dict[str, Any]]
+    timezone: str
+    batches: list[dict[str, str]]
+
+
 class Drilldowns:
-    """Use cases on the items behind recorded verdicts."""
+    """Use cases on the items behind recorded verdicts.
+
+    A recorded verdict never changes, nor do its inputs (its version, its run's as-of
+    instant, the batches received by the run's start), so its items are kept once computed:
+    the last ``KEPT`` verdicts' in this process, by verdict id. Every call still reads the
+    verdict as the principal first (tenancy and roles are checked each time); only the
+    recomputation is spared. Fetched sources are read once, then kept as read.
+    """
+
+    KEPT: Final = 64
 
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+        self._kept: OrderedDict[int, _Computed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _computed(self, principal: Principal, slug: str, verdict_id: int) -> _Computed:
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, slug)
+            if uow.verdicts.find(row.id, verdict_id) is None:
+                raise NotFound(f"agreement {slug!r} has no verdict {verdict_id}")
+        with self._lock:
+            if verdict_id in self._kept:
+                self._kept.move_to_end(verdict_id)
+                return self._kept[verdict_id]
+        judged = judged_from(self._context, principal, slug, verdict_id)
+        kind, items = _items(self._context, judged)
+        computed = _Computed(
+            kind,
+            items,
+            judged.agreement.timezone,
+            [
+                {"source": b.source, "batch_id": b.batch_id, "digest": b.digest}
+                for b in judged.batches
+            ],
+        )
+        with self._lock:
+            self._kept[verdict_id] = computed
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+        return computed
 
     def items(
         self, principal: Principal, slug: str, verdict_id: int, *, limit: int = 100, offset: int = 0
@@ -206,12 +255,12 @@ class Drilldowns:
             raise Invalid(f"limit must be between 1 and {MAX_ITEMS}")
         if offset < 0:
             raise Invalid("offset must not be negative")
-        judged = judged_from(self._context, principal, slug, verdict_id)
-        kind, items = _items(self._context, judged)
+        found = self._computed(principal, slug, verdict_id)
+        items = found.items
         end = offset + limit
         return ItemsPage(
             verdict=verdict_id,
-            kind=kind,
+            kind=found.kind,
             total=len(items),
             limit=limit,
             offset=offset,
@@ -220,15 +269,11 @@ class Drilldowns:
             counts=dict(
                 Counter(str(i.get("status") or i.get("reason")) for i in items if "hour" not in i)
             ),
-            timezone=judged.agreement.timezone,
-            batches=[
-                {"source": b.source, "batch_id": b.batch_id, "digest": b.digest}
-                for b in judged.batches
-            ],
+            timezone=found.timezone,
+            batches=found.batches,
         )
 
     def csv(self, principal: Principal, slug: str, verdict_id: int) -> tuple[str | None, str]:
         """All the verdict's items as CSV, with which list they are."""
-        judged = judged_from(self._context, principal, slug, verdict_id)
-        kind, items = _items(self._context, judged)
-        return kind, items_csv(items)
+        found = self._computed(principal, slug, verdict_id)
+        return found.kind, items_csv(found.items)

@@ -82,19 +82,20 @@ def drill_view(
 def _summary(found: ItemsPage, shown: int) -> str:
     counts = "; ".join(f"{n:,} {status}" for status, n in sorted(found.counts.items()))
     noun = {"tickets": "tickets", "bad_slices": "bad slices", "worst_hours": "worst hours"}
-    head = f"{found.total:,} {noun.get(found.kind or '', 'items')}"
+    parts = [f"{found.total:,} {noun.get(found.kind or '', 'items')}"]
     if counts:
-        head += f" ({counts})"
-    late = " late ones first" if found.kind == "tickets" else ""
-    return (
-        f"{head}; the first {shown:,} shown,{late} in the agreement's time zone ({found.timezone})."
-    )
+        parts[0] += f" ({counts})"
+    if shown < found.total:
+        parts.append(f"the first {shown:,} shown")
+    if found.kind == "tickets":
+        parts.append("late ones first")
+    return f"{', '.join(parts)}. Times in {found.timezone}, with their UTC offset."
 
 
 def _local(text: str | None, zone: ZoneInfo) -> str:
     if not text:
         return "—"
-    return dt.datetime.fromisoformat(text).astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)")
+    return dt.datetime.fromisoformat(text).astimezone(zone).strftime("%Y-%m-%d %H:%M %z")
 
 
 def _business(seconds: str) -> str:
