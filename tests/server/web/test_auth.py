@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from httpx import Response
 from starlette.testclient import TestClient
 
 from tests.server.conftest import Api
@@ -109,3 +110,35 @@ def test_an_unknown_page_is_an_html_404_and_the_api_keeps_problem_json(
 
 def test_api_tokens_work_as_before(api: Api) -> None:
     assert api.get("/api/v1/agreements", "manager@acme.example").status_code == 200
+
+
+def _attempt(client: TestClient, email: str, password: str) -> Response:
+    form = {"email": email, "password": password, "csrf_token": _csrf(client), "next": "/"}
+    return client.post("/sign-in", data=form, follow_redirects=False)
+
+
+def test_repeated_wrong_passwords_show_too_many_attempts_with_a_429(client: TestClient) -> None:
+    statuses = [_attempt(client, "viewer@acme.example", "not it").status_code for _ in range(5)]
+
+    refused = _attempt(client, "viewer@acme.example", PASSWORD)
+
+    assert statuses == [401] * 5
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "1"
+    assert "Too many attempts, try again in 1 s." in refused.text
+    assert "accord_session" not in refused.headers.get("set-cookie", "")
+
+
+def test_sign_ins_are_throttled_per_client_address(client: TestClient) -> None:
+    """Twenty failures from one address, each for another account (no account reaches its
+    own limit), then the right password from that address waits; elsewhere it does not."""
+    for number in range(20):
+        assert _attempt(client, f"guess{number}@acme.example", "wrong").status_code == 401
+
+    from_there = _attempt(client, "manager@acme.example", PASSWORD)
+    elsewhere = TestClient(client.app, client=("192.0.2.7", 50000))
+    from_elsewhere = _attempt(elsewhere, "manager@acme.example", PASSWORD)
+
+    assert from_there.status_code == 429
+    assert "Too many attempts" in from_there.text
+    assert from_elsewhere.status_code == 303

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 
 from accord.server.security import SESSION_COOKIE, ServicesDep, set_session_cookie
 from accord.server.web.rendering import CSRF_COOKIE, CSRF_FIELD, page
-from accord.services.errors import Forbidden, Unauthenticated
+from accord.services.errors import Forbidden, Throttled, Unauthenticated
 from accord.services.permissions import Principal
 
 __all__ = ["CsrfRefused", "PagePrincipal", "SignInRequired", "checked_form", "router"]
@@ -78,8 +78,22 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
     form = await checked_form(request)
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
+    client = request.client.host if request.client else None
     try:
-        session = services.credentials.login(email.strip(), password)
+        session = services.credentials.login(email.strip(), password, client)
+    except Throttled as exc:
+        # Throttled per account and per address, as the API's sign-in is.
+        refused = page(
+            request,
+            "sign_in.html",
+            None,
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            next=target,
+            email=email,
+            error=f"Too many attempts, try again in {exc.retry_after_seconds} s.",
+        )
+        refused.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return refused
     except Unauthenticated:
         return page(
             request,
