@@ -8,5 +8,6 @@ __all__ = [
     "headers",
     "problems",
     "security",
+    "timeouts",
     "web",
 ]

@@ -18,12 +18,14 @@ from accord.server.guard import NDJSON, BodyRule, RequestGuard
 from accord.server.headers import SecurityHeaders
 from accord.server.problems import (
     PROBLEM_RESPONSES,
+    WORK_TIMEOUT_RESPONSE,
     Problem,
     install_problem_handlers,
     problem,
     problem_response,
 )
 from accord.server.security import ServicesDep
+from accord.server.timeouts import WorkTimeout
 from accord.services.container import Services
 from accord.services.uow import Limits
 
@@ -48,7 +50,9 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     _install_guards(app, services.limits)
     install_problem_handlers(app)
-    app.include_router(router, prefix="/api/v1", responses=PROBLEM_RESPONSES)
+    app.include_router(
+        router, prefix="/api/v1", responses={**PROBLEM_RESPONSES, **WORK_TIMEOUT_RESPONSE}
+    )
     web.install(app)
 
     @app.get(
@@ -92,7 +96,8 @@ def _install_docs(app: FastAPI) -> None:
 
 
 def _install_guards(app: FastAPI, limits: Limits) -> None:
-    """Body limits inside, security headers outermost (so that refusals carry them too)."""
+    """The work time limit innermost, body limits around it (a body's arrival is timed by
+    the guard), security headers outermost (so that refusals carry them too)."""
     rules = [
         BodyRule(
             frozenset({"PUT"}),
@@ -104,6 +109,7 @@ def _install_guards(app: FastAPI, limits: Limits) -> None:
         BodyRule(frozenset({"POST"}), _UPLOAD, limits.max_agreement_bytes),
         *web.body_rules(limits),
     ]
+    app.add_middleware(WorkTimeout, seconds=limits.work_timeout.total_seconds())
     app.add_middleware(
         RequestGuard,
         rules=rules,

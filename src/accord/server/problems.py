@@ -23,16 +23,19 @@ from accord.services.errors import (
     Throttled,
     TooLarge,
     Unauthenticated,
+    WorkTimedOut,
 )
 
 __all__ = [
     "PROBLEM_JSON",
     "PROBLEM_RESPONSES",
+    "WORK_TIMEOUT_RESPONSE",
     "Problem",
     "install_problem_handlers",
     "problem",
     "problem_response",
     "status_of",
+    "timed_out",
 ]
 
 PROBLEM_JSON: Final = "application/problem+json"
@@ -46,6 +49,7 @@ _STATUS: Final[dict[type[ServiceError], tuple[int, str]]] = {
     Invalid: (422, "invalid"),
     Conflict: (409, "conflict"),
     TooLarge: (413, "too-large"),
+    WorkTimedOut: (503, "work-timeout"),
 }
 _TITLES: Final = {
     400: "Bad request",
@@ -98,6 +102,15 @@ PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
+#: A request whose work passed its time limit (``accord.services.deadline``).
+WORK_TIMEOUT_RESPONSE: Final[dict[int | str, dict[str, Any]]] = {
+    503: problem_response(
+        "The work did not finish within its time limit and nothing was changed: "
+        "try again after Retry-After seconds"
+    ),
+}
+
+
 def problem(
     status: int,
     detail: str,
@@ -129,9 +142,25 @@ def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Throttled):
         retry = exc.retry_after_seconds
         return problem(status, exc.message, kind, {"Retry-After": str(retry)}, retry_after=retry)
+    if isinstance(exc, WorkTimedOut):
+        return timed_out(exc)
     if isinstance(exc, Invalid) and exc.problems:
         return problem(status, exc.message, kind, problems=[p.to_dict() for p in exc.problems])
     return problem(status, exc.message, kind)
+
+
+def timed_out(exc: WorkTimedOut) -> JSONResponse:
+    """503 with Retry-After, naming the limit."""
+    retry = exc.retry_after_seconds
+    return problem(
+        503,
+        exc.message,
+        "work-timeout",
+        {"Retry-After": str(retry)},
+        title="Timed out",
+        limit=f"{exc.seconds:g} seconds",
+        retry_after=retry,
+    )
 
 
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

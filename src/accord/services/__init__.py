@@ -12,6 +12,7 @@ __all__ = [
     "compliance",
     "container",
     "credentials",
+    "deadline",
     "drilldown",
     "errors",
     "escalation",

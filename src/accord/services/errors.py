@@ -19,6 +19,7 @@ __all__ = [
     "Throttled",
     "TooLarge",
     "Unauthenticated",
+    "WorkTimedOut",
 ]
 
 
@@ -64,3 +65,13 @@ class Throttled(Unauthenticated):
     def __init__(self, message: str, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class WorkTimedOut(ServiceError):
+    """The work of a request passed its time limit; nothing it did was kept
+    (``accord.services.deadline``)."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int, seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+        self.seconds = seconds

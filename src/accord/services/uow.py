@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from accord.services.errors import Conflict, Invalid
+from accord.services.deadline import current_deadline
+from accord.services.errors import Conflict, Invalid, WorkTimedOut
 from accord.services.measuring import Measuring
 from accord.services.permissions import Principal
 from accord.services.ports import (
@@ -74,6 +75,9 @@ class Limits:
     max_json_depth: int = 32
     #: How long a request body may take to arrive.
     body_timeout: dt.timedelta = dt.timedelta(seconds=30)
+    #: How long the work of one request may take (``accord.services.deadline``): past it
+    #: the caller is answered 503 with Retry-After and nothing the work does is committed.
+    work_timeout: dt.timedelta = dt.timedelta(seconds=120)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,6 +194,15 @@ class UnitOfWork:
         )
 
     def commit(self) -> None:
+        """Commit, unless the work's deadline has passed (``accord.services.deadline``):
+        then roll back and refuse, so that nothing of timed-out work is kept."""
+        deadline = current_deadline()
+        if deadline is not None:
+            try:
+                deadline.begin_commit()
+            except WorkTimedOut:
+                self.session.rollback()
+                raise
         try:
             self.session.commit()
         except IntegrityError as exc:
