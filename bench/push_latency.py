@@ -18,8 +18,8 @@ duplicates are found and counted, and the run checks they were.
 It prints, per tree and run: push latency p50 / p99 / max, the median latency of the first
 and of the last 50 pushes (does a push cost more as the source grows?), and the reads
 served; then the ratios index / baseline of the medians over ``--repeat`` runs. The default
-baseline is the parent of the commit that added the index's migration (HEAD before that
-commit exists). Only 127.0.0.1 is contacted; every loop is bounded by ``--batches``.
+baseline is the parent of the commit that added the index's table (HEAD before that commit
+exists). Only 127.0.0.1 is contacted; every loop is bounded by ``--batches``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ from bench.service import (
     upload,
 )
 
-MIGRATION = "src/accord/store/migrations/versions/0019_batch_keys.py"
+#: The index's table, as the commit that added it spelt it.
+INDEX_TABLE = "class BatchKeyRow"
 SLUG = "payments-latency"
 OVERLAP = 5
 SPAN = 50
@@ -66,8 +67,8 @@ def _git(*arguments: str) -> str:
 
 
 def default_baseline() -> str:
-    """The parent of the commit that added the index's migration; HEAD before it exists."""
-    added = _git("log", "--diff-filter=A", "--format=%H", "--", MIGRATION)
+    """The parent of the commit that added the index's table; HEAD before it exists."""
+    added = _git("log", "--format=%H", "-S", INDEX_TABLE, "--", "src/accord/store/tables.py")
     return f"{added.splitlines()[-1]}^" if added else "HEAD"
 
 
