@@ -12,7 +12,16 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from accord.server.guard import BodyRule
-from accord.server.web import agreements, auth, batches, drilldown, portfolio, reports, status
+from accord.server.web import (
+    agreements,
+    auth,
+    batches,
+    drilldown,
+    incidents,
+    portfolio,
+    reports,
+    status,
+)
 from accord.server.web.errors import install_page_errors
 from accord.services.uow import Limits
 
@@ -23,6 +32,7 @@ __all__ = [
     "body_rules",
     "drilldown",
     "errors",
+    "incidents",
     "install",
     "portfolio",
     "rendering",
@@ -41,7 +51,7 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements, drilldown, batches, reports, status):
+    for module in (auth, portfolio, agreements, drilldown, batches, incidents, reports, status):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(

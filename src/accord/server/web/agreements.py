@@ -25,11 +25,14 @@ from accord.server.web.rendering import page, percent
 from accord.services.errors import NotFound
 from accord.services.history import ObjectiveHistory
 from accord.services.ledger import LedgerQuery
+from accord.services.obligations import ObligationQuery
 from accord.services.verdicts import MAX_PAGE, VerdictQuery
 
 __all__ = ["router"]
 
 router = APIRouter()
+#: Incidents and upcoming duties listed on the page (the latest and the soonest).
+_LISTED: Final = 15
 _OUTCOMES: Final = ("met", "deviation", "breach", "no_data")
 #: The rendered agreement carries its own stylesheet inline; it runs no script.
 _DOCUMENT_CSP: Final = (
@@ -109,6 +112,15 @@ def agreement(
         verdicts=verdicts.items,
         ledger=services.verdicts.credits(principal, slug, None),
         credits=services.ledger.report(principal, LedgerQuery(agreement=slug)),
+        incidents=sorted(
+            services.incidents.list(principal, agreement=slug),
+            key=lambda i: i.reported_at,
+            reverse=True,
+        )[:_LISTED],
+        duties=sorted(
+            services.obligations.list(principal, ObligationQuery(agreement=slug, states=("open",))),
+            key=lambda d: d.due_at,
+        )[:_LISTED],
         push_sources=services.ingestion.sources(principal, slug),
         diff=diff,
         numbers=numbers,
