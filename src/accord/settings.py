@@ -21,7 +21,7 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_SMTP_USERNAME``, ``ACCORD_SMTP_PASSWORD`` | ``smtp_username``, ``…password`` | none |
 | ``ACCORD_MAIL_FROM`` | ``mail_from`` | ``accord@localhost`` |
 | ``ACCORD_WEBHOOK_SECRET`` | ``webhook_secret`` | none (webhooks wait in the outbox) |
-| ``ACCORD_FOUR_EYES`` | ``four_eyes`` | ``on`` (a restatement needs a second user) |
+| ``ACCORD_FOUR_EYES`` | ``four_eyes`` | ``on`` (restatements, ledger adjustments: two users) |
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ class Settings:
     evaluation_cadence: dt.timedelta = dt.timedelta(minutes=15)
     #: Whether ``accord serve`` runs the scheduled evaluation in its own process.
     worker: bool = True
-    #: Whether a restatement needs a second user (not the one who asked) to approve it.
+    #: Whether a restatement or a manual ledger adjustment needs a second user (not the one
+    #: who asked) to approve it.
     four_eyes: bool = True
     #: Where evaluations measure: ``duckdb`` in process, or ``spark`` at ``spark_master``.
     engine: str = "duckdb"

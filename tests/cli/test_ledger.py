@@ -71,3 +71,37 @@ def test_an_expired_credit_cannot_be_claimed(data_dir: Path) -> None:
     missing = runner.invoke(app, ["ledger", "claim", "acme-bravo", "nothing", "2026-10"])
     assert missing.exit_code == 1
     assert "owes no credit under 'nothing'" in " ".join(missing.output.split())
+
+
+ADJUST = ("ledger", "adjust", "acme-bravo", "availability-credits", "2026-10")
+ADJUST += ("--currency", "EUR", "--reason", "goodwill")
+
+
+def test_an_adjustment_at_the_console_needs_a_second_person(data_dir: Path) -> None:
+    asked = runner.invoke(
+        app,
+        [*ADJUST, "--amount", "-40.00", "--by", "alice", "--link", "ACME-77"],
+    )
+    assert asked.exit_code == 0, asked.output
+    assert "adjustment 1 of acme-bravo availability-credits 2026-10: -40.00 EUR — requested" in (
+        asked.stdout
+    )
+    own = runner.invoke(app, ["ledger", "approve", "acme-bravo", "1", "--by", "alice"])
+    assert own.exit_code != 0
+    assert "four-eyes" in own.output
+    approved = runner.invoke(app, ["ledger", "approve", "acme-bravo", "1", "--by", "bob"])
+    assert approved.exit_code == 0, approved.output
+    assert "— applied, entry" in approved.stdout
+    listed = runner.invoke(app, ["ledger", "adjustments", "acme-bravo"])
+    assert "alice / bob" in listed.stdout
+    totals = runner.invoke(app, ["ledger", "list"])
+    assert "total expired: 60.00 EUR (1 credits)" in totals.stdout
+
+
+def test_an_adjustment_with_a_bad_amount_is_a_clear_error(data_dir: Path) -> None:
+    result = runner.invoke(
+        app,
+        [*ADJUST, "--amount", "forty", "--by", "alice"],
+    )
+    assert result.exit_code == 1
+    assert "amount 'forty' is not a number" in result.output

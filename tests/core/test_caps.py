@@ -182,7 +182,10 @@ def _document(caps: Any) -> str:
         ({}, "caps declares no cap"),
         ({"per_period": "50%"}, "not an amount of money"),
         ({"per_period": "100 EUR", "per_year": "100 USD"}, "per_period is in EUR, per_year in USD"),
-        ({"per_year": "100 USD"}, "cap 100.00 USD is in USD, scheme 'availability-credits'"),
+        (
+            {"per_year": "100 USD"},
+            "cap 100.00 USD is in USD, scheme 'availability-credits' pays in EUR",
+        ),
     ],
 )
 def test_caps_that_cannot_apply_are_located_errors(caps: Any, message: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from accord.core.loader import load_agreement
 from accord.core.model.measurement import Direction, ValueKind
 from accord.core.periods import WindowSpan
-from accord.core.remedies.credits import assess_chronic, assess_credit
+from accord.core.remedies.credits import assess_chronic, assess_credit, chronic_credits
 from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, Money, add_duration
 from accord.core.verdicts import Coverage, Outcome, Verdict, WorkingTime
@@ -294,3 +294,45 @@ def test_a_tier_above_a_negotiated_cap_is_valid_and_clipped_by_the_cap() -> None
     )
     assert owed is not None
     assert (owed.tier, owed.amount, owed.capped) == (3, Money(Decimal("1000.00"), "EUR"), True)
+
+
+def _months(*labels: str) -> dict[str, WindowSpan]:
+    spans = {}
+    for label in labels:
+        year, month = (int(part) for part in label.split("-"))
+        end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+        spans[label] = WindowSpan(label, dt.datetime(year, month, 1, tzinfo=dt.UTC), end)
+    return spans
+
+
+def test_a_chronic_credit_is_owed_for_each_breached_window_while_the_clause_is_triggered() -> None:
+    """The worked example of the language reference: 1 breach within 2 months, 500 EUR."""
+    months = _months("2026-09", "2026-10", "2026-11", "2026-12")
+    clause = ChronicFailure(
+        id="chronic",
+        objectives=["availability"],
+        breaches=1,
+        within_windows=2,
+        consequence="terminate",
+        credit=Money(Decimal(500), "EUR"),
+    )
+    history = [
+        verdict("0.999", Outcome.MET, window=months["2026-09"]),
+        verdict("0.5", window=months["2026-10"]),
+        verdict("0.999", Outcome.MET, window=months["2026-11"]),
+        verdict("0.5", window=months["2026-12"]),
+    ]
+
+    owed = chronic_credits(clause, history, TWO_MONTHS, "Europe/Berlin")
+
+    assert [(label, c.amount) for label, c in owed] == [
+        ("2026-10", Money(Decimal("500.00"), "EUR")),
+        ("2026-12", Money(Decimal("500.00"), "EUR")),
+    ]
+    assert owed[0][1].rule == (
+        "chronic failure chronic: 1 of the last 2 windows breached (2026-10) → 500.00 EUR"
+    )
+    assert (
+        chronic_credits(clause.model_copy(update={"credit": None}), history, TWO_MONTHS, "UTC")
+        == []
+    )

@@ -244,15 +244,28 @@ def test_a_region_silent_for_the_whole_window_still_appears_with_no_data(tmp_pat
     assert "no valid events" in verdicts["region=us"].computation
 
 
-def test_too_few_events_are_no_data_and_earn_no_credit(tmp_path: Path) -> None:
+def test_too_few_events_are_insufficient_data_and_earn_no_credit(tmp_path: Path) -> None:
     write_requests(tmp_path, spread(MID_OCTOBER, 3, 500))
     agreement = requests_agreement(availability(minimum_events=10), remedies=credits())
     evaluation = evaluate_period(agreement, tmp_path)
 
     verdict = only(evaluation)
     assert verdict.value == 0
-    assert verdict.outcome is Outcome.NO_DATA
+    assert verdict.outcome is Outcome.INSUFFICIENT_DATA
+    assert verdict.counts_as is None
+    assert any("at least 10 valid events are needed, 3 counted" in n for n in verdict.notes)
     assert evaluation.credits == []
+
+
+def test_too_few_events_count_as_a_breach_where_the_agreement_says_so(tmp_path: Path) -> None:
+    write_requests(tmp_path, spread(MID_OCTOBER, 3, 200))
+    objective = availability(minimum_events=10, insufficient_data="breach")
+    evaluation = evaluate_period(requests_agreement(objective, remedies=credits()), tmp_path)
+
+    verdict = only(evaluation)
+    assert (verdict.outcome, verdict.counts_as) == (Outcome.INSUFFICIENT_DATA, Outcome.BREACH)
+    [owed] = evaluation.credits
+    assert owed.credit.tier == 1
 
 
 def test_the_worst_hours_are_listed_worst_first_when_items_are_asked_for(

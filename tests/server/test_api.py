@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from accord.cli.main import app
 from tests.server.conftest import Api
+from tests.services.test_findings import regional_world
 from tests.services.world import PASSWORD, agreement_text, events
 
 BRAVO = "/api/v1/agreements/acme-bravo"
@@ -220,6 +221,51 @@ def test_credits_are_claimed_answered_and_exported_through_the_api(api: Api) -> 
     assert "acme-bravo,bravo,availability-credits,2026-10,100.00,EUR,accepted" in exported.text
     totals = api.get("/api/v1/ledger", "viewer@acme.example").json()["totals"]
     assert totals == [{"currency": "EUR", "state": "accepted", "amount": "100.00", "credits": 1}]
+
+
+def test_a_ledger_adjustment_is_approved_by_a_second_user(api: Api) -> None:
+    manager, admin = "manager@acme.example", "admin@acme.example"
+    body = {
+        "scheme": "availability-credits",
+        "window": "2026-10",
+        "amount": "25.50",
+        "currency": "EUR",
+        "reason": "goodwill",
+        "link": "dispute 12",
+    }
+    asked = api.post(f"{BRAVO}/adjustments", manager, json=body)
+    assert (asked.status_code, asked.json()["state"]) == (201, "requested")
+    number = asked.json()["id"]
+    own = api.post(f"{BRAVO}/adjustments/{number}/approve", manager, json={})
+    assert own.status_code == 403
+    assert "four-eyes" in own.json()["detail"]
+    approved = api.post(f"{BRAVO}/adjustments/{number}/approve", admin, json={"note": "ok"})
+    assert (approved.status_code, approved.json()["state"]) == (200, "applied")
+    [line] = api.get("/api/v1/ledger", "viewer@acme.example").json()["lines"]
+    assert (line["owed"], line["adjusted"]) == ("25.50", "25.50")
+    wrong = api.post(f"{BRAVO}/adjustments", manager, json={**body, "currency": "USD"})
+    assert wrong.status_code == 422
+    assert api.get(f"{BRAVO}/adjustments", "partner@bravo.example").json()[0]["link"] == (
+        "dispute 12"
+    )
+
+
+def test_chronic_and_consistency_findings_are_served(api: Api) -> None:
+    regional_world(api.world)
+    regional = "/api/v1/agreements/acme-regional"
+    manager = "manager@acme.example"
+    assert (
+        api.post(f"{regional}/evaluations", manager, json={"period": "2026-10"}).status_code == 201
+    )
+    found = api.get(f"{regional}/findings", "partner@bravo.example").json()
+    assert [(f["kind"], f["subject"], f["window"], f["outcome"]) for f in found] == [
+        ("chronic", "chronic-availability", "2026-10", "triggered"),
+        ("consistency", "availability", "2026-10", "breach"),
+    ]
+    chronic = api.get(f"{regional}/findings", manager, params={"kind": "chronic"}).json()
+    assert [f["finding"]["consequence"] for f in chronic] == ["Acme may terminate."]
+    assert api.get(f"{regional}/findings", manager, params={"kind": "x"}).status_code == 422
+    assert api.get(f"{regional}/findings", "partner@charlie.example").status_code == 404
 
 
 def test_the_version_in_force_is_a_query(api: Api) -> None:

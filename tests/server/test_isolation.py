@@ -65,6 +65,21 @@ ENDPOINTS = (
     Endpoint("GET", "/late-data", "read"),
     Endpoint("GET", "/restatements", "read"),
     Endpoint("GET", "/ledger", "read"),
+    Endpoint("GET", "/adjustments", "read"),
+    Endpoint("GET", "/findings", "read"),
+    Endpoint("GET", "/findings?kind=chronic", "read"),
+    Endpoint(
+        "POST",
+        "/adjustments",
+        "adjust",
+        {
+            "scheme": "availability-credits",
+            "window": "2026-10",
+            "amount": "-1.00",
+            "currency": "EUR",
+            "reason": "goodwill",
+        },
+    ),
     Endpoint("GET", "/ledger?format=csv", "read"),
     Endpoint("GET", "/sources/requests/batches", "read"),
     Endpoint("GET", "/obligations", "read"),
@@ -108,6 +123,7 @@ def expected(email: str, slug: str, action: str) -> int:
         "evaluate": Permission.EVALUATE in may,
         "preview": Permission.PREVIEW in may,
         "request_restatement": Permission.REQUEST_RESTATEMENT in may,
+        "adjust": Permission.ADJUST_CREDITS in may,
         "upload": Permission.MANAGE_AGREEMENTS in may,
         "govern": Permission.GOVERN in may,
         "manage": Permission.MANAGE_AGREEMENTS in may,
@@ -288,6 +304,10 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     "agreements its tenant sees, as the agreement ledger above)",
     ("POST", "/api/v1/agreements/{slug}/ledger/{step}"): "test_ledger: who claims, accepts, "
     "disputes and settles (get_agreement first: another tenant's agreement is a 404)",
+    ("POST", "/api/v1/agreements/{slug}/adjustments/{adjustment_id}/approve"): "test_adjustments"
+    ": four eyes, and only a company role with credits:adjust approves (get_agreement first)",
+    ("POST", "/api/v1/agreements/{slug}/adjustments/{adjustment_id}/reject"): "test_adjustments"
+    ": a rejection needs a note (the same door as approval)",
     ("POST", "/api/v1/agreements/{slug}/restatements/{restatement_id}/approve"): "test_books: "
     "four eyes, and only a company role with books:restate approves",
     ("POST", "/api/v1/agreements/{slug}/restatements/{restatement_id}/reject"): "test_books: "

@@ -225,3 +225,24 @@ def test_a_month_past_its_data_cutoff_is_made_final_once(world: World) -> None:
     assert (october.window, october.state) == ("2026-10", "closed")
     world.clock.advance(dt.timedelta(minutes=15))
     assert JobKind.FINAL not in [job.kind for job in _due(world)]
+
+
+def test_late_data_inside_the_open_month_is_named_on_its_run(world: World) -> None:
+    _push(world, "november", _requests(dt.datetime(2026, 11, 2, tzinfo=dt.UTC), 20, "n"))
+    _run_due(world)  # October closed; November judged as of 3 November 09:00
+    world.clock.advance(dt.timedelta(minutes=15))
+    # Data after the instant November was judged as of extends it: nothing late.
+    _push(world, "fresh", _requests(NOW + dt.timedelta(minutes=1), 1, "f"))
+    assert [job.reason for job in _due(world)] == ["scheduled evaluation"]
+    # Data for 1 November, judged already, fills it in: late data inside the open window.
+    _push(world, "backfill", _requests(dt.datetime(2026, 11, 1, 10, tzinfo=dt.UTC), 5, "b"))
+    [job] = _due(world)
+    assert (job.kind, job.reason) == (
+        JobKind.CURRENT,
+        "scheduled evaluation; late data in the open window: batch requests/backfill",
+    )
+    run = world.services.scheduling.run(CONSOLE, job)
+    assert run is not None
+    assert run.reason == job.reason
+    world.clock.advance(dt.timedelta(minutes=15))
+    assert [job.reason for job in _due(world)] == ["scheduled evaluation"]

@@ -1,9 +1,12 @@
 """``accord ledger``: the credit ledger of the stored agreements, as the operator sees it:
-list with totals (table, JSON or CSV for finance), and each credit's lifecycle steps."""
+list with totals (table, JSON or CSV for finance), each credit's lifecycle steps, and manual
+adjustments (adjust, approve, reject, adjustments). At the console the operator names who
+acts (``--by``): under the four-eyes rule the approver must be another person."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +16,7 @@ from rich.table import Table
 
 from accord.cli.output import console, fail
 from accord.cli.runtime import open_services
+from accord.services.adjustments import AdjustmentView, BookAdjustment
 from accord.services.ledger import CreditState, LedgerQuery, LedgerReport, LedgerStep
 from accord.services.permissions import Principal
 
@@ -20,7 +24,7 @@ __all__ = ["register"]
 
 ledger = typer.Typer(
     name="ledger",
-    help="The credit ledger: list, claim, accept, dispute, settle.",
+    help="The credit ledger: list, claim, accept, dispute, settle, adjust.",
     no_args_is_help=True,
 )
 CONSOLE = Principal.console()
@@ -162,6 +166,97 @@ def settle(
             reference=reference,
         )
     )
+
+
+ByOpt = Annotated[
+    str, typer.Option("--by", help="Who acts, as the audit trail records it (four eyes).")
+]
+IdArg = Annotated[int, typer.Argument(help="Adjustment id (accord ledger adjustments).")]
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        fail(f"amount {text!r} is not a number; write e.g. -40.00 or 25")
+
+
+def _show(found: AdjustmentView) -> None:
+    booked = f", entry {found.entry}" if found.entry is not None else ""
+    console.print(
+        f"adjustment {found.id} of {found.agreement} {found.scheme} {found.window}: "
+        f"{found.amount} {found.currency} — {found.state}{booked}",
+        highlight=False,
+    )
+
+
+@ledger.command()
+def adjust(
+    agreement: AgreementArg,
+    scheme: SchemeArg,
+    window: WindowArg,
+    amount: Annotated[
+        str, typer.Option("--amount", help="Added to what is owed, e.g. -40.00 to lower it.")
+    ],
+    currency: Annotated[str, typer.Option("--currency", help="The scheme's currency.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, in words.")],
+    by: ByOpt,
+    link: Annotated[str, typer.Option("--link", help="e.g. 'dispute 12'.")] = "",
+) -> None:
+    """Adjust what is owed: a new ledger entry, never an edit (with four eyes it waits for
+    another person's approval)."""
+    command = BookAdjustment(
+        agreement=agreement,
+        scheme=scheme,
+        window=window,
+        amount=_amount(amount),
+        currency=currency,
+        reason=reason,
+        link=link,
+    )
+    with open_services() as services:
+        _show(services.adjustments.request(Principal.console(by), command))
+
+
+@ledger.command()
+def approve(agreement: AgreementArg, adjustment: IdArg, by: ByOpt, note: NoteOpt = "") -> None:
+    """Approve an adjustment another person asked for: it is booked."""
+    with open_services() as services:
+        _show(services.adjustments.approve(Principal.console(by), agreement, adjustment, note))
+
+
+@ledger.command()
+def reject(
+    agreement: AgreementArg,
+    adjustment: IdArg,
+    by: ByOpt,
+    note: Annotated[str, typer.Option("--note", help="Why it is rejected.")],
+) -> None:
+    """Reject an adjustment, saying why."""
+    with open_services() as services:
+        _show(services.adjustments.reject(Principal.console(by), agreement, adjustment, note))
+
+
+@ledger.command("adjustments")
+def list_adjustments(agreement: AgreementArg) -> None:
+    """An agreement's adjustments: requested, applied or rejected."""
+    with open_services() as services:
+        found = services.adjustments.list(CONSOLE, agreement)
+    table = Table(title=f"Adjustments of {agreement}")
+    for header in ("id", "scheme", "window", "amount", "state", "by", "reason"):
+        table.add_column(header, overflow="fold")
+    for item in found:
+        link = f" ({item.link})" if item.link else ""
+        table.add_row(
+            str(item.id),
+            item.scheme,
+            item.window,
+            f"{item.amount} {item.currency}",
+            item.state,
+            item.requested_by + (f" / {item.decided_by}" if item.decided_by else ""),
+            item.reason + link,
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

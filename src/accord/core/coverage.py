@@ -1,7 +1,8 @@
 """Minimum data coverage: when a window has too little data to be judged.
 
 A window whose data covers less than the minimum share of the days data is expected on is
-``insufficient_data``, never met. The minimum and what follows are declared on the
+``insufficient_data``, never met; so is one with fewer valid events than the objective's
+``minimum_events``, under the same rule. The minimum and what follows are declared on the
 objective, else on its source, else the defaults below apply. What follows is either no
 verdict (no credit, nothing counted) or a breach, for when delivering the data is the
 provider's duty (chronic-failure clauses count it; a credit scheme owes its first tier).
@@ -32,13 +33,16 @@ class CoverageRule:
     #: Where the minimum comes from: the objective, the source or the default.
     declared_by: str
 
-    def describe(self) -> str:
-        follows = (
+    def follows(self) -> str:
+        """What insufficient data counts as, in words."""
+        return (
             "counts as a breach (delivering the data is the provider's duty)"
             if self.if_below is InsufficientData.BREACH
             else "no verdict"
         )
-        return f"at least {self.minimum} ({self.declared_by}); below it: {follows}"
+
+    def describe(self) -> str:
+        return f"at least {self.minimum} ({self.declared_by}); below it: {self.follows()}"
 
 
 def coverage_rule(objective: Objective, source: Source) -> CoverageRule:

@@ -12,12 +12,15 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from accord.core.evaluation import Evaluation, SourceReport
+from accord.core.evaluation import ConsistencyFinding, Evaluation, SourceReport
 from accord.core.records import FORMAT, CreditRecord, credit_json, decimal_json
+from accord.core.remedies.credits import ChronicFinding
 from accord.core.verdicts import CreditOwed
 
 __all__ = [
     "ITEM_KINDS",
+    "chronic_json",
+    "consistency_json",
     "evaluation_document",
     "evaluation_header",
     "items_csv",
@@ -114,6 +117,31 @@ def items_json(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def chronic_json(finding: ChronicFinding) -> dict[str, Any]:
+    """A chronic-failure finding as the evaluation document and the store hold it."""
+    return {
+        "clause": finding.clause,
+        "triggered": finding.triggered,
+        "breached_windows": list(finding.breached_windows),
+        "looked_at": list(finding.looked_at),
+        "consequence": finding.consequence,
+    }
+
+
+def consistency_json(finding: ConsistencyFinding) -> dict[str, Any]:
+    """A consistency finding as the evaluation document and the store hold it."""
+    return {
+        "objective": finding.objective,
+        "window": finding.window,
+        "across": finding.across,
+        "worst_scope": finding.worst_scope,
+        "best_scope": finding.best_scope,
+        "spread": decimal_json(round(finding.spread, 10)),
+        "max_spread": decimal_json(round(finding.max_spread, 10)),
+        "outcome": finding.outcome.value,
+    }
+
+
 def _clipped(credit: CreditOwed) -> dict[str, Any]:
     """What the caps took off a credit, and which caps, when any clipped it."""
     if credit.clipped is None:
@@ -170,29 +198,8 @@ def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
             }
             for owed in evaluation.credits
         ],
-        "chronic": [
-            {
-                "clause": c.clause,
-                "triggered": c.triggered,
-                "breached_windows": list(c.breached_windows),
-                "looked_at": list(c.looked_at),
-                "consequence": c.consequence,
-            }
-            for c in evaluation.chronic
-        ],
-        "consistency": [
-            {
-                "objective": c.objective,
-                "window": c.window,
-                "across": c.across,
-                "worst_scope": c.worst_scope,
-                "best_scope": c.best_scope,
-                "spread": decimal_json(round(c.spread, 10)),
-                "max_spread": decimal_json(round(c.max_spread, 10)),
-                "outcome": c.outcome.value,
-            }
-            for c in evaluation.consistency
-        ],
+        "chronic": [chronic_json(c) for c in evaluation.chronic],
+        "consistency": [consistency_json(c) for c in evaluation.consistency],
         "sources": [_source_json(report) for report in evaluation.sources],
         "excluded_periods": [
             {

@@ -34,9 +34,10 @@ from accord.core.model.objectives import Consistency, Objective
 from accord.core.model.sources import InsufficientData
 from accord.core.periods import Period, WindowSpan, previous_windows, windows_in_period
 from accord.core.remedies.caps import apply_caps
-from accord.core.remedies.credits import assess_chronic, assess_credit
+from accord.core.remedies.credits import assess_chronic, assess_credit, chronic_credits
+from accord.core.units import add_duration
 from accord.core.validation import value_kind_of
-from accord.core.verdicts import Outcome, Verdict, canonical, judge
+from accord.core.verdicts import CreditOwed, Outcome, Verdict, canonical, judge
 from accord.engine.connection import Connection
 from accord.engine.drill import bad_units, ticket_items, worst_hours
 from accord.engine.kinds import Plan, Setting, plan_of
@@ -93,8 +94,8 @@ def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
         run = _Run(agreement, plans, intervals, request.as_of)
         with _measuring(duck, sources, request) as con:
             _measure(con, run, request, result)
-    _remedies(result)
     result.consistency = list(_consistency(agreement, result.verdicts))
+    _remedies(result)
     return result
 
 
@@ -418,9 +419,10 @@ def _outcome(
 ) -> tuple[Outcome, Outcome | None, list[str]]:
     """The outcome, what it counts as for remedies, and the notes that explain it.
 
-    A window that has started but whose data covers less than the minimum is
-    insufficient_data whatever its value (no_data when nothing was measured); one that
-    has not started has no data.
+    A window that has started but whose data covers less than the minimum, or that counts
+    fewer valid events than the objective's ``minimum_events``, is insufficient_data
+    whatever its value (no_data when nothing was measured), and counts as the coverage rule
+    says; one that has not started has no data.
     """
     objective = measuring.objective
     notes = list(measured.notes)
@@ -437,8 +439,17 @@ def _outcome(
         counts_as = Outcome.BREACH if rule.if_below is InsufficientData.BREACH else None
         # Nothing measured at all stays no_data; what it counts as follows the same rule.
         return (Outcome.NO_DATA if value is None else Outcome.INSUFFICIENT_DATA), counts_as, notes
-    if value is None or measured.counts.get("valid", 0) < objective.minimum_events:
+    if value is None:
         return Outcome.NO_DATA, None, notes
+    valid = measured.counts.get("valid", 0)
+    if valid < objective.minimum_events:
+        # Too few events to judge: the same finding, and the same rule, as too little coverage.
+        notes.append(
+            f"insufficient data: at least {objective.minimum_events} valid events are needed, "
+            f"{valid} counted; below it: {rule.follows()}"
+        )
+        counts_as = Outcome.BREACH if rule.if_below is InsufficientData.BREACH else None
+        return Outcome.INSUFFICIENT_DATA, counts_as, notes
     kind_target = canonical(objective.target, measured.working_time)
     tolerance = canonical(objective.tolerance, measured.working_time)
     direction = measuring.indicator.direction()
@@ -459,9 +470,50 @@ def _remedies(result: Evaluation) -> None:
         for label, verdicts in sorted(by_window.items())
         if (credit := assess_credit(scheme, verdicts, remedies.claim_window, timezone)) is not None
     ]
-    result.credits = [WindowCredit(label, c) for label, c in apply_caps(remedies, owed)]
     everything = [*result.history, *result.verdicts]
     result.chronic = [assess_chronic(clause, everything) for clause in remedies.chronic]
+    judged = set(by_window)
+    for clause in remedies.chronic:
+        found = chronic_credits(clause, everything, remedies.claim_window, timezone)
+        owed += [(label, credit) for label, credit in found if label in judged]
+    owed += _consistency_credits(result, by_window)
+    result.credits = [WindowCredit(label, c) for label, c in apply_caps(remedies, owed)]
+
+
+def _consistency_credits(
+    result: Evaluation, by_window: Mapping[str, Sequence[Verdict]]
+) -> list[tuple[str, CreditOwed]]:
+    """The credit of each consistency rule with one, for each window its spread breaches."""
+    remedies = result.agreement.remedies
+    assert remedies is not None
+    rules = {o.id: o.consistency for o in result.agreement.objectives if o.consistency}
+    owed = []
+    for finding in result.consistency:
+        rule = rules.get(finding.objective)
+        if rule is None or rule.credit is None or finding.outcome is not Outcome.BREACH:
+            continue
+        end = by_window[finding.window][0].window.end_at
+        deadline = add_duration(end, remedies.claim_window, result.agreement.timezone)
+        owed.append(
+            (
+                finding.window,
+                CreditOwed(
+                    scheme=f"consistency-{finding.objective}"[:64],
+                    objective=finding.objective,
+                    scope=f"{finding.across}: {finding.worst_scope} vs {finding.best_scope}",
+                    tier=0,
+                    amount=rule.credit.rounded(),
+                    capped=False,
+                    claim_deadline=deadline.isoformat(),
+                    rule=(
+                        f"consistency of {finding.objective} across {finding.across}: "
+                        f"{finding.worst_scope} and {finding.best_scope} differ by more than "
+                        f"{rule.max_spread} → {rule.credit}"
+                    ),
+                ),
+            )
+        )
+    return owed
 
 
 def _consistency(agreement: Agreement, verdicts: Sequence[Verdict]) -> Iterator[ConsistencyFinding]:

@@ -2,6 +2,7 @@
 
 __all__ = [
     "actors",
+    "adjustments",
     "agreements",
     "amendments",
     "auto_open",
@@ -19,6 +20,7 @@ __all__ = [
     "evaluation",
     "evidence",
     "external",
+    "findings",
     "history",
     "in_force",
     "inbound",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from accord.services.adjustments import Adjustments
 from accord.services.amendments import Amendments
 from accord.services.books import Books
 from accord.services.breach_notices import BreachNotices
@@ -13,6 +14,7 @@ from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
 from accord.services.drilldown import Drilldowns
+from accord.services.findings import Findings
 from accord.services.history import History
 from accord.services.inbound import Inbound
 from accord.services.incident_reviews import IncidentReviews
@@ -56,6 +58,8 @@ class Services:
     scheduling: Scheduling
     books: Books
     ledger: Ledger
+    adjustments: Adjustments
+    findings: Findings
     audit: AuditTrail
     obligations: Obligations
     compliance: Compliance
@@ -91,6 +95,8 @@ class Services:
             scheduling=Scheduling(context, verdicts),
             books=Books(context, verdicts),
             ledger=Ledger(context),
+            adjustments=Adjustments(context),
+            findings=Findings(context),
             audit=AuditTrail(context),
             obligations=Obligations(context),
             compliance=Compliance(context),

@@ -104,6 +104,8 @@ class LedgerLine:
     #: What the caps took off the credit as last booked, and which caps clipped it.
     clipped: Decimal | None = None
     caps: str | None = None
+    #: The part of ``owed`` that manual adjustments booked (``accord.services.adjustments``).
+    adjusted: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class _Credit:
     steps: list[CreditClaimRow] = field(default_factory=list)
     clipped: Decimal | None = None
     caps: str | None = None
+    adjusted: Decimal = Decimal(0)
 
 
 class Ledger:
@@ -281,7 +284,10 @@ def _credits_of(read: _Read, row: AgreementRow) -> dict[tuple[str, str], _Credit
         credit.owed += entry.amount
         credit.currency = entry.currency
         credit.entries += 1
-        credit.clipped, credit.caps = entry.clipped, entry.caps
+        if entry.adjustment_id is None:
+            credit.clipped, credit.caps = entry.clipped, entry.caps
+        else:
+            credit.adjusted += entry.amount
     for step in read.steps.get(row.id, []):
         key = (step.scheme, step.window_label)
         if key in credits:
@@ -333,6 +339,7 @@ def _lines(read: _Read, row: AgreementRow) -> Iterator[LedgerLine]:
             entries=credit.entries,
             clipped=credit.clipped,
             caps=credit.caps,
+            adjusted=credit.adjusted,
         )
 
 

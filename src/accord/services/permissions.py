@@ -53,6 +53,8 @@ class Permission(StrEnum):
     CLAIM_CREDITS = "credits:claim"
     #: Accept or dispute a claim (the provider).
     ANSWER_CLAIMS = "credits:answer"
+    #: Book (or approve) a manual adjustment of the credit ledger (company only).
+    ADJUST_CREDITS = "credits:adjust"
     GOVERN = "governance:write"
     AUDIT = "audit:read"
     ADMINISTER = "admin"
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESTATE,
             Permission.REQUEST_RESTATEMENT,
             Permission.CLAIM_CREDITS,
+            Permission.ADJUST_CREDITS,
         }
     ),
     Role.PARTNER: frozenset(
@@ -96,6 +99,7 @@ _COMPANY_ONLY = frozenset(
         Permission.EVALUATE,
         Permission.RESTATE,
         Permission.CLAIM_CREDITS,
+        Permission.ADJUST_CREDITS,
     }
 )
 

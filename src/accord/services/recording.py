@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from accord.core.closing import close_at
+from accord.core.documents import chronic_json, consistency_json
 from accord.core.evaluation import Evaluation, WindowCredit
 from accord.core.history import (
     Change,
@@ -31,7 +32,13 @@ from accord.services.rendering import Rendering
 from accord.services.uow import UnitOfWork
 from accord.store.audit import canonical_json
 from accord.store.repositories import evidence_figures
-from accord.store.tables import ClosedWindowRow, CreditEntryRow, EvaluationRunRow, VerdictRow
+from accord.store.tables import (
+    ClosedWindowRow,
+    CreditEntryRow,
+    EvaluationRunRow,
+    FindingRow,
+    VerdictRow,
+)
 
 __all__ = [
     "Closing",
@@ -83,10 +90,12 @@ class Recorded:
     held: list[dict[str, Any]] = field(default_factory=list)
     #: Windows that became final in this run.
     closed: list[str] = field(default_factory=list)
+    #: Chronic-failure and consistency findings recorded (first or changed) by this run.
+    findings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.new or self.changed or self.credit_entries or self.closed)
+        return bool(self.new or self.changed or self.credit_entries or self.closed or self.findings)
 
     def as_record(self) -> dict[str, object]:
         found: dict[str, object] = {
@@ -100,6 +109,8 @@ class Recorded:
             found["late_data_held"] = self.held
         if self.closed:
             found["windows_closed"] = self.closed
+        if self.findings:
+            found["findings"] = self.findings
         return found
 
 
@@ -197,7 +208,8 @@ class VerdictRecorder:
         uow = self._uow
         recorded = Recorded()
         windows = sorted({v.window.label for v in evaluation.verdicts})
-        balances = uow.credits.balances(run.agreement_id)
+        # Manual adjustments stand beside what evaluations find: a run never books them back.
+        balances = uow.credits.balances(run.agreement_id, judged_only=True)
         evaluation = _capped(evaluation, balances, {w for w in windows if closing.holds(w)})
         current = uow.verdicts.current(run.agreement_id, windows)
         judged_as_of = uow.runs.judged_as_of(row.run_id for row in current.values())
@@ -240,8 +252,51 @@ class VerdictRecorder:
         booked = set(windows) - kept - held
         for difference in credit_differences(evaluation.credits, balances, booked, run.reason):
             self._book(run, difference, recorded)
+        self._findings(run, evaluation, booked, recorded)
         _close(uow, run, evaluation, closing, (judged, recorded))
         return recorded
+
+    def _findings(
+        self, run: EvaluationRunRow, evaluation: Evaluation, booked: set[str], recorded: Recorded
+    ) -> None:
+        """Append the chronic-failure and consistency findings that are new or changed, for
+        the windows the run books (a chronic finding speaks of the last window it looks at)."""
+        found = [
+            (
+                "chronic",
+                c.clause,
+                c.looked_at[-1],
+                "triggered" if c.triggered else "not_triggered",
+                chronic_json(c),
+            )
+            for c in evaluation.chronic
+            if c.looked_at
+        ]
+        found += [
+            ("consistency", c.objective, c.window, c.outcome.value, consistency_json(c))
+            for c in evaluation.consistency
+        ]
+        current = self._uow.findings.current(run.agreement_id)
+        for kind, subject, window, outcome, content in found:
+            text = canonical_json(content)
+            before = current.get((kind, subject, window))
+            if window not in booked or (before is not None and before.record == text):
+                continue
+            self._uow.findings.add(
+                FindingRow(
+                    agreement_id=run.agreement_id,
+                    run_id=run.id,
+                    kind=kind,
+                    subject=subject,
+                    window_label=window,
+                    outcome=outcome,
+                    record=text,
+                    recorded_at=run.started_at,
+                )
+            )
+            recorded.findings.append(
+                {"kind": kind, "subject": subject, "window": window, "outcome": outcome}
+            )
 
     def _book(
         self, run: EvaluationRunRow, difference: CreditDifference, recorded: Recorded

@@ -11,6 +11,9 @@ agreement (its version in force now; months cut in its time zone, none before it
   ended), so that a restart misses nothing.
 - **final**: a month whose data cutoff has passed (``accord.core.closing``) and that is not
   final yet: judged once more with the data received by the cutoff, and made final.
+- the current month's run says **late data in the open window** (naming the batches) when
+  batches arrived since its last run with events before the instant that run judged as of:
+  data that fills in what was already judged, not data that merely extends it.
 - **late data**: a month already judged as closed is judged again when a batch has arrived
   since whose events fall in one of its windows (the month itself, or a week, quarter, year
   or rolling window that ends in it). The run's reason names the batches
@@ -56,6 +59,7 @@ COMMIT_GRACE: Final = dt.timedelta(minutes=1)
 _MONTH: Final = re.compile(r"^\d{4}-\d{2}$")
 _LATE_ONE: Final = "late data: batch "
 _LATE_MANY: Final = "late data: batches "
+_OPEN_LATE: Final = "scheduled evaluation; late data in the open window: "
 _INSTANT: Final = dt.timedelta(microseconds=1)
 
 
@@ -87,6 +91,9 @@ class Job:
             return "period closed"
         if self.kind is JobKind.FINAL:
             return "period final: data cutoff passed"
+        if self.batches:
+            many = "batches " if len(self.batches) > 1 else "batch "
+            return _OPEN_LATE + many + ", ".join(self.batches)
         return "scheduled evaluation"
 
     @property
@@ -204,8 +211,24 @@ def _due(uow: UnitOfWork, row: AgreementRow, agreement: Agreement, now: dt.datet
         for label, names in _late(uow, row.id, judged, zone).items()
     ]
     if now >= begins and (ends is None or now < ends):
-        jobs.append(Job(row.slug, current, now, JobKind.CURRENT))
+        late = _late_in_open_window(uow, row.id, parse_period(current, zone))
+        jobs.append(Job(row.slug, current, now, JobKind.CURRENT, late))
     return jobs
+
+
+def _late_in_open_window(uow: UnitOfWork, agreement_id: int, month: Period) -> tuple[str, ...]:
+    """The batches (``source/batch id``) that arrived since the open month's last run with
+    events in the part of the month that run had judged."""
+    last = uow.runs.last_mark(agreement_id, month.label)
+    if last is None:
+        return ()
+    # No commit grace here: the current month is judged on every tick anyway, so a batch in
+    # doubt is never missed; it is only not called late.
+    return tuple(
+        f"{batch.source}/{batch.batch_id}"
+        for batch in uow.batches.arrived_after(agreement_id, [(last.as_of, last.started_at)])
+        if batch.last_at is not None and batch.last_at >= month.start_at
+    )
 
 
 def _late(

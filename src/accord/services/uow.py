@@ -43,6 +43,7 @@ from accord.store.repositories import (
     Compliance,
     Credits,
     Disputes,
+    Findings,
     Incidents,
     Obligations,
     Organisations,
@@ -64,8 +65,8 @@ class Limits:
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     max_batch_events: int = 100_000
     max_batch_bytes: int = 32 * 1024 * 1024
-    #: A restatement is applied only when a second user (not the
-    #: one who asked) approves it.
+    #: A restatement or a manual ledger adjustment is applied only when a second user (not
+    #: the one who asked) approves it.
     four_eyes: bool = True
     #: A JSON request body other than a push or an agreement upload.
     max_json_bytes: int = 64 * 1024
@@ -128,6 +129,7 @@ class UnitOfWork:
         self.runs = Runs(self.session)
         self.verdicts = Verdicts(self.session)
         self.credits = Credits(self.session)
+        self.findings = Findings(self.session)
         self.books = Books(self.session)
         self.obligations = Obligations(self.session)
         self.compliance = Compliance(self.session)

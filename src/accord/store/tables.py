@@ -46,11 +46,13 @@ __all__ = [
     "BatchKeyRow",
     "CertificationRow",
     "ClosedWindowRow",
+    "CreditAdjustmentRow",
     "CreditClaimRow",
     "CreditEntryRow",
     "DataHandlingDeclarationRow",
     "DeliveryAttemptRow",
     "EvaluationRunRow",
+    "FindingRow",
     "LegalHoldRow",
     "MeasurementBatchRow",
     "NotificationRow",
@@ -420,7 +422,8 @@ class CreditEntryRow(Base):
     __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
     id: Mapped[int] = _id()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
+    #: The run that judged it; ``None`` for a manual adjustment (``adjustment_id``).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_runs.id"))
     scheme: Mapped[str] = mapped_column(String(64))
     objective: Mapped[str] = mapped_column(String(64))
     scope_label: Mapped[str] = mapped_column(Text)
@@ -434,6 +437,54 @@ class CreditEntryRow(Base):
     #: sealed only when set, so that rows booked before these columns keep their seals.
     clipped: Mapped[Decimal | None] = mapped_column(info={SEALED_WHEN_SET: True})
     caps: Mapped[str | None] = mapped_column(Text, info={SEALED_WHEN_SET: True})
+    #: The manual adjustment this entry books (``None``: an evaluation's credit difference).
+    adjustment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credit_adjustments.id"), info={SEALED_WHEN_SET: True}
+    )
+
+
+class FindingRow(Base):
+    """A chronic-failure or consistency finding as a run found it (``kind``: chronic or
+    consistency; ``subject``: the clause or the objective; the window it speaks of). A run
+    that finds it changed appends a row; the latest per kind, subject and window is current."""
+
+    __tablename__ = "findings"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    __table_args__ = (Index(None, "agreement_id", "kind", "subject", "window_label"),)
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(64))
+    window_label: Mapped[str] = mapped_column(String(32))
+    #: triggered | not_triggered (chronic), met | breach (consistency).
+    outcome: Mapped[str] = mapped_column(String(16))
+    record: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime]
+
+
+class CreditAdjustmentRow(Base):
+    """A manual adjustment of what is owed under a scheme for a window, with its reason (and
+    a link, e.g. to a dispute): requested, then applied — booked as a ledger entry — or
+    rejected; under the four-eyes rule another user applies it. Never an edit of an entry."""
+
+    __tablename__ = "credit_adjustments"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
+    id: Mapped[int] = _id()
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(64))
+    window_label: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    requested_by: Mapped[str]
+    requested_by_user: Mapped[int | None]
+    requested_at: Mapped[dt.datetime]
+    decided_by: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
 
 
 class LegalHoldRow(Base):

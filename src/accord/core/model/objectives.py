@@ -13,6 +13,7 @@ from accord.core.spec import (
     DurationField,
     Identifier,
     MeasureField,
+    MoneyField,
     PercentageField,
     PredicateField,
     Spec,
@@ -118,6 +119,11 @@ class Consistency(Spec):
     across: str = Field(description="Scope dimension compared, e.g. region.")
     max_spread: MeasureField = Field(
         description="Largest allowed difference between the best and worst scope."
+    )
+    credit: MoneyField | None = Field(
+        default=None,
+        description="A credit the ledger books for each window whose spread is larger, "
+        "e.g. 1000 EUR (booked as scheme 'consistency-<objective>').",
     )
 
 

@@ -2,7 +2,12 @@
 credits and findings they produce from verdicts (``credits``)."""
 
 from accord.core.remedies.caps import apply_caps
-from accord.core.remedies.credits import ChronicFinding, assess_chronic, assess_credit
+from accord.core.remedies.credits import (
+    ChronicFinding,
+    assess_chronic,
+    assess_credit,
+    chronic_credits,
+)
 from accord.core.remedies.spec import (
     AggregateCaps,
     ChronicFailure,
@@ -21,4 +26,5 @@ __all__ = [
     "apply_caps",
     "assess_chronic",
     "assess_credit",
+    "chronic_credits",
 ]

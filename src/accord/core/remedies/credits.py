@@ -16,7 +16,7 @@ from accord.core.remedies.spec import ChronicFailure, CreditScheme
 from accord.core.units import Duration, add_duration
 from accord.core.verdicts import SCHEME_CAP, CreditOwed, Outcome, Verdict
 
-__all__ = ["ChronicFinding", "assess_chronic", "assess_credit"]
+__all__ = ["ChronicFinding", "assess_chronic", "assess_credit", "chronic_credits"]
 
 
 def _tier_reached(scheme: CreditScheme, verdict: Verdict) -> int:
@@ -116,3 +116,45 @@ def assess_chronic(clause: ChronicFailure, history: Sequence[Verdict]) -> Chroni
         looked_at=tuple(windows),
         consequence=clause.consequence,
     )
+
+
+def chronic_credits(
+    clause: ChronicFailure,
+    history: Sequence[Verdict],
+    claim_window: Duration,
+    timezone: str,
+) -> list[tuple[str, CreditOwed]]:
+    """The clause's credit per window it is owed for: each window of the clause's objectives
+    is judged with the clause over the windows up to it; a breached window for which the
+    clause is then triggered owes the credit (the window that triggers it, and every breached
+    window while it stays triggered). Nothing when the clause declares no credit."""
+    if clause.credit is None:
+        return []
+    covered = [v for v in history if v.objective in clause.objectives]
+    ends = {v.window.label: v.window.end_at for v in covered}
+    owed = []
+    for label in sorted(ends):
+        finding = assess_chronic(clause, [v for v in covered if v.window.label <= label])
+        if not (finding.triggered and label in finding.breached_windows):
+            continue
+        deadline = add_duration(ends[label], claim_window, timezone)
+        owed.append(
+            (
+                label,
+                CreditOwed(
+                    scheme=clause.id,
+                    objective=clause.id,
+                    scope="chronic failure",
+                    tier=0,
+                    amount=clause.credit.rounded(),
+                    capped=False,
+                    claim_deadline=deadline.isoformat(),
+                    rule=(
+                        f"chronic failure {clause.id}: {len(finding.breached_windows)} of the "
+                        f"last {len(finding.looked_at)} windows breached "
+                        f"({', '.join(finding.breached_windows)}) → {clause.credit}"
+                    ),
+                ),
+            )
+        )
+    return owed

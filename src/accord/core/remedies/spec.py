@@ -87,6 +87,11 @@ class ChronicFailure(Spec):
     breaches: int = Field(ge=1, description="Number of breaches that trigger it.")
     within_windows: int = Field(ge=1, description="Number of consecutive windows looked at.")
     consequence: str = Field(min_length=1, description="What follows, e.g. right to terminate.")
+    credit: MoneyField | None = Field(
+        default=None,
+        description="A credit the ledger books for each breached window while the clause is "
+        "triggered (the window that triggers it and every breached one after), e.g. 2000 EUR.",
+    )
 
     @model_validator(mode="after")
     def _fits(self) -> ChronicFailure:

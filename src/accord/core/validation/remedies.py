@@ -49,14 +49,20 @@ def _caps(agreement: Agreement) -> Iterator[Finding]:
     remedies = agreement.remedies
     if remedies is None or remedies.caps is None:
         return
+    paying = [(f"scheme {s.id!r}", s.basis) for s in remedies.credits]
+    paying += [(f"chronic clause {c.id!r}", c.credit) for c in remedies.chronic if c.credit]
+    paying += [
+        (f"the consistency rule of {o.id!r}", o.consistency.credit)
+        for o in agreement.objectives
+        if o.consistency is not None and o.consistency.credit is not None
+    ]
     for name, cap in remedies.caps.limits():
-        for scheme in remedies.credits:
-            if scheme.basis.currency != cap.currency:
+        for what, money in paying:
+            if money.currency != cap.currency:
                 yield Finding(
                     ("remedies", "caps", name),
-                    f"cap {cap} is in {cap.currency}, scheme {scheme.id!r} pays in "
-                    f"{scheme.basis.currency}",
-                    "caps across schemes need every scheme's basis in the cap's currency",
+                    f"cap {cap} is in {cap.currency}, {what} pays in {money.currency}",
+                    "caps add up every credit: write them all in the cap's currency",
                 )
                 return
 

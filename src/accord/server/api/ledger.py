@@ -1,14 +1,18 @@
 """The credit ledger: credits per agreement, partner, period and state with totals per
-currency and state (JSON or CSV for finance), and each credit's lifecycle steps."""
+currency and state (JSON or CSV for finance), each credit's lifecycle steps, and manual
+adjustments (requested, approved under four eyes, or rejected)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
+from accord.server.api.params import IdPath
 from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.adjustments import AdjustmentView, BookAdjustment
 from accord.services.ledger import CreditState, LedgerLine, LedgerQuery, LedgerStep
 
 __all__ = ["router"]
@@ -101,3 +105,74 @@ def step(
         reference=body.reference,
     )
     return services.ledger.step(principal, command)
+
+
+class AdjustmentIn(BaseModel):
+    scheme: str = Field(max_length=64, description="Credit scheme id.")
+    window: str = Field(max_length=32, description="Window label, e.g. 2026-10.")
+    amount: Decimal = Field(
+        description="Added to what is owed (negative to lower it), e.g. '-40.00'.",
+        max_digits=18,
+        decimal_places=4,
+    )
+    currency: str = Field(min_length=3, max_length=3, description="The scheme's currency.")
+    reason: str = Field(min_length=1, max_length=2000, description="Why, in words.")
+    link: str = Field(default="", max_length=500, description="e.g. 'dispute 12'.")
+
+
+class AdjustmentDecisionIn(BaseModel):
+    note: str = Field(default="", max_length=2000, description="Required to reject.")
+
+
+@router.get("/agreements/{slug}/adjustments", summary="Manual adjustments of the ledger")
+def adjustments(
+    slug: str, principal: CurrentPrincipal, services: ServicesDep
+) -> list[AdjustmentView]:
+    return services.adjustments.list(principal, slug)
+
+
+@router.post(
+    "/agreements/{slug}/adjustments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Adjust what is owed (a new entry; under four eyes it waits for approval)",
+)
+def adjust(
+    slug: str, body: AdjustmentIn, principal: CurrentPrincipal, services: ServicesDep
+) -> AdjustmentView:
+    command = BookAdjustment(
+        agreement=slug,
+        scheme=body.scheme,
+        window=body.window,
+        amount=body.amount,
+        currency=body.currency,
+        reason=body.reason,
+        link=body.link,
+    )
+    return services.adjustments.request(principal, command)
+
+
+@router.post(
+    "/agreements/{slug}/adjustments/{adjustment_id}/approve",
+    summary="Approve an adjustment (another user than the one who asked, under four eyes)",
+)
+def approve_adjustment(
+    slug: str,
+    adjustment_id: IdPath,
+    body: AdjustmentDecisionIn,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> AdjustmentView:
+    return services.adjustments.approve(principal, slug, adjustment_id, body.note)
+
+
+@router.post(
+    "/agreements/{slug}/adjustments/{adjustment_id}/reject", summary="Reject an adjustment"
+)
+def reject_adjustment(
+    slug: str,
+    adjustment_id: IdPath,
+    body: AdjustmentDecisionIn,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> AdjustmentView:
+    return services.adjustments.reject(principal, slug, adjustment_id, body.note)

@@ -1,5 +1,6 @@
 """Evaluations and what they found: verdicts (with history and explanation), error budgets,
-credits and runs, per agreement, filtered by objective, scope, window and outcome."""
+credits, chronic-failure and consistency findings, and runs, per agreement, filtered by
+objective, scope, window and outcome."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accord.server.api.params import MAX_ID, IdPath
 from accord.server.downloads import verdict_items_csv
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.drilldown import MAX_ITEMS, ItemsPage
+from accord.services.findings import FindingView
 from accord.services.verdict_views import (
     BudgetView,
     CreditLedger,
@@ -154,3 +156,13 @@ def credits(
     window: str | None = None,
 ) -> CreditLedger:
     return services.verdicts.credits(principal, slug, window)
+
+
+@router.get("/findings", summary="Chronic-failure and consistency findings, the current ones")
+def findings(
+    slug: str,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    kind: Literal["chronic", "consistency"] | None = None,
+) -> list[FindingView]:
+    return services.findings.current(principal, slug, kind)

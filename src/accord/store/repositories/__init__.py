@@ -6,6 +6,7 @@ from accord.store.repositories.books import Books
 from accord.store.repositories.compliance import Compliance
 from accord.store.repositories.credentials import Tokens
 from accord.store.repositories.credits import CreditEntrySummary, Credits
+from accord.store.repositories.findings import Findings
 from accord.store.repositories.governance import Amendments, Disputes
 from accord.store.repositories.incidents import Incidents
 from accord.store.repositories.measurements import Batches
@@ -31,6 +32,7 @@ __all__ = [
     "CreditEntrySummary",
     "Credits",
     "Disputes",
+    "Findings",
     "Incidents",
     "ObligationFilter",
     "Obligations",

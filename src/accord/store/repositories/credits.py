@@ -1,4 +1,5 @@
-"""The credit ledger: entries whose sum per scheme and window is what is owed (append-only)."""
+"""The credit ledger: entries whose sum per scheme and window is what is owed (append-only),
+and the manual adjustments that book some of them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.store.tables import CreditEntryRow
+from accord.store.tables import CreditAdjustmentRow, CreditEntryRow
 
 __all__ = ["CreditEntrySummary", "Credits"]
 
@@ -24,6 +25,8 @@ class CreditEntrySummary(NamedTuple):
     currency: str
     clipped: Decimal | None
     caps: str | None
+    #: The manual adjustment the entry books, if it is one.
+    adjustment_id: int | None
 
 
 class Credits:
@@ -37,10 +40,15 @@ class Credits:
         self._session.flush()
         return row
 
-    def balances(self, agreement_id: int) -> dict[tuple[str, str], tuple[Decimal, str]]:
-        """(scheme, window) → (owed amount, currency)."""
+    def balances(
+        self, agreement_id: int, *, judged_only: bool = False
+    ) -> dict[tuple[str, str], tuple[Decimal, str]]:
+        """(scheme, window) → (owed amount, currency); ``judged_only``: the entries of
+        evaluations alone, without manual adjustments."""
         found: dict[tuple[str, str], tuple[Decimal, str]] = {}
         query = select(CreditEntryRow).where(CreditEntryRow.agreement_id == agreement_id)
+        if judged_only:
+            query = query.where(CreditEntryRow.adjustment_id.is_(None))
         for row in self._session.scalars(query):
             key = (row.scheme, row.window_label)
             amount, _ = found.get(key, (Decimal(0), row.currency))
@@ -59,6 +67,7 @@ class Credits:
                 CreditEntryRow.currency,
                 CreditEntryRow.clipped,
                 CreditEntryRow.caps,
+                CreditEntryRow.adjustment_id,
             )
             .where(CreditEntryRow.agreement_id.in_(agreement_ids))
             .order_by(CreditEntryRow.id)
@@ -74,3 +83,30 @@ class Credits:
         if window_label is not None:
             query = query.where(CreditEntryRow.window_label == window_label)
         return self._session.scalars(query).all()
+
+    def add_adjustment(self, row: CreditAdjustmentRow) -> CreditAdjustmentRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def find_adjustment(self, agreement_id: int, adjustment_id: int) -> CreditAdjustmentRow | None:
+        return self._session.scalar(
+            select(CreditAdjustmentRow).where(
+                CreditAdjustmentRow.agreement_id == agreement_id,
+                CreditAdjustmentRow.id == adjustment_id,
+            )
+        )
+
+    def adjustments(self, agreement_id: int) -> Sequence[CreditAdjustmentRow]:
+        query = (
+            select(CreditAdjustmentRow)
+            .where(CreditAdjustmentRow.agreement_id == agreement_id)
+            .order_by(CreditAdjustmentRow.id)
+        )
+        return self._session.scalars(query).all()
+
+    def entry_of(self, adjustment_id: int) -> CreditEntryRow | None:
+        """The ledger entry that booked an applied adjustment."""
+        return self._session.scalar(
+            select(CreditEntryRow).where(CreditEntryRow.adjustment_id == adjustment_id)
+        )

@@ -69,6 +69,25 @@ class Runs:
         )
         return [RunMark(*row) for row in self._session.execute(query)]
 
+    def last_mark(self, agreement_id: int, period: str) -> RunMark | None:
+        """The latest run of one period of the agreement, if any."""
+        query = (
+            select(
+                EvaluationRunRow.period,
+                EvaluationRunRow.as_of,
+                EvaluationRunRow.started_at,
+                EvaluationRunRow.reason,
+            )
+            .where(
+                EvaluationRunRow.agreement_id == agreement_id,
+                EvaluationRunRow.period == period,
+            )
+            .order_by(EvaluationRunRow.id.desc())
+            .limit(1)
+        )
+        found = self._session.execute(query).first()
+        return None if found is None else RunMark(*found)
+
     def judged_as_of(self, run_ids: Iterable[int]) -> dict[int, dt.datetime]:
         """Run id → the instant the run judged as of."""
         wanted = set(run_ids)
