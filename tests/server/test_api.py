@@ -457,3 +457,14 @@ def test_a_push_receipt_is_signed_and_checked_with_the_public_key_alone(
     forged = CliRunner().invoke(app, [*arguments, "--public-key", str(tmp_path / "key.pem")])
     assert forged.exit_code == 1
     assert "altered" in forged.stderr
+
+
+def test_each_user_sets_only_its_own_notification_preferences(api: Api) -> None:
+    path = "/api/v1/me/notification-preferences"
+    assert api.get(path, "partner@bravo.example").json() == {"email": True, "muted": []}
+    mine = api.put(path, "partner@bravo.example", json={"muted": ["reminder", "review"]})
+    assert mine.status_code == 200, mine.text
+    assert api.get(path, "partner@bravo.example").json()["muted"] == ["reminder", "review"]
+    assert api.get(path, "partner@charlie.example").json()["muted"] == []
+    refused = api.put(path, "partner@bravo.example", json={"muted": ["escalation"]})
+    assert refused.status_code == 422

@@ -287,6 +287,8 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users/{email}/disable"): "test_api: another tenant's user is a 404",
     ("POST", "/api/v1/users/{email}/enable"): "test_api: an admin disables and enables",
     ("PUT", "/api/v1/users/{email}/password"): "test_credentials: a reset ends sessions",
+    ("GET", "/api/v1/me/notification-preferences"): "test_notifications: a user's own",
+    ("PUT", "/api/v1/me/notification-preferences"): "test_notifications: a user's own",
     ("PUT", "/api/v1/me/password"): "test_credentials: a change needs the current one",
     ("GET", "/api/v1/agreements"): "each user lists exactly its tenant's agreements (above)",
     ("POST", "/api/v1/agreements"): "the upload row of the agreement matrix (above)",

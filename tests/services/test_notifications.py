@@ -13,7 +13,8 @@ import pytest
 
 from accord.bootstrap import build
 from accord.services.container import Services
-from accord.services.notifications import MAX_ATTEMPTS, backoff
+from accord.services.errors import Invalid
+from accord.services.notifications import MAX_ATTEMPTS, Preferences, backoff
 from accord.services.permissions import Principal
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
@@ -119,3 +120,33 @@ def test_a_partner_sees_only_its_agreements_notifications(mailed: World) -> None
     mailed.services.obligations.check(WORKER)
     assert len(mailed.services.notifications.matching(bravo)) == 4
     assert mailed.services.notifications.matching(charlie) == []
+
+
+def test_a_user_s_preferences_filter_what_the_agreement_sends_them(
+    mailed: World, smtp: Mailbox
+) -> None:
+    """Who gets what: the agreement's contacts, less what each user muted (a user of the
+    service whose address is a contact); the muted email is kept as suppressed, with why."""
+    document = agreement_document("bravo", version="3")
+    document["parties"][0]["contacts"] = [
+        {"name": "Manager", "email": "manager@acme.example"},
+        {"name": "Legal", "email": "legal@acme.example"},
+    ]
+    manager = mailed.principal("manager@acme.example")
+    mailed.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    services = mailed.services
+    assert services.notifications.preferences(manager) == Preferences()
+    with pytest.raises(Invalid, match="cannot mute escalation"):
+        services.notifications.set_preferences(manager, Preferences(muted=("escalation",)))
+    services.notifications.set_preferences(manager, Preferences(muted=("reminder",)))
+    assert services.notifications.preferences(manager).muted == ("reminder",)
+    with pytest.raises(Invalid, match="signed-in user"):
+        services.notifications.preferences(WORKER)
+
+    mailed.clock.at = DUE - dt.timedelta(days=29)
+    assert services.obligations.check(WORKER).reminded == 4  # two deadlines, two contacts
+    assert services.notifications.deliver_due(WORKER).delivered == 2
+    assert {str(m["To"]) for m in smtp.messages} == {"legal@acme.example"}
+    suppressed = services.notifications.matching(Principal.console(), states=("suppressed",))
+    assert {(n.recipient, n.event) for n in suppressed} == {("manager@acme.example", "reminder")}
+    assert "muted reminder emails" in (suppressed[0].last_error or "")

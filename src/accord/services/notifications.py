@@ -17,31 +17,41 @@ Message-ID header and the webhook's ``X-Accord-Delivery`` header. Neither SMTP n
 a sender learn whether the far end kept a message it never confirmed, so in that window
 delivery is at least once; receivers drop the copy by that id (mail stores and Accord's
 webhook scheme both do). Outside it, a message is never sent twice.
+
+**Who gets what.** The recipients come from the agreement (its parties' contacts, the
+escalation ladder's rungs, its webhooks); a user whose address is among them may mute
+events by email (``MUTABLE``: reminders, incident changes, reviews, missed obligations) or
+take no email at all. The delivery reads the preferences in force then and records the
+notification ``suppressed`` with the reason. Escalations and breach notices always go out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 from accord.core.model import Agreement
-from accord.services.errors import NotFound
+from accord.services.errors import Invalid, NotFound
 from accord.services.messages import Notice, render
 from accord.services.permissions import Permission, Principal
 from accord.services.ports import OutgoingMessage, SendFailed
 from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store.review_rows import NotificationPreferenceRow
 from accord.store.tables import AgreementRow, DeliveryAttemptRow, NotificationRow
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "MUTABLE",
     "AttemptView",
     "DeliveryReport",
     "NotificationView",
     "Notifications",
+    "Preferences",
     "backoff",
     "contacts_of",
     "enqueue",
@@ -181,6 +191,12 @@ def _view(
     )
 
 
+def _own(principal: Principal) -> int:
+    if principal.user_id is None:
+        raise Invalid("notification preferences belong to a signed-in user")
+    return principal.user_id
+
+
 def _message(row: NotificationRow) -> OutgoingMessage:
     return OutgoingMessage(
         channel=row.channel,
@@ -192,6 +208,33 @@ def _message(row: NotificationRow) -> OutgoingMessage:
         payload=row.payload,
         message_id=row.message_id,
     )
+
+
+#: Events a user may mute (escalations and breach notices always go out).
+MUTABLE: Final = ("reminder", "incident", "review", "obligation_missed")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What one user wants by email: ``email`` false mutes every mutable event (the
+    agreement's webhooks still carry them); ``muted`` names the ones muted."""
+
+    email: bool = True
+    muted: tuple[str, ...] = ()
+
+
+def _muted_by(uow: UnitOfWork, row: NotificationRow) -> str | None:
+    """Why the recipient does not want this email (its own preferences), if it does not."""
+    if row.channel != "email" or row.event not in MUTABLE:
+        return None
+    preference = uow.outbox.preference_of(row.recipient)
+    if preference is None:
+        return None
+    if not preference.email:
+        return f"{row.recipient} takes no email (their notification preferences)"
+    if row.event in json.loads(preference.muted):
+        return f"{row.recipient} muted {row.event} emails (their notification preferences)"
+    return None
 
 
 class Notifications:
@@ -224,6 +267,49 @@ class Notifications:
                 raise NotFound(f"no notification {notification_id}")
             return _view(row, agreement.slug, uow.outbox.attempts(row.id))
 
+    def preferences(self, principal: Principal) -> Preferences:
+        """The signed-in user's own notification preferences."""
+        user_id = _own(principal)
+        with self._context.uow(principal) as uow:
+            found = uow.outbox.preference(user_id)
+            if found is None:
+                return Preferences()
+            return Preferences(found.email, tuple(json.loads(found.muted)))
+
+    def set_preferences(self, principal: Principal, wanted: Preferences) -> Preferences:
+        """Set the signed-in user's own preferences: who gets what is the agreement's
+        contacts and ladders, less what each user muted."""
+        user_id = _own(principal)
+        unknown = sorted(set(wanted.muted) - set(MUTABLE))
+        if unknown:
+            raise Invalid(
+                f"cannot mute {', '.join(unknown)}; events that can be muted: {', '.join(MUTABLE)}"
+            )
+        with self._context.uow(principal, write=True) as uow:
+            found = uow.outbox.preference(user_id)
+            muted = json.dumps(sorted(set(wanted.muted)))
+            if found is None:
+                assert principal.organisation_id is not None
+                found = uow.outbox.add_preference(
+                    NotificationPreferenceRow(
+                        user_id=user_id,
+                        organisation_id=principal.organisation_id,
+                        email=wanted.email,
+                        muted=muted,
+                        updated_at=uow.now(),
+                    )
+                )
+            else:
+                found.email, found.muted, found.updated_at = wanted.email, muted, uow.now()
+            uow.audit(
+                "notifications.preferences",
+                "user",
+                user_id,
+                after={"email": wanted.email, "muted": json.loads(muted)},
+            )
+            uow.commit()
+            return Preferences(found.email, tuple(json.loads(found.muted)))
+
     def deliver_due(self, principal: Principal) -> DeliveryReport:
         """Try every notification whose next attempt is due; ``None`` sender: none."""
         principal.require(Permission.MANAGE_AGREEMENTS)
@@ -247,6 +333,11 @@ class Notifications:
             if row is None or row.state not in ("pending", "delivering"):
                 return None
             now = uow.now()
+            muted = _muted_by(uow, row)
+            if muted is not None:
+                row.state, row.last_error = "suppressed", muted
+                uow.commit()
+                return None
             seen = []
             for attempt in uow.outbox.attempts(row.id):
                 if attempt.outcome == "sending":

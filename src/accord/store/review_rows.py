@@ -1,4 +1,4 @@
-"""Post-incident reviews and their preventive actions.
+"""Post-incident reviews and their preventive actions; users' notification preferences.
 
 Registered with the other tables by ``accord.store.tables`` (imported at its end), so the
 tenancy filter and the migrations see them wherever the import starts.
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.store.tables import Base, Tenancy, TenantScope, _id
 
-__all__ = ["IncidentReviewRow", "PreventiveActionRow"]
+__all__ = ["IncidentReviewRow", "NotificationPreferenceRow", "PreventiveActionRow"]
 
 
 class IncidentReviewRow(Base):
@@ -64,3 +64,17 @@ class PreventiveActionRow(Base):
     state_at: Mapped[dt.datetime | None]
     state_by: Mapped[str | None]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationPreferenceRow(Base):
+    """What one user wants by email: muted events (JSON list), or no email at all (the
+    agreement's webhooks still carry every event). Read when a notification is delivered."""
+
+    __tablename__ = "notification_preferences"
+    __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
+    id: Mapped[int] = _id()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[bool] = mapped_column(Boolean)
+    muted: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime]

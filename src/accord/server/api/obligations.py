@@ -14,7 +14,7 @@ from accord.server.api.params import IdPath
 from accord.server.security import CurrentPrincipal, ServicesDep
 from accord.services.errors import Invalid
 from accord.services.escalation import LateEscalation
-from accord.services.notifications import NotificationView
+from accord.services.notifications import NotificationView, Preferences
 from accord.services.obligations import ObligationQuery, ObligationView
 
 __all__ = ["router"]
@@ -27,6 +27,13 @@ DeliveryState = Literal["pending", "delivering", "delivered", "failed"]
 
 class MetIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
+
+
+class PreferencesIn(BaseModel):
+    email: bool = Field(default=True, description="False: no email (webhooks still carry all).")
+    muted: list[Literal["reminder", "incident", "review", "obligation_missed"]] = Field(
+        default_factory=list, description="Events not wanted by email."
+    )
 
 
 class WaiverIn(BaseModel):
@@ -136,3 +143,16 @@ def notification(
     notification_id: IdPath, principal: CurrentPrincipal, services: ServicesDep
 ) -> NotificationView:
     return services.notifications.get(principal, notification_id)
+
+
+@router.get("/me/notification-preferences", summary="The signed-in user's email preferences")
+def preferences(principal: CurrentPrincipal, services: ServicesDep) -> Preferences:
+    return services.notifications.preferences(principal)
+
+
+@router.put("/me/notification-preferences", summary="Set the signed-in user's preferences")
+def set_preferences(
+    body: PreferencesIn, principal: CurrentPrincipal, services: ServicesDep
+) -> Preferences:
+    wanted = Preferences(email=body.email, muted=tuple(body.muted))
+    return services.notifications.set_preferences(principal, wanted)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.store.tables import AgreementRow, DeliveryAttemptRow, NotificationRow
+from accord.store.review_rows import NotificationPreferenceRow
+from accord.store.tables import AgreementRow, DeliveryAttemptRow, NotificationRow, UserRow
 
 __all__ = ["Outbox"]
 
@@ -37,6 +38,24 @@ class Outbox:
             )
             .order_by(NotificationRow.id)
         ).all()
+
+    def preference_of(self, email: str) -> NotificationPreferenceRow | None:
+        """The preferences of the user with this address, if one is a user and set them."""
+        return self._session.scalar(
+            select(NotificationPreferenceRow)
+            .join(UserRow, UserRow.id == NotificationPreferenceRow.user_id)
+            .where(UserRow.email == email)
+        )
+
+    def preference(self, user_id: int) -> NotificationPreferenceRow | None:
+        return self._session.scalar(
+            select(NotificationPreferenceRow).where(NotificationPreferenceRow.user_id == user_id)
+        )
+
+    def add_preference(self, row: NotificationPreferenceRow) -> NotificationPreferenceRow:
+        self._session.add(row)
+        self._session.flush()
+        return row
 
     def add(self, row: NotificationRow) -> NotificationRow:
         self._session.add(row)
