@@ -16,18 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from accord.core.model import Agreement
 from accord.core.period_report import OUTCOME_ORDER
 from accord.services.errors import NotFound
 from accord.services.permissions import Principal
 from accord.services.portfolio import parsed
-from accord.services.uow import ServiceContext
+from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import VerdictFilter
 from accord.store.tables import VerdictRow
 
-__all__ = ["ComponentStatus", "MonthValue", "Status", "StatusView"]
+__all__ = ["ComponentStatus", "MonthValue", "PublicIncident", "Status", "StatusView"]
 
 _SYSTEM: Final = Principal.console("status page")
 _MAX_VERDICTS: Final = 5000
+_OPEN: Final = ("open", "acknowledged", "mitigated")
 _STATES: Final = {
     "met": "operational",
     "deviation": "degraded",
@@ -52,10 +54,21 @@ class ComponentStatus:
 
 
 @dataclass(frozen=True)
+class PublicIncident:
+    """What the public sees of an open incident: nothing that names or describes it."""
+
+    severity: str
+    state: str
+    reported_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class StatusView:
     title: str
     components: list[ComponentStatus]
     as_of: dt.datetime
+    #: ``None`` when the agreement does not publish its incidents.
+    incidents: list[PublicIncident] | None = None
 
 
 def _state(rows: Sequence[VerdictRow]) -> str:
@@ -83,6 +96,20 @@ def _months(rows: Sequence[VerdictRow], now: dt.datetime, count: int) -> list[Mo
         if month not in lowest or float(row.value) < lowest[month][0]:
             lowest[month] = (float(row.value), shown)
     return [MonthValue(m, lowest[m][1]) for m in sorted(lowest)[-count:]]
+
+
+def _public_incidents(
+    uow: UnitOfWork, agreement_id: int, agreement: Agreement
+) -> list[PublicIncident]:
+    """The open incidents other than security ones, by the severity's name."""
+    names = {}
+    if agreement.incidents is not None:
+        names = {s.id: s.name for s in agreement.incidents.severities}
+    return [
+        PublicIncident(names.get(row.severity, row.severity), row.state, row.reported_at)
+        for row, _ in uow.incidents.matching(agreement_id=agreement_id, states=_OPEN)
+        if not row.security
+    ]
 
 
 class Status:
@@ -116,7 +143,10 @@ class Status:
                 current, _ = self._current(rows)
                 months = _months(rows, now, published.months) if published.uptime else []
                 components.append(ComponentStatus(component.name, _state(current), months))
-        return StatusView(published.title, components, now)
+            incidents = None
+            if published.incidents:
+                incidents = _public_incidents(uow, row.id, parsed(version))
+        return StatusView(published.title, components, now, incidents)
 
     @staticmethod
     def _current(rows: Sequence[VerdictRow]) -> tuple[list[VerdictRow], int]:

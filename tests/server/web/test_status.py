@@ -7,10 +7,12 @@ import json
 
 from playwright.sync_api import Page, expect
 
+from accord.services.incidents import OpenIncident
 from accord.services.ingestion import PushBatch
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
 from tests.server.web.conftest import month_of_requests, screenshot
+from tests.server.web.test_incidents import _with_incident_policy
 from tests.services.world import CONSOLE, World, agreement_document
 
 _PAGE = {
@@ -77,3 +79,30 @@ def test_an_agreement_without_a_status_page_is_not_found_like_none(page: Page) -
     assert nowhere is not None
     assert without.status == nowhere.status == 404
     assert page.locator("main").inner_text().replace("acme-nowhere", "X") == missing_text
+
+
+def test_open_incidents_show_only_when_allowed_and_say_nothing_of_themselves(
+    evaluated_world: World, page: Page
+) -> None:
+    _publish(evaluated_world)
+    page.goto("/status/acme-bravo")
+    expect(page.locator("#incidents")).to_have_count(0)  # not allowed: no section at all
+    document = _with_incident_policy()
+    document["status_page"] = {**_PAGE, "incidents": True}
+    manager = evaluated_world.principal("manager@acme.example")
+    evaluated_world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    page.goto("/status/acme-bravo")
+    expect(page.locator("main")).to_contain_text("No incident is open.")
+    for title, security in (("Ledger database of Acme down", False), ("Key leaked", True)):
+        evaluated_world.services.incidents.open(
+            manager,
+            OpenIncident(agreement="acme-bravo", title=title, severity="sev1", security=security),
+        )
+    page.goto("/status/acme-bravo")
+    rows = page.locator("#open-incidents tbody tr")
+    expect(rows).to_have_count(1)  # the security incident is never public
+    assert rows.first.locator("th, td").all_inner_texts()[:2] == ["Critical", "open"]
+    shown = page.locator("main").inner_text()
+    for internal in ("Ledger", "Key leaked", "Acme", "bravo", "manager", "sev1", "security"):
+        assert internal not in shown
+    screenshot(page, "status-incidents")

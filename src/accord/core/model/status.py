@@ -3,7 +3,8 @@
 A status page is opt-in: only an agreement with a ``status_page`` section has one, and it
 shows only what the section names: each component's current state (from the latest verdicts
 of the objectives it lists) and, if ``uptime`` is on, each closed month's value of those
-objectives as it stood when the month closed. Nothing else of the agreement is public.
+objectives as it stood when the month closed, and, if ``incidents`` is on, the incidents open
+now (severity, state, when reported). Nothing else of the agreement is public.
 """
 
 from __future__ import annotations
@@ -34,3 +35,9 @@ class StatusPage(Spec):
         description="Also show each closed month's value of the components' objectives.",
     )
     months: int = Field(default=6, ge=1, le=24, description="How many closed months to show.")
+    incidents: bool = Field(
+        default=False,
+        description="Also show the incidents open now: their severity's name, state and when "
+        "they were reported; never their title, text or who works on them, and never "
+        "security incidents.",
+    )
