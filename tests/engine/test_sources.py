@@ -294,3 +294,34 @@ def test_typed_parquet_with_bad_rows_is_not_let_through_the_fast_path(
     assert (tmp_path / "quarantine" / "requests.csv").exists()
     with pytest.raises(DataError, match=reason):
         load(con, tmp_path, "parquet", BadRowPolicy.REJECT)
+
+
+# -- names and paths are identifiers and literals, whatever they hold --------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_columns_and_folders_named_with_quotes_are_read_as_named(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
+) -> None:
+    """A physical column called ``it's "status"`` and a folder called ``O'Brien's "data"``
+    are read as written: no name or path can change what a statement does."""
+    folder = tmp_path / """O'Brien's "data\""""
+    folder.mkdir()
+    awkward = """it's "status\""""
+    header = ["ts", "request_id", awkward, "latency_ms"]
+    rows = [dict(zip(header, row, strict=True)) for row in GOOD_ROWS]
+    if fmt == "csv":
+        write_csv(folder, GOOD_ROWS, header)
+    elif fmt == "jsonl":
+        lines = [json.dumps(row) for row in rows]
+        (folder / "requests.jsonl").write_text("\n".join(lines) + "\n")
+    else:
+        pq.write_table(pa.Table.from_pylist(rows), folder / "requests.parquet")
+    columns = {**COLUMNS, "status": {"column": awkward, "type": "integer"}}
+
+    report = load_source(
+        con, source(fmt, columns=columns), folder, BadRowPolicy.REJECT, folder / "quarantine"
+    )
+
+    assert (report.rows_read, report.rows_rejected) == (2, 0)
+    assert [(row[1], row[2]) for row in loaded(con)] == [("r1", 200), ("r2", 503)]

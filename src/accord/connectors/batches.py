@@ -39,17 +39,18 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.evaluation import SourceIssue
 from accord.core.model.measurement import Source, SourceFormat
+from accord.engine import sql
+from accord.engine.rows import source_table
 from accord.engine.sources import (
     BadRowPolicy,
     DataError,
     load_rows,
-    quote,
     read_files,
     row_identity,
-    source_table,
 )
 
 __all__ = [
@@ -69,12 +70,12 @@ KnownKeys: TypeAlias = Callable[[Sequence[str]], Collection[str]]
 #: starting with a dot (no hidden files, no ``.`` or ``..``).
 BATCH_ID_PATTERN: Final = re.compile(r"(?!\.)[A-Za-z0-9._-]{1,100}")
 _CHUNK: Final = 1 << 20
-_INCOMING: Final = quote("batch_incoming")
-_UNIQUE: Final = quote("batch_unique")
-_ACCEPTED: Final = quote("batch_accepted")
-_KEYED: Final = quote("batch_keyed")
-_KNOWN: Final = quote("batch_known")
-_KEY: Final = quote("__identity_key")
+_INCOMING: Final = "batch_incoming"
+_UNIQUE: Final = "batch_unique"
+_ACCEPTED: Final = "batch_accepted"
+_KEYED: Final = "batch_keyed"
+_KNOWN: Final = "batch_known"
+_KEY: Final = "__identity_key"
 #: A batch handed over as a file is read by its suffix: CSV or Parquet (as uploaded through
 #: the web app), JSON lines otherwise.
 _FORMATS: Final = {".csv": SourceFormat.CSV, ".parquet": SourceFormat.PARQUET}
@@ -166,16 +167,21 @@ def write_batch(  # noqa: PLR0913 (keyword-only; every argument is required and 
     )
 
 
-def identity_key(source: Source) -> str | None:
-    """SQL for a row's identity key over typed, logical columns: the first 32 hex digits
-    of the SHA-256 of its identity values as JSON text (unambiguous, whatever the values
-    hold); NULL when part of the identity is missing, or the source has no key."""
-    identity = [f"CAST({quote(name)} AS VARCHAR)" for name in row_identity(source)]
+def identity_key(source: Source) -> exp.Expr | None:
+    """A row's identity key over typed, logical columns: the first 32 hex digits of the
+    SHA-256 of its identity values as JSON text (unambiguous, whatever the values hold);
+    NULL when part of the identity is missing, or None when the source has no key."""
+    identity = [sql.typed(sql.column(name), "VARCHAR") for name in row_identity(source)]
     if not identity:
         return None
-    missing = " OR ".join(f"{value} IS NULL" for value in identity)
-    digest = f"left(sha256(CAST(to_json([{', '.join(identity)}]) AS VARCHAR)), 32)"
-    return f"CASE WHEN {missing} THEN NULL ELSE {digest} END"
+    missing = sql.any_of(exp.Is(this=value.copy(), expression=exp.Null()) for value in identity)
+    as_json = sql.typed(_function("to_json", exp.Array(expressions=identity)), "VARCHAR")
+    digest = _function("left", _function("sha256", as_json), sql.number(32))
+    return exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=digest)
+
+
+def _function(name: str, *arguments: exp.Expr) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(arguments))
 
 
 def stored_keys(source: Source, path: Path) -> tuple[str, ...]:
@@ -184,13 +190,18 @@ def stored_keys(source: Source, path: Path) -> tuple[str, ...]:
     key = identity_key(source)
     if key is None:
         return ()
+    k = exp.column("k")
+    keys = (
+        exp.select(exp.alias_(key, "k"))
+        .distinct()
+        .from_(sql.reading("read_parquet", sql.text(str(path))))
+        .where(sql.known(k))
+        .order_by(exp.Ordered(this=k.copy()))
+    )
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         try:
-            rows = con.execute(
-                f"SELECT DISTINCT {key} AS k FROM read_parquet({_literal(str(path))}) "
-                "WHERE k IS NOT NULL ORDER BY k"
-            ).fetchall()
+            rows = con.execute(sql.render(keys)).fetchall()
         except duckdb.Error as exc:
             raise DataError(
                 f"source {source.id!r}: batch file {path} cannot be read: {exc}"
@@ -236,13 +247,14 @@ def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, known: KnownKeys) -> _
     )
     try:
         reader = read_files(con, as_lines, [str(batch.lines)])
-        con.execute(
-            f"CREATE TEMP TABLE {_INCOMING} AS SELECT * EXCLUDE (filename), "
-            f"{_literal(batch.batch_id)} AS filename, row_number() OVER () AS __order "
-            f"FROM {reader}"
-        )
-        con.execute(f"CREATE TEMP VIEW {_UNIQUE} AS {_first_occurrences(source)}")
-        report = load_rows(con, as_lines, _UNIQUE, batch.policy, batch.quarantine_dir)
+        incoming = exp.select(
+            exp.Star(except_=[exp.column("filename")]),
+            exp.alias_(sql.text(batch.batch_id), "filename"),
+            exp.alias_(exp.Window(this=exp.RowNumber()), "__order"),
+        ).from_(reader)
+        con.execute(sql.render(sql.create_temp(_INCOMING, incoming)))
+        con.execute(sql.render(sql.create_temp(_UNIQUE, _first_occurrences(source), view=True)))
+        report = load_rows(con, as_lines, sql.table(_UNIQUE), batch.policy, batch.quarantine_dir)
         _not_stored(con, source, known)
         received = _count(con, _INCOMING)
         accepted, first_at, last_at = _accepted(con, source)
@@ -263,19 +275,29 @@ def _check(con: duckdb.DuckDBPyConnection, batch: _Batch, known: KnownKeys) -> _
     )
 
 
-def _first_occurrences(source: Source) -> str:
+def _first_occurrences(source: Source) -> exp.Select:
     """Incoming rows without later repeats of an identity, compared as text like the
     engine's duplicate rule; rows lacking part of their identity stay, to be reported."""
     identity = [
-        f"CAST({quote(source.columns[name].column)} AS VARCHAR)" for name in row_identity(source)
+        sql.typed(sql.column(source.columns[name].column), "VARCHAR")
+        for name in row_identity(source)
     ]
+    rows = exp.select(exp.Star(except_=[exp.column("__order")])).from_(sql.table(_INCOMING))
     if not identity:
-        return f"SELECT * EXCLUDE (__order) FROM {_INCOMING}"
-    incomplete = " OR ".join(f"coalesce({raw}, '') = ''" for raw in identity)
-    return (
-        f"SELECT * EXCLUDE (__order) FROM {_INCOMING} QUALIFY {incomplete} OR "
-        f"row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY __order) = 1"
+        return rows
+    incomplete = sql.any_of(
+        exp.EQ(this=sql.call("coalesce", raw, sql.text("")), expression=sql.text(""))
+        for raw in identity
     )
+    first = exp.EQ(
+        this=exp.Window(
+            this=exp.RowNumber(),
+            partition_by=[raw.copy() for raw in identity],
+            order=exp.Order(expressions=[exp.Ordered(this=exp.column("__order"))]),
+        ),
+        expression=sql.number(1),
+    )
+    return rows.qualify(exp.or_(incomplete, first))
 
 
 def _not_stored(con: duckdb.DuckDBPyConnection, source: Source, known: KnownKeys) -> None:
@@ -286,39 +308,57 @@ def _not_stored(con: duckdb.DuckDBPyConnection, source: Source, known: KnownKeys
     fresh = source_table(source.id)
     key = identity_key(source)
     if key is None:
-        con.execute(f"CREATE TEMP TABLE {_ACCEPTED} AS SELECT * FROM {fresh}")
+        everything = exp.select("*").from_(fresh)
+        con.execute(sql.render(sql.create_temp(_ACCEPTED, everything)))
         return
-    con.execute(f"CREATE TEMP TABLE {_KEYED} AS SELECT *, {key} AS {_KEY} FROM {fresh}")
-    candidates = con.execute(
-        f"SELECT DISTINCT {_KEY} FROM {_KEYED} WHERE {_KEY} IS NOT NULL"
-    ).fetchall()
-    held = sorted(known([str(row[0]) for row in candidates])) if candidates else []
-    con.execute(f"CREATE TEMP TABLE {_KNOWN} AS SELECT unnest($1::VARCHAR[]) AS k", [held])
-    con.execute(
-        f"CREATE TEMP TABLE {_ACCEPTED} AS SELECT * FROM {_KEYED} "
-        f"WHERE {_KEY} IS NULL OR {_KEY} NOT IN (SELECT k FROM {_KNOWN})"
+    keyed = exp.select("*", exp.alias_(key, _KEY, quoted=True)).from_(fresh)
+    con.execute(sql.render(sql.create_temp(_KEYED, keyed)))
+    column = sql.column(_KEY)
+    distinct = (
+        exp.select(column.copy()).distinct().from_(sql.table(_KEYED)).where(sql.known(column))
     )
+    candidates = con.execute(sql.render(distinct)).fetchall()
+    held = sorted(known([str(row[0]) for row in candidates])) if candidates else []
+    listed = sql.typed(exp.Placeholder(), "VARCHAR[]")
+    keys = exp.select(exp.alias_(_function("unnest", listed), "k"))
+    con.execute(sql.render(sql.create_temp(_KNOWN, keys)), [held])
+    held_keys = exp.select(exp.column("k")).from_(sql.table(_KNOWN))
+    fresh_rows = exp.or_(
+        exp.Is(this=column.copy(), expression=exp.Null()),
+        exp.Not(this=column.copy().isin(query=held_keys)),
+    )
+    accepted = exp.select("*").from_(sql.table(_KEYED)).where(fresh_rows)
+    con.execute(sql.render(sql.create_temp(_ACCEPTED, accepted)))
 
 
 def _accepted_keys(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[str, ...]:
     if identity_key(source) is None:
         return ()
-    rows = con.execute(
-        f"SELECT DISTINCT {_KEY} FROM {_ACCEPTED} WHERE {_KEY} IS NOT NULL ORDER BY 1"
-    ).fetchall()
-    return tuple(str(row[0]) for row in rows)
+    column = sql.column(_KEY)
+    keys = (
+        exp.select(column.copy())
+        .distinct()
+        .from_(sql.table(_ACCEPTED))
+        .where(sql.known(column))
+        .order_by(exp.Ordered(this=column.copy()))
+    )
+    return tuple(str(row[0]) for row in con.execute(sql.render(keys)).fetchall())
 
 
-def _stored_query(source: Source) -> str:
+def _stored_query(source: Source) -> exp.Select:
     """The accepted rows in the stored shape, ordered by time (and identity) so that the
     same rows make the same file and readers can skip row groups by time."""
     order = [source.timestamp, *(name for name in row_identity(source) if name != source.timestamp)]
-    columns = ", ".join(quote(name) for name in source.columns)
-    return f"SELECT {columns} FROM {_ACCEPTED} ORDER BY {', '.join(quote(n) for n in order)}"
+    return (
+        exp.select(*sql.columns_of(list(source.columns)))
+        .from_(sql.table(_ACCEPTED))
+        .order_by(*(exp.Ordered(this=column) for column in sql.columns_of(order)))
+    )
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    counted = exp.select(sql.call("count", exp.Star())).from_(sql.table(name))
+    row = con.execute(sql.render(counted)).fetchone()
     assert row is not None
     return int(row[0])
 
@@ -326,8 +366,11 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 def _accepted(
     con: duckdb.DuckDBPyConnection, source: Source
 ) -> tuple[int, dt.datetime | None, dt.datetime | None]:
-    at = quote(source.timestamp)
-    row = con.execute(f"SELECT count(*), min({at}), max({at}) FROM {_ACCEPTED}").fetchone()
+    at = sql.column(source.timestamp)
+    counted = exp.select(
+        sql.call("count", exp.Star()), sql.call("min", at), sql.call("max", at.copy())
+    ).from_(sql.table(_ACCEPTED))
+    row = con.execute(sql.render(counted)).fetchone()
     assert row is not None
     return int(row[0]), _utc(row[1]), _utc(row[2])
 
@@ -336,12 +379,8 @@ def _utc(value: object) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else None
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _publish(
-    con: duckdb.DuckDBPyConnection, query: str, batch_dir: Path, batch_id: str
+    con: duckdb.DuckDBPyConnection, query: exp.Select, batch_dir: Path, batch_id: str
 ) -> tuple[Path, str]:
     """Write the rows as ``<batch_id>.parquet``: temporary name, fsync, rename, fsync folder."""
     _make_folder(batch_dir)
@@ -349,9 +388,10 @@ def _publish(
     temporary = batch_dir / f".{batch_id}.{uuid.uuid4().hex}.tmp"
     try:
         try:
-            con.execute(
-                f"COPY ({query}) TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
+            written = sql.copy_to(
+                query, temporary, format=exp.var("parquet"), compression=exp.var("zstd")
             )
+            con.execute(sql.render(written))
         except duckdb.Error as exc:
             raise OSError(f"cannot write batch file {temporary}: {exc}") from exc
         digest = _sync_file(temporary)

@@ -9,17 +9,20 @@ from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.sources import Source
-from accord.engine.sources import BadRowPolicy, load_rows, source_table
+from accord.engine.rows import source_table
+from accord.engine.sources import BadRowPolicy, load_rows
+from accord.engine.sql import copy_to, render
 
 __all__ = ["read_report", "write_checked"]
 
 
-def write_checked(source: Source, rows: str, stem: Path) -> tuple[Path, SourceReport]:
-    """Check ``rows`` (SQL for a relation with the source's physical columns, as text, and
-    a ``filename``) value by value; keep the good ones as ``stem.parquet`` (logical names,
+def write_checked(source: Source, rows: exp.Query, stem: Path) -> tuple[Path, SourceReport]:
+    """Check ``rows`` (a query of the source's physical columns, as text, and a
+    ``filename``) value by value; keep the good ones as ``stem.parquet`` (logical names,
     typed, durations in seconds), the report as ``stem.json`` and the rows set aside, with
     their reason, in ``stem-quarantine/``. Both files appear whole or not at all."""
     target = stem.with_suffix(".parquet")
@@ -29,14 +32,12 @@ def write_checked(source: Source, rows: str, stem: Path) -> tuple[Path, SourceRe
         report = load_rows(
             con,
             source,
-            f"({rows})",
+            rows,
             BadRowPolicy.QUARANTINE,
             stem.with_name(f"{stem.name}-quarantine"),
         )
-        con.execute(
-            f"COPY (SELECT * FROM {source_table(source.id)}) TO "
-            f"'{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)"
-        )
+        everything = exp.select("*").from_(source_table(source.id))
+        con.execute(render(copy_to(everything, partial, format=exp.var("parquet"))))
     data = asdict(report)
     data["issues"] = [asdict(issue) for issue in report.issues]
     summary = stem.with_suffix(".json")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlglot import exp
 
 from accord.connectors.checked import write_checked
 from accord.connectors.fetched import Fetched
@@ -28,6 +29,7 @@ from accord.core.declared import DeclaredIncident
 from accord.core.model.sources import Source, SourceKind
 from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed
 from accord.engine.sources import DataError
+from accord.engine.sql import reading, shape, text, typed
 
 __all__ = ["StatusFeedConnector", "feed_rows"]
 
@@ -215,15 +217,15 @@ class StatusFeedConnector:
             "".join(json.dumps({**r, "filename": f"feed {r['id']}"}) + "\n" for r in rows),
             encoding="utf-8",
         )
-        columns = ", ".join(f"'{c}': 'VARCHAR'" for c in (*FEED_COLUMNS, "filename"))
-        path = str(lines).replace("'", "''")
-        sql = (
-            f"SELECT * FROM read_json('{path}', format = 'newline_delimited', "
-            f"columns = {{{columns}}})"
+        names = (*FEED_COLUMNS, "filename")
+        columns = shape(dict.fromkeys(names, "VARCHAR"))
+        reader = reading(
+            "read_json", text(str(lines)), format=text("newline_delimited"), columns=columns
         )
+        query = exp.select("*").from_(reader)
         if not rows:
-            typed = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in (*FEED_COLUMNS, "filename"))
-            sql = f"SELECT {typed} WHERE false"
-        target, report = write_checked(source, sql, self.work_dir / f"{source.id}-checked")
+            typed_nulls = [exp.alias_(typed(exp.Null(), "VARCHAR"), c) for c in names]
+            query = exp.select(*typed_nulls).where(exp.false())
+        target, report = write_checked(source, query, self.work_dir / f"{source.id}-checked")
         report.files = [source.status_feed.url if source.status_feed else source.id]
         return Fetched(files=[target], report=report, declared=_declared(rows))

@@ -29,7 +29,7 @@ from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
 from accord.engine.connection import Connection
-from accord.engine.sql import fill, query, render, table, template, text
+from accord.engine.sql import fill, query, render, table, template, text, with_ctes
 
 __all__ = [
     "business_durations",
@@ -93,92 +93,92 @@ def register_schedule(
     )
 
 
-_CLOCK: Final = """
-bounds AS (
-    SELECT min(start_us) AS low_us, max(end_us) AS high_us FROM schedule
-),
-given AS (
-    SELECT t.key, epoch_us(t.start_at) AS start_us,
-           epoch_us(coalesce(t.end_at, $as_of::TIMESTAMPTZ)) AS end_us
-    FROM tickets AS t
-),
-clock AS (
-    -- a clock that stops before it starts measures nothing
-    SELECT g.key,
-           CASE WHEN g.start_us < b.low_us OR g.end_us > b.high_us
-                THEN error('business time: ticket ' || g.key::VARCHAR
-                           || ' lies outside the registered schedule range')
-                ELSE g.start_us END AS start_us,
-           CASE WHEN g.end_us < g.start_us THEN g.start_us ELSE g.end_us END AS end_us
-    FROM given AS g CROSS JOIN bounds AS b
-)"""
+_CLOCK: Final = {
+    "bounds": """
+        SELECT min(start_us) AS low_us, max(end_us) AS high_us FROM schedule
+    """,
+    "given": """
+        SELECT t.key, epoch_us(t.start_at) AS start_us,
+               epoch_us(coalesce(t.end_at, $as_of::TIMESTAMPTZ)) AS end_us
+        FROM tickets AS t
+    """,
+    "clock": """
+        -- a clock that stops before it starts measures nothing
+        SELECT g.key,
+               CASE WHEN g.start_us < b.low_us OR g.end_us > b.high_us
+                    THEN error('business time: ticket ' || g.key::VARCHAR
+                               || ' lies outside the registered schedule range')
+                    ELSE g.start_us END AS start_us,
+               CASE WHEN g.end_us < g.start_us THEN g.start_us ELSE g.end_us END AS end_us
+        FROM given AS g CROSS JOIN bounds AS b
+    """,
+}
 
 # B(t) of each pause's start and end: the time paused, in business microseconds.
-_PAUSED: Final = """
-pause_spans AS (
-    -- each pause clipped to its ticket's clock; an open pause (no end yet) runs to the end
-    SELECT c.key,
-           greatest(epoch_us(p.pause_start), c.start_us) AS start_us,
-           least(coalesce(epoch_us(p.pause_end), c.end_us), c.end_us) AS end_us
-    FROM pauses AS p JOIN clock AS c ON p.key = c.key
-    WHERE p.pause_start IS NOT NULL
-),
-pause_fresh AS (
-    -- the part of each pause not already covered by an earlier one: overlaps count once
-    SELECT key, end_us,
-           greatest(start_us, coalesce(max(end_us) OVER (
-               PARTITION BY key ORDER BY start_us, end_us
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-           ), start_us)) AS start_us
-    FROM pause_spans
-    WHERE start_us < end_us
-),
-pause_at_start AS (
-    SELECT f.key, f.end_us,
-           s.cum_before_us + least(f.start_us - s.start_us, s.end_us - s.start_us) AS start_b
-    FROM pause_fresh AS f ASOF JOIN schedule AS s ON f.start_us >= s.start_us
-    WHERE f.start_us < f.end_us
-),
-paused AS (
-    SELECT a.key,
-           sum(s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us)
-               - a.start_b) AS paused_us
-    FROM pause_at_start AS a ASOF JOIN schedule AS s ON a.end_us >= s.start_us
-    GROUP BY a.key
-)"""
+_PAUSED: Final = {
+    "pause_spans": """
+        -- each pause clipped to its ticket's clock; an open pause (no end yet) runs to the end
+        SELECT c.key,
+               greatest(epoch_us(p.pause_start), c.start_us) AS start_us,
+               least(coalesce(epoch_us(p.pause_end), c.end_us), c.end_us) AS end_us
+        FROM pauses AS p JOIN clock AS c ON p.key = c.key
+        WHERE p.pause_start IS NOT NULL
+    """,
+    "pause_fresh": """
+        -- the part of each pause not already covered by an earlier one: overlaps count once
+        SELECT key, end_us,
+               greatest(start_us, coalesce(max(end_us) OVER (
+                   PARTITION BY key ORDER BY start_us, end_us
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+               ), start_us)) AS start_us
+        FROM pause_spans
+        WHERE start_us < end_us
+    """,
+    "pause_at_start": """
+        SELECT f.key, f.end_us,
+               s.cum_before_us + least(f.start_us - s.start_us, s.end_us - s.start_us) AS start_b
+        FROM pause_fresh AS f ASOF JOIN schedule AS s ON f.start_us >= s.start_us
+        WHERE f.start_us < f.end_us
+    """,
+    "paused": """
+        SELECT a.key,
+               sum(s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us)
+                   - a.start_b) AS paused_us
+        FROM pause_at_start AS a ASOF JOIN schedule AS s ON a.end_us >= s.start_us
+        GROUP BY a.key
+    """,
+}
 
 # B(start) and B(end) of each clock.
-_BUSINESS: Final = """
-at_start AS (
-    SELECT c.key, c.end_us,
-           s.cum_before_us + least(c.start_us - s.start_us, s.end_us - s.start_us) AS start_b
-    FROM clock AS c ASOF LEFT JOIN schedule AS s ON c.start_us >= s.start_us
-),
-at_end AS (
-    SELECT a.key, a.start_b,
-           s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us) AS end_b
-    FROM at_start AS a ASOF LEFT JOIN schedule AS s ON a.end_us >= s.start_us
-)"""
+_BUSINESS: Final = {
+    "at_start": """
+        SELECT c.key, c.end_us,
+               s.cum_before_us + least(c.start_us - s.start_us, s.end_us - s.start_us) AS start_b
+        FROM clock AS c ASOF LEFT JOIN schedule AS s ON c.start_us >= s.start_us
+    """,
+    "at_end": """
+        SELECT a.key, a.start_b,
+               s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us) AS end_b
+        FROM at_start AS a ASOF LEFT JOIN schedule AS s ON a.end_us >= s.start_us
+    """,
+}
 
-_DURATIONS: Final = template(
-    "WITH"
-    + _CLOCK
-    + ","
-    + _BUSINESS
-    + """
+_DURATIONS: Final = with_ctes(
+    """
     SELECT e.key, (e.end_b - e.start_b) / 1e6 AS business_seconds
-    FROM at_end AS e"""
+    FROM at_end AS e
+    """,
+    _CLOCK,
+    _BUSINESS,
 )
-_PAUSED_DURATIONS: Final = template(
-    "WITH"
-    + _CLOCK
-    + ","
-    + _PAUSED
-    + ","
-    + _BUSINESS
-    + """
+_PAUSED_DURATIONS: Final = with_ctes(
+    """
     SELECT e.key, (e.end_b - e.start_b - coalesce(p.paused_us, 0)) / 1e6 AS business_seconds
-    FROM at_end AS e LEFT JOIN paused AS p ON p.key = e.key"""
+    FROM at_end AS e LEFT JOIN paused AS p ON p.key = e.key
+    """,
+    _CLOCK,
+    _PAUSED,
+    _BUSINESS,
 )
 
 
@@ -209,20 +209,13 @@ def business_durations(
 # first pause that starts once the clock has run the threshold, the due instant is
 # B(start) + threshold + the pauses before it; with no such pause, + every pause. B⁻¹ is an
 # ASOF lookup on the working intervals' cumulative time.
-_DUE: Final = template(
-    "WITH"
-    + _CLOCK
-    + ","
-    + _PAUSED
-    + ","
-    + _BUSINESS
-    + """,
-    pause_b AS (
+_DUE_AT: Final = {
+    "pause_b": """
         SELECT a.key, a.start_b,
                s.cum_before_us + least(a.end_us - s.start_us, s.end_us - s.start_us) AS end_b
         FROM pause_at_start AS a ASOF JOIN schedule AS s ON a.end_us >= s.start_us
-    ),
-    pause_run AS (
+    """,
+    "pause_run": """
         SELECT p.key, p.start_b - c.start_b - coalesce(sum(p.end_b - p.start_b) OVER (
                    PARTITION BY p.key ORDER BY p.start_b
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_b,
@@ -230,25 +223,33 @@ _DUE: Final = template(
                    PARTITION BY p.key ORDER BY p.start_b
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS paused_before
         FROM pause_b AS p JOIN at_start AS c ON c.key = p.key
-    ),
-    all_paused AS (
+    """,
+    "all_paused": """
         SELECT key, sum(end_b - start_b) AS paused_b FROM pause_b GROUP BY key
-    ),
-    due AS (
+    """,
+    "due": """
         SELECT a.key, a.start_b + $threshold_us + coalesce(
                    (SELECT min(CASE WHEN r.run_b >= $threshold_us THEN r.paused_before END)
                     FROM pause_run AS r WHERE r.key = a.key),
                    t.paused_b, 0) AS due_b
         FROM at_start AS a LEFT JOIN all_paused AS t ON t.key = a.key
-    ),
-    working AS (
+    """,
+    "working": """
         SELECT start_us, end_us, cum_before_us FROM schedule WHERE end_us > start_us
-    )
+    """,
+}
+_DUE: Final = with_ctes(
+    """
     SELECT d.key,
            CASE WHEN d.due_b - w.cum_before_us <= w.end_us - w.start_us
                 THEN make_timestamp((w.start_us + d.due_b - w.cum_before_us)::BIGINT)::TIMESTAMPTZ
            END AS due_at
-    FROM due AS d ASOF LEFT JOIN working AS w ON d.due_b > w.cum_before_us"""
+    FROM due AS d ASOF LEFT JOIN working AS w ON d.due_b > w.cum_before_us
+    """,
+    _CLOCK,
+    _PAUSED,
+    _BUSINESS,
+    _DUE_AT,
 )
 
 

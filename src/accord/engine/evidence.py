@@ -23,7 +23,6 @@ the column's unit, timestamps in UTC with an explicit zone. All work on rows is 
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import glob
 import re
@@ -33,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.exclusions.spec import Exclusion
 from accord.core.model import Agreement
@@ -45,15 +45,15 @@ from accord.core.model.measurement import (
 )
 from accord.core.model.objectives import Objective
 from accord.core.periods import WindowSpan
+from accord.engine import sql
+from accord.engine.rows import source_table
 from accord.engine.sources import (
-    _TO_SECONDS,
-    SQL_TYPES,
     BadRowPolicy,
+    as_seconds,
+    from_seconds,
     load_source,
-    quote,
-    source_table,
+    sql_type,
 )
-from accord.engine.sql import instant, render
 
 __all__ = [
     "Judged",
@@ -62,8 +62,6 @@ __all__ = [
     "copy_evidence_rows",
 ]
 
-#: Seconds back to a duration column's unit: the inverse of how the engine reads them.
-_FROM_SECONDS: Final = {"ms": "* 1000.0", "s": "* 1.0", "m": "/ 60.0", "h": "/ 3600.0"}
 _GLOB: Final = re.compile(r"\*\*|\*|\?|\[[^\]]*\]")
 _PARTITION: Final = re.compile(r"^([^=*?\[\]]+)=\*$")
 _STEM: Final = "evidence"
@@ -94,12 +92,12 @@ class SourceRows:
 
 @dataclass
 class _Needs:
-    """The rows of one source that the verdicts need, as SQL conditions over its table."""
+    """The rows of one source that the verdicts need, as conditions over its table."""
 
     source: Source
-    window_rows: list[str] = field(default_factory=list)
-    scope_rows: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    periods: list[str] = field(default_factory=list)
+    window_rows: list[exp.Expr] = field(default_factory=list)
+    scope_rows: list[tuple[tuple[str, ...], exp.Expr]] = field(default_factory=list)
+    periods: list[exp.Expr] = field(default_factory=list)
     #: Ticket sources whose rows' keys select this source's rows (status changes).
     tickets_of: list[Source] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
@@ -135,18 +133,12 @@ def copy_evidence_rows(
                 copied.append(_write_empty(con, source, data_dir, out_dir))
                 continue
             load_source(con, source, data_dir, BadRowPolicy.QUARANTINE, None)
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {_selected(source.id)} AS "
-                f"{_selection_sql(need, agreement.timezone)}"
-            )
+            selection = _selection(need, agreement.timezone)
+            con.execute(sql.render(sql.create_temp(_selected(source.id), selection)))
             copied.append(_write_selected(con, need, data_dir, out_dir))
     _check_paths(files, copied, out_dir)
     order = {s.id: index for index, s in enumerate(agreement.sources)}
     return sorted(copied, key=lambda item: order[item.source])
-
-
-def literal_ts(at: dt.datetime) -> str:
-    return render(instant(at))
 
 
 # -- which rows ---------------------------------------------------------------------------
@@ -165,9 +157,13 @@ def _plan(agreement: Agreement, judged: Sequence[Judged]) -> dict[str, _Needs]:
         indicator = indicators[objective.indicator]
         rows = need(indicator.source)
         selects = _selects(indicator, objective)
-        ts = quote(rows.source.timestamp)
+        ts = sql.column(rows.source.timestamp)
         rows.window_rows += [
-            f"({ts} >= {literal_ts(s.start_at)} AND {ts} < {literal_ts(s.end_at)} AND {selects})"
+            exp.and_(
+                exp.GTE(this=ts.copy(), expression=sql.instant(s.start_at)),
+                exp.LT(this=ts.copy(), expression=sql.instant(s.end_at)),
+                selects.copy(),
+            )
             for s in item.spans
         ]
         if objective.scope:
@@ -176,23 +172,26 @@ def _plan(agreement: Agreement, judged: Sequence[Judged]) -> dict[str, _Needs]:
         _plan_pauses(indicator, sources, need)
         for exclusion, ends in _period_exclusions(agreement, objective, sources):
             periods = need(exclusion.source or "")
-            start = quote(periods.source.timestamp)
+            start = sql.column(periods.source.timestamp)
             periods.periods += [
-                f"({start} < {literal_ts(s.end_at)} AND {quote(ends)} > {literal_ts(s.start_at)})"
+                exp.and_(
+                    exp.LT(this=start.copy(), expression=sql.instant(s.end_at)),
+                    exp.GT(this=sql.column(ends), expression=sql.instant(s.start_at)),
+                )
                 for s in item.spans
             ]
             periods.add_role(f"periods of exclusion {exclusion.id}")
     return needs
 
 
-def _selects(indicator: Indicator, objective: Objective) -> str:
-    """SQL true for the rows the indicator's and the objective's conditions select."""
+def _selects(indicator: Indicator, objective: Objective) -> exp.Expr:
+    """True for the rows the indicator's and the objective's conditions select."""
     conditions = [
-        f"coalesce(({condition.sql()}), false)"
+        sql.holds(condition)
         for condition in (indicator.where, objective.where)
         if condition is not None
     ]
-    return " AND ".join(conditions) or "true"
+    return sql.all_of(*conditions) or exp.true()
 
 
 def _plan_pauses(indicator: Indicator, sources: dict[str, Source], need: _NeedOf) -> None:
@@ -221,101 +220,125 @@ def _period_exclusions(
             yield exclusion, ends
 
 
-def _selection_sql(need: _Needs, timezone: str) -> str:
+def _selection(need: _Needs, timezone: str) -> exp.Select:
     """The needed rows of one source, under their logical names."""
     table = source_table(need.source.id)
-    ts = quote(need.source.timestamp)
+    ts = sql.column(need.source.timestamp)
     wanted = list(need.window_rows)
-    if need.periods:
-        overlapping = " OR ".join(need.periods)
-        zone = timezone.replace("'", "''")
-        month = f"date_trunc('month', timezone('{zone}', {ts}))"
-        wanted += [
-            overlapping,
-            f"{month} IN (SELECT {month} FROM {table} WHERE {overlapping})",
-        ]
+    overlapping = sql.any_of(need.periods)
+    if overlapping is not None:
+        local = exp.Anonymous(this="timezone", expressions=[sql.text(timezone), ts.copy()])
+        month = exp.Anonymous(this="date_trunc", expressions=[sql.text("month"), local])
+        months = exp.select(month.copy()).from_(table.copy()).where(overlapping.copy())
+        wanted += [overlapping, month.isin(query=months)]
     wanted += [_same_tickets(need.source, tickets) for tickets in need.tickets_of]
-    main = " OR ".join(f"coalesce({condition}, false)" for condition in wanted) or "false"
+    main = sql.any_of(sql.holds(condition) for condition in wanted) or exp.false()
     if not need.scope_rows:
-        return f"SELECT * FROM {table} WHERE {main}"
-    order = ", ".join(
-        [ts, *(quote(name) for name in need.source.columns if name != need.source.timestamp)]
-    )
+        return exp.select("*").from_(table).where(main)
+    others = [name for name in need.source.columns if name != need.source.timestamp]
+    order = [exp.Ordered(this=column) for column in sql.columns_of([ts.name, *others])]
     samples = [
-        f"({selects} AND row_number() OVER (PARTITION BY {', '.join(map(quote, scope))}, "
-        f"({selects}) ORDER BY ({main}) DESC, {order}) = 1)"
+        exp.Paren(
+            this=exp.and_(
+                selects.copy(),
+                exp.EQ(
+                    this=exp.Window(
+                        this=exp.RowNumber(),
+                        partition_by=[*sql.columns_of(scope), exp.Paren(this=selects.copy())],
+                        order=exp.Order(
+                            expressions=[
+                                exp.Ordered(this=exp.Paren(this=main.copy()), desc=True),
+                                *(o.copy() for o in order),
+                            ]
+                        ),
+                    ),
+                    expression=sql.number(1),
+                ),
+            )
+        )
         for scope, selects in need.scope_rows
     ]
-    return f"SELECT * FROM {table} QUALIFY {main} OR {' OR '.join(samples)}"
+    return exp.select("*").from_(table).qualify(exp.or_(main, *samples))
 
 
-def _same_tickets(source: Source, tickets: Source) -> str:
+def _same_tickets(source: Source, tickets: Source) -> exp.Expr:
     """Rows whose key is the key of a ticket taken (all rows when a side has no key; none
     when the tickets are pushed, which the command line evaluates as no data)."""
     if tickets.format is SourceFormat.PUSH:
-        return "false"
+        return exp.false()
     if source.key is None or tickets.key is None:
-        return "true"
-    return f"{quote(source.key)} IN (SELECT {quote(tickets.key)} FROM {_selected(tickets.id)})"
+        return exp.true()
+    taken = exp.select(sql.column(tickets.key)).from_(sql.table(_selected(tickets.id)))
+    return sql.column(source.key).isin(query=taken)
 
 
 def _selected(source_id: str) -> str:
-    return quote(f"evidence_{source_id}")
+    return f"evidence_{source_id}"
 
 
 # -- writing ------------------------------------------------------------------------------
 
 
-def _physical(source: Source) -> list[str]:
+def _physical(source: Source) -> list[exp.Expr]:
     """Each physical column once, from its first logical column, in the column's unit."""
-    select: list[str] = []
+    select: list[exp.Expr] = []
     seen: set[str] = set()
     for name, column in source.columns.items():
         if column.column in seen:
             continue
         seen.add(column.column)
-        value = quote(name)
+        value: exp.Expr = sql.column(name)
         if column.type is ColumnType.DURATION:
             assert column.unit is not None
             # A short decimal where it reads back as the very same seconds, else exact.
-            raw = f"({value} {_FROM_SECONDS[column.unit]})"
-            short = f"round({raw}, 6)"
-            back = f"{short} {_TO_SECONDS[column.unit]}"
-            value = f"CASE WHEN {back} = {value} THEN {short} ELSE {raw} END"
-        select.append(f"{value} AS {quote(column.column)}")
+            raw = from_seconds(sql.column(name), column.unit)
+            short = sql.call("round", raw.copy(), sql.number(6))
+            back = as_seconds(short.copy(), column.unit)
+            value = exp.Case(
+                ifs=[exp.If(this=exp.EQ(this=back, expression=sql.column(name)), true=short)],
+                default=raw,
+            )
+        select.append(exp.alias_(value, column.column, quoted=True))
     return select
 
 
-def _options(source: Source) -> str:
+def _options(source: Source) -> dict[str, exp.Expr | None]:
     if source.format is SourceFormat.CSV:
-        return "FORMAT CSV, HEADER"
+        return {"format": exp.var("CSV"), "header": None}
     if source.format is SourceFormat.JSONL:
-        return "FORMAT JSON, FILE_EXTENSION 'jsonl'"
-    return "FORMAT PARQUET"
+        return {"format": exp.var("JSON"), "file_extension": sql.text("jsonl")}
+    return {"format": exp.var("PARQUET")}
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _in_order(source: Source, rows: exp.Expr) -> exp.Select:
+    """The rows in the source's physical form, sorted by every column (``ORDER BY ALL``):
+    the same rows make the same file."""
+    return exp.select(*_physical(source)).from_(rows).order_by(exp.Ordered(this=exp.var("ALL")))
 
 
 def _write_selected(
     con: duckdb.DuckDBPyConnection, need: _Needs, data_dir: Path, out_dir: Path
 ) -> SourceRows:
     source = need.source
-    row = con.execute(f"SELECT count(*) FROM {_selected(source.id)}").fetchone()
+    selected = sql.table(_selected(source.id))
+    counted = exp.select(sql.call("count", exp.Star())).from_(selected.copy())
+    row = con.execute(sql.render(counted)).fetchone()
     rows = int(row[0]) if row else 0
     placement = _placement(source, data_dir)
     if rows == 0 or not placement.partitions:
-        _copy(con, source, _selected(source.id), out_dir / placement.file)
+        _copy(con, source, selected, out_dir / placement.file)
         return SourceRows(source.id, (placement.file.as_posix(),), rows, tuple(need.roles))
     folder = out_dir / placement.folder
     folder.mkdir(parents=True, exist_ok=True)
-    columns = ", ".join(quote(name) for name in placement.partitions)
-    con.execute(
-        f"COPY (SELECT {', '.join(_physical(source))} FROM {_selected(source.id)} "
-        f"ORDER BY ALL) TO {_literal(folder)} "
-        f"({_options(source)}, PARTITION_BY ({columns}), FILENAME_PATTERN '{_STEM}{{i}}')"
+    partitions = exp.Tuple(expressions=sql.columns_of(placement.partitions))
+    statement = sql.copy_to(
+        _in_order(source, selected),
+        folder,
+        **_options(source),
+        partition_by=partitions,
+        filename_pattern=sql.text(f"{_STEM}{{i}}"),
     )
+    con.execute(sql.render(statement))
     written = sorted(
         Path(found).relative_to(out_dir).as_posix()
         for found in glob.glob(str(folder / "**" / f"{_STEM}*"), recursive=True)
@@ -324,25 +347,24 @@ def _write_selected(
     return SourceRows(source.id, tuple(written), rows, tuple(need.roles))
 
 
-def _copy(con: duckdb.DuckDBPyConnection, source: Source, table: str, target: Path) -> None:
-    """The rows of ``table`` (logical columns) as one file in the source's own form."""
+def _copy(con: duckdb.DuckDBPyConnection, source: Source, rows: exp.Expr, target: Path) -> None:
+    """The ``rows`` (logical columns) as one file in the source's own form."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"COPY (SELECT {', '.join(_physical(source))} FROM {table} ORDER BY ALL) "
-        f"TO {_literal(target)} ({_options(source)})"
-    )
+    statement = sql.copy_to(_in_order(source, rows), target, **_options(source))
+    con.execute(sql.render(statement))
 
 
 def _write_empty(
     con: duckdb.DuckDBPyConnection, source: Source, data_dir: Path, out_dir: Path
 ) -> SourceRows:
     """A file with the source's columns and no rows."""
-    typed = ", ".join(
-        f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {quote(name)}"
+    typed = [
+        exp.alias_(sql.typed(exp.Null(), sql_type(column.type)), name, quoted=True)
         for name, column in source.columns.items()
-    )
+    ]
     file = _placement(source, data_dir).file
-    _copy(con, source, f"(SELECT {typed} WHERE false)", out_dir / file)
+    nothing = exp.select(*typed).where(exp.false()).subquery()
+    _copy(con, source, nothing, out_dir / file)
     return SourceRows(source.id, (file.as_posix(),), 0, ())
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.evaluation import SourceReport
 from accord.core.model.measurement import ColumnType, Source
 from accord.core.model.recorded import RECORDED_COLUMNS
-from accord.engine.sources import SQL_TYPES, BadRowPolicy, load_files, load_rows, quote
+from accord.engine import sql
+from accord.engine.sources import BadRowPolicy, load_files, load_rows, sql_type
 
 __all__ = ["Records", "load_records"]
 
@@ -40,13 +42,10 @@ def load_records(
     if records is None:
         return load_files(con, source, [], policy, quarantine_dir)
     columns = RECORDED_COLUMNS[source.kind.value]
-    table = quote(f"records_{source.id}")
-    typed = ", ".join(
-        f"{quote(name)} {SQL_TYPES[ColumnType(type_)]}" for name, type_ in columns.items()
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({typed})")
+    table = f"records_{source.id}"
+    typed = {name: sql_type(ColumnType(type_)) for name, type_ in columns.items()}
+    con.execute(sql.render(sql.create_temp_table(table, typed)))
     if records.rows:
-        marks = ", ".join("?" for _ in columns)
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", list(records.rows))
-    rows = f"(SELECT *, 'records' AS filename FROM {table})"
+        con.executemany(sql.render(sql.insert_rows(table, len(typed))), list(records.rows))
+    rows = exp.select("*", exp.alias_(sql.text("records"), "filename")).from_(sql.table(table))
     return load_rows(con, source, rows, policy, quarantine_dir)

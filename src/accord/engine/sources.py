@@ -18,26 +18,29 @@ from pathlib import Path
 from typing import Final
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat, SourceKind
+from accord.engine import sql
+from accord.engine.rows import source_table
 
 __all__ = [
-    "SQL_TYPES",
     "BadRowPolicy",
     "DataError",
     "RejectedRows",
+    "as_seconds",
+    "from_seconds",
     "load_files",
     "load_rows",
     "load_source",
-    "quote",
     "read_files",
     "row_identity",
-    "source_table",
+    "sql_type",
     "stored_source",
 ]
 
-SQL_TYPES: Final = {
+_SQL_TYPES: Final = {
     ColumnType.TIMESTAMP: "TIMESTAMPTZ",
     ColumnType.STRING: "VARCHAR",
     ColumnType.INTEGER: "BIGINT",
@@ -45,9 +48,9 @@ SQL_TYPES: Final = {
     ColumnType.BOOLEAN: "BOOLEAN",
     ColumnType.DURATION: "DOUBLE",
 }
-#: Seconds as ``value / divisor`` or ``value * factor``: milliseconds are divided, so that
-#: 700 ms is the double nearest 0.7 (700 × 0.001 is not) and ties at a threshold hold.
-_TO_SECONDS: Final = {"ms": "/ 1000.0", "s": "* 1.0", "m": "* 60.0", "h": "* 3600.0"}
+#: Seconds per unit above the millisecond (which is divided: see ``as_seconds``).
+_FACTORS: Final = {"s": "1.0", "m": "60.0", "h": "3600.0"}
+_TRUE: Final = exp.true()
 #: A time of day followed by a zone: Z, UTC, an offset or an IANA name. A date alone
 #: (``2026-10-05``, whose ``-05`` looks like an offset) has no zone.
 _ZONE_SUFFIX: Final = r":\d\d(\.\d+)?\s*(Z|z|UTC|[+-]\d\d(:?\d\d)?|\s[A-Za-z_]+(/[A-Za-z_+-]+)+)$"
@@ -71,16 +74,6 @@ class RejectedRows(DataError):
         self.report = report
 
 
-def quote(name: str) -> str:
-    """A SQL identifier, quoted."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def source_table(source_id: str) -> str:
-    """The table (or view) a loaded source lives in."""
-    return quote(f"src_{source_id}")
-
-
 def _files(source: Source, data_dir: Path) -> list[str]:
     assert source.path is not None
     pattern = data_dir / source.path
@@ -92,57 +85,90 @@ def _files(source: Source, data_dir: Path) -> list[str]:
     return found
 
 
-def _list(files: list[str]) -> str:
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-
-
-def _reader(source: Source, files: list[str], as_text: bool) -> str:
+def _reader(source: Source, files: list[str], as_text: bool) -> exp.Table:
+    listed = sql.files(files)
     if source.format is SourceFormat.CSV:
-        return f"read_csv({_list(files)}, header = true, all_varchar = true, filename = true)"
+        return sql.reading("read_csv", listed, header=_TRUE, all_varchar=_TRUE, filename=_TRUE)
     if source.format is SourceFormat.JSONL:
-        columns = ", ".join(f"'{c.column}': 'VARCHAR'" for c in source.columns.values())
-        return (
-            f"read_json({_list(files)}, format = 'newline_delimited', "
-            f"columns = {{{columns}}}, filename = true)"
+        columns = sql.shape({c.column: "VARCHAR" for c in source.columns.values()})
+        return sql.reading(
+            "read_json",
+            listed,
+            format=sql.text("newline_delimited"),
+            columns=columns,
+            filename=_TRUE,
         )
-    cast = ", union_by_name = true" if as_text else ""
-    return f"read_parquet({_list(files)}, hive_partitioning = true, filename = true{cast})"
+    if as_text:
+        return sql.reading(
+            "read_parquet", listed, hive_partitioning=_TRUE, filename=_TRUE, union_by_name=_TRUE
+        )
+    return sql.reading("read_parquet", listed, hive_partitioning=_TRUE, filename=_TRUE)
 
 
-def _physical_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, str]:
-    described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+def _physical_columns(con: duckdb.DuckDBPyConnection, reader: exp.Expr) -> dict[str, str]:
+    described = con.execute(
+        sql.render(exp.Describe(this=exp.select("*").from_(reader.copy())))
+    ).fetchall()
     found = {str(row[0]): str(row[1]) for row in described}
     # Empty JSON-lines files are described as one untyped "json" column: nothing to check.
     return {} if found == {"json": "JSON"} else found
 
 
-def _typed(column: Column, raw: str) -> str:
-    """SQL casting a text value to the column's type (NULL when it does not parse)."""
-    target = SQL_TYPES[column.type]
+def as_seconds(value: exp.Expr, unit: str) -> exp.Expr:
+    """A duration in a column's unit as seconds: milliseconds are divided, so that 700 ms
+    is the double nearest 0.7 (700 × 0.001 is not) and ties at a threshold hold."""
+    if unit == "ms":
+        return exp.Paren(this=exp.Div(this=value, expression=exp.Literal.number("1000.0")))
+    return exp.Paren(this=exp.Mul(this=value, expression=exp.Literal.number(_FACTORS[unit])))
+
+
+def from_seconds(value: exp.Expr, unit: str) -> exp.Expr:
+    """Seconds back in a column's unit: the inverse of ``as_seconds``."""
+    if unit == "ms":
+        return exp.Paren(this=exp.Mul(this=value, expression=exp.Literal.number("1000.0")))
+    if unit == "s":
+        return exp.Paren(this=exp.Mul(this=value, expression=exp.Literal.number("1.0")))
+    return exp.Paren(this=exp.Div(this=value, expression=exp.Literal.number(_FACTORS[unit])))
+
+
+def sql_type(column_type: ColumnType) -> str:
+    """The SQL type a column's values are held in (durations as seconds, a DOUBLE)."""
+    return _SQL_TYPES[column_type]
+
+
+def _try_cast(value: exp.Expr, sql_type: str) -> exp.TryCast:
+    return exp.TryCast(this=value.copy(), to=exp.DataType.build(sql_type, dialect="duckdb"))
+
+
+def _zoned(raw: exp.Expr) -> exp.Expr:
+    """Whether a text timestamp ends with a zone."""
+    return sql.call("regexp_matches", sql.typed(raw.copy(), "VARCHAR"), sql.text(_ZONE_SUFFIX))
+
+
+def _typed(column: Column, raw: exp.Expr) -> exp.Expr:
+    """A text value cast to the column's type (NULL when it does not parse)."""
     if column.type is ColumnType.DURATION:
         assert column.unit is not None
-        return f"(TRY_CAST({raw} AS DOUBLE) {_TO_SECONDS[column.unit]})"
+        return as_seconds(_try_cast(raw, "DOUBLE"), column.unit)
     if column.type is ColumnType.TIMESTAMP:
-        return (
-            f"CASE WHEN regexp_matches(CAST({raw} AS VARCHAR), '{_ZONE_SUFFIX}') "
-            f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) END"
-        )
-    return f"TRY_CAST({raw} AS {target})"
+        return exp.Case().when(_zoned(raw), _try_cast(raw, "TIMESTAMPTZ"))
+    return _try_cast(raw, _SQL_TYPES[column.type])
 
 
-def _failure(name: str, column: Column, raw: str, *, required: bool) -> str:
-    """A CASE branch naming why a value is bad; missing values are bad only when required."""
-    typed = _typed(column, raw)
-    missing = f"WHEN {raw} IS NULL OR CAST({raw} AS VARCHAR) = '' THEN " + (
-        f"'{name}: missing'" if required else "NULL"
+def _failure(name: str, column: Column, raw: exp.Expr, *, required: bool) -> exp.Case:
+    """Why a value is bad (NULL when it is good); missing values are bad only when required."""
+    missing = exp.or_(
+        exp.Is(this=raw.copy(), expression=exp.Null()),
+        exp.EQ(this=sql.typed(raw.copy(), "VARCHAR"), expression=sql.text("")),
     )
+    reasons = exp.Case().when(missing, sql.text(f"{name}: missing") if required else exp.Null())
+    unparsed = exp.Is(this=_typed(column, raw), expression=exp.Null())
     if column.type is ColumnType.TIMESTAMP:
-        zone = (
-            f"WHEN NOT regexp_matches(CAST({raw} AS VARCHAR), '{_ZONE_SUFFIX}') "
-            f"THEN '{name}: timestamp without time zone'"
+        reasons = reasons.when(
+            exp.Not(this=_zoned(raw)), sql.text(f"{name}: timestamp without time zone")
         )
-        return f"{missing} {zone} WHEN {typed} IS NULL THEN '{name}: not a timestamp'"
-    return f"{missing} WHEN {typed} IS NULL THEN '{name}: not {column.type.value}'"
+        return reasons.when(unparsed, sql.text(f"{name}: not a timestamp"))
+    return reasons.when(unparsed, sql.text(f"{name}: not {column.type.value}"))
 
 
 def _check_columns(source: Source, physical: dict[str, str]) -> None:
@@ -171,20 +197,19 @@ def _parquet_matches(source: Source, physical: dict[str, str]) -> bool:
     return all(physical[c.column].split("(")[0] in wanted[c.type] for c in source.columns.values())
 
 
-def _fast_view(con: duckdb.DuckDBPyConnection, source: Source, reader: str) -> None:
+def _fast_view(con: duckdb.DuckDBPyConnection, source: Source, reader: exp.Table) -> None:
     select = []
     for name, column in source.columns.items():
-        raw = quote(column.column)
+        raw = sql.column(column.column)
         if column.type is ColumnType.DURATION:
             assert column.unit is not None
-            expr = f"(CAST({raw} AS DOUBLE) {_TO_SECONDS[column.unit]})"
+            value = as_seconds(sql.typed(raw, "DOUBLE"), column.unit)
         else:
-            expr = f"CAST({raw} AS {SQL_TYPES[column.type]})"
-        select.append(f"{expr} AS {quote(name)}")
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {source_table(source.id)} AS SELECT {', '.join(select)} "
-        f"FROM {reader} WHERE {quote(source.columns[source.timestamp].column)} IS NOT NULL"
-    )
+            value = sql.typed(raw, _SQL_TYPES[column.type])
+        select.append(exp.alias_(value, name, quoted=True))
+    stamped = sql.known(sql.column(source.columns[source.timestamp].column))
+    rows = exp.select(*select).from_(reader.copy()).where(stamped)
+    con.execute(sql.render(sql.create_temp(f"src_{source.id}", rows, view=True)))
 
 
 def load_source(
@@ -232,16 +257,16 @@ def load_files(
     return report
 
 
-def read_files(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[str]) -> str:
-    """SQL reading the files in the source's format, text formats as text, with a
-    ``filename`` column; the files' columns are checked first (DataError naming the missing
-    ones)."""
+def read_files(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[str]) -> exp.Table:
+    """The table function reading the files in the source's format, text formats as text,
+    with a ``filename`` column; the files' columns are checked first (DataError naming the
+    missing ones)."""
     return _open(con, source, list(files))[0]
 
 
 def _open(
     con: duckdb.DuckDBPyConnection, source: Source, files: list[str]
-) -> tuple[str, dict[str, str]]:
+) -> tuple[exp.Table, dict[str, str]]:
     reader = _reader(source, files, as_text=False)
     physical = _physical_columns(con, _describing_reader(source, files, reader))
     _check_columns(source, physical)
@@ -251,16 +276,18 @@ def _open(
 def load_rows(
     con: duckdb.DuckDBPyConnection,
     source: Source,
-    rows: str,
+    rows: exp.Expr,
     policy: BadRowPolicy,
     quarantine_dir: Path | None,
 ) -> SourceReport:
     """Check rows value by value and load the good ones as ``src_<id>``: the text path of
-    every format. ``rows`` is SQL for a relation with the source's physical columns and a
-    ``filename`` column saying where each row came from (shown in samples and quarantine).
-    The report names no files: that is the caller's to say."""
+    every format. ``rows`` is a relation (a table, a table function or a query) with the
+    source's physical columns and a ``filename`` column saying where each row came from
+    (shown in samples and quarantine). The report names no files: that is the caller's to
+    say."""
     report = SourceReport(source=source.id, files=[])
-    _checked_table(con, source, rows, report)
+    relation = rows.subquery() if isinstance(rows, exp.Query) else rows
+    _checked_table(con, source, relation, report)
     _keep_or_reject(con, source, report, policy, quarantine_dir)
     _time_range(con, source, report)
     return report
@@ -281,20 +308,19 @@ def stored_source(source: Source) -> Source:
 
 
 def _empty_view(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    typed = ", ".join(
-        f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {quote(name)}"
+    typed = [
+        exp.alias_(sql.typed(exp.Null(), _SQL_TYPES[column.type]), name, quoted=True)
         for name, column in source.columns.items()
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {source_table(source.id)} AS SELECT {typed} WHERE false"
-    )
+    ]
+    nothing = exp.select(*typed).where(exp.false())
+    con.execute(sql.render(sql.create_temp(f"src_{source.id}", nothing, view=True)))
 
 
-def _describing_reader(source: Source, files: list[str], reader: str) -> str:
+def _describing_reader(source: Source, files: list[str], reader: exp.Table) -> exp.Table:
     """The reader whose columns are the files' own: JSON lines are read with the agreement's
     columns (absent keys become nulls), so their keys are found by detection instead."""
     if source.format is SourceFormat.JSONL:
-        return f"read_json({_list(files)}, format = 'newline_delimited')"
+        return sql.reading("read_json", sql.files(files), format=sql.text("newline_delimited"))
     return reader
 
 
@@ -308,6 +334,19 @@ def row_identity(source: Source) -> list[str]:
     return [source.key]
 
 
+#: Row count, null count, incomplete statistics and time range of one column of Parquet
+#: files, from the files' own statistics (no rows read).
+_STATISTICS: Final = sql.template(
+    """
+    SELECT sum(row_group_num_rows), sum(stats_null_count),
+           count(*) FILTER (WHERE stats_null_count IS NULL OR stats_min_value IS NULL),
+           min(TRY_CAST(stats_min_value AS TIMESTAMPTZ)),
+           max(TRY_CAST(stats_max_value AS TIMESTAMPTZ))
+    FROM parquet_metadata($files) WHERE path_in_schema = $column
+    """
+)
+
+
 def _clean_by_statistics(
     con: duckdb.DuckDBPyConnection, source: Source, files: list[str], report: SourceReport
 ) -> bool:
@@ -316,14 +355,9 @@ def _clean_by_statistics(
     Missing statistics fall back to reading the column."""
     if row_identity(source):
         return False
-    column = source.columns[source.timestamp].column.replace("'", "''")
-    row = con.execute(
-        "SELECT sum(row_group_num_rows), sum(stats_null_count), "
-        "count(*) FILTER (WHERE stats_null_count IS NULL OR stats_min_value IS NULL), "
-        "min(TRY_CAST(stats_min_value AS TIMESTAMPTZ)), "
-        "max(TRY_CAST(stats_max_value AS TIMESTAMPTZ)) "
-        f"FROM parquet_metadata({_list(files)}) WHERE path_in_schema = '{column}'"
-    ).fetchone()
+    column = sql.text(source.columns[source.timestamp].column)
+    statement = sql.fill(_STATISTICS, {"files": sql.files(files), "column": column})
+    row = con.execute(sql.render(statement)).fetchone()
     if row is None or row[0] is None or row[1] != 0 or row[2] != 0 or row[3] is None:
         return False
     report.rows_read = report.rows_accepted = int(row[0])
@@ -332,20 +366,30 @@ def _clean_by_statistics(
 
 
 def _clean_parquet(
-    con: duckdb.DuckDBPyConnection, source: Source, reader: str, report: SourceReport
+    con: duckdb.DuckDBPyConnection, source: Source, reader: exp.Table, report: SourceReport
 ) -> bool:
     """Whether typed Parquet needs no row checks: every row has a timestamp (and a unique
     key). Otherwise the rows go through the checked path, to be rejected or quarantined."""
-    ts = quote(source.columns[source.timestamp].column)
-    identity = [quote(source.columns[name].column) for name in row_identity(source)]
-    key = f"({', '.join(identity)})" if len(identity) > 1 else (identity[0] if identity else None)
-    keys = f", count({identity[0]}), count(DISTINCT {key})" if key else ", count(*), count(*)"
-    row = con.execute(
-        f"SELECT count(*), count({ts}), min({ts}), max({ts}){keys} FROM {reader}"
-    ).fetchone()
+    ts = sql.column(source.columns[source.timestamp].column)
+    identity = [sql.column(source.columns[name].column) for name in row_identity(source)]
+    everything = sql.call("count", exp.Star())
+    keyed, distinct = everything, everything
+    if identity:
+        key = exp.Tuple(expressions=identity) if len(identity) > 1 else identity[0]
+        keyed = sql.call("count", identity[0].copy())
+        distinct = exp.Count(this=exp.Distinct(expressions=[key.copy()]))
+    counted = exp.select(
+        everything.copy(),
+        sql.call("count", ts.copy()),
+        sql.call("min", ts.copy()),
+        sql.call("max", ts.copy()),
+        keyed.copy(),
+        distinct.copy(),
+    ).from_(reader.copy())
+    row = con.execute(sql.render(counted)).fetchone()
     assert row is not None
-    rows, stamped, first_at, last_at, keyed, distinct = row
-    if not rows == stamped == keyed == distinct:
+    rows, stamped, first_at, last_at, keyed_rows, distinct_rows = row
+    if not rows == stamped == keyed_rows == distinct_rows:
         return False
     report.rows_read = report.rows_accepted = int(rows)
     if first_at is not None:
@@ -353,37 +397,51 @@ def _clean_parquet(
     return True
 
 
+def _checked(source: Source) -> str:
+    """The table holding a source's rows as checked, with their raw text and reasons."""
+    return f"checked_{source.id}"
+
+
+def _raw(column: Column) -> str:
+    return f"raw_{column.column}"
+
+
 def _checked_table(
-    con: duckdb.DuckDBPyConnection, source: Source, reader: str, report: SourceReport
+    con: duckdb.DuckDBPyConnection, source: Source, reader: exp.Expr, report: SourceReport
 ) -> None:
     """Cast every column from text, recording the first reason a row is bad."""
-    typed = []
-    reasons = []
+    typed: list[exp.Expr] = []
+    reasons: list[exp.Expr] = []
     for name, column in source.columns.items():
-        raw = f"CAST({quote(column.column)} AS VARCHAR)"
-        typed.append(f"{_typed(column, raw)} AS {quote(name)}")
+        raw = sql.typed(sql.column(column.column), "VARCHAR")
+        typed.append(exp.alias_(_typed(column, raw), name, quoted=True))
         required = name in (source.timestamp, source.key)
-        reasons.append(f"CASE {_failure(name, column, raw, required=required)} END")
-    raw_columns = ", ".join(
-        f"CAST({quote(c.column)} AS VARCHAR) AS {quote('raw_' + c.column)}"
+        reasons.append(_failure(name, column, raw, required=required))
+    raw_columns = [
+        exp.alias_(sql.typed(sql.column(c.column), "VARCHAR"), _raw(c), quoted=True)
         for c in source.columns.values()
-    )
-    duplicate = "NULL"
+    ]
+    duplicate: exp.Expr = exp.Null()
     identity = row_identity(source)
     if identity:
-        key = ", ".join(
-            f"CAST({quote(source.columns[name].column)} AS VARCHAR)" for name in identity
+        key = [sql.typed(sql.column(source.columns[name].column), "VARCHAR") for name in identity]
+        position = exp.Window(
+            this=exp.RowNumber(),
+            partition_by=key,
+            order=exp.Order(expressions=[exp.Ordered(this=exp.column("filename"))]),
         )
-        duplicate = (
-            f"CASE WHEN row_number() OVER (PARTITION BY {key} ORDER BY filename) > 1 "
-            f"THEN '{' + '.join(identity)}: duplicate' END"
+        duplicate = exp.Case().when(
+            exp.GT(this=position, expression=sql.number(1)),
+            sql.text(f"{' + '.join(identity)}: duplicate"),
         )
-    reason = f"coalesce({', '.join([*reasons, duplicate])})"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {quote('checked_' + source.id)} AS "
-        f"SELECT {', '.join(typed)}, {raw_columns}, filename AS __file, "
-        f"{reason} AS __reason FROM {reader}"
-    )
+    reason = sql.call("coalesce", *reasons, duplicate)
+    checked = exp.select(
+        *typed,
+        *raw_columns,
+        exp.alias_(exp.column("filename"), "__file"),
+        exp.alias_(reason, "__reason"),
+    ).from_(reader.copy())
+    con.execute(sql.render(sql.create_temp(_checked(source), checked)))
 
 
 def _keep_or_reject(
@@ -393,40 +451,56 @@ def _keep_or_reject(
     policy: BadRowPolicy,
     quarantine_dir: Path | None,
 ) -> None:
-    checked = quote("checked_" + source.id)
-    counts = con.execute(
-        f"SELECT __reason, count(*) FROM {checked} GROUP BY __reason ORDER BY __reason NULLS FIRST"
-    ).fetchall()
+    checked = sql.table(_checked(source))
+    reason = exp.column("__reason")
+    counted = (
+        exp.select(reason.copy(), sql.call("count", exp.Star()))
+        .from_(checked.copy())
+        .group_by(reason.copy())
+        .order_by(exp.Ordered(this=reason.copy(), nulls_first=True))
+    )
+    counts = con.execute(sql.render(counted)).fetchall()
     report.rows_read = sum(int(row[1]) for row in counts)
     bad = [(str(row[0]), int(row[1])) for row in counts if row[0] is not None]
     report.rows_accepted = report.rows_read - sum(count for _, count in bad)
-    for reason, count in bad:
-        raw = ", ".join(quote("raw_" + c.column) for c in source.columns.values())
-        samples = con.execute(
-            f"SELECT __file, {raw} FROM {checked} WHERE __reason = ? LIMIT {_SAMPLES}",
-            [reason],
-        ).fetchall()
-        report.issues.append(SourceIssue(reason, count, tuple(_sample(row) for row in samples)))
+    raw = [sql.column(_raw(c)) for c in source.columns.values()]
+    for found, count in bad:
+        sampled = (
+            exp.select(exp.column("__file"), *(r.copy() for r in raw))
+            .from_(checked.copy())
+            .where(exp.EQ(this=reason.copy(), expression=exp.Placeholder()))
+            .limit(_SAMPLES)
+        )
+        samples = con.execute(sql.render(sampled), [found]).fetchall()
+        report.issues.append(SourceIssue(found, count, tuple(_sample(row) for row in samples)))
     if bad and policy is BadRowPolicy.REJECT:
-        listed = "; ".join(f"{reason} ({count} rows)" for reason, count in bad)
+        listed = "; ".join(f"{found} ({count} rows)" for found, count in bad)
         raise RejectedRows(
             f"source {source.id!r}: {report.rows_rejected} bad row(s): {listed}", report
         )
     if bad and quarantine_dir is not None:
         quarantine_dir.mkdir(parents=True, exist_ok=True)
         target = quarantine_dir / f"{source.id}.csv"
-        raw = ", ".join(quote("raw_" + c.column) for c in source.columns.values())
+        set_aside = (
+            exp.select(
+                exp.alias_(exp.column("__file"), "file"),
+                exp.alias_(reason.copy(), "reason"),
+                *(r.copy() for r in raw),
+            )
+            .from_(checked.copy())
+            .where(sql.known(reason))
+            .order_by(exp.column("__file"), reason.copy())
+        )
         con.execute(
-            f"COPY (SELECT __file AS file, __reason AS reason, {raw} FROM {checked} "
-            f"WHERE __reason IS NOT NULL ORDER BY __file, __reason) TO "
-            f"'{str(target).replace(chr(39), chr(39) * 2)}' (HEADER, DELIMITER ',')"
+            sql.render(sql.copy_to(set_aside, target, header=None, delimiter=sql.text(",")))
         )
         report.quarantine_path = str(target)
-    names = ", ".join(quote(name) for name in source.columns)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {source_table(source.id)} AS "
-        f"SELECT {names} FROM {checked} WHERE __reason IS NULL"
+    good = (
+        exp.select(*sql.columns_of(list(source.columns)))
+        .from_(checked.copy())
+        .where(exp.Is(this=reason.copy(), expression=exp.Null()))
     )
+    con.execute(sql.render(sql.create_temp(f"src_{source.id}", good, view=True)))
 
 
 def _sample(row: tuple[object, ...]) -> str:
@@ -434,9 +508,10 @@ def _sample(row: tuple[object, ...]) -> str:
 
 
 def _time_range(con: duckdb.DuckDBPyConnection, source: Source, report: SourceReport) -> None:
-    row = con.execute(
-        f"SELECT min({quote(source.timestamp)}), max({quote(source.timestamp)}) "
-        f"FROM {source_table(source.id)}"
-    ).fetchone()
+    ts = sql.column(source.timestamp)
+    ranged = exp.select(sql.call("min", ts), sql.call("max", ts.copy())).from_(
+        source_table(source.id)
+    )
+    row = con.execute(sql.render(ranged)).fetchone()
     if row and row[0] is not None:
         report.first_at, report.last_at = row[0].isoformat(), row[1].isoformat()

@@ -28,7 +28,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from accord.engine.sql import DIALECT, portable
+from accord.engine.sql import DIALECT, copy_to, portable, render, table
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -120,8 +120,8 @@ class SparkConnection:
         """Write DuckDB's table or view ``name`` as Parquet and register it in Spark."""
         started = time.perf_counter()
         target = self.staging / f"{len(self._views)}-{name}.parquet"
-        path = str(target).replace("'", "''")
-        self.duck.execute(f"COPY (SELECT * FROM \"{name}\") TO '{path}' (FORMAT parquet)")
+        everything = exp.select("*").from_(table(name))
+        self.duck.execute(render(copy_to(everything, target, format=exp.var("parquet"))))
         self.session.read.parquet(str(target)).cache().createOrReplaceTempView(f"`{name}`")
         self._views.append(name)
         self.staging_seconds += time.perf_counter() - started

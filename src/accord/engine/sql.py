@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Final
 
 import sqlglot
@@ -26,18 +27,31 @@ __all__ = [
     "any_of",
     "call",
     "column",
+    "columns_of",
+    "copy_to",
     "count",
+    "create_temp",
+    "create_temp_table",
     "epoch_micros",
+    "files",
+    "fill",
     "filtered",
     "holds",
+    "insert_rows",
     "instant",
+    "known",
     "microseconds",
     "number",
     "portable",
+    "query",
+    "reading",
     "render",
+    "shape",
     "table",
+    "template",
     "text",
     "typed",
+    "with_ctes",
 ]
 
 #: A statement: a query or a command, as a tree.
@@ -296,3 +310,92 @@ def query(statement: exp.Expr) -> exp.Select:
     if not isinstance(statement, exp.Select):
         raise TypeError(f"not a SELECT: {render(statement)[:80]}")
     return statement
+
+
+def files(paths: Iterable[str | Path]) -> exp.Array:
+    """A list of file paths (``['a.csv', 'b.csv']``), for DuckDB's readers."""
+    return exp.Array(expressions=[text(str(path)) for path in paths])
+
+
+def shape(columns: Mapping[str, str]) -> exp.Struct:
+    """The columns a DuckDB reader is told to expect, by name and type:
+    ``{'name': 'VARCHAR', …}``."""
+    return exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier(name, quoted=True), expression=text(sql_type))
+            for name, sql_type in columns.items()
+        ]
+    )
+
+
+def reading(function: str, first: exp.Expr, **options: exp.Expr) -> exp.Table:
+    """A table function in a ``FROM`` clause: ``function(first, option = value, …)``, as
+    DuckDB's file readers take their options (``read_csv([…], header = true)``)."""
+    arguments = [
+        exp.EQ(this=exp.column(exp.to_identifier(name)), expression=value)
+        for name, value in options.items()
+    ]
+    return exp.Table(this=exp.Anonymous(this=function, expressions=[first, *arguments]))
+
+
+def create_temp(name: str, statement: exp.Expr, *, view: bool = False) -> exp.Create:
+    """``CREATE OR REPLACE TEMPORARY TABLE|VIEW name AS statement``."""
+    return exp.Create(
+        this=table(name),
+        kind="VIEW" if view else "TABLE",
+        replace=True,
+        expression=statement,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
+
+
+def copy_to(statement: exp.Expr, target: str | Path, **options: exp.Expr | None) -> exp.Copy:
+    """``COPY (statement) TO 'target' (OPTION value, …)``; an option given None is a flag
+    (``HEADER``). Option names are DuckDB's (``FORMAT``, ``PARTITION_BY`` …), written as
+    keywords."""
+    parameters = [
+        exp.CopyParameter(this=exp.var(name.upper()), expression=value)
+        for name, value in options.items()
+    ]
+    return exp.Copy(
+        this=exp.Subquery(this=statement),
+        kind=False,
+        files=[text(str(target))],
+        params=parameters,
+    )
+
+
+def with_ctes(body: str, *parts: Mapping[str, str]) -> exp.Select:
+    """A template query (``body``) preceded by the common table expressions of the parts
+    (name → query, in order; later ones may read earlier ones): constant SQL composed as
+    trees, never pasted together as text."""
+    statement = query(template(body))
+    for part in parts:
+        for name, cte in part.items():
+            statement = statement.with_(name, as_=template(cte))
+    return statement
+
+
+def create_temp_table(name: str, columns: Mapping[str, str]) -> exp.Create:
+    """``CREATE OR REPLACE TEMPORARY TABLE name (column TYPE, …)``: an empty table of the
+    given columns (name → type in DuckDB's spelling)."""
+    definitions = [
+        exp.ColumnDef(
+            this=exp.to_identifier(column, quoted=True),
+            kind=exp.DataType.build(sql_type, dialect=DIALECT),
+        )
+        for column, sql_type in columns.items()
+    ]
+    return exp.Create(
+        this=exp.Schema(this=table(name), expressions=definitions),
+        kind="TABLE",
+        replace=True,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
+
+
+def insert_rows(name: str, width: int) -> exp.Insert:
+    """``INSERT INTO name VALUES (?, …)``: one row of ``width`` values, bound as
+    parameters (run with ``executemany`` for many rows)."""
+    marks = exp.Tuple(expressions=[exp.Placeholder() for _ in range(width)])
+    return exp.Insert(this=table(name), expression=exp.Values(expressions=[marks]))

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from sqlglot import exp
+
 from accord.connectors.checked import read_report, write_checked
 from accord.connectors.fetched import Fetched
 from accord.connectors.prometheus.client import PrometheusClient
@@ -172,7 +174,9 @@ def _fetch_page(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _rows_sql(client: PrometheusClient, source: Source, page: Page, work: Path, origin: str) -> str:
+def _rows_sql(
+    client: PrometheusClient, source: Source, page: Page, work: Path, origin: str
+) -> exp.Select:
     query = source.prometheus
     assert query is not None
     step = query.step.to_timedelta()
@@ -202,7 +206,7 @@ def _rows_sql(client: PrometheusClient, source: Source, page: Page, work: Path, 
 
 def _sample_sql(
     client: PrometheusClient, source: Source, page: Page, work: Path, origin: str
-) -> str:
+) -> exp.Select:
     query = source.prometheus
     assert query is not None
     assert query.samples is not None

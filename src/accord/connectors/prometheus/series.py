@@ -15,10 +15,11 @@ increase of the bucket below it (buckets are cumulative), placed at the bucket's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from sqlglot import exp
 
 from accord.core.model.prometheus import (
     BUCKET_LABEL,
@@ -27,61 +28,87 @@ from accord.core.model.prometheus import (
     VALUE_COLUMN,
 )
 from accord.core.model.sources import Source
-from accord.engine.sources import quote
+from accord.engine import sql
 
 __all__ = ["Subset", "counter_rows", "histogram_rows", "sample_rows"]
 
-_COUNT: Final = quote("__events__")
+_COUNT: Final = "__events__"
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _points(answer: Path) -> str:
-    """Every point of an answer's matrix: the series' labels (JSON), instant and value. The
-    reader is told the answer's shape, so that it parses each series once."""
-    shape = 'STRUCT(result STRUCT(metric JSON, "values" VARCHAR[][])[])'
-    return (
-        "(SELECT metric, CAST(point[1] AS DOUBLE) AS t, CAST(point[2] AS DOUBLE) AS value "
-        'FROM (SELECT series.metric AS metric, unnest(series."values") AS point '
-        "FROM (SELECT unnest(data.result) AS series "
-        f"FROM read_json({_literal(str(answer))}, "
-        f"columns = {{'status': 'VARCHAR', 'data': '{shape}'}}))))"
+#: Every point of an answer's matrix ($answer, a file): the series' labels (JSON), instant
+#: and value. The reader is told the answer's shape, so that it parses each series once.
+_POINTS: Final = sql.template(
+    """
+    SELECT metric, CAST(point[1] AS DOUBLE) AS t, CAST(point[2] AS DOUBLE) AS value
+    FROM (
+        SELECT series.metric AS metric, unnest(series."values") AS point
+        FROM (
+            SELECT unnest(data.result) AS series
+            FROM read_json(
+                $answer,
+                columns = {
+                    'status': 'VARCHAR',
+                    'data': 'STRUCT(result STRUCT(metric JSON, "values" VARCHAR[][])[])'
+                }
+            )
+        )
     )
+    """
+)
+#: Per series and step of the points ($points): the events first seen at the step's end
+#: ($step seconds long), placed at its start.
+_INCREASES: Final = sql.template(
+    """
+    SELECT metric, t - $step AS t,
+           CASE WHEN value >= lag(value) OVER (PARTITION BY CAST(metric AS VARCHAR) ORDER BY t)
+                THEN value - lag(value) OVER (PARTITION BY CAST(metric AS VARCHAR) ORDER BY t)
+                ELSE value END AS increase,
+           lag(value) OVER (PARTITION BY CAST(metric AS VARCHAR) ORDER BY t) AS previous
+    FROM points
+    """
+)
 
 
-def _increases(answer: Path, step_seconds: int) -> str:
-    """Per series and step: the events first seen at the step's end, placed at its start."""
-    lag = "lag(value) OVER (PARTITION BY CAST(metric AS VARCHAR) ORDER BY t)"
-    return (
-        f"(SELECT metric, t - {step_seconds} AS t, "
-        f"CASE WHEN value >= {lag} THEN value - {lag} ELSE value END AS increase, "
-        f"{lag} AS previous FROM {_points(answer)})"
-    )
+def _function(name: str, *arguments: exp.Expr) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(arguments))
 
 
-def _labels(source: Source, metric: str = "metric") -> dict[str, str]:
-    """The source's label columns (physical name → SQL extracting it from the labels)."""
+def _points(answer: Path) -> exp.Select:
+    return sql.query(sql.fill(_POINTS, {"answer": sql.text(str(answer))}))
+
+
+def _increases(answer: Path, step_seconds: int) -> exp.Select:
+    values = {"points": _points(answer), "step": sql.number(step_seconds)}
+    return sql.query(sql.fill(_INCREASES, values))
+
+
+def _label(name: str, metric: str = "metric") -> exp.Expr:
+    """A label's value, from a series' labels (JSON)."""
+    return _function("json_extract_string", exp.column(metric), sql.text(f'$."{name}"'))
+
+
+def _labels(source: Source, metric: str = "metric") -> dict[str, exp.Expr]:
+    """The source's label columns (physical name → the value extracted from the labels)."""
     return {
-        column.column: f"json_extract_string({metric}, '$.\"{column.column}\"')"
+        column.column: _label(column.column, metric)
         for column in source.columns.values()
         if not column.column.startswith("__") and column.column != BUCKET_LABEL
     }
 
 
-def _time_text(seconds: str) -> str:
-    return f"CAST(to_timestamp({seconds}) AS VARCHAR)"
+def _time_text(seconds: exp.Expr) -> exp.Expr:
+    return sql.typed(_function("to_timestamp", seconds), "VARCHAR")
 
 
-def _projection(source: Source, computed: dict[str, str]) -> str:
-    """The physical columns the source maps, as text, in its order, and the filename."""
-    seen: dict[str, str] = {}
+def _projection(source: Source, computed: dict[str, exp.Expr]) -> list[exp.Expr]:
+    """The physical columns the source maps, as text, in its order."""
+    seen: dict[str, exp.Expr] = {}
     for column in source.columns.values():
         name = column.column
         if name not in seen:
-            seen[name] = computed.get(name, "NULL")
-    return ", ".join(f"CAST({sql} AS VARCHAR) AS {quote(name)}" for name, sql in seen.items())
+            seen[name] = computed.get(name, exp.Null())
+    return [
+        exp.alias_(sql.typed(value, "VARCHAR"), name, quoted=True) for name, value in seen.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -92,88 +119,153 @@ class Subset:
     bad: bool
 
 
+def _grouped(labels: dict[str, exp.Expr]) -> list[exp.Expr]:
+    return [exp.alias_(value.copy(), name, quoted=True) for name, value in labels.items()]
+
+
 def counter_rows(
     source: Source, events: Path, subset: Subset | None, *, step_seconds: int, origin: str
-) -> str:
+) -> exp.Select:
     """One row per event counted by the ``events`` counters; with the counters of a subset
     (the good or the bad ones), each row says whether it is good."""
     labels = _labels(source, "metric")
-    keys = ", ".join([*labels.values(), "t"])
-    grouped = ", ".join([f"{sql} AS {quote(name)}" for name, sql in labels.items()])
-    select_labels = (grouped + ", ") if grouped else ""
+    t = exp.column("t")
 
-    def totals(answer: Path, alias: str) -> str:
-        increases = _increases(answer, step_seconds)
+    def totals(answer: Path, alias: str) -> exp.Select:
+        summed = exp.alias_(sql.call("sum", exp.column("increase")), alias)
         return (
-            f"(SELECT {select_labels}t, sum(increase) AS {alias} FROM {increases} "
-            f"WHERE previous IS NOT NULL GROUP BY {keys})"
+            exp.select(*_grouped(labels), t.copy(), summed)
+            .from_(_increases(answer, step_seconds).subquery())
+            .where(sql.known(exp.column("previous")))
+            .group_by(*(value.copy() for value in labels.values()), t.copy())
         )
 
-    names = [quote(name) for name in labels]
     if subset is None:
-        counted = (
-            f"SELECT *, round(events) AS {_COUNT}, NULL AS is_good FROM {totals(events, 'events')}"
-        )
+        counted = exp.select(
+            "*",
+            exp.alias_(sql.call("round", exp.column("events")), _COUNT, quoted=True),
+            exp.alias_(exp.Null(), "is_good"),
+        ).from_(totals(events, "events").subquery())
     else:
-        count = "round(coalesce(s.subset, 0))"
-        good_count = f"(round(e.events) - {count})" if subset.bad else count
-        join = " AND ".join([*(f"e.{n} IS NOT DISTINCT FROM s.{n}" for n in names), "e.t = s.t"])
-        columns = ", ".join([*(f"e.{n}" for n in names), "e.t"])
-        counted = (
-            f"SELECT {columns}, g.flag AS is_good, CASE WHEN g.flag THEN {good_count} "
-            f"ELSE round(e.events) - {good_count} END AS {_COUNT} "
-            f"FROM {totals(events, 'events')} AS e LEFT JOIN "
-            f"{totals(subset.answer, 'subset')} AS s ON {join} "
-            "CROSS JOIN (VALUES (true), (false)) AS g(flag)"
+        counted = _with_subset(
+            labels, totals(events, "events"), totals(subset.answer, "subset"), bad=subset.bad
         )
-    return _expanded(source, labels, {GOOD_COLUMN: "is_good"}, counted, origin)
+    return _expanded(source, labels, {GOOD_COLUMN: exp.column("is_good")}, counted, origin)
 
 
-def histogram_rows(source: Source, buckets: Path, *, step_seconds: int, origin: str) -> str:
+def _with_subset(
+    labels: dict[str, exp.Expr], events: exp.Select, subset: exp.Select, *, bad: bool
+) -> exp.Select:
+    """Each step's events twice, as good and as bad: the subset's count and the rest."""
+    total = sql.call("round", exp.column("events", table="e"))
+    count = sql.call("round", sql.call("coalesce", exp.column("subset", table="s"), sql.number(0)))
+    good_count = exp.Paren(this=exp.Sub(this=total.copy(), expression=count)) if bad else count
+    flag = exp.column("flag", table="g")
+    same = [
+        exp.NullSafeEQ(this=sql.column(name, "e"), expression=sql.column(name, "s"))
+        for name in labels
+    ]
+    on = exp.and_(
+        *same, exp.EQ(this=exp.column("t", table="e"), expression=exp.column("t", table="s"))
+    )
+    counted = exp.Case(
+        ifs=[exp.If(this=flag.copy(), true=good_count.copy())],
+        default=exp.Sub(this=total.copy(), expression=good_count.copy()),
+    )
+    return (
+        exp.select(
+            *(sql.column(name, "e") for name in labels),
+            exp.column("t", table="e"),
+            exp.alias_(flag.copy(), "is_good"),
+            exp.alias_(counted, _COUNT, quoted=True),
+        )
+        .from_(events.subquery("e"))
+        .join(subset.subquery("s"), on=on, join_type="left")
+        .join(exp.values([(True,), (False,)], alias="g", columns=["flag"]), join_type="cross")
+    )
+
+
+def histogram_rows(source: Source, buckets: Path, *, step_seconds: int, origin: str) -> exp.Select:
     """One row per event of a histogram, at the upper bound of its bucket."""
     labels = _labels(source, "metric")
-    bound = f"json_extract_string(metric, '$.\"{BUCKET_LABEL}\"')"
-    series = f"CAST(json_merge_patch(metric, '{{\"{BUCKET_LABEL}\": null}}') AS VARCHAR)"
+    bound = _label(BUCKET_LABEL)
+    series = sql.typed(
+        _function(
+            "json_merge_patch", exp.column("metric"), sql.text(f'{{"{BUCKET_LABEL}": null}}')
+        ),
+        "VARCHAR",
+    )
+    t = exp.column("t")
+    below = exp.Window(
+        this=sql.call("lag", exp.column("increase")),
+        partition_by=[series, t.copy()],
+        order=exp.Order(
+            expressions=[
+                exp.Ordered(this=exp.TryCast(this=bound.copy(), to=exp.DataType.build("DOUBLE")))
+            ]
+        ),
+    )
+    events = exp.Sub(
+        this=exp.column("increase"), expression=sql.call("coalesce", below, sql.number(0))
+    )
     per_bucket = (
-        f"(SELECT metric, t, {bound} AS bound, increase - coalesce(lag(increase) OVER "
-        f"(PARTITION BY {series}, t ORDER BY TRY_CAST({bound} AS DOUBLE)), 0) AS events "
-        f"FROM {_increases(buckets, step_seconds)} WHERE previous IS NOT NULL)"
+        exp.select(
+            exp.column("metric"),
+            t.copy(),
+            exp.alias_(bound.copy(), "bound"),
+            exp.alias_(events, "events"),
+        )
+        .from_(_increases(buckets, step_seconds).subquery())
+        .where(sql.known(exp.column("previous")))
     )
-    grouped = ", ".join([*(f"{sql} AS {quote(name)}" for name, sql in labels.items())])
-    select_labels = (grouped + ", ") if grouped else ""
-    keys = ", ".join([*labels.values(), "t", "bound"])
+    summed = sql.call("round", sql.call("sum", exp.column("events")))
     counted = (
-        f"SELECT {select_labels}t, bound, round(sum(events)) AS {_COUNT} "
-        f"FROM {per_bucket} GROUP BY {keys}"
+        exp.select(
+            *_grouped(labels),
+            t.copy(),
+            exp.column("bound"),
+            exp.alias_(summed, _COUNT, quoted=True),
+        )
+        .from_(per_bucket.subquery())
+        .group_by(*(value.copy() for value in labels.values()), t.copy(), exp.column("bound"))
     )
-    return _expanded(source, labels, {BUCKET_LABEL: "bound"}, counted, origin)
+    return _expanded(source, labels, {BUCKET_LABEL: exp.column("bound")}, counted, origin)
 
 
 def _expanded(
-    source: Source, labels: dict[str, str], extra: dict[str, str], counted: str, origin: str
-) -> str:
+    source: Source,
+    labels: dict[str, exp.Expr],
+    extra: dict[str, exp.Expr],
+    counted: exp.Select,
+    origin: str,
+) -> exp.Select:
     """Counted rows (labels, step ``t``, ``extra`` columns, a count) as that many rows."""
-    computed = {name: quote(name) for name in labels}
-    computed[TIME_COLUMN] = _time_text("t")
+    computed: dict[str, exp.Expr] = {name: sql.column(name) for name in labels}
+    computed[TIME_COLUMN] = _time_text(exp.column("t"))
     computed.update(extra)
-    return (
-        f"SELECT {_projection(source, computed)}, {_literal(origin)} AS filename "
-        f"FROM (SELECT *, unnest(range(CAST(greatest({_COUNT}, 0) AS BIGINT))) FROM ({counted}))"
+    many = sql.typed(sql.call("greatest", sql.column(_COUNT), sql.number(0)), "BIGINT")
+    repeated = exp.select("*", _function("unnest", _function("range", many))).from_(
+        counted.subquery()
     )
+    return exp.select(
+        *_projection(source, computed), exp.alias_(sql.text(origin), "filename")
+    ).from_(repeated.subquery())
 
 
 def sample_rows(
     source: Source, samples: Path, *, start_seconds: float, end_seconds: float, origin: str
-) -> str:
+) -> exp.Select:
     """One row per raw sample taken in [start, end)."""
     computed = _labels(source, "metric")
-    computed[TIME_COLUMN] = _time_text("t")
-    computed[VALUE_COLUMN] = "value"
-    return (
-        f"SELECT {_projection(source, computed)}, {_literal(origin)} AS filename "
-        f"FROM {_points(samples)} WHERE t >= {start_seconds} AND t < {end_seconds}"
+    computed[TIME_COLUMN] = _time_text(exp.column("t"))
+    computed[VALUE_COLUMN] = exp.column("value")
+    t = exp.column("t")
+    within = exp.and_(
+        exp.GTE(this=t.copy(), expression=sql.number(start_seconds)),
+        exp.LT(this=t.copy(), expression=sql.number(end_seconds)),
     )
-
-
-def union(parts: Sequence[str]) -> str:
-    return " UNION ALL ".join(f"({part})" for part in parts)
+    return (
+        exp.select(*_projection(source, computed), exp.alias_(sql.text(origin), "filename"))
+        .from_(_points(samples).subquery())
+        .where(within)
+    )

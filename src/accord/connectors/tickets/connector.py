@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 import duckdb
+from sqlglot import exp
 
 from accord.connectors.checked import write_checked
 from accord.connectors.fetched import Fetched
@@ -20,12 +21,13 @@ from accord.connectors.tickets import jira, servicenow, zendesk
 from accord.core.model.sources import Source, SourceKind
 from accord.core.model.ticket_exports import TicketExport, TicketSystem
 from accord.engine.sources import DataError
+from accord.engine.sql import call, render
 
 __all__ = ["TicketExportConnector", "rows_sql"]
 
 Tables = Mapping[str, Sequence[str]]
 _PRESETS: Final[
-    dict[TicketSystem, tuple[tuple[str, ...], Callable[..., str], Callable[..., str]]]
+    dict[TicketSystem, tuple[tuple[str, ...], Callable[..., exp.Select], Callable[..., exp.Select]]]
 ] = {
     TicketSystem.SERVICENOW: (
         servicenow.TABLES,
@@ -68,8 +70,8 @@ def _tables(source: Source, files: list[str], names: Sequence[str]) -> dict[str,
     return tables
 
 
-def rows_sql(source: Source, data_dir: Path) -> str:
-    """SQL for the source's rows, read from its export files by the system's preset."""
+def rows_sql(source: Source, data_dir: Path) -> exp.Select:
+    """The query of the source's rows, read from its export files by the system's preset."""
     export = source.export
     assert export is not None
     files = _files(source, data_dir, export)
@@ -97,7 +99,8 @@ class TicketExportConnector:
         try:
             with duckdb.connect() as con:
                 con.execute("SET TimeZone = 'UTC'")
-                row = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()
+                counted = exp.select(call("count", exp.Star())).from_(sql.subquery())
+                row = con.execute(render(counted)).fetchone()
         except duckdb.Error as exc:
             raise DataError(f"source {source.id!r}: cannot read the export: {exc}") from None
         count = int(row[0]) if row else 0
@@ -117,6 +120,6 @@ class TicketExportConnector:
         return Fetched(files=[path], report=report)
 
 
-def _fingerprint(source: Source, sql: str) -> str:
-    described = json.dumps([source.model_dump(mode="json"), sql], sort_keys=True)
+def _fingerprint(source: Source, sql: exp.Select) -> str:
+    described = json.dumps([source.model_dump(mode="json"), render(sql)], sort_keys=True)
     return hashlib.sha256(described.encode()).hexdigest()[:16]

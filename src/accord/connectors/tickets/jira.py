@@ -14,17 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from sqlglot import exp
+
 from accord.connectors.tickets.sql import (
     JIRA_CSV_FORMATS,
-    files_sql,
+    csv_rows,
+    function,
     json_records,
-    literal,
     local_time,
     record_field,
     text,
 )
 from accord.core.model.ticket_exports import TicketExport
-from accord.engine.sources import quote
+from accord.engine import sql
 
 __all__ = ["jira_status_changes", "jira_tickets"]
 
@@ -40,69 +42,92 @@ _TIMES: Final = {"opened_at", "first_response_at", "resolved_at"}
 FIRST_RESPONSE_SLA: Final = "Time to first response"
 
 
-def jira_tickets(export: TicketExport, files: Sequence[str]) -> str:
+#: Each issue of REST search results with the id of its first-response SLA field (the
+#: field whose display name, in ``names``, is $sla).
+_ISSUES: Final = sql.template(
+    """
+    SELECT p.filename, p.issue AS record,
+           list_filter(
+               json_keys(p.names),
+               lambda k: json_extract_string(p.names, '$."' || k || '"') = $sla
+           )[1] AS sla
+    FROM (
+        SELECT filename, unnest(issues) AS issue, names
+        FROM read_json($files, columns = {'issues': 'JSON[]', 'names': 'JSON'}, filename = true)
+    ) AS p
+    """
+)
+#: The stop time of the first completed cycle of an issue's first-response SLA field.
+_FIRST_RESPONSE: Final = sql.template(
+    "json_extract_string(record, '$.fields.\"' || sla || '\".completedCycles[0].stopTime.iso8601')"
+)
+
+
+def jira_tickets(export: TicketExport, files: Sequence[str]) -> exp.Select:
     if export.layout == "csv":
         return _csv_tickets(export, files)
     return _json_tickets(export, files)
 
 
-def _csv_tickets(export: TicketExport, files: Sequence[str]) -> str:
+def _csv_tickets(export: TicketExport, files: Sequence[str]) -> exp.Select:
     assert export.timezone is not None
     headers = {**_CSV, **export.fields}
     columns = []
     for column, header in headers.items():
-        value = quote(header)
-        sql = (
+        value = sql.column(header)
+        read = (
             local_time(value, export.timezone, JIRA_CSV_FORMATS)
             if column in _TIMES
             else text(value)
         )
-        columns.append(f"{sql} AS {quote(column)}")
-    reader = f"read_csv({files_sql(files)}, header = true, all_varchar = true, filename = true)"
-    return f"SELECT {', '.join(columns)}, filename FROM {reader}"
+        columns.append(exp.alias_(read, column, quoted=True))
+    return exp.select(*columns, exp.column("filename")).from_(csv_rows(files))
 
 
-def _json_tickets(export: TicketExport, files: Sequence[str]) -> str:
-    issues = (
-        "(SELECT p.filename, p.issue AS record, "
-        "list_filter(json_keys(p.names), "
-        "lambda k: json_extract_string(p.names, '$.\"' || k || '\"') "
-        f"= {literal(FIRST_RESPONSE_SLA)})[1] AS sla FROM (SELECT filename, unnest(issues) "
-        f"AS issue, names FROM read_json({files_sql(files)}, columns = {{'issues': 'JSON[]', "
-        "'names': 'JSON'}, filename = true)) AS p)"
-    )
-    first_response = text(
-        "json_extract_string(record, '$.fields.\"' || sla || "
-        "'\".completedCycles[0].stopTime.iso8601')"
-    )
+def _json_tickets(export: TicketExport, files: Sequence[str]) -> exp.Select:
+    issues = sql.fill(_ISSUES, {"files": sql.files(files), "sla": sql.text(FIRST_RESPONSE_SLA)})
     columns = {
         "key": record_field("key"),
         "opened_at": record_field("fields.created"),
-        "first_response_at": first_response,
+        "first_response_at": text(_FIRST_RESPONSE),
         "resolved_at": record_field("fields.resolutiondate"),
         "priority": record_field("fields.priority.name"),
         "status": record_field("fields.status.name"),
     }
     columns.update({name: record_field(path) for name, path in export.fields.items()})
-    listed = ", ".join(f"{sql} AS {quote(name)}" for name, sql in columns.items())
-    return f"SELECT {listed}, filename FROM {issues}"
+    listed = [exp.alias_(value, name, quoted=True) for name, value in columns.items()]
+    return exp.select(*listed, exp.column("filename")).from_(sql.query(issues).subquery())
 
 
-def jira_status_changes(export: TicketExport, files: Sequence[str]) -> str:
+def _unnested(record: str, path: str, name: str) -> exp.Expr:
+    """The JSON list at ``path`` of a JSON column, one row per item."""
+    listed = sql.typed(function("json_extract", exp.column(record), sql.text(path)), "JSON[]")
+    return exp.alias_(function("unnest", listed), name)
+
+
+def jira_status_changes(export: TicketExport, files: Sequence[str]) -> exp.Select:
     """The status items of each issue's changelog (JSON only: CSV exports have none)."""
     del export
-    histories = (
-        f"(SELECT filename, {record_field('key')} AS key, "
-        "unnest(CAST(json_extract(record, '$.changelog.histories') AS JSON[])) AS history "
-        f"FROM {json_records(files, 'issues')})"
-    )
-    items = (
-        f"(SELECT filename, key, {record_field('created', 'history')} AS changed_at, "
-        "unnest(CAST(json_extract(history, '$.items') AS JSON[])) AS item FROM "
-        f"{histories})"
-    )
+    filename = exp.column("filename")
+    histories = exp.select(
+        filename.copy(),
+        exp.alias_(record_field("key"), "key"),
+        _unnested("record", "$.changelog.histories", "history"),
+    ).from_(json_records(files, "issues"))
+    items = exp.select(
+        filename.copy(),
+        exp.column("key"),
+        exp.alias_(record_field("created", "history"), "changed_at"),
+        _unnested("history", "$.items", "item"),
+    ).from_(histories.subquery())
     return (
-        f"SELECT key, changed_at, {record_field('toString', 'item')} AS status, "
-        f"{record_field('fromString', 'item')} AS from_status, filename FROM {items} "
-        f"WHERE {record_field('field', 'item')} = 'status'"
+        exp.select(
+            exp.column("key"),
+            exp.column("changed_at"),
+            exp.alias_(record_field("toString", "item"), "status"),
+            exp.alias_(record_field("fromString", "item"), "from_status"),
+            filename.copy(),
+        )
+        .from_(items.subquery())
+        .where(exp.EQ(this=record_field("field", "item"), expression=sql.text("status")))
     )

@@ -16,16 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from sqlglot import exp
+
 from accord.connectors.tickets.sql import (
     SERVICENOW_FORMATS,
-    files_sql,
+    csv_rows,
+    json_field,
     json_records,
-    literal,
     local_time,
     text,
 )
 from accord.core.model.ticket_exports import TicketExport
-from accord.engine.sources import quote
+from accord.engine import sql
 
 __all__ = ["TABLES", "servicenow_status_changes", "servicenow_tickets"]
 
@@ -47,55 +49,79 @@ _PRIORITIES: Final = {
 }
 
 
-def _table(export: TicketExport, files: Sequence[str], fields: Sequence[str]) -> str:
+def _table(export: TicketExport, files: Sequence[str], fields: Sequence[str]) -> exp.Select:
     """A table's rows with the named fields as text columns, and the file's name."""
+    filename = exp.column("filename")
     if export.layout == "csv":
-        reader = f"read_csv({files_sql(files)}, header = true, all_varchar = true, filename = true)"
-        listed = ", ".join(f"{text(quote(f))} AS {quote(f)}" for f in fields)
-        return f"(SELECT {listed}, filename FROM {reader})"
-    listed = ", ".join(
-        f"{text(f'json_extract_string(record, {literal(chr(36) + chr(46) + f)})')} AS {quote(f)}"
+        listed = [exp.alias_(text(sql.column(f)), f, quoted=True) for f in fields]
+        return exp.select(*listed, filename).from_(csv_rows(files))
+    listed = [
+        exp.alias_(text(json_field(exp.column("record"), sql.text(f"$.{f}"))), f, quoted=True)
         for f in fields
+    ]
+    records = json_records(files, "result", "records")
+    return exp.select(*listed, filename).from_(records)
+
+
+def _time(export: TicketExport, column: str, table: str | None = None) -> exp.Expr:
+    return local_time(sql.column(column, table), export.timezone or "UTC", SERVICENOW_FORMATS)
+
+
+def _coded(column: str, codes: Mapping[str, str]) -> exp.Case:
+    """A coded column's values by name; other values as they are."""
+    return exp.Case(
+        this=sql.column(column),
+        ifs=[exp.If(this=sql.text(code), true=sql.text(name)) for code, name in codes.items()],
+        default=sql.column(column),
     )
-    return f"(SELECT {listed}, filename FROM {json_records(files, 'result', 'records')})"
 
 
-def _time(export: TicketExport, column: str) -> str:
-    return local_time(quote(column), export.timezone or "UTC", SERVICENOW_FORMATS)
+#: The first time each task met its response SLA, from ``task_sla`` rows (as $slas).
+_RESPONDED: Final = sql.template(
+    """
+    SELECT task, min($end_time) AS first_response_at FROM slas
+    WHERE contains(lower(sla), $response_sla) AND lower(stage) IN ('completed', 'achieved')
+    GROUP BY task
+    """
+)
 
 
-def _coded(column: str, codes: Mapping[str, str]) -> str:
-    cases = " ".join(f"WHEN {literal(code)} THEN {literal(name)}" for code, name in codes.items())
-    return f"CASE {quote(column)} {cases} ELSE {quote(column)} END"
-
-
-def servicenow_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> str:
+def servicenow_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> exp.Select:
     fields = ["number", "sys_id", "opened_at", "priority", "state", "resolved_at"]
     extra = dict(export.fields)
     incidents = _table(export, tables["incident"], [*fields, *extra.values()])
     slas = _table(export, tables["task_sla"], ["task", "sla", "stage", "end_time"])
-    responded = (
-        f"(SELECT task, min({_time(export, 'end_time')}) AS first_response_at FROM {slas} "
-        f"WHERE contains(lower(sla), {literal(export.response_sla.lower())}) "
-        "AND lower(stage) IN ('completed', 'achieved') GROUP BY task)"
+    responded = sql.fill(
+        _RESPONDED,
+        {
+            "slas": slas,
+            "end_time": _time(export, "end_time"),
+            "response_sla": sql.text(export.response_sla.lower()),
+        },
     )
     columns = {
-        "key": "i.number",
+        "key": exp.column("number", table="i"),
         "opened_at": _time(export, "opened_at"),
-        "first_response_at": "r.first_response_at",
+        "first_response_at": exp.column("first_response_at", table="r"),
         "resolved_at": _time(export, "resolved_at"),
         "priority": _coded("priority", _PRIORITIES),
         "status": _coded("state", _STATES),
-        **{name: f"i.{quote(field)}" for name, field in extra.items()},
+        **{name: sql.column(field, "i") for name, field in extra.items()},
     }
-    listed = ", ".join(f"{sql} AS {quote(name)}" for name, sql in columns.items())
+    listed = [exp.alias_(value, name, quoted=True) for name, value in columns.items()]
+    matched = exp.column("task", table="r").isin(
+        exp.column("number", table="i"), exp.column("sys_id", table="i")
+    )
     return (
-        f"SELECT {listed}, i.filename FROM {incidents} AS i LEFT JOIN {responded} AS r "
-        "ON r.task IN (i.number, i.sys_id)"
+        exp.select(*listed, exp.column("filename", table="i"))
+        .from_(incidents.subquery("i"))
+        .join(sql.query(responded).subquery("r"), on=matched, join_type="left")
     )
 
 
-def servicenow_status_changes(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> str:
+def servicenow_status_changes(
+    export: TicketExport, tables: Mapping[str, Sequence[str]]
+) -> exp.Select:
     """Changes of an incident's state from the audit log, keyed by the incident's number."""
     incidents = _table(export, tables["incident"], ["number", "sys_id"])
     audit = _table(
@@ -103,9 +129,19 @@ def servicenow_status_changes(export: TicketExport, tables: Mapping[str, Sequenc
         tables["sys_audit"],
         ["documentkey", "fieldname", "oldvalue", "newvalue", "sys_created_on"],
     )
+    matched = exp.column("documentkey", table="a").isin(
+        exp.column("sys_id", table="i"), exp.column("number", table="i")
+    )
+    state = exp.column("fieldname", table="a").isin(sql.text("state"), sql.text("incident_state"))
     return (
-        f"SELECT i.number AS key, {_time(export, 'sys_created_on')} AS changed_at, "
-        f"{_coded('newvalue', _STATES)} AS status, {_coded('oldvalue', _STATES)} AS from_status, "
-        f"a.filename FROM {audit} AS a JOIN {incidents} AS i "
-        "ON a.documentkey IN (i.sys_id, i.number) WHERE a.fieldname IN ('state', 'incident_state')"
+        exp.select(
+            exp.alias_(exp.column("number", table="i"), "key"),
+            exp.alias_(_time(export, "sys_created_on"), "changed_at"),
+            exp.alias_(_coded("newvalue", _STATES), "status"),
+            exp.alias_(_coded("oldvalue", _STATES), "from_status"),
+            exp.column("filename", table="a"),
+        )
+        .from_(audit.subquery("a"))
+        .join(incidents.subquery("i"), on=matched)
+        .where(state)
     )

@@ -14,16 +14,32 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from accord.connectors.tickets.sql import json_records, record_field
+from sqlglot import exp
+
+from accord.connectors.tickets.sql import function, json_records, record_field
 from accord.core.model.ticket_exports import TicketExport
-from accord.engine.sources import quote
+from accord.engine import sql
 
 __all__ = ["TABLES", "zendesk_status_changes", "zendesk_tickets"]
 
 TABLES: Final = ("tickets", "ticket_metric_events", "ticket_audits")
 
 
-def zendesk_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> str:
+#: Per ticket, when the first reply was fulfilled and when the requester's wait last ended
+#: (solved), from its metric events ($metrics).
+_REACHED: Final = sql.template(
+    """
+    SELECT ticket,
+           min(happened) FILTER (WHERE metric = 'reply_time' AND instance = '1'
+                                 AND type = 'fulfill') AS first_response_at,
+           max(happened) FILTER (WHERE metric = 'requester_wait_time'
+                                 AND type = 'fulfill') AS solved_at
+    FROM metrics GROUP BY ticket
+    """
+)
+
+
+def zendesk_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> exp.Select:
     events = json_records(tables["ticket_metric_events"], "ticket_metric_events")
     fields = {
         "ticket": record_field("ticket_id"),
@@ -32,47 +48,53 @@ def zendesk_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]) -
         "type": record_field("type"),
         "happened": record_field("time"),
     }
-    metrics = (
-        f"(SELECT {', '.join(f'{sql} AS {name}' for name, sql in fields.items())} FROM {events})"
-    )
-    reached = (
-        "(SELECT ticket, "
-        "min(happened) FILTER (WHERE metric = 'reply_time' AND instance = '1' "
-        "AND type = 'fulfill') AS first_response_at, "
-        "max(happened) FILTER (WHERE metric = 'requester_wait_time' "
-        "AND type = 'fulfill') AS solved_at "
-        f"FROM {metrics} GROUP BY ticket)"
-    )
-    tickets = json_records(tables["tickets"], "tickets")
+    metrics = exp.select(*(exp.alias_(value, name) for name, value in fields.items())).from_(events)
+    reached = sql.query(sql.fill(_REACHED, {"metrics": metrics}))
     status = record_field("status", "t.record")
+    solved = status.copy().isin(sql.text("solved"), sql.text("closed"))
     columns = {
         "key": record_field("id", "t.record"),
         "opened_at": record_field("created_at", "t.record"),
-        "first_response_at": "m.first_response_at",
-        "resolved_at": f"CASE WHEN {status} IN ('solved', 'closed') THEN m.solved_at END",
+        "first_response_at": exp.column("first_response_at", table="m"),
+        "resolved_at": exp.Case().when(solved, exp.column("solved_at", table="m")),
         "priority": record_field("priority", "t.record"),
         "status": status,
         **{name: record_field(path, "t.record") for name, path in export.fields.items()},
     }
-    listed = ", ".join(f"{sql} AS {quote(name)}" for name, sql in columns.items())
+    listed = [exp.alias_(value, name, quoted=True) for name, value in columns.items()]
+    tickets = json_records(tables["tickets"], "tickets").this.subquery("t")
+    same = exp.EQ(this=exp.column("ticket", table="m"), expression=record_field("id", "t.record"))
     return (
-        f"SELECT {listed}, t.filename FROM {tickets} AS t LEFT JOIN {reached} AS m "
-        f"ON m.ticket = {record_field('id', 't.record')}"
+        exp.select(*listed, exp.column("filename", table="t"))
+        .from_(tickets)
+        .join(reached.subquery("m"), on=same, join_type="left")
     )
 
 
-def zendesk_status_changes(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> str:
+def zendesk_status_changes(export: TicketExport, tables: Mapping[str, Sequence[str]]) -> exp.Select:
     del export
     audits = json_records(tables["ticket_audits"], "audits")
-    events = (
-        f"(SELECT filename, {record_field('ticket_id')} AS key, "
-        f"{record_field('created_at')} AS changed_at, "
-        "unnest(CAST(json_extract(record, '$.events') AS JSON[])) AS event FROM "
-        f"{audits})"
+    listed = sql.typed(
+        function("json_extract", exp.column("record"), sql.text("$.events")), "JSON[]"
+    )
+    events = exp.select(
+        exp.column("filename"),
+        exp.alias_(record_field("ticket_id"), "key"),
+        exp.alias_(record_field("created_at"), "changed_at"),
+        exp.alias_(function("unnest", listed), "event"),
+    ).from_(audits)
+    changed = exp.and_(
+        exp.EQ(this=record_field("type", "event"), expression=sql.text("Change")),
+        exp.EQ(this=record_field("field_name", "event"), expression=sql.text("status")),
     )
     return (
-        f"SELECT key, changed_at, {record_field('value', 'event')} AS status, "
-        f"{record_field('previous_value', 'event')} AS from_status, filename FROM {events} "
-        f"WHERE {record_field('type', 'event')} = 'Change' "
-        f"AND {record_field('field_name', 'event')} = 'status'"
+        exp.select(
+            exp.column("key"),
+            exp.column("changed_at"),
+            exp.alias_(record_field("value", "event"), "status"),
+            exp.alias_(record_field("previous_value", "event"), "from_status"),
+            exp.column("filename"),
+        )
+        .from_(events.subquery())
+        .where(changed)
     )
