@@ -11,11 +11,22 @@ renewal rates.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
+
+from sqlglot import exp
 
 from accord.demo.base import Context
 from accord.demo.scenarios import CLOUD, Cloud, at_instant
-from accord.demo.sql import maintenance_table, monthly_table, pick, table_from_rows, ts
+from accord.demo.sql import (
+    maintenance_rows,
+    maintenance_table,
+    monthly_table,
+    pick,
+    table_from_rows,
+    ts,
+)
 from accord.demo.writer import SourceRows
+from accord.engine import sql
 
 __all__ = ["generate"]
 
@@ -79,6 +90,34 @@ def _story_tables(ctx: Context, scenario: Cloud) -> None:
     )
 
 
+#: Every scope probed every minute from one of the $locations in turn ($count of them);
+#: a probe fails with chance $probe_failing, and during the story's impact.
+_PROBES: Final = sql.template(
+    """
+    CREATE OR REPLACE TEMP TABLE sd_probes AS
+    WITH probes AS (
+        SELECT (epoch(g.minute_at)::BIGINT // 60) * 64 + s.idx AS id, g.minute_at,
+               s.idx, s.region, s.service,
+               $probe_failing + coalesce(i.failing, 0) AS p_fail
+        FROM generate_series($start, $end - INTERVAL 1 MINUTE, INTERVAL 1 MINUTE)
+             AS g(minute_at)
+        CROSS JOIN sd_scopes AS s
+        LEFT JOIN sd_impact AS i
+          ON i.minute_at = g.minute_at AND i.region = s.region AND i.service = s.service
+    )
+    SELECT id AS __order,
+           minute_at + to_microseconds((floor(rnd(id, 'offset') * 50) * 1e6)::BIGINT)
+             AS probed_at,
+           region, service,
+           $locations[1 + ((id // 64) + idx) % $count] AS location,
+           rnd(id, 'ok') >= p_fail AS ok,
+           CASE WHEN rnd(id, 'ok') >= p_fail
+                THEN lognormal(id, 'latency', 0.024, 0.35) ELSE 10.0 END AS latency
+    FROM probes
+    """
+)
+
+
 def _probes(ctx: Context, scenario: Cloud) -> str:
     scopes = [(r, s) for r in scenario.regions for s in scenario.services]
     table_from_rows(
@@ -87,94 +126,107 @@ def _probes(ctx: Context, scenario: Cloud) -> str:
         ("idx INTEGER", "region VARCHAR", "service VARCHAR"),
         [(index, region, service) for index, (region, service) in enumerate(scopes)],
     )
-    locations = "[" + ", ".join(f"'{loc}'" for loc in scenario.probe_locations) + "]"
-    count = len(scenario.probe_locations)
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_probes AS
-        WITH probes AS (
-            SELECT (epoch(g.minute_at)::BIGINT // 60) * 64 + s.idx AS id, g.minute_at,
-                   s.idx, s.region, s.service,
-                   {scenario.probe_failing} + coalesce(i.failing, 0) AS p_fail
-            FROM generate_series({ts(ctx.span.start_at)},
-                                 {ts(ctx.span.end_at)} - INTERVAL 1 MINUTE,
-                                 INTERVAL 1 MINUTE) AS g(minute_at)
-            CROSS JOIN sd_scopes AS s
-            LEFT JOIN sd_impact AS i
-              ON i.minute_at = g.minute_at AND i.region = s.region AND i.service = s.service
-        )
-        SELECT id AS __order,
-               minute_at + to_microseconds((floor(rnd(id, 'offset') * 50) * 1e6)::BIGINT)
-                 AS probed_at,
-               region, service,
-               {locations}[1 + ((id // 64) + idx) % {count}] AS location,
-               rnd(id, 'ok') >= p_fail AS ok,
-               CASE WHEN rnd(id, 'ok') >= p_fail
-                    THEN lognormal(id, 'latency', 0.024, 0.35) ELSE 10.0 END AS latency
-        FROM probes
-        """
-    )
+    locations = exp.Array(expressions=[sql.text(loc) for loc in scenario.probe_locations])
+    values = {
+        "probe_failing": sql.number(scenario.probe_failing),
+        "start": ts(ctx.span.start_at),
+        "end": ts(ctx.span.end_at),
+        "locations": locations,
+        "count": sql.number(len(scenario.probe_locations)),
+    }
+    ctx.con.execute(sql.render(sql.fill(_PROBES, values)))
     return "sd_probes"
+
+
+#: Minor incidents drawn hour by hour ($per_hour of a chance each), timed from their
+#: start by log-normal detection and repair, then the story's incidents, numbered in order.
+_INCIDENTS: Final = sql.template(
+    """
+    CREATE OR REPLACE TEMP TABLE sd_incidents AS
+    WITH minor AS (
+        SELECT h, hour_at + to_microseconds((rnd(h, 'start') * 3600e6)::BIGINT) AS started_at,
+               $region AS region, $severity AS severity, $cause AS caused_by
+        FROM (SELECT hour_at, epoch(hour_at)::BIGINT AS h
+              FROM generate_series($start, $end - INTERVAL 1 HOUR, INTERVAL 1 HOUR)
+                   AS g(hour_at))
+        WHERE rnd(h, 'incident') < $per_hour
+    ),
+    timed AS (
+        SELECT started_at, region, severity, caused_by,
+               started_at + to_microseconds(
+                   (lognormal(h, 'detect', $detect_seconds, 0.6) * 1e6)::BIGINT
+               ) AS detected_at,
+               started_at + to_microseconds((greatest(
+                   lognormal(h, 'repair', CASE severity WHEN 'sev2' THEN $repair_sev2
+                                                        ELSE $repair_sev3 END, 0.5),
+                   lognormal(h, 'detect', $detect_seconds, 0.6) + 300
+               ) * 1e6)::BIGINT) AS resolved_at
+        FROM minor
+        UNION ALL
+        SELECT started_at, region, severity, caused_by, detected_at, resolved_at
+        FROM sd_story_incidents
+    ),
+    numbered AS (
+        SELECT *, row_number() OVER (ORDER BY started_at, region, severity) AS n FROM timed
+    )
+    SELECT n AS __order, 'INC-' || lpad(n::VARCHAR, 4, '0') AS incident_id, started_at,
+           CASE WHEN detected_at < $end THEN detected_at END AS detected_at,
+           CASE WHEN resolved_at < $end THEN resolved_at END AS resolved_at,
+           severity, region, caused_by
+    FROM numbered
+    """
+)
 
 
 def _incidents(ctx: Context, scenario: Cloud) -> str:
     """Minor incidents about once a day, plus the story's, numbered in order of start."""
     regions = {region: 1.0 for region in scenario.regions}
     severity = pick("h", "severity", {"sev2": scenario.sev2_share, "sev3": 1 - scenario.sev2_share})
+    causes = {"stratus": 0.85, "third_party": 0.1, "customer": 0.05}
     repair = scenario.repair_minutes
-    end = ts(ctx.span.end_at)
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_incidents AS
-        WITH minor AS (
-            SELECT h, hour_at + to_microseconds((rnd(h, 'start') * 3600e6)::BIGINT) AS started_at,
-                   {pick("h", "region", regions)} AS region, {severity} AS severity,
-                   {pick("h", "cause", {"stratus": 0.85, "third_party": 0.1, "customer": 0.05})}
-                     AS caused_by
-            FROM (SELECT hour_at, epoch(hour_at)::BIGINT AS h
-                  FROM generate_series({ts(ctx.span.start_at)}, {end} - INTERVAL 1 HOUR,
-                                       INTERVAL 1 HOUR) AS g(hour_at))
-            WHERE rnd(h, 'incident') < {scenario.incidents_per_day / 24}
-        ),
-        timed AS (
-            SELECT started_at, region, severity, caused_by,
-                   started_at + to_microseconds(
-                       (lognormal(h, 'detect', {scenario.detect_minutes * 60}, 0.6) * 1e6)::BIGINT
-                   ) AS detected_at,
-                   started_at + to_microseconds((greatest(
-                       lognormal(h, 'repair', CASE severity WHEN 'sev2' THEN {repair["sev2"] * 60}
-                                                            ELSE {repair["sev3"] * 60} END, 0.5),
-                       lognormal(h, 'detect', {scenario.detect_minutes * 60}, 0.6) + 300
-                   ) * 1e6)::BIGINT) AS resolved_at
-            FROM minor
-            UNION ALL
-            SELECT started_at, region, severity, caused_by, detected_at, resolved_at
-            FROM sd_story_incidents
-        ),
-        numbered AS (
-            SELECT *, row_number() OVER (ORDER BY started_at, region, severity) AS n FROM timed
-        )
-        SELECT n AS __order, 'INC-' || lpad(n::VARCHAR, 4, '0') AS incident_id, started_at,
-               CASE WHEN detected_at < {end} THEN detected_at END AS detected_at,
-               CASE WHEN resolved_at < {end} THEN resolved_at END AS resolved_at,
-               severity, region, caused_by
-        FROM numbered
-        """
-    )
+    values = {
+        "region": pick("h", "region", regions),
+        "severity": severity,
+        "cause": pick("h", "cause", causes),
+        "start": ts(ctx.span.start_at),
+        "end": ts(ctx.span.end_at),
+        "per_hour": sql.number(scenario.incidents_per_day / 24),
+        "detect_seconds": sql.number(scenario.detect_minutes * 60),
+        "repair_sev2": sql.number(repair["sev2"] * 60),
+        "repair_sev3": sql.number(repair["sev3"] * 60),
+    }
+    ctx.con.execute(sql.render(sql.fill(_INCIDENTS, values)))
     return "sd_incidents"
 
 
-def _maintenance(ctx: Context) -> str:
-    source = ctx.source("maintenance")
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_maintenance AS
-        SELECT idx AS __order, start_at AS "{source.timestamp}", end_at AS ends_at,
-               announced_at, region
-        FROM sd_windows
-        """
+#: Customers per segment and month, growing by $growth a month up to the last month
+#: ($first months after the first), with the subscriptions due, renewed and lost.
+_BUSINESS: Final = sql.template(
+    """
+    CREATE OR REPLACE TEMP TABLE sd_business AS
+    WITH base AS (
+        SELECT m.back * 16 + s.idx AS id, m.back, m.start_at, s.segment,
+               round(s.customers * power(1 + $growth, $first - m.back))::BIGINT
+                 AS customers_at_start
+        FROM sd_months AS m CROSS JOIN sd_segments AS s
+    ),
+    due AS (
+        SELECT b.*, c.value AS churn, r.value AS renewal,
+               round(b.customers_at_start / 12 * (0.85 + 0.3 * rnd(b.id, 'due')))::BIGINT
+                 AS subscriptions_due
+        FROM base AS b
+        JOIN sd_churn AS c ON c.segment = b.segment AND c.back = b.back
+        JOIN sd_renewal AS r ON r.segment = b.segment AND r.back = b.back
     )
-    return "sd_maintenance"
+    SELECT ($first - back) * 16 + id % 16 AS __order, start_at AS month_start, segment,
+           subscriptions_due,
+           round(subscriptions_due * renewal)::BIGINT AS subscriptions_renewed,
+           customers_at_start,
+           round(customers_at_start * churn * (0.9 + 0.2 * rnd(id, 'churn')))::BIGINT
+             AS customers_lost
+    FROM due
+    """
+)
 
 
 def _business_figures(ctx: Context, scenario: Cloud) -> str:
@@ -188,33 +240,8 @@ def _business_figures(ctx: Context, scenario: Cloud) -> str:
         ("idx INTEGER", "segment VARCHAR", "customers INTEGER"),
         [(index, name, count) for index, (name, count) in enumerate(scenario.customers.items())],
     )
-    first = len(span.months) - 1
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_business AS
-        WITH base AS (
-            SELECT m.back * 16 + s.idx AS id, m.back, m.start_at, s.segment,
-                   round(s.customers * power(1 + {scenario.growth}, {first} - m.back))::BIGINT
-                     AS customers_at_start
-            FROM sd_months AS m CROSS JOIN sd_segments AS s
-        ),
-        due AS (
-            SELECT b.*, c.value AS churn, r.value AS renewal,
-                   round(b.customers_at_start / 12 * (0.85 + 0.3 * rnd(b.id, 'due')))::BIGINT
-                     AS subscriptions_due
-            FROM base AS b
-            JOIN sd_churn AS c ON c.segment = b.segment AND c.back = b.back
-            JOIN sd_renewal AS r ON r.segment = b.segment AND r.back = b.back
-        )
-        SELECT ({first} - back) * 16 + id % 16 AS __order, start_at AS month_start, segment,
-               subscriptions_due,
-               round(subscriptions_due * renewal)::BIGINT AS subscriptions_renewed,
-               customers_at_start,
-               round(customers_at_start * churn * (0.9 + 0.2 * rnd(id, 'churn')))::BIGINT
-                 AS customers_lost
-        FROM due
-        """
-    )
+    values = {"growth": sql.number(scenario.growth), "first": sql.number(len(span.months) - 1)}
+    ctx.con.execute(sql.render(sql.fill(_BUSINESS, values)))
     return "sd_business"
 
 
@@ -225,6 +252,8 @@ def generate(ctx: Context) -> list[SourceRows]:
     return [
         SourceRows("probes", _probes(ctx, scenario)),
         SourceRows("incidents", _incidents(ctx, scenario)),
-        SourceRows("maintenance", _maintenance(ctx)),
+        SourceRows(
+            "maintenance", maintenance_rows(ctx.con, ctx.source("maintenance").timestamp, "region")
+        ),
         SourceRows("business-figures", _business_figures(ctx, scenario)),
     ]

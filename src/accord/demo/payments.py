@@ -9,20 +9,67 @@ Latency is log-normal around the region's median, with a heavy-tailed slow path.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from accord.demo.base import Context
 from accord.demo.scenarios import PAYMENTS, Payments, at_instant
-from accord.demo.sql import maintenance_table, monthly_table, peak_table, table_from_rows, ts
+from accord.demo.sql import (
+    maintenance_rows,
+    maintenance_table,
+    monthly_table,
+    peak_table,
+    table_from_rows,
+    ts,
+)
 from accord.demo.writer import SourceRows
+from accord.engine import sql
 
 __all__ = ["generate"]
 
-#: Traffic of a web shop by local hour (peak = 1): a lunch bump and a larger evening peak.
-_SHOP_HOUR = (
-    "(0.06 + 0.55 * exp(-power({h} - 12.5, 2) / 8) + 0.94 * exp(-power({h} - 20.5, 2) / 5))"
+#: Traffic of a web shop by local hour $h (peak = 1): a lunch bump and a larger evening peak.
+_SHOP_HOUR: Final = sql.template(
+    "(0.06 + 0.55 * exp(-power($h - 12.5, 2) / 8) + 0.94 * exp(-power($h - 20.5, 2) / 5))"
 )
-#: By ISO weekday, Monday first: Sunday evenings are the busiest.
-_SHOP_WEEK = "[1.0, 0.97, 0.97, 1.0, 0.95, 0.9, 1.1][isodow({local})]"
+#: By ISO weekday of the local time $local, Monday first: Sunday evenings are the busiest.
+_SHOP_WEEK: Final = sql.template("[1.0, 0.97, 0.97, 1.0, 0.95, 0.9, 1.1][isodow($local)]")
+#: The minute in the region's local time, and its hour with the minutes as a fraction.
+_LOCAL: Final = sql.template("(g.minute_at AT TIME ZONE r.zone)")
+_HOUR: Final = sql.fill(sql.template("(hour($local) + minute($local) / 60.0)"), {"local": _LOCAL})
+#: $peak_traffic times the usual traffic during the agreement's peaks.
+_PEAK: Final = sql.template(
+    """
+    CASE WHEN EXISTS (SELECT 1 FROM sd_peaks AS p WHERE g.minute_at >= p.start_at
+                      AND g.minute_at < p.end_at) THEN $peak_traffic ELSE 1 END
+    """
+)
+_MINUTES: Final = sql.template(
+    """
+    CREATE OR REPLACE TEMP TABLE sd_minutes AS
+    WITH outage_minutes AS (
+        SELECT region, unnest(generate_series(start_at, end_at - INTERVAL 1 MINUTE,
+                                              INTERVAL 1 MINUTE)) AS minute_at,
+               failing, cause
+        FROM sd_outages
+    ),
+    window_minutes AS (
+        SELECT unnest(generate_series(start_at, end_at - INTERVAL 1 MINUTE,
+                                      INTERVAL 1 MINUTE)) AS minute_at, failing
+        FROM sd_windows
+    )
+    SELECT (epoch(g.minute_at)::BIGINT // 60) * 8 + r.idx AS minute_id, g.minute_at,
+           r.region, r.median_s,
+           r.peak * $volume * $shop_hour * $shop_week * ($peak) AS expected,
+           f.value AS p_failed, coalesce(o.failing, 0) AS p_outage, o.cause AS outage_cause,
+           coalesce(w.failing, 0) AS p_window, s.value AS p_slow
+    FROM generate_series($start, $end - INTERVAL 1 MINUTE, INTERVAL 1 MINUTE) AS g(minute_at)
+    CROSS JOIN sd_regions AS r
+    JOIN sd_months AS m ON g.minute_at >= m.start_at AND g.minute_at < m.end_at
+    JOIN sd_failed AS f ON f.region = r.region AND f.back = m.back
+    JOIN sd_slow AS s ON s.back = m.back
+    LEFT JOIN outage_minutes AS o ON o.region = r.region AND o.minute_at = g.minute_at
+    LEFT JOIN window_minutes AS w ON w.minute_at = g.minute_at
+    """
+)
 
 
 def _story_tables(ctx: Context, scenario: Payments) -> None:
@@ -62,42 +109,15 @@ def _story_tables(ctx: Context, scenario: Payments) -> None:
 
 def _minutes(ctx: Context, scenario: Payments) -> None:
     """Per region and minute: expected requests and the chances of each kind of failure."""
-    local = "(g.minute_at AT TIME ZONE r.zone)"
-    hour = f"(hour({local}) + minute({local}) / 60.0)"
-    peak = (
-        f"CASE WHEN EXISTS (SELECT 1 FROM sd_peaks AS p WHERE g.minute_at >= p.start_at "
-        f"AND g.minute_at < p.end_at) THEN {scenario.peak_traffic} ELSE 1 END"
-    )
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_minutes AS
-        WITH outage_minutes AS (
-            SELECT region, unnest(generate_series(start_at, end_at - INTERVAL 1 MINUTE,
-                                                  INTERVAL 1 MINUTE)) AS minute_at,
-                   failing, cause
-            FROM sd_outages
-        ),
-        window_minutes AS (
-            SELECT unnest(generate_series(start_at, end_at - INTERVAL 1 MINUTE,
-                                          INTERVAL 1 MINUTE)) AS minute_at, failing
-            FROM sd_windows
-        )
-        SELECT (epoch(g.minute_at)::BIGINT // 60) * 8 + r.idx AS minute_id, g.minute_at,
-               r.region, r.median_s,
-               r.peak * {ctx.options.volume} * {_SHOP_HOUR.format(h=hour)}
-                 * {_SHOP_WEEK.format(local=local)} * ({peak}) AS expected,
-               f.value AS p_failed, coalesce(o.failing, 0) AS p_outage, o.cause AS outage_cause,
-               coalesce(w.failing, 0) AS p_window, s.value AS p_slow
-        FROM generate_series({ts(ctx.span.start_at)}, {ts(ctx.span.end_at)} - INTERVAL 1 MINUTE,
-                             INTERVAL 1 MINUTE) AS g(minute_at)
-        CROSS JOIN sd_regions AS r
-        JOIN sd_months AS m ON g.minute_at >= m.start_at AND g.minute_at < m.end_at
-        JOIN sd_failed AS f ON f.region = r.region AND f.back = m.back
-        JOIN sd_slow AS s ON s.back = m.back
-        LEFT JOIN outage_minutes AS o ON o.region = r.region AND o.minute_at = g.minute_at
-        LEFT JOIN window_minutes AS w ON w.minute_at = g.minute_at
-        """
-    )
+    values = {
+        "volume": sql.number(ctx.options.volume),
+        "shop_hour": sql.fill(_SHOP_HOUR, {"h": _HOUR}),
+        "shop_week": sql.fill(_SHOP_WEEK, {"local": _LOCAL}),
+        "peak": sql.fill(_PEAK, {"peak_traffic": sql.number(scenario.peak_traffic)}),
+        "start": ts(ctx.span.start_at),
+        "end": ts(ctx.span.end_at),
+    }
+    ctx.con.execute(sql.render(sql.fill(_MINUTES, values)))
 
 
 _REQUESTS = """
@@ -142,19 +162,6 @@ FROM answered
 """
 
 
-def _maintenance_rows(ctx: Context) -> str:
-    source = ctx.source("maintenance")
-    ctx.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sd_maintenance AS
-        SELECT idx AS __order, start_at AS "{source.timestamp}", end_at AS ends_at,
-               announced_at
-        FROM sd_windows
-        """
-    )
-    return "sd_maintenance"
-
-
 def generate(ctx: Context) -> list[SourceRows]:
     """Fill ``authorisations`` and ``maintenance``."""
     scenario = PAYMENTS
@@ -163,5 +170,5 @@ def generate(ctx: Context) -> list[SourceRows]:
     ctx.con.execute(_REQUESTS)
     return [
         SourceRows("authorisations", "sd_authorisations"),
-        SourceRows("maintenance", _maintenance_rows(ctx)),
+        SourceRows("maintenance", maintenance_rows(ctx.con, ctx.source("maintenance").timestamp)),
     ]

@@ -19,15 +19,18 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.calendars.clock import BusinessCalendar
 from accord.core.model import Agreement
 from accord.demo.base import Monthly, Span, monthly_value
 from accord.demo.scenarios import Maintenance, at_instant
+from accord.engine import sql
 
 __all__ = [
     "install",
     "local_ts",
+    "maintenance_rows",
     "monthly_table",
     "peak_table",
     "pick",
@@ -41,14 +44,14 @@ _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND: Final = dt.timedelta(microseconds=1)
 
 
-def ts(instant: dt.datetime) -> str:
+def ts(instant: dt.datetime) -> exp.Expr:
     """A TIMESTAMPTZ literal."""
-    return f"TIMESTAMPTZ '{instant.astimezone(dt.UTC).isoformat()}'"
+    return sql.instant(instant)
 
 
-def local_ts(zone: str, naive: str) -> str:
-    """SQL turning a naive local ``TIMESTAMP`` expression into an instant in ``zone``."""
-    return f"timezone('{zone}', {naive})"
+def local_ts(zone: str, naive: exp.Expr) -> exp.Expr:
+    """A naive local ``TIMESTAMP`` expression as an instant in ``zone``."""
+    return exp.Anonymous(this="timezone", expressions=[sql.text(zone), naive])
 
 
 def install(con: duckdb.DuckDBPyConnection, seed: int, span: Span) -> None:
@@ -89,12 +92,13 @@ def table_from_rows(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
 ) -> None:
-    """A small temp table (scenario parameters, events of the story) from Python rows."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(columns)})")
+    """A small temp table (scenario parameters, events of the story) from Python rows;
+    ``columns`` are written ``name TYPE``."""
+    typed = dict(written.split(" ", 1) for written in columns)
+    con.execute(sql.render(sql.create_temp_table(name, typed)))
     listed = [tuple(row) for row in rows]
     if listed:
-        marks = ", ".join("?" for _ in columns)
-        con.executemany(f"INSERT INTO {name} VALUES ({marks})", listed)
+        con.executemany(sql.render(sql.insert_rows(name, len(typed))), listed)
 
 
 def maintenance_table(
@@ -143,16 +147,21 @@ def monthly_table(
     )
 
 
-def pick(key: str, purpose: str, shares: Mapping[str, float]) -> str:
-    """SQL choosing one of the names in ``shares`` with those relative probabilities."""
+def pick(key: str, purpose: str, shares: Mapping[str, float]) -> exp.Expr:
+    """One of the names in ``shares``, chosen with those relative probabilities by the
+    row's column ``key``."""
     total = sum(shares.values())
     names = list(shares)
     cumulative = 0.0
     whens = []
     for name in names[:-1]:
         cumulative += shares[name] / total
-        whens.append(f"WHEN rnd({key}, '{purpose}') < {cumulative!r} THEN '{name}'")
-    return f"CASE {' '.join(whens)} ELSE '{names[-1]}' END" if whens else f"'{names[-1]}'"
+        drawn = exp.Anonymous(this="rnd", expressions=[exp.column(key), sql.text(purpose)])
+        chance = exp.Literal.number(repr(cumulative))
+        whens.append(exp.If(this=exp.LT(this=drawn, expression=chance), true=sql.text(name)))
+    if not whens:
+        return sql.text(names[-1])
+    return exp.Case(ifs=whens, default=sql.text(names[-1]))
 
 
 def peak_table(con: duckdb.DuckDBPyConnection, agreement: Agreement) -> None:
@@ -194,31 +203,59 @@ def register_schedules(
     )
 
 
+#: The instant at which $seconds of business time have run since $start, on the calendar
+#: named in each row's ``calendar`` column, as column ``__shifted`` of the rows of $rows.
+_SHIFTED: Final = sql.template(
+    """
+    WITH forward AS (
+        SELECT t.*,
+               s.cum_before_us
+               + least(epoch_us($start) - s.start_us, s.end_us - s.start_us)
+               + round(($seconds) * 1e6)::BIGINT AS __target_us
+        FROM rows AS t
+        ASOF LEFT JOIN sd_schedule AS s
+          ON t.calendar = s.calendar AND epoch_us($start) >= s.start_us
+    )
+    SELECT f.* EXCLUDE (__target_us),
+           CASE WHEN f.__target_us - s.cum_before_us <= s.end_us - s.start_us
+                THEN to_timestamp(0) + to_microseconds(s.start_us + f.__target_us
+                                                       - s.cum_before_us)
+           END AS __shifted
+    FROM forward AS f
+    ASOF LEFT JOIN sd_schedule AS s
+      ON f.calendar = s.calendar AND f.__target_us >= s.cum_before_us
+    """
+)
+
+
 def shift_business(
     con: duckdb.DuckDBPyConnection, table: str, start: str, seconds: str, out: str
 ) -> None:
-    """Add column ``out`` to ``table``: the instant at which ``seconds`` (an expression) of
-    business time have run since the instant ``start``, on the calendar named in the row's
-    ``calendar`` column. NULL where ``start`` or ``seconds`` is NULL or beyond the schedule."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH forward AS (
-            SELECT t.*,
-                   s.cum_before_us
-                   + least(epoch_us(t.{start}) - s.start_us, s.end_us - s.start_us)
-                   + round(({seconds}) * 1e6)::BIGINT AS __target_us
-            FROM {table} AS t
-            ASOF LEFT JOIN sd_schedule AS s
-              ON t.calendar = s.calendar AND epoch_us(t.{start}) >= s.start_us
-        )
-        SELECT f.* EXCLUDE (__target_us),
-               CASE WHEN f.__target_us - s.cum_before_us <= s.end_us - s.start_us
-                    THEN to_timestamp(0) + to_microseconds(s.start_us + f.__target_us
-                                                           - s.cum_before_us)
-               END AS {out}
-        FROM forward AS f
-        ASOF LEFT JOIN sd_schedule AS s
-          ON f.calendar = s.calendar AND f.__target_us >= s.cum_before_us
-        """
-    )
+    """Add column ``out`` to ``table``: the instant at which ``seconds`` (a column) of
+    business time have run since the instant in column ``start``, on the calendar named in
+    the row's ``calendar`` column. NULL where ``start`` or ``seconds`` is NULL or beyond
+    the schedule."""
+    values = {
+        "rows": sql.table(table),
+        "start": exp.column(start, table="t"),
+        "seconds": exp.column(seconds),
+    }
+    shifted = sql.query(sql.fill(_SHIFTED, values))
+    for alias in shifted.find_all(exp.Alias):
+        if alias.alias == "__shifted":
+            alias.set("alias", exp.to_identifier(out))
+    con.execute(sql.render(sql.create_temp(table, shifted)))
+
+
+def maintenance_rows(con: duckdb.DuckDBPyConnection, timestamp: str, *extra: str) -> str:
+    """Table ``sd_maintenance``: the story's maintenance windows as a source's rows (the
+    start under the source's ``timestamp``, ``ends_at``, ``announced_at``, ``extra``)."""
+    windows = exp.select(
+        exp.alias_(exp.column("idx"), "__order"),
+        exp.alias_(exp.column("start_at"), timestamp, quoted=True),
+        exp.alias_(exp.column("end_at"), "ends_at"),
+        exp.column("announced_at"),
+        *(exp.column(name) for name in extra),
+    ).from_(exp.to_table("sd_windows"))
+    con.execute(sql.render(sql.create_temp("sd_maintenance", windows)))
+    return "sd_maintenance"

@@ -18,10 +18,12 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 import duckdb
+from sqlglot import exp
 
 from accord.core.model.measurement import Column, ColumnType, Source, SourceFormat
 from accord.demo.base import SampleDataError, Span
 from accord.demo.sql import ts
+from accord.engine import sql
 
 __all__ = ["Partition", "SourceRows", "partitions", "write_source"]
 
@@ -35,10 +37,10 @@ _TYPES: Final = {
     ColumnType.DURATION: "DOUBLE",
 }
 _HIVE: Final = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=\*$")
-_COPY_FORMAT: Final = {
-    SourceFormat.PARQUET: "FORMAT parquet, COMPRESSION zstd",
-    SourceFormat.CSV: "FORMAT csv, HEADER true",
-    SourceFormat.JSONL: "FORMAT json",
+_COPY_FORMAT: Final[dict[SourceFormat, dict[str, exp.Expr | None]]] = {
+    SourceFormat.PARQUET: {"format": exp.var("parquet"), "compression": exp.var("zstd")},
+    SourceFormat.CSV: {"format": exp.var("csv"), "header": exp.true()},
+    SourceFormat.JSONL: {"format": exp.var("json")},
 }
 
 
@@ -112,60 +114,82 @@ def partitions(source: Source, span: Span) -> list[Partition]:
     ]
 
 
-def _typed(name: str, column: Column, text: bool) -> str:
+def _typed(name: str, column: Column, text: bool) -> exp.Expr:
     """The logical column ``name`` as the physical column: its type, unit and spelling."""
-    value = f'"{name}"'
+    value: exp.Expr = sql.column(name)
     if column.type is ColumnType.DURATION:
         assert column.unit is not None
-        value = f"round({value} / {_SECONDS_PER_UNIT[column.unit]}, 3)"
+        per_unit = exp.Literal.number(repr(_SECONDS_PER_UNIT[column.unit]))
+        value = sql.call("round", exp.Div(this=value, expression=per_unit), sql.number(3))
     elif column.type is ColumnType.TIMESTAMP and text:
-        value = f"strftime({value} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
+        utc = exp.AtTimeZone(this=value, zone=sql.text("UTC"))
+        value = exp.Anonymous(this="strftime", expressions=[utc, sql.text("%Y-%m-%dT%H:%M:%SZ")])
     else:
-        value = f"CAST({value} AS {_TYPES[column.type]})"
-    return f'{value} AS "{column.column}"'
+        value = sql.typed(value, _TYPES[column.type])
+    return exp.alias_(value, column.column, quoted=True)
 
 
-def _literal(text: str | None) -> str:
-    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+def _in_order(rows: exp.Query, *, nulls_last: bool = False) -> exp.Select:
+    """The rows without their ordering columns, ordered by time and ``__order``."""
+    time = (
+        exp.Ordered(this=exp.column("__time"), nulls_first=False)
+        if nulls_last
+        else (exp.Ordered(this=exp.column("__time")))
+    )
+    hidden = exp.Star(except_=[exp.column("__time"), exp.column("__order")])
+    return (
+        exp.select(hidden)
+        .from_(rows.subquery())
+        .order_by(time, exp.Ordered(this=exp.column("__order")))
+    )
 
 
-def _select(source: Source, rows: SourceRows, where: str, last: bool) -> str:
+def _select(source: Source, rows: SourceRows, where: exp.Expr, last: bool) -> exp.Select:
     """The rows of one file in time order, typed and named as the source declares them."""
     text = source.format is not SourceFormat.PARQUET
-    select = ", ".join(_typed(n, c, text) for n, c in source.columns.items())
     body = (
-        f'SELECT {select}, "{source.timestamp}" AS __time, __order FROM {rows.table} WHERE {where}'
+        exp.select(
+            *(_typed(n, c, text) for n, c in source.columns.items()),
+            exp.alias_(sql.column(source.timestamp), "__time"),
+            exp.column("__order"),
+        )
+        .from_(sql.table(rows.table))
+        .where(where)
     )
     if not (last and rows.bad_rows):
-        return f"SELECT * EXCLUDE (__time, __order) FROM ({body}) ORDER BY __time, __order"
+        return _in_order(body)
     if not text:
         raise SampleDataError(f"source {source.id!r}: bad rows need a CSV or JSON lines source")
-    names = [f'"{c.column}"' for c in source.columns.values()]
-    as_text = ", ".join(f"CAST({n} AS VARCHAR) AS {n}" for n in names)
-    appended = " UNION ALL ".join(
-        "SELECT "
-        + ", ".join(
-            f'{_literal(bad.get(name))} AS "{column.column}"'
-            for name, column in source.columns.items()
+    names = [c.column for c in source.columns.values()]
+    as_text = [exp.alias_(sql.typed(sql.column(n), "VARCHAR"), n, quoted=True) for n in names]
+    combined: exp.Query = exp.select(*as_text, exp.column("__time"), exp.column("__order")).from_(
+        body.subquery()
+    )
+    for index, bad in enumerate(rows.bad_rows, start=1):
+        appended = exp.select(
+            *(
+                exp.alias_(_literal(bad.get(name)), column.column, quoted=True)
+                for name, column in source.columns.items()
+            ),
+            exp.alias_(exp.Null(), "__time"),
+            exp.alias_(sql.number(index), "__order"),
         )
-        + f", NULL AS __time, {index} AS __order"
-        for index, bad in enumerate(rows.bad_rows, start=1)
-    )
-    return (
-        f"SELECT * EXCLUDE (__time, __order) FROM ("
-        f"SELECT {as_text}, __time, __order FROM ({body}) UNION ALL {appended}"
-        f") ORDER BY __time NULLS LAST, __order"
-    )
+        combined = exp.union(combined, appended, distinct=False)
+    return _in_order(combined, nulls_last=True)
 
 
-def _where(source: Source, part: Partition) -> str:
-    stamp = f'"{source.timestamp}"'
-    bounds = []
+def _literal(text: str | None) -> exp.Expr:
+    return exp.Null() if text is None else sql.text(text)
+
+
+def _where(source: Source, part: Partition) -> exp.Expr:
+    stamp = sql.column(source.timestamp)
+    bounds: list[exp.Expr] = []
     if part.start_at is not None:
-        bounds.append(f"{stamp} >= {ts(part.start_at)}")
+        bounds.append(exp.GTE(this=stamp.copy(), expression=ts(part.start_at)))
     if part.end_at is not None:
-        bounds.append(f"{stamp} < {ts(part.end_at)}")
-    return " AND ".join(bounds) or "true"
+        bounds.append(exp.LT(this=stamp.copy(), expression=ts(part.end_at)))
+    return sql.all_of(*bounds) or exp.true()
 
 
 def write_source(
@@ -175,7 +199,8 @@ def write_source(
 
     Partitions without rows get no file, except that a source always gets at least one.
     """
-    described = {str(row[0]) for row in con.execute(f"DESCRIBE {rows.table}").fetchall()}
+    describe = exp.Describe(this=sql.table(rows.table))
+    described = {str(row[0]) for row in con.execute(sql.render(describe)).fetchall()}
     missing = sorted(set(source.columns) - described)
     if missing:
         raise SampleDataError(f"source {source.id!r}: the generator lacks {', '.join(missing)}")
@@ -184,14 +209,14 @@ def write_source(
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         where = _where(source, part)
-        count = con.execute(f"SELECT count(*) FROM {rows.table} WHERE {where}").fetchone()
+        counted = exp.select(sql.call("count", exp.Star())).from_(sql.table(rows.table))
+        count = con.execute(sql.render(counted.where(where))).fetchone()
         rows_in = (int(count[0]) if count else 0) + (len(rows.bad_rows) if last else 0)
         if rows_in == 0 and not (last and not written):
             continue
         query = _select(source, rows, where, last)
         target = out_dir / Path(*part.path.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        path = str(target).replace("'", "''")
-        con.execute(f"COPY ({query}) TO '{path}' ({_COPY_FORMAT[source.format]})")
+        con.execute(sql.render(sql.copy_to(query, target, **_COPY_FORMAT[source.format])))
         written.append((target, rows_in))
     return written
