@@ -6,6 +6,7 @@ one that does not exist; what a role may not do answers 403."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,13 @@ from typing import Any
 import pytest
 
 from accord.services.amendments import AmendmentAct, ProposeAmendment
+from accord.services.disputes import RaiseDispute, Submission
 from accord.services.permissions import Permission, Role, permissions_of
+from accord.services.portfolio import UploadVersion
 from accord.services.retention import PlaceHold
 from accord.services.verdicts import RunEvaluation, VerdictQuery
 from tests.server.conftest import Api
-from tests.services.world import CONSOLE, USERS, agreement_text, events
+from tests.services.world import CONSOLE, USERS, agreement_document, agreement_text, events
 
 AGREEMENTS = ("acme-bravo", "acme-charlie")
 #: The first user (in ``USERS`` order) who manages agreements.
@@ -31,6 +34,7 @@ class Endpoint:
     #: read | push_supplier | push_company | evaluate | preview | request_restatement | upload
     #: | govern | manage | manage_once | govern_closed (acts on a withdrawn amendment: 409)
     #: | propose (the first user allowed opens an amendment; the next find it open: 409)
+    #: | raise_invalid (a dispute of nothing: 422 once the door lets the caller in)
     action: str
     body: Any = None
 
@@ -102,6 +106,17 @@ ENDPOINTS = (
     Endpoint("POST", "/amendments/{amendment}/waiver", "govern_closed", {}),
     Endpoint("POST", "/amendments/{amendment}/withdrawal", "govern_closed", {}),
     Endpoint("POST", "/amendments", "propose", "amendment"),
+    Endpoint("GET", "/disputes", "read"),
+    Endpoint("GET", "/disputes/{dispute}", "read"),
+    Endpoint("POST", "/disputes/{dispute}/responses", "govern", {"text": "see the logs"}),
+    Endpoint("POST", "/disputes/{dispute}/escalation", "govern_closed", {"reason": "stuck"}),
+    Endpoint(
+        "POST",
+        "/disputes/{decided}/decision",
+        "manage_once",
+        {"outcome": "rejected", "reason": "no"},
+    ),
+    Endpoint("POST", "/disputes", "raise_invalid", {"text": "neither verdict nor credit"}),
     Endpoint("POST", "/versions", "upload", "text"),
 )
 
@@ -130,6 +145,7 @@ def expected(email: str, slug: str, action: str) -> int:
         "manage_once": Permission.MANAGE_AGREEMENTS in may,
         "govern_closed": Permission.GOVERN in may,
         "propose": Permission.GOVERN in may,
+        "raise_invalid": Permission.GOVERN in may,
     }[action]
     if not allowed:
         return 403
@@ -139,7 +155,13 @@ def expected(email: str, slug: str, action: str) -> int:
         return 201 if email == FIRST_MANAGER else 409
     if action == "govern_closed":
         return 409
-    return {"read": 200, "upload": 200, "preview": 200, "request_restatement": 422}.get(action, 201)
+    return {
+        "read": 200,
+        "upload": 200,
+        "preview": 200,
+        "request_restatement": 422,
+        "raise_invalid": 422,
+    }.get(action, 201)
 
 
 def _body(endpoint: Endpoint, slug: str) -> Any:
@@ -148,7 +170,7 @@ def _body(endpoint: Endpoint, slug: str) -> Any:
     if endpoint.body == "surveys":
         return {"events": [{"ts": "2026-10-05T10:00:00Z"}]}
     if endpoint.body == "text":
-        return {"text": agreement_text(slug.removeprefix("acme-"))}
+        return {"text": _with_disputes(slug)}
     if endpoint.body == "amendment":
         text = agreement_text(slug.removeprefix("acme-"), target="98%", version="2")
         return {"summary": "A 98% target", "text": text}
@@ -174,6 +196,32 @@ def _hold_ids(api: Api) -> dict[str, int]:
     }
 
 
+def _with_disputes(slug: str) -> str:
+    """The agreement with a one-step dispute ladder (version 2 in the matrix)."""
+    document = agreement_document(slug.removeprefix("acme-"))
+    document["disputes"] = {
+        "raise_within": "30 days",
+        "steps": [{"name": "Review", "within": "5 business days", "decided_by": "Managers"}],
+    }
+    return json.dumps(document)
+
+
+def _dispute_ids(api: Api, verdicts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Two disputes of each agreement's verdict, raised by the company: one to answer and
+    escalate, one to decide."""
+    services = api.world.services
+    found = {}
+    for slug in AGREEMENTS:
+        services.portfolio.upload(CONSOLE, UploadVersion(text=_with_disputes(slug)))
+        command = RaiseDispute(
+            agreement=slug, submission=Submission(text="wrong"), verdict=verdicts[slug]
+        )
+        first = services.disputes.raise_(CONSOLE, command)
+        second = services.disputes.raise_(CONSOLE, command)
+        found[slug] = (first.id, second.id)
+    return found
+
+
 def _withdrawn_amendment_ids(api: Api) -> dict[str, int]:
     """An amendment of each agreement, proposed and withdrawn by the company (the console)."""
     amendments = api.world.services.amendments
@@ -191,6 +239,7 @@ def _withdrawn_amendment_ids(api: Api) -> dict[str, int]:
 def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: Api) -> None:
     verdicts = _verdict_ids(api)
     holds = _hold_ids(api)
+    disputes = _dispute_ids(api, verdicts)
     amendment_ids = _withdrawn_amendment_ids(api)
     batches = itertools.count()
     wrong = []
@@ -200,6 +249,8 @@ def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: 
             batch=f"b{next(batches)}",
             hold=holds[slug],
             amendment=amendment_ids[slug],
+            dispute=disputes[slug][0],
+            decided=disputes[slug][1],
         )
         response = api.client.request(
             endpoint.method, path, headers=api.headers(email), json=_body(endpoint, slug)
@@ -250,6 +301,7 @@ def _organisation_wide(email: str) -> dict[tuple[str, str], int]:
         ("GET", "/api/v1/audit/signing-key"): 200,
         ("POST", "/api/v1/organisations"): 201 if admin and company else 403,
         ("POST", "/api/v1/retention/purge"): 200 if Permission.MANAGE_AGREEMENTS in may else 403,
+        ("GET", "/api/v1/disputes"): 200,
     }
 
 
@@ -385,7 +437,7 @@ def test_every_api_route_is_in_the_isolation_matrix_or_says_where_it_is_held(api
         (
             e.method,
             "/api/v1/agreements/acme-bravo"
-            + e.path.format(verdict=1, batch="b", hold=1, amendment=1),
+            + e.path.format(verdict=1, batch="b", hold=1, amendment=1, dispute=1, decided=1),
         )
         for e in ENDPOINTS
     }

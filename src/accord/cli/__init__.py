@@ -11,6 +11,7 @@ __all__ = [
     "demo",
     "demo_store",
     "diff",
+    "dispute",
     "docs",
     "evaluate",
     "evidence",

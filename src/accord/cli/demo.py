@@ -164,6 +164,8 @@ def _store(out: Path, data: Path, stored: list[tuple[str, Agreement]], period: s
     except ServiceError as exc:
         fail(f"the demo store cannot be loaded: {exc.message}")
     console.print(f"reports (HTML, PDF, CSV, JSON): {folder / 'reports'}", highlight=False)
+    for line in store.governance:
+        console.print(f"governance: {escape(line)}", highlight=False)
     return store
 
 

@@ -2,20 +2,23 @@
 services, as an operator would: the company, one partner organisation per provider, a user
 per role with a printed password, every example agreement uploaded with its parties linked,
 its sample data in place and six months evaluated, and on each agreement with an incident
-policy an incident run to its end with its review and two preventive actions."""
+policy an incident run to its end with its review and two preventive actions; then the
+provider of the cloud-hosting agreement proposes an amendment the company approves, and
+disputes a verdict."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from accord.bootstrap import build
 from accord.core.model import Agreement
 from accord.core.model.parties import PartyRole
+from accord.demo.governance import amend_and_dispute, amended_text
 from accord.services.container import Services
 from accord.services.incident_reviews import NewAction, ReviewDraft
 from accord.services.incidents import OpenIncident
@@ -58,6 +61,8 @@ class DemoStore:
     services: Services
     settings: Settings
     users: list[DemoUser]
+    #: What the governance story did (an amendment and a dispute), one line each.
+    governance: list[str] = field(default_factory=list)
 
 
 def _password() -> str:
@@ -123,7 +128,34 @@ def load_store(
             )
         if agreement.incidents is not None:
             incident_story(services, manager, agreement)
-    return DemoStore(services, settings, users)
+    store = DemoStore(services, settings, users)
+    story = _governance(store, agreements, manager)
+    return DemoStore(services, settings, users, story)
+
+
+#: The amendment the demo's provider proposes to the cloud-hosting agreement.
+_AMENDMENT: Final = {
+    'version: "5.0"': 'version: "5.1"',
+    "emergency_notice: 1h": "emergency_notice: 2h",
+}
+
+
+def _governance(
+    store: DemoStore, agreements: list[tuple[str, Agreement]], manager: Principal
+) -> list[str]:
+    """An amendment and a dispute of the first agreement that declares both procedures."""
+    for text, agreement in agreements:
+        proposal = amended_text(text, _AMENDMENT)
+        if agreement.disputes is None or agreement.change_management is None or not proposal:
+            continue
+        partner = next(u for u in store.users if u.organisation == _providers(agreement)[0])
+        credentials = store.services.credentials
+        principal = credentials.authenticate_session(
+            credentials.login(partner.email, partner.password).secret
+        )
+        parties = (principal, manager)
+        return amend_and_dispute(store.services, parties, agreement.metadata.id, proposal).lines
+    return []
 
 
 def incident_story(services: Services, manager: Principal, agreement: Agreement) -> int:

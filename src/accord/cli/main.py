@@ -53,6 +53,7 @@ _COMMANDS: Final = {
     "incident": "incidents",
     "action": "incident_reviews",
     "amend": "amend",
+    "dispute": "dispute",
 }
 
 

@@ -9,6 +9,7 @@ __all__ = [
     "coverage",
     "declared",
     "diff",
+    "disputes",
     "documents",
     "evaluation",
     "exclusions",

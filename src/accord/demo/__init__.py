@@ -7,6 +7,7 @@ __all__ = [
     "base",
     "cloud",
     "generate",
+    "governance",
     "logistics",
     "payments",
     "scenarios",

@@ -14,6 +14,7 @@ __all__ = [
     "container",
     "credentials",
     "deadline",
+    "disputes",
     "drilldown",
     "errors",
     "escalation",

@@ -13,6 +13,7 @@ from accord.services.breach_notices import BreachNotices
 from accord.services.bundles import Bundles
 from accord.services.compliance import Compliance
 from accord.services.credentials import Credentials
+from accord.services.disputes import Disputes
 from accord.services.drilldown import Drilldowns
 from accord.services.findings import Findings
 from accord.services.history import History
@@ -72,6 +73,7 @@ class Services:
     inbound: Inbound
     incident_reviews: IncidentReviews
     amendments: Amendments
+    disputes: Disputes
     breach_notices: BreachNotices
 
     @classmethod
@@ -109,6 +111,7 @@ class Services:
             inbound=Inbound(context),
             incident_reviews=IncidentReviews(context),
             amendments=Amendments(context),
+            disputes=Disputes(context),
             breach_notices=BreachNotices(context),
         )
 

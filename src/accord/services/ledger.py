@@ -197,7 +197,7 @@ class Ledger:
             row = get_agreement(uow, command.agreement)
             _may_step(principal, command)
             uow.serialise("ledger", row.id)
-            line = self._line(uow, row, command.scheme, command.window)
+            line = self.line_of(uow, row, command.scheme, command.window)
             allowed = _FROM[command.state]
             if line.state not in allowed:
                 raise Conflict(
@@ -220,11 +220,13 @@ class Ledger:
                 )
             )
             uow.seal(step, f"credit.{command.state.value}", agreement=row.slug)
-            after = self._line(uow, row, command.scheme, command.window)
+            after = self.line_of(uow, row, command.scheme, command.window)
             uow.commit()
         return after
 
-    def _line(self, uow: UnitOfWork, row: AgreementRow, scheme: str, window: str) -> LedgerLine:
+    @staticmethod
+    def line_of(uow: UnitOfWork, row: AgreementRow, scheme: str, window: str) -> LedgerLine:
+        """The credit owed under ``scheme`` for ``window``, where it stands; else ``NotFound``."""
         for line in _lines(_read(uow, [row]), row):
             if (line.scheme, line.window) == (scheme, window):
                 return line

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from accord.services.container import Services
+from accord.services.disputes import DisputeView
 from accord.services.errors import ServiceError
 from accord.services.ingestion import SweepReport
 from accord.services.notifications import DeliveryReport
@@ -65,6 +66,8 @@ class TickReport:
     obligations: CheckReport | None = None
     purged: PurgeReport | None = None
     deliveries: DeliveryReport | None = None
+    #: Disputes whose lapsed step escalated them by themselves.
+    disputes_escalated: tuple[DisputeView, ...] = ()
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -85,6 +88,8 @@ class TickReport:
             summary += f"; {self.swept.summary()}"
         if self.obligations is not None and (self.obligations.missed or self.obligations.scheduled):
             summary += f"; {self.obligations.summary()}"
+        if self.disputes_escalated:
+            summary += f"; {len(self.disputes_escalated)} disputes escalated"
         if self.purged is not None and any(item.removed for item in self.purged.agreements):
             summary += f"; {self.purged.summary()}"
         if self.deliveries is not None and (self.deliveries.delivered or self.deliveries.failed):
@@ -111,6 +116,7 @@ def tick(
         stopping = stop is not None and stop.is_set()
         swept = None if stopping else _sweep(services)
         checked = None if stopping else _check_obligations(services)
+        escalated = () if stopping else _escalate_disputes(services)
         purged = None if stopping else _purge(services)
         delivered = None if stopping else _deliver(services)
         if checkpoint_dir is not None and not stopping:
@@ -122,7 +128,16 @@ def tick(
         obligations=checked,
         purged=purged,
         deliveries=delivered,
+        disputes_escalated=escalated,
     )
+
+
+def _escalate_disputes(services: Services) -> tuple[DisputeView, ...]:
+    try:
+        return tuple(services.disputes.escalate_lapsed(WORKER))
+    except Exception:  # a lapsed step escalates as of its due instant on the next tick
+        _log.exception("escalating lapsed dispute steps failed")
+        return ()
 
 
 def _purge(services: Services) -> PurgeReport | None:

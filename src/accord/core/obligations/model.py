@@ -72,6 +72,9 @@ KINDS: Final[dict[str, ObligationKind]] = {
         ObligationKind(
             "location_notice", "Give notice of a data-location change", "location notices on time"
         ),
+        ObligationKind(
+            "dispute_step", "Decide a dispute at its ladder step", "dispute steps on time"
+        ),
     )
 }
 

@@ -11,6 +11,7 @@ from accord.server.api import (
     books,
     breach_notices,
     compliance,
+    disputes,
     incident_reviews,
     incidents,
     ledger,
@@ -52,5 +53,6 @@ for module in (
     retention,
     reviews,
     amendments,
+    disputes,
 ):
     router.include_router(module.router)

@@ -1,0 +1,157 @@
+"""Disputes: a party challenges a verdict or a credit with evidence; the ladder runs; the
+outcome is recorded and a credit's ledger follows it. Both parties see the exchange."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from accord.core.disputes import DisputeOutcome
+from accord.server.api.params import IdPath
+from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.disputes import (
+    DecideDispute,
+    DisputeView,
+    EvidenceFile,
+    RaiseDispute,
+    Submission,
+)
+from accord.services.errors import Invalid
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["disputes"])
+
+
+class FileIn(BaseModel):
+    name: str = Field(max_length=255, description="The file's name.")
+    content_base64: str = Field(description="The file's bytes, base64 (small files only).")
+
+
+class SubmissionIn(BaseModel):
+    text: str = Field(max_length=4000, description="What the party says.")
+    files: list[FileIn] = Field(default_factory=list, max_length=10)
+    links: list[str] = Field(default_factory=list, max_length=20)
+    incidents: list[int] = Field(default_factory=list, max_length=20)
+
+    def submission(self) -> Submission:
+        files = []
+        for item in self.files:
+            try:
+                content = base64.b64decode(item.content_base64, validate=True)
+            except binascii.Error:
+                raise Invalid(f"file {item.name!r}: content_base64 is not base64") from None
+            files.append(EvidenceFile(item.name, content))
+        return Submission(
+            text=self.text,
+            files=tuple(files),
+            links=tuple(self.links),
+            incidents=tuple(self.incidents),
+        )
+
+
+class DisputeIn(SubmissionIn):
+    verdict: int | None = Field(default=None, ge=1, description="The verdict disputed.")
+    scheme: str | None = Field(default=None, description="The credit's scheme.")
+    window: str | None = Field(default=None, description="The credit's window, e.g. 2026-10.")
+    amount: Decimal | None = Field(default=None, description="The credit the party holds owed.")
+
+
+class EscalationIn(BaseModel):
+    reason: str = Field(max_length=4000)
+
+
+class DecisionIn(BaseModel):
+    outcome: DisputeOutcome
+    reason: str = Field(max_length=4000)
+    amount: Decimal | None = Field(default=None, description="For adjusted: what is owed.")
+
+
+@router.get("/disputes", summary="The disputes of every agreement the caller sees")
+def all_disputes(principal: CurrentPrincipal, services: ServicesDep) -> list[DisputeView]:
+    return services.disputes.list(principal)
+
+
+@router.get("/agreements/{slug}/disputes", summary="The agreement's disputes")
+def disputes(slug: str, principal: CurrentPrincipal, services: ServicesDep) -> list[DisputeView]:
+    return services.disputes.list(principal, slug)
+
+
+@router.post(
+    "/agreements/{slug}/disputes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Dispute a verdict or a credit (as the caller's party)",
+)
+def raise_dispute(
+    slug: str, body: DisputeIn, principal: CurrentPrincipal, services: ServicesDep
+) -> DisputeView:
+    command = RaiseDispute(
+        agreement=slug,
+        submission=body.submission(),
+        verdict=body.verdict,
+        scheme=body.scheme,
+        window=body.window,
+        amount=body.amount,
+    )
+    return services.disputes.raise_(principal, command)
+
+
+@router.get("/agreements/{slug}/disputes/{dispute_id}", summary="A dispute and its exchange")
+def dispute(
+    slug: str, dispute_id: IdPath, principal: CurrentPrincipal, services: ServicesDep
+) -> DisputeView:
+    return services.disputes.show(principal, slug, dispute_id)
+
+
+@router.post(
+    "/agreements/{slug}/disputes/{dispute_id}/responses",
+    status_code=status.HTTP_201_CREATED,
+    summary="Answer, or add evidence (as the caller's party)",
+)
+def respond(
+    slug: str,
+    dispute_id: IdPath,
+    body: SubmissionIn,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> DisputeView:
+    return services.disputes.respond(principal, slug, dispute_id, body.submission())
+
+
+@router.post(
+    "/agreements/{slug}/disputes/{dispute_id}/escalation",
+    summary="Take the dispute to its next step",
+)
+def escalate(
+    slug: str,
+    dispute_id: IdPath,
+    body: EscalationIn,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> DisputeView:
+    return services.disputes.escalate(principal, slug, dispute_id, body.reason)
+
+
+@router.post(
+    "/agreements/{slug}/disputes/{dispute_id}/decision",
+    summary="Record the outcome reached at the current step (company)",
+)
+def decide(
+    slug: str,
+    dispute_id: IdPath,
+    body: DecisionIn,
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> DisputeView:
+    command = DecideDispute(
+        agreement=slug,
+        dispute=dispute_id,
+        outcome=body.outcome,
+        reason=body.reason,
+        amount=body.amount,
+    )
+    return services.disputes.decide(principal, command)
