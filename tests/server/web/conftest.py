@@ -51,9 +51,13 @@ def _push(world: World, partner: str, batch: str, events: list[dict[str, object]
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """The browser tests run on SQLite alone: the pages read through the same services
-    whose PostgreSQL behaviour the service and API tests cover."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The browser tests run on SQLite: the pages read through the same services whose
+    PostgreSQL behaviour the service and API tests cover. ``ACCORD_WEB_DATABASE=postgresql``
+    runs them on PostgreSQL instead (once in a while, not in every run)."""
+    if os.environ.get("ACCORD_WEB_DATABASE") == "postgresql":
+        url: str = request.getfixturevalue("postgres_schema_url")
+        return url
     return f"sqlite+pysqlite:///{tmp_path / 'accord.db'}"
 
 
