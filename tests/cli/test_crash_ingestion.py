@@ -81,7 +81,7 @@ PUSHERS: Final = 6
 #: On a quiet machine the whole test takes well under 30 s: each wait ends as soon as its
 #: condition holds. The deadline only bounds a failure, and leaves room for a loaded machine
 #: (two cores shared with other jobs start the server and answer pushes several times slower).
-BUDGET_SECONDS: Final = 120
+BUDGET_SECONDS: Final = 300
 BATCH_FILES: Final = Path("measurements") / "acme-bravo" / "requests"
 OCTOBER: Final = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from accord.core.units import Duration, UnitError
 from accord.server.api.params import IdPath
@@ -30,7 +30,9 @@ class MetIn(BaseModel):
 
 
 class PreferencesIn(BaseModel):
-    email: bool = Field(default=True, description="False: no email (webhooks still carry all).")
+    email: StrictBool = Field(
+        default=True, description="False: no email (webhooks still carry all)."
+    )
     muted: list[Literal["reminder", "incident", "review", "obligation_missed"]] = Field(
         default_factory=list, description="Events not wanted by email."
     )
