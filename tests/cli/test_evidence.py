@@ -60,7 +60,7 @@ def test_export_names_the_verdict_and_the_bundle(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert "availability [region=us] 2026-10: breach, 80% (116 good / 145 valid)" in result.stdout
-    assert f"wrote {bundle}: 1 verdict(s), 6 files" in result.stdout
+    assert f"wrote {bundle}: 1 verdict(s), 7 files" in result.stdout
     assert bundle.is_file()
 
 
