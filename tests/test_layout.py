@@ -1,0 +1,313 @@
+"""Tests mirror the source module by module (issue 9 §5).
+
+``src/accord/<pkg>/<module>.py`` is tested by ``tests/<pkg>/test_<module>.py``, so a newcomer
+finds a module's tests without searching. ``NOT_YET_MIRRORED`` holds today's exceptions; it
+may only shrink: an entry whose mirror file now exists, or whose module is gone, fails the
+test until its line is removed. Test files that mirror no module are either cross-cutting
+suites (isolation, fuzzing, portability, oracles) or tests still named for a module that
+moved; they are named in ``MIRROR_NO_MODULE`` so that a new one is a decision rather than an
+accident, and that list too only shrinks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parent.parent
+_SOURCE = _ROOT / "src" / "accord"
+_TESTS = _ROOT / "tests"
+
+#: Alembic revision scripts are proved as one chain (upgrade, downgrade, models agree) by
+#: this test file, not one test file per revision.
+_REVISIONS = "store/migrations/versions"
+_REVISIONS_TESTED_BY = "store/test_migrations.py"
+
+#: Modules (relative to src/accord) without their mirror test file yet. Sorted, one per line.
+NOT_YET_MIRRORED = frozenset(
+    {
+        "cli/demo_store.py",
+        "cli/output.py",
+        "cli/report.py",
+        "cli/runtime.py",
+        "connectors/checked.py",
+        "connectors/fetched.py",
+        "connectors/openslo/documents.py",
+        "connectors/openslo/exporter.py",
+        "connectors/openslo/indicators.py",
+        "connectors/openslo/skeleton.py",
+        "connectors/prometheus/series.py",
+        "connectors/registry.py",
+        "connectors/signing.py",
+        "connectors/tickets/jira.py",
+        "connectors/tickets/servicenow.py",
+        "connectors/tickets/zendesk.py",
+        "core/calendars/clock.py",
+        "core/calendars/spec.py",
+        "core/compliance/findings.py",
+        "core/compliance/regions.py",
+        "core/coverage.py",
+        "core/declared.py",
+        "core/diff/changes.py",
+        "core/diff/conditions.py",
+        "core/diff/rules.py",
+        "core/diff/values.py",
+        "core/diff/walk.py",
+        "core/diff/wording.py",
+        "core/disputes.py",
+        "core/evaluation.py",
+        "core/exclusions/periods.py",
+        "core/exclusions/spec.py",
+        "core/expressions.py",
+        "core/loader.py",
+        "core/model/agreement.py",
+        "core/model/data_handling.py",
+        "core/model/governance.py",
+        "core/model/incidents.py",
+        "core/model/indicator_base.py",
+        "core/model/measurement.py",
+        "core/model/notifications.py",
+        "core/model/objectives.py",
+        "core/model/parties.py",
+        "core/model/prometheus.py",
+        "core/model/recorded.py",
+        "core/model/sources.py",
+        "core/model/status.py",
+        "core/model/status_feeds.py",
+        "core/model/support.py",
+        "core/model/ticket_exports.py",
+        "core/model_errors.py",
+        "core/obligations/incidents.py",
+        "core/period_report.py",
+        "core/problems.py",
+        "core/remedies/caps.py",
+        "core/remedies/credits.py",
+        "core/remedies/spec.py",
+        "core/review_pack.py",
+        "core/spec.py",
+        "core/validation/process.py",
+        "core/validation/recorded.py",
+        "core/validation/refs.py",
+        "core/validation/remedies.py",
+        "core/validation/structure.py",
+        "core/validation/values.py",
+        "demo/base.py",
+        "demo/cloud.py",
+        "demo/logistics.py",
+        "demo/payments.py",
+        "demo/scenarios.py",
+        "demo/sql.py",
+        "demo/support.py",
+        "demo/writer.py",
+        "engine/connection.py",
+        "engine/evidence.py",
+        "engine/grids.py",
+        "engine/kinds/base.py",
+        "engine/kinds/business_duration.py",
+        "engine/kinds/business_gauge.py",
+        "engine/kinds/first_contact_resolution.py",
+        "engine/kinds/mean_time.py",
+        "engine/kinds/percentile.py",
+        "engine/kinds/ratio.py",
+        "engine/kinds/readings.py",
+        "engine/kinds/survey_score.py",
+        "engine/kinds/threshold.py",
+        "engine/kinds/timeslice.py",
+        "engine/local_time.py",
+        "engine/measure.py",
+        "engine/rows.py",
+        "reports/appendix.py",
+        "reports/charts.py",
+        "reports/document.py",
+        "reports/evidence.py",
+        "reports/glossary.py",
+        "reports/markup.py",
+        "reports/operating_terms.py",
+        "reports/period.py",
+        "reports/phrasing.py",
+        "reports/service_terms.py",
+        "reports/summary.py",
+        "reports/view.py",
+        "server/api/agreements.py",
+        "server/api/amendments.py",
+        "server/api/audit.py",
+        "server/api/books.py",
+        "server/api/breach_notices.py",
+        "server/api/compliance.py",
+        "server/api/disputes.py",
+        "server/api/incident_reviews.py",
+        "server/api/incidents.py",
+        "server/api/ledger.py",
+        "server/api/measurements.py",
+        "server/api/obligations.py",
+        "server/api/organisations.py",
+        "server/api/params.py",
+        "server/api/renewals.py",
+        "server/api/retention.py",
+        "server/api/reviews.py",
+        "server/api/sessions.py",
+        "server/api/tokens.py",
+        "server/api/users.py",
+        "server/api/verdicts.py",
+        "server/app.py",
+        "server/downloads.py",
+        "server/problems.py",
+        "server/security.py",
+        "server/web/agreements.py",
+        "server/web/batches.py",
+        "server/web/errors.py",
+        "server/web/rendering.py",
+        "services/actors.py",
+        "services/backup.py",
+        "services/breach_notices.py",
+        "services/container.py",
+        "services/errors.py",
+        "services/evaluation.py",
+        "services/history.py",
+        "services/in_force.py",
+        "services/inbound.py",
+        "services/incident_reviews.py",
+        "services/incidents.py",
+        "services/measuring.py",
+        "services/messages.py",
+        "services/organisations.py",
+        "services/permissions.py",
+        "services/ports.py",
+        "services/register.py",
+        "services/rendering.py",
+        "services/reports.py",
+        "services/status.py",
+        "services/uow.py",
+        "services/verdict_views.py",
+        "store/governance_rows.py",
+        "store/incident_rows.py",
+        "store/migrations/env.py",
+        "store/repositories/agreements.py",
+        "store/repositories/books.py",
+        "store/repositories/compliance.py",
+        "store/repositories/credentials.py",
+        "store/repositories/credits.py",
+        "store/repositories/findings.py",
+        "store/repositories/governance.py",
+        "store/repositories/incidents.py",
+        "store/repositories/measurements.py",
+        "store/repositories/notifications.py",
+        "store/repositories/obligations.py",
+        "store/repositories/organisations.py",
+        "store/repositories/runs.py",
+        "store/repositories/verdicts.py",
+        "store/review_rows.py",
+        "store/tables.py",
+    }
+)
+
+#: Test files (relative to tests/) that mirror no module: cross-cutting suites, and tests
+#: still named for a module that moved. Sorted, one per line.
+MIRROR_NO_MODULE = frozenset(
+    {
+        "cli/test_crash_ingestion.py",
+        "core/test_calendar.py",
+        "core/test_caps.py",
+        "core/test_credits.py",
+        "core/test_diff.py",
+        "core/test_diff_conditions.py",
+        "core/test_examples.py",
+        "core/test_exclusions.py",
+        "core/test_loader_fuzz.py",
+        "core/test_loader_malformed.py",
+        "engine/kinds/test_registry.py",
+        "engine/test_oracle.py",
+        "engine/test_portable.py",
+        "engine/test_push_sources.py",
+        "scripts/test_same_verdicts.py",
+        "server/test_api.py",
+        "server/test_breach_notices.py",
+        "server/test_compliance_isolation.py",
+        "server/test_incident_reviews.py",
+        "server/test_incidents.py",
+        "server/test_isolation.py",
+        "server/test_push_fuzz.py",
+        "server/test_schema_fuzz.py",
+        "server/web/test_accessibility.py",
+        "server/web/test_agreement.py",
+        "server/web/test_portal.py",
+        "services/test_access.py",
+        "services/test_identity.py",
+        "services/test_ledger_seal.py",
+        "services/test_versions_in_force.py",
+        "store/test_migrations.py",
+        "test_layout.py",
+        "test_public_api.py",
+        "test_readme.py",
+        "worker/test_delivery_crash.py",
+    }
+)
+
+
+def _modules() -> list[str]:
+    found = []
+    for path in sorted(_SOURCE.rglob("*.py")):
+        relative = path.relative_to(_SOURCE).as_posix()
+        if path.name != "__init__.py" and not relative.startswith(_REVISIONS + "/"):
+            found.append(relative)
+    return found
+
+
+def _mirror(module: str) -> Path:
+    folder, _, name = module.rpartition("/")
+    return _TESTS / folder / f"test_{name}"
+
+
+def _test_files() -> list[str]:
+    return sorted(path.relative_to(_TESTS).as_posix() for path in _TESTS.rglob("test_*.py"))
+
+
+def _mirrored_module(test_file: str) -> Path:
+    folder, _, name = test_file.rpartition("/")
+    return _SOURCE / folder / name.removeprefix("test_")
+
+
+def test_every_module_has_its_mirror_test_file() -> None:
+    missing = [
+        module
+        for module in _modules()
+        if module not in NOT_YET_MIRRORED and not _mirror(module).is_file()
+    ]
+    assert missing == [], "modules without tests/<pkg>/test_<module>.py: " + ", ".join(missing)
+
+
+def test_the_list_of_exceptions_only_shrinks() -> None:
+    modules = set(_modules())
+    gone = sorted(NOT_YET_MIRRORED - modules)
+    now_mirrored = sorted(m for m in NOT_YET_MIRRORED & modules if _mirror(m).is_file())
+    assert gone == [], "remove from NOT_YET_MIRRORED (no such module): " + ", ".join(gone)
+    assert now_mirrored == [], "remove from NOT_YET_MIRRORED (now mirrored): " + ", ".join(
+        now_mirrored
+    )
+
+
+def test_every_test_file_mirrors_a_module_or_is_named_cross_cutting() -> None:
+    files = _test_files()
+    orphans = [
+        name
+        for name in files
+        if name not in MIRROR_NO_MODULE and not _mirrored_module(name).is_file()
+    ]
+    stale = sorted(MIRROR_NO_MODULE - set(files))
+    assert orphans == [], "test files that mirror no module: " + ", ".join(orphans)
+    assert stale == [], "remove from MIRROR_NO_MODULE (no such test file): " + ", ".join(stale)
+
+
+def test_the_revision_scripts_are_tested_as_one_chain() -> None:
+    assert (_SOURCE / _REVISIONS).is_dir()
+    assert (_TESTS / _REVISIONS_TESTED_BY).is_file()
+
+
+@pytest.mark.parametrize("name", ["NOT_YET_MIRRORED", "MIRROR_NO_MODULE"])
+def test_the_lists_are_written_sorted_one_entry_per_line(name: str) -> None:
+    text = Path(__file__).read_text(encoding="utf-8")
+    block = text.split(f"{name} = frozenset(\n    {{\n", 1)[1].split("    }\n)", 1)[0]
+    lines = block.splitlines()
+    assert lines == sorted(lines)
+    assert all(line.startswith('        "') and line.endswith('",') for line in lines)
