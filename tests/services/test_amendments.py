@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from accord.core.loader import load_agreement
 from accord.services.amendments import AmendmentAct, ProposeAmendment
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.ingestion import PushBatch
@@ -18,6 +20,7 @@ from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation, VerdictQuery
 from tests.services.world import CONSOLE, NOW, World, agreement_document, events
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BERLIN = ZoneInfo("Europe/Berlin")
 SEPTEMBER_1 = dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)
 PROPOSED_AT = dt.datetime(2026, 9, 10, 9, tzinfo=dt.UTC)
@@ -149,6 +152,49 @@ def test_change_types_carry_their_own_notice_and_approvals(governed: World) -> N
 def test_no_change_takes_effect_inside_a_freeze_window(governed: World) -> None:
     with pytest.raises(Invalid, match="freeze window 'Year-end peak'"):
         _propose(governed, effective_at=dt.datetime(2026, 12, 24, tzinfo=BERLIN))
+
+
+def _example_changes() -> dict[str, Any]:
+    """The change management of examples/cloud-hosting.yaml, its parties (lumen the consumer,
+    stratus the provider) read as acme and bravo."""
+    path = EXAMPLES / "cloud-hosting.yaml"
+    loaded = load_agreement(path.read_text(encoding="utf-8"), str(path))
+    assert loaded.agreement is not None
+    assert loaded.agreement.change_management is not None
+    dumped = json.dumps(loaded.agreement.change_management.model_dump(mode="json", by_alias=True))
+    return dict(json.loads(dumped.replace('"lumen"', '"acme"').replace('"stratus"', '"bravo"')))
+
+
+def test_the_example_s_change_types_and_freeze_are_enforced(world: World) -> None:
+    document: dict[str, Any] = agreement_document("bravo", target="99%", version="2")
+    document["change_management"] = _example_changes()
+    world.clock.at = SEPTEMBER_1
+    manager = world.principal("manager@acme.example")
+    world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    world.clock.at = PROPOSED_AT
+    proposal = json.loads(_text("97%", "3"))
+    proposal["change_management"] = document["change_management"]
+    text = json.dumps(proposal)
+
+    with pytest.raises(Invalid, match="2026-12-01 is inside the freeze window 'Year-end trading"):
+        _propose(
+            world, text=text, change_type="maintenance-window",
+            effective_at=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC),
+        )  # fmt: skip
+    with pytest.raises(Invalid, match=r"notice period \(6 months\)"):
+        _propose(
+            world, text=text, change_type="data-location",
+            effective_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )  # fmt: skip
+    # A sub-processor change is not frozen: it takes effect after its own 90 days' notice,
+    # inside the year-end freeze of the other types, approved by the consumer alone.
+    proposed = _propose(world, text=text, change_type="sub-processor")
+    assert proposed.effective_at == PROPOSED_AT + dt.timedelta(days=90)
+    assert proposed.awaiting_approval == ["acme"]
+    _act(world, "partner@bravo.example", "withdraw", proposed.id)
+    # A maintenance-window change outside the freeze needs only its 14 days.
+    window = _propose(world, text=text, change_type="maintenance-window")
+    assert window.effective_at == PROPOSED_AT + dt.timedelta(days=14)
 
 
 def test_rejection_and_withdrawal_are_recorded(governed: World) -> None:
