@@ -147,7 +147,10 @@ def _time_zone(value: object) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zones = sorted(available_timezones())
         close = [zone for zone in zones if zone.lower() == value.lower()]
-        close = close or difflib.get_close_matches(value, zones, n=1, cutoff=0.8)
+        # Guess only among Area/City names: an abbreviation such as 'CEST' is close in
+        # spelling to 'EST', seven hours away, so a guess there would mislead.
+        regions = [zone for zone in zones if "/" in zone]
+        close = close or difflib.get_close_matches(value, regions, n=1, cutoff=0.8)
         hint = f"did you mean {close[0]!r}?" if close else "use an IANA name, e.g. 'Europe/Berlin'"
         raise problem("time_zone", f"unknown time zone {value!r}", hint) from None
     return value

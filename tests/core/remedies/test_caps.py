@@ -19,7 +19,7 @@ from accord.core.remedies.credits import assess_credit
 from accord.core.remedies.spec import Remedies
 from accord.core.units import Money
 from accord.core.verdicts import CreditOwed
-from tests.core.test_credits import TWO_MONTHS, verdict
+from tests.core.remedies.test_credits import TWO_MONTHS, verdict
 from tests.services.world import agreement_document
 
 

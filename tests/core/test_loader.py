@@ -1,4 +1,5 @@
-"""Malformed agreements: every problem is reported at once, where it is, with a hint.
+"""Loading an agreement: every problem is reported at once, where it is, with a hint, and
+no text makes the loader raise.
 
 Each file in ``malformed/`` is derived from ``malformed/_valid_base.yaml`` and states in its
 header the problems the loader must report, one line each::
@@ -205,3 +206,43 @@ def test_loading_a_mutated_agreement_never_raises_and_places_problems_in_the_tex
         assert "\n" not in problem.message
     if not loaded.ok:
         assert any(problem.severity == "error" for problem in loaded.problems)
+
+
+# -- fuzzing: whatever the text, placed problems or an agreement, never an exception ---------
+
+EXAMPLE = (Path(__file__).parents[2] / "examples" / "payments-api.yaml").read_text()
+#: The characters YAML gives meaning to, and a few that it refuses.
+YAML_ALPHABET = st.sampled_from(
+    [*" \n\t:-?[]{},&*!|>'\"%@`#\\", "a", "1", "\ud800", "\x00", "\u2028", "!!python/"]
+)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _answers(text: str) -> None:
+    loaded = load_agreement(text, "fuzz.yaml")
+    for problem in loaded.problems:
+        assert problem.line >= 1
+        assert problem.column >= 1
+        assert problem.message
+
+
+@FUZZ
+@given(st.lists(YAML_ALPHABET, max_size=200).map("".join))
+def test_any_yaml_like_text_is_answered_with_problems(text: str) -> None:
+    _answers(text)
+
+
+@FUZZ
+@given(
+    st.integers(min_value=0, max_value=len(EXAMPLE)),
+    st.integers(min_value=0, max_value=200),
+    st.lists(YAML_ALPHABET, max_size=40).map("".join),
+)
+def test_an_example_cut_and_spliced_anywhere_is_answered(start: int, cut: int, splice: str) -> None:
+    _answers(EXAMPLE[:start] + splice + EXAMPLE[start + cut :])
+
+
+@FUZZ
+@given(st.integers(min_value=1, max_value=400), st.sampled_from(["[", "{", "- ", "a:\n "]))
+def test_nesting_of_any_depth_is_answered(depth: int, opener: str) -> None:
+    _answers("a: " + opener * depth + "\n")

@@ -1,133 +1,23 @@
-"""The semantic diff: what changed between two versions of an agreement, and for whom."""
+"""The semantic diff's rules: which change tightens or loosens the agreement, for whom."""
 
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from accord.core.diff import (
-    FORMAT,
-    Category,
-    Change,
-    ChangeKind,
-    Effect,
-    diff_agreements,
-)
-from accord.core.loader import load_agreement
+from accord.core.diff import Category, Change, ChangeKind, Effect, diff_agreements
 from accord.core.model import Agreement
-
-EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture(scope="module")
-def agreement() -> Agreement:
-    loaded = load_agreement(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
-    assert loaded.ok, loaded.problems
-    assert loaded.agreement is not None
-    return loaded.agreement
-
-
-def edited(agreement: Agreement, edit: Edit) -> Agreement:
-    """A new version: the agreement's written form, edited, read again."""
-    data = copy.deepcopy(agreement.dump())
-    edit(data)
-    return Agreement.model_validate(data)
-
-
-def entry(data: dict[str, Any], *path: str, key: str, field: str = "id") -> dict[str, Any]:
-    """The item of a list (found under ``path``) whose ``field`` is ``key``."""
-    node: Any = data
-    for part in path:
-        node = node[part]
-    found: dict[str, Any] = next(item for item in node if item[field] == key)
-    return found
-
-
-def objective(data: dict[str, Any], objective_id: str) -> dict[str, Any]:
-    return entry(data, "objectives", key=objective_id)
-
-
-def tiers(data: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = data["remedies"]["credits"][0]["tiers"]
-    return found
-
-
-def changes_between(agreement: Agreement, edit: Edit) -> list[Change]:
-    return list(diff_agreements(agreement, edited(agreement, edit)).changes)
-
-
-def only_change(agreement: Agreement, edit: Edit) -> Change:
-    changes = changes_between(agreement, edit)
-    assert len(changes) == 1, [change.summary for change in changes]
-    return changes[0]
-
-
-def step(node: Any, part: str | int) -> Any:
-    """One step down a path: a mapping key, a list index, or the id of a list item."""
-    if isinstance(node, list) and isinstance(part, str):
-        return next(item for item in node if part in (item.get("id"), item.get("channel")))
-    return node[part]
-
-
-def set_value(*path: str | int, value: object) -> Edit:
-    """An edit that sets the value at a path such as ("objectives", "peak-latency", "target")."""
-
-    def edit(data: dict[str, Any]) -> None:
-        node: Any = data
-        for part in path[:-1]:
-            node = step(node, part)
-        node[path[-1]] = value
-
-    return edit
-
-
-# --- Nothing changed --------------------------------------------------------------------------
-
-
-def test_identical_versions_have_no_changes(agreement: Agreement) -> None:
-    result = diff_agreements(agreement, agreement)
-    assert result.changes == ()
-    assert not result.has_changes
-    assert result.counts()["total"] == 0
-
-
-def test_a_version_read_back_from_its_written_form_has_no_changes(agreement: Agreement) -> None:
-    assert changes_between(agreement, lambda data: None) == []
-
-
-def test_reordered_lists_and_mappings_are_not_changes(agreement: Agreement) -> None:
-    def reorder(data: dict[str, Any]) -> None:
-        for section in ("parties", "journey", "sources", "indicators", "objectives", "exclusions"):
-            data[section].reverse()
-        for section in ("responsibilities", "commitments"):
-            data[section].reverse()
-        data["parties"][0]["contacts"].reverse()
-        tiers(data).reverse()
-        data["incidents"]["severities"].reverse()
-        data["support"]["channels"].reverse()
-        data["support"]["languages"].reverse()
-        data["metadata"]["labels"] = dict(reversed(data["metadata"]["labels"].items()))
-        columns = data["sources"][0]["columns"]
-        data["sources"][0]["columns"] = dict(reversed(columns.items()))
-
-    assert changes_between(agreement, reorder) == []
-
-
-def test_other_spellings_of_the_same_value_are_not_changes(agreement: Agreement) -> None:
-    def respell(data: dict[str, Any]) -> None:
-        entry(data, "incidents", "severities", key="sev1")["resolve"] = "240m"
-        objective(data, "api-availability")["target"] = "99.950%"
-        entry(data, "indicators", key="availability")["good"] = "status<500"
-
-    assert changes_between(agreement, respell) == []
-
+from tests.core.diff.edits import (
+    changes_between,
+    edited,
+    objective,
+    only_change,
+    set_value,
+    step,
+    tiers,
+)
 
 # --- Targets and tolerance bands --------------------------------------------------------------
 
@@ -314,16 +204,6 @@ def test_a_removed_tier_loosens(agreement: Agreement) -> None:
     )
 
 
-def test_money_is_written_exactly_and_shown_rounded(agreement: Agreement) -> None:
-    edit = set_value("remedies", "credits", "availability-credits", "basis", value="45000 EUR")
-    change = only_change(agreement, edit)
-    assert (change.old, change.new) == ("40000 EUR", "45000 EUR")
-    assert change.effect is Effect.TIGHTENED
-    assert change.summary == (
-        "Basis of credit scheme 'availability-credits' raised from 40,000.00 EUR to 45,000.00 EUR."
-    )
-
-
 def test_a_shorter_claim_window_loosens(agreement: Agreement) -> None:
     change = only_change(agreement, set_value("remedies", "claim_window", value="14 days"))
     assert (change.category, change.effect) == (Category.REMEDY, Effect.LOOSENED)
@@ -399,42 +279,12 @@ def test_longer_notice_before_the_provider_changes_the_service_tightens(
 # --- Parties, process and sections ------------------------------------------------------------
 
 
-def test_a_renamed_party_is_one_change(agreement: Agreement) -> None:
-    change = only_change(agreement, set_value("parties", "payco", "name", value="PayCo Ltd"))
-    assert change == Change(
-        path="parties[payco].name",
-        category=Category.PARTIES,
-        kind=ChangeKind.CHANGED,
-        old="PayCo Payments Ltd",
-        new="PayCo Ltd",
-        effect=Effect.NEUTRAL,
-        summary="Party 'PayCo Payments Ltd' renamed to 'PayCo Ltd'.",
-    )
-
-
-def test_a_new_party_is_added(agreement: Agreement) -> None:
-    auditor = {"id": "audit-co", "name": "Audit Co", "role": "auditor"}
-    change = only_change(agreement, lambda data: data["parties"].append(auditor))
-    assert (change.path, change.kind) == ("parties[audit-co]", ChangeKind.ADDED)
-    assert change.summary == "Party 'Audit Co' added."
-
-
 def test_a_faster_acknowledgement_clock_tightens(agreement: Agreement) -> None:
     edit = set_value("incidents", "severities", "sev1", "acknowledge", value="10m")
     change = only_change(agreement, edit)
     assert (change.category, change.effect) == (Category.INCIDENT, Effect.TIGHTENED)
     assert change.summary == (
         "Time to acknowledge 'Critical' incidents shortened from 15 minutes to 10 minutes."
-    )
-
-
-def test_business_time_and_wall_time_are_not_compared(agreement: Agreement) -> None:
-    change = only_change(
-        agreement, set_value("incidents", "severities", "sev2", "resolve", value="8h")
-    )
-    assert change.effect is Effect.NEUTRAL
-    assert change.summary == (
-        "Time to resolve 'Major' incidents changed from 1 business day to 8 hours."
     )
 
 
@@ -454,22 +304,6 @@ def test_a_stricter_indicator_threshold_tightens(agreement: Agreement) -> None:
         agreement, set_value("indicators", "fast-authorisations", "threshold", value="500ms")
     )
     assert (change.category, change.effect) == (Category.INDICATOR, Effect.TIGHTENED)
-
-
-def test_an_indicator_of_another_kind_is_explained_by_its_formulas(agreement: Agreement) -> None:
-    def redefine(data: dict[str, Any]) -> None:
-        indicator = entry(data, "indicators", key="availability")
-        for name in ("good", "valid"):
-            del indicator[name]
-        indicator.update(kind="threshold", measure="latency", threshold="5s")
-
-    change = only_change(agreement, redefine)
-    assert change.path == "indicators[availability]"
-    assert change.summary == (
-        "Indicator 'Authorisation availability' redefined from ratio to threshold: its formula "
-        "is now 'count of events with latency ≤ 5 seconds / count of events' "
-        "(was 'count of events where status < 500 / count of events where status <> 429')."
-    )
 
 
 @pytest.mark.parametrize(
@@ -567,179 +401,3 @@ def test_reordered_dispute_steps_are_a_change_because_steps_run_in_order(
         "Order of the dispute steps changed from 'Operational review', 'Executive meeting' "
         "to 'Executive meeting', 'Operational review'."
     )
-
-
-# --- Nothing is silently missed ---------------------------------------------------------------
-
-
-def test_a_field_without_a_rule_is_still_reported(agreement: Agreement) -> None:
-    edit = set_value(
-        "commitments", "proactive-outage-notice", "evidence", value="Monthly outage log."
-    )
-    change = only_change(agreement, edit)
-    assert change == Change(
-        path="commitments[proactive-outage-notice].evidence",
-        category=Category.COMMITMENT,
-        kind=ChangeKind.CHANGED,
-        old="Share of sev1 incidents first reported by PayCo, reviewed quarterly.",
-        new="Monthly outage log.",
-        effect=Effect.NEUTRAL,
-        summary="Evidence of commitment 'proactive-outage-notice' changed from "
-        "'Share of sev1 incidents first reported by PayCo, reviewed quarterly.' "
-        "to 'Monthly outage log.'.",
-    )
-
-
-EDITS_IN_EVERY_SECTION: list[tuple[str, Edit]] = [
-    ("metadata.summary", set_value("metadata", "summary", value="Shorter.")),
-    ("metadata.labels.risk_tier", set_value("metadata", "labels", "risk_tier", value="high")),
-    ("timezone", set_value("timezone", value="Europe/Paris")),
-    (
-        "parties[acme].contacts[Vendor management desk].email",
-        set_value("parties", "acme", "contacts", 0, "email", value="desk@acme.example"),
-    ),
-    ("term.effective", set_value("term", "effective", value="2026-02-01")),
-    ("term.renewal.mode", set_value("term", "renewal", "mode", value="manual")),
-    ("journey[checkout].kind", set_value("journey", "checkout", "kind", value="delivery")),
-    (
-        "calendars[london-support].hours.mon",
-        set_value("calendars", "london-support", "hours", "mon", value=["09:00-17:00"]),
-    ),
-    (
-        "calendars[london-support].holidays.dates",
-        set_value("calendars", "london-support", "holidays", "dates", value=["2026-12-24"]),
-    ),
-    (
-        "peak_periods[black-friday].dates",
-        set_value(
-            "peak_periods",
-            "black-friday",
-            "dates",
-            value=[{"from": "2026-11-26", "to": "2026-11-30"}],
-        ),
-    ),
-    (
-        "sources[authorisations].path",
-        set_value("sources", "authorisations", "path", value="auth/*.parquet"),
-    ),
-    (
-        "sources[authorisations].columns.region.column",
-        set_value("sources", "authorisations", "columns", "region", "column", value="region_code"),
-    ),
-    (
-        "indicators[availability].valid",
-        set_value("indicators", "availability", "valid", value="status <> 418"),
-    ),
-    (
-        "objectives[checkout-speed].minimum_events",
-        set_value("objectives", "checkout-speed", "minimum_events", value=100),
-    ),
-    (
-        "exclusions[acme-caused].description",
-        set_value("exclusions", "acme-caused", "description", value="Acme's own errors."),
-    ),
-    ("remedies.payment", set_value("remedies", "payment", value="refund")),
-    (
-        "responsibilities[Authorisation API availability and latency].consulted",
-        set_value("responsibilities", 0, "consulted", value=[]),
-    ),
-    (
-        "escalation[operational].levels[3].owner",
-        set_value("escalation", "operational", "levels", 2, "owner", value="CEO"),
-    ),
-    ("incidents.on_call", set_value("incidents", "on_call", value="PayCo NOC by phone")),
-    (
-        "incidents.review.deadline",
-        set_value("incidents", "review", "deadline", value="3 business days"),
-    ),
-    (
-        "support.channels[portal].address",
-        set_value("support", "channels", "portal", "address", value="https://help.payco.example"),
-    ),
-    (
-        "commitments[proactive-outage-notice].behaviour",
-        set_value("commitments", "proactive-outage-notice", "behaviour", value="Call Acme first."),
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("path", "edit"), EDITS_IN_EVERY_SECTION, ids=[path for path, _ in EDITS_IN_EVERY_SECTION]
-)
-def test_an_edit_anywhere_is_reported_at_its_path(
-    agreement: Agreement, path: str, edit: Edit
-) -> None:
-    new = edited(agreement, edit)
-    change = only_change(agreement, edit)
-    assert change.path == path
-    assert change.category is not Category.OTHER
-    assert change.summary.endswith(".")
-    assert new.version_hash() != agreement.version_hash()
-
-
-# --- JSON -------------------------------------------------------------------------------------
-
-
-def test_json_is_the_versioned_documented_format(agreement: Agreement) -> None:
-    def edit(data: dict[str, Any]) -> None:
-        data["metadata"]["version"] = "3.2"
-        objective(data, "api-availability")["target"] = "99.99%"
-        data["objectives"].remove(objective(data, "checkout-speed"))
-
-    new = edited(agreement, edit)
-    document = diff_agreements(agreement, new).to_json()
-    assert json.loads(json.dumps(document)) == document
-    assert document["format"] == FORMAT == "accord.diff/v1"
-    assert document["old"] == {
-        "id": "payments-api",
-        "version": "3.1",
-        "hash": agreement.version_hash(),
-    }
-    assert document["new"] == {"id": "payments-api", "version": "3.2", "hash": new.version_hash()}
-    assert document["summary"] == {
-        "total": 3,
-        "tightened": 1,
-        "loosened": 1,
-        "neutral": 1,
-        "unknown": 0,
-        "added": 0,
-        "removed": 1,
-        "changed": 2,
-    }
-    assert isinstance(document["changes"], list)
-    first = document["changes"][0]
-    assert first == {
-        "path": "metadata.version",
-        "category": "metadata",
-        "kind": "changed",
-        "old": "3.1",
-        "new": "3.2",
-        "effect": "neutral",
-        "summary": "Version label changed from '3.1' to '3.2'.",
-    }
-
-
-def test_changes_group_by_category_in_a_fixed_order(agreement: Agreement) -> None:
-    def edit(data: dict[str, Any]) -> None:
-        tiers(data)[1]["credit"] = "20%"
-        step(data["parties"], "payco")["name"] = "PayCo Ltd"
-
-    groups = diff_agreements(agreement, edited(agreement, edit)).by_category()
-    assert list(groups) == [Category.PARTIES, Category.CREDIT]
-
-
-def examples() -> list[Path]:
-    return sorted(EXAMPLE.parent.glob("*.yaml"))
-
-
-@pytest.mark.parametrize("other", examples(), ids=lambda path: path.stem)
-def test_every_section_that_differs_between_two_examples_has_changes(
-    agreement: Agreement, other: Path
-) -> None:
-    loaded = load_agreement(other.read_text(encoding="utf-8"), str(other))
-    assert loaded.agreement is not None, loaded.problems
-    before, after = agreement.dump(), loaded.agreement.dump()
-    paths = [change.path for change in diff_agreements(agreement, loaded.agreement).changes]
-    for section in before.keys() | after.keys():
-        if before.get(section) != after.get(section):
-            assert any(path.startswith(section) for path in paths), section

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.core.calendars.clock import BusinessCalendar, CalendarError, Interval
-from accord.core.calendars.spec import WEEKDAYS, Calendar, PeakPeriod
+from accord.core.calendars.spec import WEEKDAYS, Calendar
 from accord.core.units import Duration
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -406,22 +406,3 @@ def test_a_calendar_works_on_days_with_hours_that_are_no_holiday() -> None:
     assert not delivery.works_on(date(2026, 10, 18))  # a Sunday
     assert not delivery.works_on(date(2026, 10, 3))  # German Unity Day, on a Saturday
     assert not delivery.works_on(date(2026, 12, 24))  # a date closed explicitly
-
-
-def test_a_peak_period_covers_its_dates_on_the_days_it_has_hours() -> None:
-    season = PeakPeriod.model_validate(
-        {
-            "id": "season",
-            "timezone": "Europe/Berlin",
-            "dates": [{"from": "2026-11-27", "to": "2026-12-24"}],
-        }
-    )
-    office = PeakPeriod.model_validate(
-        {"id": "office", "timezone": "Europe/Berlin", "hours": {"weekdays": ["09:00-17:00"]}}
-    )
-
-    assert season.covers(date(2026, 11, 27))
-    assert season.covers(date(2026, 12, 24))
-    assert not season.covers(date(2026, 11, 26))
-    assert office.covers(date(2026, 10, 16))  # a Friday
-    assert not office.covers(date(2026, 10, 17))  # a Saturday
