@@ -190,3 +190,41 @@ def test_a_duty_met_after_the_evaluated_instant_is_still_open_then(month: World)
     preview = month.services.verdicts.preview(manager, asked)
     values = {v["objective"]: v["value"] for v in preview["verdicts"]}
     assert Decimal(values["updates-on-time"]) == 1
+
+
+def _made_final(world: World) -> None:
+    """October closes five business days after it ends; the first run after that makes its
+    verdicts final."""
+    _closing_run(world)
+    world.clock.at = _utc(2026, 11, 9, 9)
+    (job,) = [
+        job
+        for job in world.services.scheduling.due(CONSOLE)
+        if job.agreement == SLUG and job.kind is JobKind.FINAL
+    ]
+    assert world.services.scheduling.run(CONSOLE, job) is not None
+
+
+def test_an_incident_resolved_after_its_month_closed_is_late_data(month: World) -> None:
+    _made_final(month)
+    books = month.services.books
+    assert books.late_data(CONSOLE, SLUG).incidents == []
+    [d] = month.services.incidents.list(CONSOLE, agreement=SLUG, states=("acknowledged",))
+    desk = _Desk(month)
+    # E opens and is resolved in November: placed in November, not late for October.
+    e = desk.at(_utc(2026, 11, 20, 8)).open()
+    desk.at(_utc(2026, 11, 20, 8, 30)).resolve(e)
+    # D, reported on 30 October at 22:00, is resolved after October closed.
+    desk.at(_utc(2026, 11, 20, 9)).resolve(d.id)
+
+    late = books.late_data(CONSOLE, SLUG)
+
+    assert [(i.incident, i.windows, i.changes) for i in late.incidents] == [
+        (d.id, ["2026-10"], ["resolved at 2026-11-20T09:00:00+00:00"])
+    ]
+    assert late.sources == {"incident-records": {"incidents": 1, "windows": ["2026-10"]}}
+    # October's MTTR would take in D's 29,460 minutes; the final verdict stays as it was.
+    [change] = late.changes
+    assert (change.objective, change.window, change.final_value) == ("restore", "2026-10", "7200")
+    assert Decimal(str(change.value)) == Decimal((90 + 120 + 150 + 29460) * 60) / 4
+    assert _verdicts(month)["restore"] == ("deviation", Decimal(120 * 60))

@@ -4,11 +4,13 @@ A window closes at its end plus the agreement's data cutoff (``accord.core.closi
 first evaluation after that makes its verdicts and credits final, recorded with the agreement
 versions and the batches they were judged from. Data that arrives later is kept and reported
 here as late data (per source, which closed windows it falls in, and what it would change),
-never applied silently. Changing a final window is a **restatement**: asked for by a company
-user who may restate, or by a partner, with a reason from a fixed list plus text; applied
-when a company user who may restate approves it — under the four-eyes rule (``Limits``) a
-different user from the one who asked. The restating run reads all the data, supersedes the
-final verdicts (both kept) and books the credit difference.
+never applied silently; so is an incident the service records that changed after the close
+of a window it is placed in (``accord.services.recorded``). Changing a final window is a
+**restatement**: asked for by a company user who may restate, or by a partner, with a reason
+from a fixed list plus text; applied when a company user who may restate approves it — under
+the four-eyes rule (``Limits``) a different user from the one who asked. The restating run
+reads all the data, supersedes the final verdicts (both kept) and books the credit
+difference.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from typing import Any, Final
 from accord.core.closing import LedgerReason, state_of
 from accord.core.periods import PeriodError, parse_period
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.services.in_force import parsed
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
+from accord.services.recorded import LateIncident, late_incidents
 from accord.services.recording import Recorded, scope_key
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.services.verdict_views import RunView
@@ -120,11 +124,13 @@ class LateChange:
 
 @dataclass(frozen=True)
 class LateData:
-    """Late data after close: per source, per batch, and the final verdicts it would change."""
+    """Late data after close: per source, per batch and per incident changed after the close,
+    and the final verdicts it would change."""
 
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     batches: list[LateBatch] = field(default_factory=list)
     changes: list[LateChange] = field(default_factory=list)
+    incidents: list[LateIncident] = field(default_factory=list)
 
 
 def _reason_code(text: str) -> LedgerReason:
@@ -206,24 +212,34 @@ class Books:
             return views
 
     def late_data(self, principal: Principal, agreement: str) -> LateData:
-        """Batches that arrived after the close of a window their events fall in, per source
-        and batch, and the final verdicts they would change (judged again with every batch,
-        nothing recorded)."""
+        """Batches that arrived after the close of a window their events fall in, and
+        recorded incidents changed after the close of a window they are placed in, per
+        source, batch and incident, and the final verdicts they would change (judged again
+        with every batch and the records as they are now, nothing recorded)."""
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, agreement)
             closed = list(uow.books.all_closed(row.id))
             late = [_late(batch, closed) for batch in uow.batches.all(row.id) if batch.first_at]
             found = [batch for batch in late if batch.windows]
+            versions = [parsed(version) for version in uow.agreements.versions(row.id)]
+            incidents = late_incidents(uow, row.id, versions, closed)
         sources: dict[str, dict[str, Any]] = {}
         for batch in found:
             entry = sources.setdefault(batch.source, {"batches": 0, "events": 0, "windows": []})
             entry["batches"] += 1
             entry["events"] += batch.events
             entry["windows"] = sorted({*entry["windows"], *batch.windows})
-        windows = sorted({window for batch in found for window in batch.windows})
+        for incident in incidents:
+            entry = sources.setdefault(incident.source, {"incidents": 0, "windows": []})
+            entry["incidents"] += 1
+            entry["windows"] = sorted({*entry["windows"], *incident.windows})
+        windows = sorted(
+            {window for batch in found for window in batch.windows}
+            | {window for incident in incidents for window in incident.windows}
+        )
         changes = [change for window in windows for change in self._changes(principal, row, window)]
-        return LateData(sources, found, changes)
+        return LateData(sources, found, changes, incidents)
 
     def _changes(self, principal: Principal, row: AgreementRow, window: str) -> list[LateChange]:
         try:

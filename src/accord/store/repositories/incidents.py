@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +68,21 @@ class Incidents:
         self._session.add(row)
         self._session.flush()
         return row
+
+    def changed_after(
+        self, agreement_id: int, since: dt.datetime, kinds: Collection[str]
+    ) -> Sequence[IncidentEventRow]:
+        """The timeline entries of these kinds on the agreement's incidents made after
+        ``since``, by incident and instant."""
+        return self._session.scalars(
+            select(IncidentEventRow)
+            .where(
+                IncidentEventRow.agreement_id == agreement_id,
+                IncidentEventRow.at > since,
+                IncidentEventRow.kind.in_(tuple(kinds)),
+            )
+            .order_by(IncidentEventRow.incident_id, IncidentEventRow.at, IncidentEventRow.id)
+        ).all()
 
     def events(self, incident_id: int) -> Sequence[IncidentEventRow]:
         return self._session.scalars(
