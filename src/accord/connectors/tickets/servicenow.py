@@ -76,12 +76,14 @@ def _coded(column: str, codes: Mapping[str, str]) -> exp.Case:
     )
 
 
-#: The first time each task met its response SLA, from ``task_sla`` rows (as $slas).
+#: The first time each incident met its response SLA, from ``task_sla`` rows (as $slas)
+#: naming it by number or by sys_id (one row per incident, whichever names it, or both).
 _RESPONDED: Final = sql.template(
     """
-    SELECT task, min($end_time) AS first_response_at FROM slas
-    WHERE contains(lower(sla), $response_sla) AND lower(stage) IN ('completed', 'achieved')
-    GROUP BY task
+    SELECT i.number AS task, min($end_time) AS first_response_at
+    FROM slas AS s JOIN incidents AS i ON s.task IN (i.number, i.sys_id)
+    WHERE contains(lower(s.sla), $response_sla) AND lower(s.stage) IN ('completed', 'achieved')
+    GROUP BY i.number
     """
 )
 
@@ -95,7 +97,8 @@ def servicenow_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]
         _RESPONDED,
         {
             "slas": slas,
-            "end_time": _time(export, "end_time"),
+            "incidents": _table(export, tables["incident"], ["number", "sys_id"]),
+            "end_time": _time(export, "end_time", "s"),
             "response_sla": sql.text(export.response_sla.lower()),
         },
     )
@@ -109,9 +112,7 @@ def servicenow_tickets(export: TicketExport, tables: Mapping[str, Sequence[str]]
         **{name: sql.column(field, "i") for name, field in extra.items()},
     }
     listed = [exp.alias_(value, name, quoted=True) for name, value in columns.items()]
-    matched = exp.column("task", table="r").isin(
-        exp.column("number", table="i"), exp.column("sys_id", table="i")
-    )
+    matched = exp.EQ(this=exp.column("task", table="r"), expression=exp.column("number", table="i"))
     return (
         exp.select(*listed, exp.column("filename", table="i"))
         .from_(incidents.subquery("i"))
