@@ -45,6 +45,10 @@ def _text(target: str, version: str) -> str:
 
 @pytest.fixture
 def governed(world: World) -> World:
+    return govern(world)
+
+
+def govern(world: World) -> World:
     """Version 2 of bravo's agreement declares change management, from 1 September."""
     world.clock.at = SEPTEMBER_1
     manager = world.principal("manager@acme.example")

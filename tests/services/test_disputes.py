@@ -56,6 +56,10 @@ def _evaluate(world: World) -> None:
 
 @pytest.fixture
 def claimed(world: World) -> World:
+    return claim_october(world)
+
+
+def claim_october(world: World) -> World:
     """October's credit (98% against 99%: 100 EUR) is final, claimed by acme on 9 November,
     under version 2, which declares the dispute ladder from 1 September."""
     world.clock.at = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
