@@ -98,7 +98,6 @@ NOT_YET_MIRRORED = frozenset(
         "engine/kinds/survey_score.py",
         "engine/kinds/threshold.py",
         "engine/kinds/timeslice.py",
-        "engine/local_time.py",
         "engine/measure.py",
         "engine/rows.py",
         "reports/appendix.py",

@@ -8,13 +8,9 @@ days and slices that do not); here the plan is checked: one scan where one suffi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from accord.core.model import Agreement
-from accord.core.periods import WindowSpan
-from accord.engine.local_time import slices_nest_in_days
 from accord.engine.planner import (
     Aggregated,
     BatchPlan,
@@ -147,14 +143,3 @@ def test_time_slices_alone_are_each_measured_by_their_own_statement() -> None:
 
     assert batch.apart == (0, 1)
     assert [s.members for s in batch.statements] == [(0,), (1,)]
-
-
-def test_slices_nest_in_days_only_when_they_start_on_local_midnight() -> None:
-    start = dt.datetime(2026, 9, 30, 22, tzinfo=dt.UTC)  # midnight in Berlin
-    berlin_october = WindowSpan("2026-10", start, dt.datetime(2026, 10, 31, 23, tzinfo=dt.UTC))
-    late = WindowSpan("late", start + dt.timedelta(microseconds=5), berlin_october.end_at)
-
-    assert slices_nest_in_days(berlin_october, 3600, "Europe/Berlin")
-    assert not slices_nest_in_days(berlin_october, 3600, "Asia/Kolkata")  # midnight at :30
-    assert not slices_nest_in_days(berlin_october, 7 * 60, "Europe/Berlin")
-    assert not slices_nest_in_days(late, 60, "Europe/Berlin")
