@@ -254,6 +254,25 @@ def test_the_approved_version_s_document_carries_its_sign_off(governed: World) -
     assert [e["after"]["party"] for e in approvals] == ["bravo", "acme"]
 
 
+def test_each_party_is_offered_only_the_acts_it_may_take(governed: World) -> None:
+    early = dt.datetime(2026, 9, 20, tzinfo=BERLIN)
+    proposed = _propose(governed, effective_at=early, waive_notice=True)
+
+    def offered(email: str) -> set[str]:
+        principal = governed.principal(email)
+        return set(governed.services.amendments.permitted(principal, "acme-bravo", proposed.id))
+
+    assert offered("partner@bravo.example") == {"reject", "withdraw"}
+    assert offered("manager@acme.example") == {"approve", "waive", "reject"}
+    assert offered("viewer@acme.example") == set()
+    _act(governed, "manager@acme.example", "approve", proposed.id)
+    assert offered("manager@acme.example") == {"waive", "reject"}
+    _act(governed, "manager@acme.example", "waive", proposed.id)
+    assert offered("manager@acme.example") == offered("partner@bravo.example") == set()
+    with pytest.raises(NotFound):
+        offered("partner@charlie.example")
+
+
 def test_another_partner_cannot_see_or_act_on_the_amendment(governed: World) -> None:
     proposed = _propose(governed, effective_at=OCTOBER_15)
     charlie = governed.principal("partner@charlie.example")

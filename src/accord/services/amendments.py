@@ -28,7 +28,7 @@ from accord.core.amendments import (
 from accord.core.diff import diff_agreements
 from accord.core.model import Agreement
 from accord.services.actors import shown_actor
-from accord.services.errors import Conflict, Invalid, NotFound
+from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.in_force import agreement_in_force
 from accord.services.messages import Notice
 from accord.services.notifications import contacts_of, enqueue
@@ -57,6 +57,13 @@ __all__ = [
 _MAX_TEXT: Final = 4000
 _APPROVED: Final = "approved"
 _WAIVED: Final = "waived"
+#: Each act's kind (as recorded) and its verb (the use case's name).
+_VERBS: Final = (
+    (_APPROVED, "approve"),
+    (_WAIVED, "waive"),
+    (AmendmentState.REJECTED.value, "reject"),
+    (AmendmentState.WITHDRAWN.value, "withdraw"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,6 +242,37 @@ class Amendments:
         with self._context.uow(principal) as uow:
             row = get_agreement(uow, slug)
             return self._view(uow, row, self._get(uow, row, amendment_id), diff=True)
+
+    def permitted(self, principal: Principal, slug: str, amendment_id: int) -> frozenset[str]:
+        """The acts (approve, waive, reject, withdraw) the caller's party may take on the
+        amendment now, by the same rules the acts check: for pages that offer only those."""
+        principal.require(Permission.READ)
+        if not principal.can(Permission.GOVERN):
+            return frozenset()
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, slug)
+            amendment = self._get(uow, row, amendment_id)
+            current = agreement_in_force(uow, row, uow.now())
+            if amendment.state != AmendmentState.PROPOSED or current is None:
+                return frozenset()
+            try:
+                party = party_of(uow, row, current)
+            except Forbidden:
+                return frozenset()
+            rules = self._rules(uow, row, amendment)
+            verbs = {v for kind, v in _VERBS if self._allowed(uow, amendment, rules, party, kind)}
+            if not _waivers_missing(rules, amendment, _given(uow, amendment, _WAIVED)):
+                verbs.discard("waive")  # the effective instant respects the notice already
+            return frozenset(verbs)
+
+    def _allowed(
+        self, uow: UnitOfWork, amendment: AmendmentRow, rules: ChangeRules, party: str, kind: str
+    ) -> bool:
+        try:
+            self._may(uow, amendment, rules, party, kind)
+        except Conflict:
+            return False
+        return True
 
     def _governed(self, uow: UnitOfWork, slug: str) -> tuple[AgreementRow, Agreement]:
         row = get_agreement(uow, slug)

@@ -14,12 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from accord.server.guard import BodyRule
 from accord.server.web import (
     agreements,
+    amendments,
     auth,
     batches,
+    disputes,
     drilldown,
     incidents,
     portfolio,
     reports,
+    reviews,
     status,
 )
 from accord.server.web.errors import install_page_errors
@@ -27,9 +30,11 @@ from accord.services.uow import Limits
 
 __all__ = [
     "agreements",
+    "amendments",
     "auth",
     "batches",
     "body_rules",
+    "disputes",
     "drilldown",
     "errors",
     "incidents",
@@ -37,6 +42,7 @@ __all__ = [
     "portfolio",
     "rendering",
     "reports",
+    "reviews",
     "status",
 ]
 
@@ -51,7 +57,20 @@ def body_rules(limits: Limits) -> list[BodyRule]:
 
 def install(app: FastAPI) -> None:
     router = APIRouter()
-    for module in (auth, portfolio, agreements, drilldown, batches, incidents, reports, status):
+    screens = (
+        auth,
+        portfolio,
+        agreements,
+        drilldown,
+        batches,
+        incidents,
+        amendments,
+        disputes,
+        reviews,
+        reports,
+        status,
+    )
+    for module in screens:
         router.include_router(module.router)
     app.include_router(router)
     app.mount(

@@ -21,7 +21,7 @@ from accord.reports.charts import Band, Series, Wording, line_chart
 from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
 from accord.server.web.drilldown import drill_view
-from accord.server.web.rendering import page, percent
+from accord.server.web.rendering import DOCUMENT_CSP, page, percent
 from accord.services.errors import NotFound
 from accord.services.history import ObjectiveHistory
 from accord.services.ledger import LedgerQuery
@@ -34,11 +34,6 @@ router = APIRouter()
 #: Incidents and upcoming duties listed on the page (the latest and the soonest).
 _LISTED: Final = 15
 _OUTCOMES: Final = ("met", "deviation", "breach", "no_data")
-#: The rendered agreement carries its own stylesheet inline; it runs no script.
-_DOCUMENT_CSP: Final = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
 
 
 class AgreementFilter(BaseModel):
@@ -162,7 +157,7 @@ def document(
         media_type=rendered.media_type,
         headers={
             "Content-Disposition": f'{disposition}; filename="{rendered.filename}"',
-            "Content-Security-Policy": _DOCUMENT_CSP,
+            "Content-Security-Policy": DOCUMENT_CSP,
         },
     )
 

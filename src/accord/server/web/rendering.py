@@ -17,10 +17,16 @@ from markupsafe import Markup
 from accord.reports.charts import sparkline
 from accord.services.permissions import Principal
 
-__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "csrf_token", "page", "percent"]
+__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "DOCUMENT_CSP", "csrf_token", "page", "percent"]
 
 CSRF_COOKIE: Final = "accord_csrf"
 CSRF_FIELD: Final = "csrf_token"
+#: Rendered documents (the agreement, a review pack) carry their own stylesheet inline and
+#: run no script.
+DOCUMENT_CSP: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def percent(ratio: Decimal | float | None, places: int = 2) -> str:
@@ -41,6 +47,21 @@ def _instant(value: dt.datetime | None) -> str:
     return "—" if value is None else value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+#: The page that handles a dated duty of each kind (others: the agreement's duties).
+_DUTY_PAGES: Final = {
+    "dispute_step": "disputes",
+    "governance_review": "reviews",
+    "review_action": "reviews",
+    "location_notice": "amendments",
+}
+
+
+def _duty_page(duty: Any) -> str:
+    """Where a dated duty is dealt with: its dispute, review or amendment list."""
+    found = _DUTY_PAGES.get(duty.kind)
+    return f"/agreements/{duty.agreement}/{found}" if found else f"/agreements/{duty.agreement}"
+
+
 def _spark(points: list[Any], label: str) -> Markup:
     values = [float(point.left_ratio) for point in points]
     words = ", ".join(f"{p.window} {percent(p.left_ratio, 0)}" for p in points)
@@ -55,7 +76,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(percent=percent, money=_money, instant=_instant, spark=_spark)
+    environment.filters.update(
+        percent=percent, money=_money, instant=_instant, spark=_spark, duty_page=_duty_page
+    )
     return environment
 
 

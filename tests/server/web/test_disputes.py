@@ -1,0 +1,173 @@
+"""The dispute pages in a real browser: bravo raising a dispute of October's breach from the
+agreement's disputes page (claim, a link as evidence), the dispute with its evidence, frozen
+ladder and the current step's due instant; acme's manager recording the outcome; another
+partner's dispute the same 404 as a missing one; a form without its CSRF token refused;
+axe-core on both pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from accord.services.disputes import RaiseDispute, Submission
+from accord.services.portfolio import UploadVersion
+from accord.services.verdicts import VerdictQuery
+from tests.server.web.conftest import screenshot, sign_in
+from tests.server.web.test_accessibility import _violations, axe_source
+from tests.services.world import CONSOLE, World, agreement_document
+
+__all__ = ["axe_source"]
+
+DISPUTES = {
+    "raise_within": "30 days",
+    "steps": [
+        {"name": "Operational review", "within": "5 business days", "decided_by": "Managers"},
+        {"name": "Executive meeting", "within": "10 business days", "decided_by": "CIO and CEO"},
+    ],
+    "mediation": {"provider": "DIS mediation, Frankfurt", "costs": "Shared equally"},
+}  # fmt: skip
+
+
+@pytest.fixture
+def governed(evaluated_world: World) -> World:
+    """Version 2 of bravo's agreement declares the dispute ladder; an hour later it is in force."""
+    document = agreement_document("bravo", version="2")
+    document["disputes"] = DISPUTES
+    manager = evaluated_world.principal("manager@acme.example")
+    evaluated_world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    evaluated_world.clock.at += dt.timedelta(hours=1)
+    return evaluated_world
+
+
+def _breach(world: World) -> int:
+    found = world.services.verdicts.verdicts(
+        CONSOLE, "acme-bravo", VerdictQuery(outcome="breach", window="2026-10")
+    )
+    return found.items[0].id
+
+
+@pytest.fixture
+def dispute(governed: World) -> int:
+    command = RaiseDispute(
+        agreement="acme-bravo",
+        submission=Submission(text="Your probe counted our planned restart.", links=()),
+        verdict=_breach(governed),
+    )
+    return governed.services.disputes.raise_(
+        governed.principal("partner@bravo.example"), command
+    ).id
+
+
+def test_the_partner_raises_a_dispute_and_the_manager_decides_it(
+    page: Page, governed: World
+) -> None:
+    breach = _breach(governed)
+    sign_in(page, "partner@bravo.example")
+    page.goto("/agreements/acme-bravo")
+    page.get_by_role("link", name="Disputes").click()
+    expect(page.locator("#disputes tbody tr")).to_contain_text("No dispute")
+    page.get_by_label("What you dispute").select_option(f"verdict:{breach}")
+    page.get_by_label("Your claim").fill("The failures were our announced maintenance.")
+    page.get_by_label("Links to evidence, one a line (optional)").fill(
+        "https://status.bravo.example/maintenance/2026-10-14"
+    )
+    page.get_by_role("button", name="Raise the dispute").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("open")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("The failures were our announced maintenance.")
+    expect(facts).to_contain_text("1. Operational review, decided by Managers; lapses")
+    expect(page.locator("#ladder + table tbody tr")).to_have_count(len(DISPUTES["steps"]) + 1)
+    current = page.locator('#ladder + table tr[aria-current="step"]')
+    expect(current).to_contain_text("current, due 2026-11-")
+    expect(page.locator("#evidence + table")).to_contain_text("status.bravo.example")
+    expect(page.get_by_role("button", name="Record the outcome")).to_have_count(0)
+    screenshot(page, "dispute")
+    dispute_url = page.url
+
+    page.context.clear_cookies()
+    sign_in(page, "manager@acme.example")
+    page.goto(dispute_url)
+    page.get_by_label("Outcome reached at step 1").select_option("rejected")
+    page.get_by_label("Reason").fill("The maintenance was not announced in time.")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("decided")
+    expect(page.locator("dl.facts")).to_contain_text("rejected, recorded")
+    page.goto("/agreements/acme-bravo/disputes")
+    expect(page.locator("#disputes tbody tr")).to_contain_text("rejected")
+    screenshot(page, "disputes")
+
+
+def test_a_raise_too_late_or_without_a_subject_is_a_clear_refusal(
+    page: Page, governed: World
+) -> None:
+    sign_in(page, "partner@bravo.example")
+    page.goto("/agreements/acme-bravo/disputes")
+    token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
+    assert token
+    refused = page.request.post(
+        "/agreements/acme-bravo/disputes", form={"csrf_token": token, "claim": "x"}
+    )
+    assert refused.status == 422
+    assert "choose the verdict or the credit" in refused.text()
+    governed.clock.at += dt.timedelta(days=40)
+    page.context.clear_cookies()
+    sign_in(page, "partner@bravo.example")
+    page.goto("/agreements/acme-bravo/disputes")
+    token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
+    assert token
+    late = page.request.post(
+        "/agreements/acme-bravo/disputes",
+        form={"csrf_token": token, "claim": "x", "subject": f"verdict:{_breach(governed)}"},
+    )
+    assert late.status == 422
+    assert "too late" in late.text()
+
+
+def test_another_partner_gets_the_same_404_for_the_dispute(page: Page, dispute: int) -> None:
+    sign_in(page, "partner@charlie.example")
+    shown = []
+    for path in (
+        f"/agreements/acme-bravo/disputes/{dispute}",
+        f"/agreements/nowhere/disputes/{dispute}",
+        "/agreements/acme-bravo/disputes",
+        "/agreements/nowhere/disputes",
+    ):
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 404, path
+        shown.append(page.locator("main").inner_text().replace("acme-bravo", "nowhere"))
+    assert shown[0] == shown[1]
+    assert shown[2] == shown[3]
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "accord_csrf")
+    refused = page.request.post(
+        f"/agreements/acme-bravo/disputes/{dispute}/responses",
+        form={"csrf_token": token, "text": "x"},
+    )
+    assert refused.status == 404
+
+
+def test_an_answer_without_the_csrf_token_is_refused(page: Page, dispute: int) -> None:
+    sign_in(page, "partner@bravo.example")
+    refused = page.request.post(
+        f"/agreements/acme-bravo/disputes/{dispute}/responses", form={"text": "x"}
+    )
+    assert refused.status == 403
+    page.goto(f"/agreements/acme-bravo/disputes/{dispute}")
+    expect(page.locator(".timeline li")).to_have_count(1)
+
+
+def test_the_dispute_pages_have_no_serious_accessibility_violation(
+    browser: Browser, live_url: str, dispute: int, axe_source: str
+) -> None:
+    context = browser.new_context(base_url=live_url, bypass_csp=True)
+    audited = context.new_page()
+    sign_in(audited, "manager@acme.example")
+    found = {}
+    for path in ("/agreements/acme-bravo/disputes", f"/agreements/acme-bravo/disputes/{dispute}"):
+        audited.goto(path)
+        found[path] = _violations(audited, axe_source)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
