@@ -44,7 +44,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/compliance/regions.py",
         "core/coverage.py",
         "core/declared.py",
-        "core/disputes.py",
         "core/evaluation.py",
         "core/expressions.py",
         "core/model/agreement.py",

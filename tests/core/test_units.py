@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accord.core.units import Duration, DurationUnit, Money, Percentage, UnitError
+from accord.core.units import (
+    Duration,
+    DurationUnit,
+    Money,
+    Percentage,
+    UnitError,
+    add_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +147,13 @@ def test_money_round_trips_through_its_exact_form(amount: Decimal, currency: str
 def test_normalisation_is_idempotent(amount: Decimal, unit: str) -> None:
     once = str(Duration.parse(f"{amount}{unit}"))
     assert str(Duration.parse(once)) == once
+
+
+def test_adding_days_to_an_instant_does_not_depend_on_the_zone_it_is_written_in() -> None:
+    summer = dt.datetime(2026, 10, 20, 12, tzinfo=ZoneInfo("Europe/Berlin"))
+    week = Duration.parse("7 days")
+
+    in_berlin = add_duration(summer, week, "Europe/Berlin")
+    in_utc = add_duration(summer.astimezone(dt.UTC), week, "Europe/Berlin")
+
+    assert in_berlin == in_utc == dt.datetime(2026, 10, 27, 10, tzinfo=dt.UTC)

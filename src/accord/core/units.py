@@ -328,7 +328,9 @@ def add_duration(instant: dt.datetime, duration: Duration, timezone: str) -> dt.
         day = min(local.day, _days_in_month(year, month + 1))
         moved = local.replace(year=year, month=month + 1, day=day)
         return moved.astimezone(dt.UTC)
-    return instant + duration.to_timedelta()
+    # In UTC: an aware datetime in a local zone would add wall-clock time (Python adds to
+    # the local reading), so the same instant would fall due an hour apart across a change.
+    return instant.astimezone(dt.UTC) + duration.to_timedelta()
 
 
 def _days_in_month(year: int, month: int) -> int:
