@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -21,7 +22,10 @@ def keep_a_day_of_measurements(folder: Path) -> None:
     try:
         document = agreement_document("bravo", version="2")
         document["data_handling"] = data_handling(
-            retention=[{"data": "logs", "period": "1 day", "applies_to": "performance_data"}]
+            retention=[
+                {"data": "logs", "period": "1 day", "applies_to": "performance_data"},
+                {"data": "trail", "period": "1 day", "applies_to": "audit_logs"},
+            ]
         )
         world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
         world.services.ingestion.push(
@@ -43,11 +47,14 @@ def test_holds_and_the_purge_from_the_console(world_dir: Path) -> None:
     assert "1 active (start to 2027-01-01 00:00:00+00:00) by console: audit 2026" in listed.stdout
     held = runner.invoke(app, ["retention", "purge", "--dry-run"])
     assert held.exit_code == 0, held.output
-    assert "kept by legal holds: requests/b1" in held.stdout
+    assert "kept by legal holds or open disputes: requests/b1" in held.stdout
     assert runner.invoke(app, ["retention", "release", "acme-bravo", "1"]).exit_code == 0
     purged = runner.invoke(app, ["retention", "purge"])
-    assert "acme-bravo: before" in purged.stdout
+    assert "acme-bravo: batches before" in purged.stdout
     assert "1 batches (5 events)" in purged.stdout
+    assert re.search(r"the content of [1-9][0-9]* audit entries", purged.stdout), purged.stdout
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
     again = runner.invoke(app, ["retention", "release", "acme-bravo", "1"])
     assert again.exit_code == 1
     assert "legal hold 1 was released" in again.stderr

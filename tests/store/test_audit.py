@@ -16,6 +16,8 @@ from accord.store.audit import (
     append,
     entries,
     entry_hash,
+    ranges,
+    redact,
     verify,
 )
 from accord.store.db import WRITE
@@ -208,3 +210,45 @@ def test_concurrent_appenders_never_share_a_number_or_break_the_chain(engine: En
     result = _verify(engine)
     assert result.ok, result.findings
     assert result.entries == 20
+
+
+def _redact(engine: Engine, seqs: list[int]) -> None:
+    with open_session(engine, Tenant.system()) as session:
+        record = AuditRecord("console", "", "agreement", "a1", after={"data": "audit_logs"})
+        redact(session, seqs, record, (AT + dt.timedelta(days=1), None))
+        session.commit()
+
+
+def test_ranges_join_consecutive_numbers() -> None:
+    assert ranges([7, 1, 3, 2, 9, 8]) == [[1, 3], [7, 9]]
+    assert ranges([]) == []
+
+
+def test_a_redacted_entry_keeps_its_links_and_the_chain_verifies(engine: Engine) -> None:
+    _write(engine, 5)
+    _redact(engine, [2, 3])
+    with open_session(engine, Tenant.system()) as session:
+        rows = entries(session)
+    assert [row.action for row in rows] == [
+        "agreement.created", "redacted", "redacted", "agreement.created", "agreement.created",
+        "retention.purged",
+    ]  # fmt: skip
+    assert rows[1].after is None
+    assert rows[-1].after is not None
+    assert '"redacted":[[2,3]]' in rows[-1].after
+    assert _verify(engine).ok
+
+
+def test_an_entry_redacted_without_a_purge_naming_it_is_an_edit(engine: Engine) -> None:
+    _write(engine, 5)
+    _redact(engine, [2])
+    _tamper(engine, "UPDATE audit_entries SET action = 'redacted', after = NULL WHERE seq = 4")
+    assert [(f.seq, f.kind) for f in _verify(engine).findings] == [(4, FindingKind.EDITED)]
+
+
+def test_an_edited_purge_entry_vouches_for_nothing(engine: Engine) -> None:
+    _write(engine, 5)
+    _redact(engine, [2])
+    _tamper(engine, "UPDATE audit_entries SET actor = 'mallory' WHERE seq = 6")
+    kinds = [(f.seq, f.kind) for f in _verify(engine).findings]
+    assert kinds == [(2, FindingKind.EDITED), (6, FindingKind.EDITED)]

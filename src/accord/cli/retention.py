@@ -12,7 +12,7 @@ from rich.markup import escape
 from accord.cli.output import console
 from accord.cli.runtime import open_services
 from accord.services.permissions import Principal
-from accord.services.retention import PlaceHold
+from accord.services.retention import PlaceHold, Purged
 
 __all__ = ["register"]
 
@@ -83,12 +83,42 @@ def purge(
     with open_services() as services:
         report = services.retention.purge(CONSOLE, dry_run=dry_run)
     for item in report.agreements:
-        console.print(
-            f"{item.agreement}: before {item.cutoff:%Y-%m-%d %H:%M} UTC: "
-            f"{len(item.removed)} batches ({item.events_removed} events)"
-            + (f"; kept by legal holds: {', '.join(item.held)}" if item.held else "")
-        )
+        for line in _purged_lines(item):
+            console.print(f"{item.agreement}: {escape(line)}")
     console.print(report.summary())
+
+
+def _purged_lines(item: Purged) -> list[str]:
+    lines = []
+    if item.cutoff is not None:
+        lines.append(
+            f"batches before {item.cutoff:%Y-%m-%d %H:%M} UTC: {len(item.removed)} batches "
+            f"({item.events_removed} events)"
+            + (
+                f"; kept by legal holds or open disputes: {', '.join(item.held)}"
+                if item.held
+                else ""
+            )
+        )
+    if item.audit_cutoff is not None:
+        lines.append(
+            f"audit entries before {item.audit_cutoff:%Y-%m-%d %H:%M} UTC: the content of "
+            f"{item.audit_entries_removed}; kept by legal holds "
+            f"{item.audit_entries_kept_by_holds}, by open disputes "
+            f"{item.audit_entries_kept_by_disputes}"
+        )
+    if item.evidence_cutoff is not None:
+        lines.append(
+            f"evidence of disputes decided before {item.evidence_cutoff:%Y-%m-%d %H:%M} UTC: "
+            f"{len(item.evidence_removed)} files"
+            + (f" ({', '.join(item.evidence_removed)})" if item.evidence_removed else "")
+            + (
+                f"; kept by legal holds: {', '.join(item.evidence_held)}"
+                if item.evidence_held
+                else ""
+            )
+        )
+    return lines
 
 
 def register(app: typer.Typer) -> None:

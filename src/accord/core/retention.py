@@ -3,9 +3,11 @@ keeps beyond that.
 
 A rule (``data_handling.retention`` with ``applies_to``) keeps data for its period after the
 data's latest instant: a measurement batch goes once its latest event is older than
-``now − period`` (months and years step calendar dates in the agreement's time zone). When
-several rules apply to the same data, the longest wins. A legal hold keeps everything of its
-agreement, or only data with an instant inside its span ``[held_from, held_until)``.
+``now − period``, an audit entry once it was written before that, a dispute's evidence file
+once the dispute was decided before that (months and years step calendar dates in the
+agreement's time zone). When several rules apply to the same data, the longest wins. A legal
+hold keeps everything of its agreement, or only data with an instant inside its span
+``[held_from, held_until)``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from accord.core.model import Agreement
 from accord.core.units import Duration, add_duration
 
-__all__ = ["Hold", "cutoff", "held"]
+__all__ = ["AUDIT_LOGS", "EVIDENCE", "PERFORMANCE_DATA", "Hold", "cutoff", "held"]
+
+#: What Accord keeps, as ``applies_to`` names it.
+PERFORMANCE_DATA: Final = "performance_data"
+AUDIT_LOGS: Final = "audit_logs"
+EVIDENCE: Final = "evidence"
 
 
 @dataclass(frozen=True)

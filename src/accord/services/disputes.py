@@ -20,6 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Final
 
 from accord.core.disputes import (
@@ -58,6 +59,7 @@ __all__ = [
     "EvidenceItem",
     "RaiseDispute",
     "Submission",
+    "evidence_path",
 ]
 
 _MAX_TEXT: Final = 4000
@@ -173,6 +175,11 @@ def _amount(value: Decimal | None, name: str) -> Decimal | None:
     if not amount.is_finite() or amount < 0 or abs(amount) >= Decimal(10) ** 15:
         raise Invalid(f"{name}: {value} is not an amount of money (zero or more)")
     return amount
+
+
+def evidence_path(data_dir: Path, dispute: DisputeRow, stored_name: str) -> Path:
+    """Where a dispute's evidence file is kept: named by its SHA-256 and its cleaned name."""
+    return data_dir / "disputes" / str(dispute.agreement_id) / str(dispute.id) / stored_name
 
 
 def _duty_key(dispute: DisputeRow, step: int) -> str:
@@ -555,9 +562,8 @@ class Disputes:
             raise Invalid(f"file {upload.name!r}: larger than {_MAX_FILE // (1024 * 1024)} MiB")
         name = _SAFE_NAME.sub("_", upload.name).strip("._") or "evidence"
         digest = hashlib.sha256(upload.content).hexdigest()
-        folder = self._context.data_dir / "disputes" / str(row.id) / str(dispute.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{digest}-{name}"
+        target = evidence_path(self._context.data_dir, dispute, f"{digest}-{name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             temporary = target.with_suffix(target.suffix + ".part")
             temporary.write_bytes(upload.content)

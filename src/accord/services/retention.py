@@ -1,12 +1,14 @@
 """Retention (issue 12 §5): legal holds, and the purge that applies each agreement's
 retention rules to what Accord holds, leaving an audit record of what it removed.
 
-The purge removes the measurement batches (their rows and Parquet files) whose latest event
-is older than the agreement's ``performance_data`` retention period, except those an active
-legal hold covers. Each agreement's purge is one transaction with one audit entry naming
-every batch removed and every batch a hold kept; the files go after the commit, so a purge
-that fails leaves everything in place. Disputes do not exist yet; when they do, what an open
-dispute references must be kept here as a hold keeps it.
+The purge removes, per agreement and per its rules: the measurement batches (rows and
+Parquet files) whose latest event is older than the ``performance_data`` period; the content
+of its audit entries older than the ``audit_logs`` period (the chain's links stay, so the
+trail and its checkpoints still verify, ``accord.store.audit.redact``); the evidence files of
+its disputes decided before the ``evidence`` period (``accord.services.record_retention``).
+What an active legal hold or an open dispute references stays. Each agreement's purge is
+one transaction with one audit entry per kind of data naming what went and what was kept;
+the files go after the commit, so a purge that fails leaves everything in place.
 """
 
 from __future__ import annotations
@@ -16,18 +18,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from accord.core.retention import Hold, cutoff, held
+from accord.core.retention import AUDIT_LOGS, EVIDENCE, PERFORMANCE_DATA, cutoff, held
 from accord.services.actors import shown_actor
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.in_force import agreement_in_force
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
+from accord.services.record_retention import (
+    AuditPurge,
+    EvidencePurge,
+    Keeping,
+    audit_to_redact,
+    evidence_to_remove,
+)
 from accord.services.uow import ServiceContext, UnitOfWork
+from accord.store import audit
 from accord.store.tables import AgreementRow, LegalHoldRow, MeasurementBatchRow
 
 __all__ = ["HoldView", "PlaceHold", "PurgeReport", "Purged", "Retention"]
 
-PERFORMANCE_DATA: Final = "performance_data"
 _MAX_REASON: Final = 2000
 
 
@@ -54,16 +63,30 @@ class HoldView:
 
 @dataclass(frozen=True)
 class Purged:
-    """What the purge did for one agreement."""
+    """What the purge did for one agreement (in a dry run: would do)."""
 
     agreement: str
-    #: Batches whose latest event is before this may go.
-    cutoff: dt.datetime
+    #: Batches whose latest event is before this may go (``None``: no performance_data rule).
+    cutoff: dt.datetime | None
     #: ``source/batch id`` of each batch removed (or, in a dry run, to be removed).
     removed: list[str] = field(default_factory=list)
     events_removed: int = 0
-    #: Batches past the cutoff that a legal hold keeps.
+    #: Batches past the cutoff that a legal hold or an open dispute keeps.
     held: list[str] = field(default_factory=list)
+    #: Audit entries written before this may lose their content (``None``: no rule).
+    audit_cutoff: dt.datetime | None = None
+    audit_entries_removed: int = 0
+    audit_entries_kept_by_holds: int = 0
+    audit_entries_kept_by_disputes: int = 0
+    #: Evidence of disputes decided before this may go (``None``: no rule).
+    evidence_cutoff: dt.datetime | None = None
+    #: ``dispute N: file`` of each evidence file removed, and of each a legal hold keeps.
+    evidence_removed: list[str] = field(default_factory=list)
+    evidence_held: list[str] = field(default_factory=list)
+
+    @property
+    def removed_anything(self) -> bool:
+        return bool(self.removed or self.audit_entries_removed or self.evidence_removed)
 
 
 @dataclass(frozen=True)
@@ -75,8 +98,13 @@ class PurgeReport:
     def summary(self) -> str:
         removed = sum(len(item.removed) for item in self.agreements)
         kept = sum(len(item.held) for item in self.agreements)
+        entries = sum(item.audit_entries_removed for item in self.agreements)
+        files = sum(len(item.evidence_removed) for item in self.agreements)
         verb = "would remove" if self.dry_run else "removed"
-        return f"retention: {verb} {removed} batches; {kept} kept by legal holds"
+        return (
+            f"retention: {verb} {removed} batches, the content of {entries} audit entries and "
+            f"{files} evidence files; {kept} batches kept by legal holds or open disputes"
+        )
 
 
 def _view(uow: UnitOfWork, row: LegalHoldRow, slug: str) -> HoldView:
@@ -180,49 +208,101 @@ class Retention:
     def _purge_one(
         self, principal: Principal, slug: str, now: dt.datetime, *, dry_run: bool
     ) -> Purged | None:
-        files: list[Path] = []
         with self._context.uow(principal, write=not dry_run) as uow:
             row = get_agreement(uow, slug)
             if not dry_run:
                 uow.serialise("agreement", slug)
             agreement = agreement_in_force(uow, row, now)
-            before = None if agreement is None else cutoff(agreement, PERFORMANCE_DATA, now)
-            if before is None:
+            if agreement is None:
                 return None
-            purged, going = self._select(uow, row, before)
-            if dry_run or not going:
+            rules = {kind: cutoff(agreement, kind, now) for kind in _KINDS}
+            if all(before is None for before in rules.values()):
+                return None
+            keep = Keeping.of(uow, row)
+            batches, going = self._select(uow, row, rules[PERFORMANCE_DATA], keep)
+            entries = _nothing_audited(rules[AUDIT_LOGS], uow, row, keep)
+            evidence = _no_evidence(rules[EVIDENCE], uow, row, keep, self._context.data_dir)
+            purged = _purged(batches, rules, entries, evidence)
+            if dry_run:
                 return purged
-            for batch in going:
-                if batch.file_path is not None:
-                    files.append(self._context.data_dir / batch.file_path)
-                uow.batches.remove(batch)
+            files = self._remove_batches(uow, going, purged)
+            self._remove_evidence(uow, evidence, purged)
+            if entries.redacted:
+                self._redact(uow, entries, purged)
+            uow.commit()
+        for path in [*files, *evidence.paths]:
+            path.unlink(missing_ok=True)
+        return purged
+
+    def _remove_batches(
+        self, uow: UnitOfWork, going: list[MeasurementBatchRow], purged: Purged
+    ) -> list[Path]:
+        files = []
+        for batch in going:
+            if batch.file_path is not None:
+                files.append(self._context.data_dir / batch.file_path)
+            uow.batches.remove(batch)
+        if going:
+            assert purged.cutoff is not None
             uow.audit(
-                "retention.purged",
+                audit.PURGE_ACTION,
                 "agreement",
-                slug,
+                purged.agreement,
                 after={
                     "data": PERFORMANCE_DATA,
-                    "cutoff": before.isoformat(),
+                    "cutoff": purged.cutoff.isoformat(),
                     "batches": purged.removed,
                     "events": purged.events_removed,
                     "kept_by_legal_holds": purged.held,
                 },
             )
-            uow.commit()
-        for path in files:
-            path.unlink(missing_ok=True)
-        return purged
+        return files
+
+    def _remove_evidence(self, uow: UnitOfWork, evidence: EvidencePurge, purged: Purged) -> None:
+        if not evidence.removed:
+            return
+        assert purged.evidence_cutoff is not None
+        uow.audit(
+            audit.PURGE_ACTION,
+            "agreement",
+            purged.agreement,
+            after={
+                "data": EVIDENCE,
+                "cutoff": purged.evidence_cutoff.isoformat(),
+                "files": evidence.removed,
+                "kept_by_legal_holds": evidence.held,
+            },
+        )
+
+    def _redact(self, uow: UnitOfWork, entries: AuditPurge, purged: Purged) -> None:
+        assert purged.audit_cutoff is not None
+        signer = self._context.signer
+        audit.redact(
+            uow.session,
+            entries.redacted,
+            audit.AuditRecord(
+                actor=uow.principal.name,
+                action=audit.PURGE_ACTION,
+                entity="agreement",
+                entity_id=purged.agreement,
+                after={
+                    "data": AUDIT_LOGS,
+                    "cutoff": purged.audit_cutoff.isoformat(),
+                    "entries": len(entries.redacted),
+                    "kept_by_legal_holds": entries.kept_by_holds,
+                    "kept_by_open_disputes": entries.kept_by_disputes,
+                },
+            ),
+            (uow.now(), signer.sign if signer is not None else None),
+        )
 
     def _select(
-        self, uow: UnitOfWork, row: AgreementRow, before: dt.datetime
+        self, uow: UnitOfWork, row: AgreementRow, before: dt.datetime | None, keep: Keeping
     ) -> tuple[Purged, list[MeasurementBatchRow]]:
-        holds = [
-            Hold(hold.held_from, hold.held_until)
-            for hold in uow.compliance.holds(row.id, active_only=True)
-        ]
         going: list[MeasurementBatchRow] = []
         kept: list[str] = []
-        for batch in uow.batches.ended_before(row.id, before):
+        holds = [*keep.holds, *keep.dispute_spans]
+        for batch in [] if before is None else uow.batches.ended_before(row.id, before):
             first = batch.first_at or batch.received_at
             last = batch.last_at or batch.received_at
             if held(holds, first, last):
@@ -237,3 +317,42 @@ class Retention:
             held=kept,
         )
         return purged, going
+
+
+_KINDS: Final = (PERFORMANCE_DATA, AUDIT_LOGS, EVIDENCE)
+
+
+def _nothing_audited(
+    before: dt.datetime | None, uow: UnitOfWork, row: AgreementRow, keep: Keeping
+) -> AuditPurge:
+    return AuditPurge() if before is None else audit_to_redact(uow, row, before, keep)
+
+
+def _no_evidence(
+    before: dt.datetime | None, uow: UnitOfWork, row: AgreementRow, keep: Keeping, data_dir: Path
+) -> EvidencePurge:
+    if before is None:
+        return EvidencePurge()
+    return evidence_to_remove(uow, row, before, keep, data_dir)
+
+
+def _purged(
+    batches: Purged,
+    rules: dict[str, dt.datetime | None],
+    entries: AuditPurge,
+    evidence: EvidencePurge,
+) -> Purged:
+    return Purged(
+        agreement=batches.agreement,
+        cutoff=batches.cutoff,
+        removed=batches.removed,
+        events_removed=batches.events_removed,
+        held=batches.held,
+        audit_cutoff=rules[AUDIT_LOGS],
+        audit_entries_removed=len(entries.redacted),
+        audit_entries_kept_by_holds=entries.kept_by_holds,
+        audit_entries_kept_by_disputes=entries.kept_by_disputes,
+        evidence_cutoff=rules[EVIDENCE],
+        evidence_removed=evidence.removed,
+        evidence_held=evidence.held,
+    )

@@ -12,6 +12,15 @@ catch the deletion of the newest entries, down to all of them.
 The chain is general: any change recorded through ``append`` (users, tokens, verdicts,
 batches with their file digests, credit-ledger entries) is covered the same way.
 
+Retention (``redact``): the agreement's ``audit_logs`` rule removes the content of its old
+entries, never their place in the chain. A redacted entry keeps its number, instant, links
+(``prev_hash``, ``hash``) and signature, and loses actor, action, entity and change (its
+``action`` becomes ``redacted``); the purge appends one signed entry (``retention.purged``)
+naming the numbers it redacted (``after.redacted``: ranges). ``verify`` accepts a redacted
+entry only when a later, intact purge entry names it, so the links, the signatures and every
+checkpoint still verify, while an entry emptied by hand is still an edit. (The trail is one
+chain over every agreement, so a purge of one agreement's entries cannot cut a prefix off.)
+
 The chain also covers rows of other tables (``COVERED``: the credit ledger and its
 lifecycle): each such row, when added, is **sealed** by an entry naming it (entity and id)
 with the digest of all its columns (``seal``). ``verify`` then checks every covered row
@@ -43,6 +52,8 @@ from accord.store.tables import (
 __all__ = [
     "COVERED",
     "GENESIS",
+    "PURGE_ACTION",
+    "REDACTED",
     "AuditRecord",
     "Covered",
     "Finding",
@@ -57,12 +68,19 @@ __all__ = [
     "entry_hash",
     "entry_json",
     "hash_at",
+    "purgeable_before",
+    "ranges",
+    "redact",
     "row_content",
     "seal",
     "verify",
 ]
 
 GENESIS: Final = "0" * 64
+#: The action of an entry whose content a retention purge removed.
+REDACTED: Final = "redacted"
+#: The action of the entry that records a purge (``after.redacted``: the ranges it redacted).
+PURGE_ACTION: Final = "retention.purged"
 #: Serialises appends on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
 _LOCK_KEY: Final = 0x61636364  # "accd"
 
@@ -217,6 +235,20 @@ def entries(
     return list(session.scalars(query))
 
 
+def purgeable_before(session: Session, before: dt.datetime) -> list[AuditEntryRow]:
+    """Entries written before ``before`` whose content a purge may still remove (neither
+    redacted already nor a purge entry, which vouches for the entries it redacted)."""
+    query = (
+        select(AuditEntryRow)
+        .where(
+            AuditEntryRow.at < before,
+            AuditEntryRow.action.not_in((REDACTED, PURGE_ACTION)),
+        )
+        .order_by(AuditEntryRow.seq)
+    )
+    return list(session.scalars(query))
+
+
 def hash_at(session: Session, seq: int) -> str | None:
     """The stored hash of entry ``seq`` (``GENESIS`` for 0), or None when there is none."""
     if seq == 0:
@@ -227,6 +259,41 @@ def hash_at(session: Session, seq: int) -> str | None:
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
+
+
+def ranges(seqs: Sequence[int]) -> list[list[int]]:
+    """Entry numbers as closed ranges, ``[[1, 3], [7, 7]]`` for 1, 2, 3, 7."""
+    spans: list[list[int]] = []
+    for seq in sorted(set(seqs)):
+        if spans and spans[-1][1] == seq - 1:
+            spans[-1][1] = seq
+        else:
+            spans.append([seq, seq])
+    return spans
+
+
+def redact(
+    session: Session,
+    seqs: Sequence[int],
+    record: AuditRecord,
+    at: tuple[dt.datetime, Sign | None],
+) -> AuditEntryRow:
+    """Remove the content of entries ``seqs`` (their links and signatures stay) and append
+    ``record`` naming them (``after.redacted``), in the session's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    for row in session.scalars(select(AuditEntryRow).where(AuditEntryRow.seq.in_(seqs))):
+        row.actor, row.action, row.entity, row.entity_id = "", REDACTED, "", ""
+        row.before = row.after = None
+    named = AuditRecord(
+        actor=record.actor,
+        action=PURGE_ACTION,
+        entity=record.entity,
+        entity_id=record.entity_id,
+        before=record.before,
+        after={**(record.after or {}), "redacted": ranges(seqs)},
+    )
+    return append(session, named, at[0], at[1])
 
 
 class FindingKind(StrEnum):
@@ -274,7 +341,7 @@ def verify(
     rows = entries(session)
     findings: list[Finding] = [] if check is None else list(_forged(rows, check))
     stopped_at = None
-    for finding, stop in _walk(rows):
+    for finding, stop in _walk(rows, _redacted(rows)):
         findings.append(finding)
         if stop:
             stopped_at = finding.seq
@@ -306,12 +373,29 @@ def _forged(rows: Sequence[AuditEntryRow], check: SignatureCheck) -> Iterator[Fi
             )
 
 
-def _walk(rows: Sequence[AuditEntryRow]) -> Iterator[tuple[Finding, bool]]:
+def _redacted(rows: Sequence[AuditEntryRow]) -> set[int]:
+    """The entry numbers an intact purge entry redacted (each before the purge entry)."""
+    named: set[int] = set()
+    for row in rows:
+        if row.action != PURGE_ACTION or row.after is None:
+            continue
+        if entry_hash(row.prev_hash, row) != row.hash:
+            continue  # an edited purge entry vouches for nothing
+        after = json.loads(row.after)
+        spans = after.get("redacted") if isinstance(after, dict) else None
+        for first, last in spans or []:
+            named.update(range(int(first), min(int(last), row.seq - 1) + 1))
+    return named
+
+
+def _walk(rows: Sequence[AuditEntryRow], redacted: set[int]) -> Iterator[tuple[Finding, bool]]:
     position = {row.hash: index for index, row in enumerate(rows)}
     for index, row in enumerate(rows):
         previous = rows[index - 1] if index else None
         expected_prev = previous.hash if previous else GENESIS
-        content_ok = entry_hash(row.prev_hash, row) == row.hash
+        content_ok = entry_hash(row.prev_hash, row) == row.hash or (
+            row.action == REDACTED and row.seq in redacted
+        )
         if row.prev_hash == expected_prev:
             if not content_ok:
                 yield _edited(row.seq), False

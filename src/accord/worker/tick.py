@@ -90,7 +90,9 @@ class TickReport:
             summary += f"; {self.obligations.summary()}"
         if self.disputes_escalated:
             summary += f"; {len(self.disputes_escalated)} disputes escalated"
-        if self.purged is not None and any(item.removed for item in self.purged.agreements):
+        if self.purged is not None and any(
+            item.removed_anything for item in self.purged.agreements
+        ):
             summary += f"; {self.purged.summary()}"
         if self.deliveries is not None and (self.deliveries.delivered or self.deliveries.failed):
             summary += f"; {self.deliveries.summary()}"

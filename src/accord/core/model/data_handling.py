@@ -26,11 +26,14 @@ class Retention(Spec):
 
     data: str = Field(min_length=1, description="Category of data.")
     period: DurationField = Field(description="How long it is kept.")
-    applies_to: Literal["performance_data"] | None = Field(
+    applies_to: Literal["performance_data", "audit_logs", "evidence"] | None = Field(
         default=None,
         description="What Accord itself keeps of this category and purges once the period "
-        "has passed: performance_data (pushed measurement batches, by their latest event). "
-        "Absent: data Accord does not hold.",
+        "has passed: performance_data (pushed measurement batches, by their latest event), "
+        "audit_logs (the content of the agreement's audit entries, by their instant; the "
+        "chain's links stay, so the trail still verifies), evidence (files submitted to the "
+        "agreement's decided disputes, by the decision). Data a legal hold or an open dispute "
+        "references is kept. Absent: data Accord does not hold.",
     )
 
 

@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.store.governance_rows import AmendmentRow, DisputeEvidenceRow, DisputeRow
+from accord.store.incident_rows import IncidentRow
 from accord.store.tables import (
     CertificationRow,
     DataHandlingDeclarationRow,
     LegalHoldRow,
+    ObligationRow,
     RenewalDecisionRow,
     ReviewEntryRow,
 )
@@ -97,3 +100,30 @@ class Compliance:
             .order_by(ReviewEntryRow.id)
         )
         return self._session.scalars(query).all()
+
+    def owned(self, agreement_id: int) -> dict[str, set[str]]:
+        """The ids (as audit entries name them) of the agreement's obligations, disputes,
+        amendments and incidents, by entity."""
+        columns = {
+            "obligation": (ObligationRow.id, ObligationRow.agreement_id),
+            "dispute": (DisputeRow.id, DisputeRow.agreement_id),
+            "amendment": (AmendmentRow.id, AmendmentRow.agreement_id),
+            "incident": (IncidentRow.id, IncidentRow.agreement_id),
+        }
+        return {
+            entity: {
+                str(found)
+                for found in self._session.scalars(select(key).where(owner == agreement_id))
+            }
+            for entity, (key, owner) in columns.items()
+        }
+
+    def dispute_files(self, agreement_id: int) -> Sequence[tuple[DisputeRow, DisputeEvidenceRow]]:
+        """Every stored evidence file of the agreement's disputes, with its dispute."""
+        query = (
+            select(DisputeRow, DisputeEvidenceRow)
+            .join(DisputeEvidenceRow, DisputeEvidenceRow.dispute_id == DisputeRow.id)
+            .where(DisputeRow.agreement_id == agreement_id, DisputeEvidenceRow.kind == "file")
+            .order_by(DisputeEvidenceRow.id)
+        )
+        return [(dispute, item) for dispute, item in self._session.execute(query)]

@@ -252,6 +252,16 @@ class Verdicts:
         )
         return [(start, end) for start, end in self._session.execute(query)]
 
+    def window_span(self, agreement_id: int, label: str) -> tuple[dt.datetime, dt.datetime] | None:
+        """The span ``[start, end)`` of the window ``label`` verdicts were recorded for."""
+        query = select(func.min(VerdictRow.window_start), func.max(VerdictRow.window_end)).where(
+            VerdictRow.agreement_id == agreement_id, VerdictRow.window_label == label
+        )
+        found = self._session.execute(query).first()
+        if found is None or found[0] is None:
+            return None
+        return found[0], found[1]
+
     def history(self, agreement_id: int, key: VerdictKey) -> Sequence[VerdictRow]:
         """Every recorded verdict for one objective × scope × window, oldest first."""
         objective, scope_key, window_label = key
