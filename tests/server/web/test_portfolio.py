@@ -56,3 +56,34 @@ def test_a_partner_sees_only_its_own_agreements(page: Page) -> None:
     sign_in(page, "partner@bravo.example")
     expect(page.locator("#agreements tbody tr")).to_have_count(1)
     expect(page.locator("#agreements tbody tr")).to_contain_text("acme-bravo")
+
+
+_FITS = """() => {
+    const table = document.querySelector('#agreements').getBoundingClientRect();
+    const main = document.querySelector('main');
+    const padding = parseFloat(getComputedStyle(main).paddingRight);
+    const right = main.getBoundingClientRect().right - padding;
+    return [table.right, right, document.documentElement.scrollWidth, window.innerWidth];
+}"""
+
+
+def test_the_portfolio_table_fits_its_container_at_the_default_viewport(page: Page) -> None:
+    for email, who in (("manager@acme.example", "manager"), ("partner@bravo.example", "partner")):
+        page.context.clear_cookies()
+        sign_in(page, email)
+        expect(page.locator("#agreements tbody tr")).to_have_count(2 if who == "manager" else 1)
+        table_right, content_right, scroll_width, viewport = page.evaluate(_FITS)
+        assert table_right <= content_right + 0.5, (email, table_right, content_right)
+        assert scroll_width <= viewport
+        screenshot(page, f"portfolio-{who}")
+
+
+def test_a_partner_s_portfolio_has_no_empty_partner_column(page: Page) -> None:
+    sign_in(page, "partner@bravo.example")
+    headers = page.locator("#agreements thead th")
+    expect(headers.filter(has_text="Agreement")).to_have_count(1)
+    expect(headers.filter(has_text="Partner")).to_have_count(0)
+    expect(page.get_by_label("Partner")).to_have_count(0)
+    cells = page.locator("#agreements tbody tr").first.locator("td")
+    expect(cells.first).to_contain_text("2026-10")
+    expect(headers).to_have_count(cells.count() + 1)

@@ -76,6 +76,9 @@ def portfolio(
         me=services.organisations.me(principal),
         summaries=shown,
         partners=partners,
+        # A partner's portfolio is its own: a column (and a filter) of its agreements'
+        # other partners would stay empty, as it sees no other organisation.
+        by_partner=principal.company,
         outcomes=OUTCOME_ORDER,
         chosen={"partner": partner, "status": status, "sort": sort},
         sorts=list(_SORTS),
