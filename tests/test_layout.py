@@ -65,7 +65,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/problems.py",
         "core/remedies/spec.py",
         "core/review_pack.py",
-        "core/spec.py",
         "core/validation/process.py",
         "core/validation/recorded.py",
         "core/validation/refs.py",

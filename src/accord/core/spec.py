@@ -138,7 +138,9 @@ def _parse_measure(text: str) -> Percentage | Duration | Decimal:
     try:
         return Duration.parse(stripped)
     except UnitError as exc:
-        if "has no unit" not in exc.message:
+        # A number with a wrong unit ('5 parsecs') or a negative duration is a duration
+        # mistyped; anything else may have been meant as a number or a percentage.
+        if "has no unit" not in exc.message and "is not a duration" not in exc.message:
             raise
     try:
         return parse_decimal(stripped)
