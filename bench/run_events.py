@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from accord.connectors.files import FileReader
 from accord.core.loader import load_agreement
 from accord.core.periods import parse_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
@@ -53,7 +54,9 @@ def run_engine(data: Path) -> int:
     agreement = load_agreement(AGREEMENT).agreement
     assert agreement is not None
     period = parse_period("2026-09", "UTC")
-    result = evaluate(agreement, EvaluationRequest(data, period, period.end_at))
+    result = evaluate(
+        agreement, EvaluationRequest(data, period, period.end_at, reader=FileReader())
+    )
     return len(result.verdicts)
 
 

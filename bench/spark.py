@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.loader import load_agreement
 from accord.core.periods import parse_period
@@ -37,7 +38,9 @@ def _evaluate(data: Path, spark: SparkEngine | None) -> Evaluation:
     agreement = load_agreement(AGREEMENT).agreement
     assert agreement is not None
     period = parse_period("2026-09", "UTC")
-    return evaluate(agreement, EvaluationRequest(data, period, period.end_at, spark=spark))
+    return evaluate(
+        agreement, EvaluationRequest(data, period, period.end_at, reader=FileReader(), spark=spark)
+    )
 
 
 def _numbers(evaluation: Evaluation) -> list[tuple[object, ...]]:

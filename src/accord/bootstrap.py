@@ -1,5 +1,5 @@
-"""The composition root: settings → database, batch writer, connectors, rendering, clock →
-the services.
+"""The composition root: settings → database, batch writer, file reader, connectors,
+rendering, clock → the services.
 
 Nothing happens at import; ``build`` does the work, once per process (or per test).
 """
@@ -12,11 +12,13 @@ from argon2 import PasswordHasher
 from accord.connectors.archives import ZipArchive
 from accord.connectors.batches import stored_keys, write_batch
 from accord.connectors.credentials import ConnectionStore, key_from
+from accord.connectors.files import FileReader
 from accord.connectors.notify import Dispatcher, SmtpSender, WebhookSender
 from accord.connectors.registry import connectors_for
 from accord.connectors.signing import Ed25519Signer
 from accord.reports.rendering import ReportRendering
 from accord.services.container import Services
+from accord.services.evaluation import FileEvaluations
 from accord.services.evidence import EvidenceBundles
 from accord.services.measuring import Measuring, MeasuringEngine
 from accord.services.ports import Clock, SystemClock
@@ -26,7 +28,7 @@ from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from accord.store.tenancy import session_factory
 
-__all__ = ["build", "connection_store", "evidence_bundles"]
+__all__ = ["build", "connection_store", "evidence_bundles", "file_evaluations"]
 
 
 def connection_store(settings: Settings) -> ConnectionStore:
@@ -66,6 +68,7 @@ def build(
         batch_keys=stored_keys,
         passwords=passwords or PasswordHasher(),
         rendering=ReportRendering(),
+        reader=FileReader(),
         fetcher=connectors_for(
             settings.data_dir / "files",
             settings.data_dir / "cache",
@@ -80,7 +83,12 @@ def build(
 
 def evidence_bundles() -> EvidenceBundles:
     """Evidence bundles, which need no database: export and verify anywhere."""
-    return EvidenceBundles(ReportRendering(), ZipArchive())
+    return EvidenceBundles(ReportRendering(), ZipArchive(), file_evaluations())
+
+
+def file_evaluations() -> FileEvaluations:
+    """Agreement files judged against data files, with no database (``accord evaluate``)."""
+    return FileEvaluations(FileReader())
 
 
 def _sender(settings: Settings) -> Dispatcher:

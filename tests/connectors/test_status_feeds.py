@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from accord.bootstrap import file_evaluations
 from accord.cli.main import app
 from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import EvaluateCommand
 from tests.engine.builders import document, utc, write_csv
 
 FILES = Path(__file__).parent / "status_feeds" / "files"
@@ -135,7 +136,7 @@ def _evaluated(path: Path, tmp_path: Path) -> Evaluation:
         fetcher=connectors_for(tmp_path, tmp_path / ".accord-cache"),
         quarantine_dir=tmp_path / "quarantine",
     )
-    return evaluate_file(command)
+    return file_evaluations().evaluate(command)
 
 
 @pytest.mark.parametrize(

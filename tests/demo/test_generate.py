@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from accord.bootstrap import file_evaluations
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import SourceFormat, SourceKind
@@ -18,9 +20,9 @@ from accord.core.verdicts import Outcome
 from accord.demo.base import SampleDataError, SampleOptions, WrittenFile, span_of
 from accord.demo.generate import GENERATORS, write_sample_data
 from accord.demo.writer import partitions
-from accord.engine.sources import BadRowPolicy, load_source
+from accord.engine.sources import BadRowPolicy
 from accord.services.agreements import load_valid
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import EvaluateCommand
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 #: Two months (September and October 2026) at a fifth of the volume keep the tests fast;
@@ -87,7 +89,8 @@ def test_the_data_passes_the_engines_checks_except_the_deliberate_bad_rows(
                 continue  # the service's own records: no file
             with duckdb.connect() as con:
                 con.execute("SET TimeZone = 'UTC'")
-                report = load_source(con, source, out, BadRowPolicy.QUARANTINE, tmp_path)
+                files = FileReader().find(source, out)
+                report = FileReader().load(con, source, files, BadRowPolicy.QUARANTINE, tmp_path)
             issues = {issue.reason: issue.count for issue in report.issues}
             if source.kind is SourceKind.STATUS_CHANGES:
                 # A status-change source repeats its ticket key on every change by nature.
@@ -161,7 +164,7 @@ def _evaluate_october(name: str, data: Path) -> Evaluation:
         now=dt.datetime(2026, 11, 15, tzinfo=dt.UTC),
         quarantine_dir=data / "quarantine",
     )
-    return evaluate_file(command)
+    return file_evaluations().evaluate(command)
 
 
 def test_october_has_a_deviation_a_breach_with_a_credit_and_a_chronic_failure(

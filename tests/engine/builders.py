@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
@@ -118,6 +119,7 @@ def evaluate_period(
     """Evaluate over a period, as of its end unless said otherwise."""
     parsed = parse_period(period, agreement.timezone)
     request = EvaluationRequest(
+        reader=FileReader(),
         data_dir=folder,
         period=parsed,
         as_of=as_of or parsed.end_at,

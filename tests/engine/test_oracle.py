@@ -54,6 +54,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.periods import parse_period
@@ -156,7 +157,7 @@ def agreement_of(sections: dict[str, Any]) -> Agreement:
 def run(agreement: Agreement, folder: Path, as_of: dt.datetime = WINDOW_END) -> Evaluation:
     period = parse_period("2026-10", "Europe/Berlin")
     assert (period.start_at, period.end_at) == (WINDOW_START, WINDOW_END)
-    request = EvaluationRequest(data_dir=folder, period=period, as_of=as_of)
+    request = EvaluationRequest(data_dir=folder, period=period, as_of=as_of, reader=FileReader())
     return evaluate(agreement, request)
 
 

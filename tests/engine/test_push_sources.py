@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.connectors.batches import write_batch
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.periods import parse_period
@@ -78,6 +79,7 @@ def as_pushed(rows: list[dict[str, Any]]) -> list[dict[str, object]]:
 def run(agreement: Agreement, data_dir: Path, pushed: dict[str, list[Path]]) -> Evaluation:
     period = parse_period("2026-10", agreement.timezone)
     request = EvaluationRequest(
+        reader=FileReader(),
         data_dir=data_dir,
         period=period,
         as_of=period.end_at,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from accord.connectors.files import FileReader
 from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.core.periods import parse_period
 from accord.core.verdicts import Outcome
@@ -64,6 +65,7 @@ def _evaluate(
     agreement = agreement_of(AGREEMENT)
     period = parse_period("2026-10", agreement.timezone)
     request = EvaluationRequest(
+        reader=FileReader(),
         data_dir=tmp_path,
         period=period,
         as_of=period.end_at,

@@ -1,64 +1,56 @@
-"""Reading sources: schema checks, bad rows counted, quarantined or rejected, never dropped."""
+"""A source's rows checked value by value, whatever reads them; the engine reads sources only
+through the reader it is handed (``SourceReader``), never by opening files itself."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+from sqlglot import exp
 
 from accord.core.evaluation import SourceReport
 from accord.core.model.measurement import Source
-from accord.engine.sources import BadRowPolicy, DataError, load_source
+from accord.core.model.sources import SourceFormat
+from accord.core.periods import parse_period
+from accord.engine import sql
+from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.sources import (
+    BadRowPolicy,
+    RejectedRows,
+    SourceReader,
+    empty_source,
+    load_rows,
+    row_identity,
+    stored_source,
+)
+from tests.engine.builders import agreement_of
 
 COLUMNS = {
     "at": {"column": "ts", "type": "timestamp"},
     "id": {"column": "request_id", "type": "string"},
-    "status": {"column": "status", "type": "integer"},
+    "ok": {"column": "ok", "type": "boolean"},
     "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
 }
-HEADER = ["ts", "request_id", "status", "latency_ms"]
-GOOD_ROWS = [
-    ["2026-10-05T10:00:00Z", "r1", "200", "700"],
-    ["2026-10-05T12:00:00+02:00", "r2", "503", "1100"],
-]
-BAD_ROWS = [
-    ["2026-10-05T10:01:00Z", "r3", "oops", "10"],  # status: not integer
-    ["2026-10-05T10:02:00", "r4", "200", "10"],  # no zone
-    ["2026-10-05", "r5", "200", "10"],  # a date, whose '-05' is no offset
-    ["", "r6", "200", "10"],  # no timestamp
-    ["2026-10-05T10:03:00Z", "r1", "200", "10"],  # r1 again
-    ["2026-10-05T10:04:00Z", "r7", "200", "fast"],  # latency: not duration
-]
-EXPECTED_ISSUES = {
-    "at: missing": 1,
-    "at: timestamp without time zone": 2,
-    "id: duplicate": 1,
-    "latency: not duration": 1,
-    "status: not integer": 1,
+SOURCE = {
+    "id": "requests",
+    "kind": "events",
+    "format": "csv",
+    "path": "requests.csv",
+    "timestamp": "at",
+    "key": "id",
+    "columns": COLUMNS,
 }
-
-
-def source(fmt: str = "csv", path: str | None = None, **changes: Any) -> Source:
-    return Source.model_validate(
-        {
-            "id": "requests",
-            "kind": "events",
-            "format": fmt,
-            "path": path or f"requests.{fmt}",
-            "timestamp": "at",
-            "key": "id",
-            "columns": COLUMNS,
-            **changes,
-        }
-    )
+#: Rows as text, as a reader hands them over: (file, ts, request_id, ok, latency_ms).
+ROWS = [
+    ("a", "2026-10-05T10:00:00Z", "r1", "true", "700"),
+    ("a", "2026-10-05T12:00:00+02:00", "r2", "false", "1100"),
+    ("b", "2026-10-05T10:01:00", "r3", "true", "10"),  # no zone
+    ("b", "2026-10-05T10:02:00Z", "r1", "true", "10"),  # r1 again, in a later file
+    ("b", "2026-10-05T10:03:00Z", "r4", "maybe", "10"),  # not a boolean
+]
 
 
 @pytest.fixture
@@ -68,260 +60,134 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
-def write_csv(folder: Path, rows: list[list[str]], header: list[str] = HEADER) -> None:
-    with (folder / "requests.csv").open("w", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
+def relation(rows: Sequence[tuple[str, ...]]) -> exp.Query:
+    """The rows as a relation with the source's physical columns and a ``filename``."""
+    names = ["filename", "ts", "request_id", "ok", "latency_ms"]
+    values = exp.values([tuple(sql.text(v) for v in row) for row in rows], "t", names)
+    return exp.select("*").from_(values)
 
 
-def write_jsonl(folder: Path, rows: list[list[str]]) -> None:
-    lines = [
-        json.dumps({k: (v if v != "" else None) for k, v in zip(HEADER, row, strict=True)})
-        for row in rows
-    ]
-    (folder / "requests.jsonl").write_text("\n".join(lines) + "\n")
+def source(**changes: object) -> Source:
+    return Source.model_validate({**SOURCE, **changes})
 
 
-def load(
+def test_rows_from_any_relation_are_checked_and_the_good_ones_typed(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    report = load_rows(con, source(), relation(ROWS), BadRowPolicy.QUARANTINE, tmp_path)
+
+    assert {issue.reason: issue.count for issue in report.issues} == {
+        "at: timestamp without time zone": 1,
+        "id: duplicate": 1,
+        "ok: not boolean": 1,
+    }
+    assert (report.rows_read, report.rows_accepted, report.files) == (5, 2, [])
+    ten = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
+    assert con.execute(
+        'SELECT "at", "id", "ok", "latency" FROM "src_requests" ORDER BY "id"'
+    ).fetchall() == [(ten, "r1", True, 0.7), (ten, "r2", False, 1.1)]
+    assert (tmp_path / "requests.csv").read_text().count("\n") == 4  # header + 3 set aside
+
+
+def test_rows_are_rejected_with_their_report_under_policy_reject(
     con: duckdb.DuckDBPyConnection,
-    folder: Path,
-    fmt: str = "csv",
-    policy: BadRowPolicy = BadRowPolicy.QUARANTINE,
-) -> SourceReport:
-    return load_source(con, source(fmt), folder, policy, folder / "quarantine")
-
-
-def loaded(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
-    return con.execute(
-        'SELECT "at", "id", "status", "latency" FROM "src_requests" ORDER BY "id"'
-    ).fetchall()
-
-
-# -- files and columns ------------------------------------------------------------------
-
-
-def test_a_missing_file_is_an_error_naming_the_path(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    with pytest.raises(DataError, match=r"no files match .*requests\.csv"):
-        load(con, tmp_path)
+    with pytest.raises(RejectedRows) as caught:
+        load_rows(con, source(), relation(ROWS), BadRowPolicy.REJECT, None)
+
+    assert caught.value.report.rows_rejected == 3
+    assert "source 'requests': 3 bad row(s)" in str(caught.value)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
-def test_a_missing_column_is_an_error_naming_it_and_what_the_file_has(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
+def test_an_empty_source_has_its_typed_columns_and_no_rows(
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
-    rows = [{"ts": "2026-10-05T10:00:00Z", "request_id": "r1", "status": 200}]
-    if fmt == "csv":
-        write_csv(tmp_path, [["2026-10-05T10:00:00Z", "r1", "200"]], HEADER[:3])
-    elif fmt == "jsonl":
-        (tmp_path / "requests.jsonl").write_text(json.dumps(rows[0]) + "\n")
-    else:
-        pq.write_table(pa.Table.from_pylist(rows), tmp_path / "requests.parquet")
+    report = empty_source(con, source())
 
-    with pytest.raises(DataError) as caught:
-        load(con, tmp_path, fmt)
-    assert "missing column(s) latency_ms (for latency)" in str(caught.value)
-    assert "the files have request_id, status, ts" in str(caught.value)
-
-
-def test_a_folder_is_read_with_every_file_under_it(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    for day, row in enumerate(GOOD_ROWS, start=1):
-        folder = tmp_path / "requests" / f"day={day}"
-        folder.mkdir(parents=True)
-        write_csv(folder, [row])
-    report = load_source(
-        con, source(path="requests"), tmp_path, BadRowPolicy.REJECT, tmp_path / "quarantine"
-    )
-
-    assert len(report.files) == 2
-    assert report.rows_accepted == 2
-
-
-def test_malformed_json_lines_are_a_data_error_not_a_crash(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    write_jsonl(tmp_path, GOOD_ROWS)
-    with (tmp_path / "requests.jsonl").open("a") as out:
-        out.write("{not json\n")
-
-    with pytest.raises(DataError, match="source 'requests': cannot read"):
-        load(con, tmp_path, "jsonl")
-
-
-# -- values -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_good_rows_are_typed_with_utc_timestamps_and_durations_in_seconds(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
-) -> None:
-    (write_csv if fmt == "csv" else write_jsonl)(tmp_path, GOOD_ROWS)
-    report = load(con, tmp_path, fmt, BadRowPolicy.REJECT)
-
-    assert (report.rows_read, report.rows_accepted, report.issues) == (2, 2, [])
-    ten = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
-    assert loaded(con) == [(ten, "r1", 200, 0.7), (ten, "r2", 503, 1.1)]
-    assert (report.first_at, report.last_at) == (ten.isoformat(), ten.isoformat())
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_bad_rows_are_counted_per_reason_with_samples(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
-) -> None:
-    (write_csv if fmt == "csv" else write_jsonl)(tmp_path, GOOD_ROWS + BAD_ROWS)
-    report = load(con, tmp_path, fmt)
-
-    assert {issue.reason: issue.count for issue in report.issues} == EXPECTED_ISSUES
-    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (8, 2, 6)
-    samples = {issue.reason: issue.samples for issue in report.issues}
-    assert any("oops" in sample for sample in samples["status: not integer"])
-    assert any(
-        "2026-10-05T10:02:00" in sample for sample in samples["at: timestamp without time zone"]
-    )
-    assert [row[1] for row in loaded(con)] == ["r1", "r2"]
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_bad_rows_are_quarantined_with_their_reason(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
-) -> None:
-    (write_csv if fmt == "csv" else write_jsonl)(tmp_path, GOOD_ROWS + BAD_ROWS)
-    report = load(con, tmp_path, fmt)
-
-    quarantine = tmp_path / "quarantine" / "requests.csv"
-    assert report.quarantine_path == str(quarantine)
-    with quarantine.open(newline="") as kept:
-        rows = list(csv.DictReader(kept))
-    assert len(rows) == 6
-    assert {"file", "reason", "raw_ts", "raw_request_id", "raw_status", "raw_latency_ms"} <= set(
-        rows[0]
-    )
-    by_reason: dict[str, int] = {}
-    for row in rows:
-        by_reason[row["reason"]] = by_reason.get(row["reason"], 0) + 1
-    assert by_reason == EXPECTED_ISSUES
-    assert {row["raw_status"] for row in rows if row["reason"] == "status: not integer"} == {"oops"}
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_bad_rows_reject_the_run_when_the_policy_says_so(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
-) -> None:
-    (write_csv if fmt == "csv" else write_jsonl)(tmp_path, GOOD_ROWS + BAD_ROWS)
-
-    with pytest.raises(DataError) as caught:
-        load(con, tmp_path, fmt, BadRowPolicy.REJECT)
-    message = str(caught.value)
-    assert "source 'requests': 6 bad row(s)" in message
-    assert "at: timestamp without time zone (2 rows)" in message
-    assert not (tmp_path / "quarantine").exists()
-
-
-# -- Parquet ----------------------------------------------------------------------------
-
-PARQUET_SCHEMA = pa.schema(
-    [
-        ("ts", pa.timestamp("us", tz="UTC")),
-        ("request_id", pa.string()),
-        ("status", pa.int64()),
-        ("latency_ms", pa.int64()),
+    assert (report.source, report.rows_read, report.files) == ("requests", 0, [])
+    described = con.execute('DESCRIBE SELECT * FROM "src_requests"').fetchall()
+    assert [(row[0], row[1]) for row in described] == [
+        ("at", "TIMESTAMP WITH TIME ZONE"),
+        ("id", "VARCHAR"),
+        ("ok", "BOOLEAN"),
+        ("latency", "DOUBLE"),
     ]
-)
 
 
-def parquet_rows(**changes: Any) -> list[dict[str, Any]]:
-    ten = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
-    rows = [
-        {"ts": ten, "request_id": "r1", "status": 200, "latency_ms": 700},
-        {"ts": ten, "request_id": "r2", "status": 503, "latency_ms": 1100},
-    ]
-    return [{**row, **changes} for row in rows]
+def test_a_pushed_source_is_kept_typed_under_its_logical_names() -> None:
+    stored = stored_source(source(format="push", path=None))
+
+    assert stored.format is SourceFormat.PARQUET
+    assert {name: c.column for name, c in stored.columns.items()} == {n: n for n in COLUMNS}
+    assert stored.columns["latency"].unit == "s"
 
 
-def write_parquet(folder: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "requests.parquet")
+def test_a_status_change_is_identified_by_its_ticket_and_instant() -> None:
+    assert row_identity(source()) == ["id"]
+    assert row_identity(source(kind="status_changes")) == ["id", "at"]
+    assert row_identity(source(key=None)) == []
 
 
-def checked_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'checked_requests'"
-    ).fetchone()
-    return found is not None and found[0] > 0
+class RowsReader:
+    """A reader that holds its rows in memory: what the engine sees of a source is what the
+    reader it is handed loads, with no file anywhere."""
+
+    def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
+        self.rows = rows
+        self.asked: list[tuple[str, Path]] = []
+
+    def find(self, source: Source, data_dir: Path) -> list[str]:
+        self.asked.append((source.id, data_dir))
+        return ["memory"]
+
+    def load(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Source,
+        files: Sequence[str],
+        policy: BadRowPolicy,
+        quarantine_dir: Path | None,
+    ) -> SourceReport:
+        report = load_rows(con, source, relation(self.rows), policy, quarantine_dir)
+        report.files = list(files)
+        return report
 
 
-def test_typed_parquet_takes_the_fast_path(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    write_parquet(tmp_path, parquet_rows(), PARQUET_SCHEMA)
-    report = load(con, tmp_path, "parquet", BadRowPolicy.REJECT)
-
-    assert not checked_table_exists(con)
-    assert (report.rows_read, report.rows_accepted, report.issues) == (2, 2, [])
-    ten = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
-    assert loaded(con) == [(ten, "r1", 200, 0.7), (ten, "r2", 503, 1.1)]
-
-
-def test_parquet_with_naive_timestamps_is_checked_row_by_row(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    naive = PARQUET_SCHEMA.set(0, pa.field("ts", pa.timestamp("us")))
-    rows = [{**row, "ts": row["ts"].replace(tzinfo=None)} for row in parquet_rows()]
-    write_parquet(tmp_path, rows, naive)
-    report = load(con, tmp_path, "parquet")
-
-    assert checked_table_exists(con)
-    assert {i.reason: i.count for i in report.issues} == {"at: timestamp without time zone": 2}
-    assert report.rows_accepted == 0
-    with pytest.raises(DataError, match="timestamp without time zone"):
-        load(con, tmp_path, "parquet", BadRowPolicy.REJECT)
-
-
-@pytest.mark.parametrize(
-    ("changes", "reason"),
-    [({"ts": None}, "at: missing"), ({"request_id": "r1"}, "id: duplicate")],
-)
-def test_typed_parquet_with_bad_rows_is_not_let_through_the_fast_path(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, changes: dict[str, Any], reason: str
-) -> None:
-    rows = parquet_rows()
-    rows[1].update(changes)
-    write_parquet(tmp_path, rows, PARQUET_SCHEMA)
-    report = load(con, tmp_path, "parquet")
-
-    assert {i.reason: i.count for i in report.issues} == {reason: 1}
-    assert (tmp_path / "quarantine" / "requests.csv").exists()
-    with pytest.raises(DataError, match=reason):
-        load(con, tmp_path, "parquet", BadRowPolicy.REJECT)
-
-
-# -- names and paths are identifiers and literals, whatever they hold --------------------
-
-
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
-def test_columns_and_folders_named_with_quotes_are_read_as_named(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, fmt: str
-) -> None:
-    """A physical column called ``it's "status"`` and a folder called ``O'Brien's "data"``
-    are read as written: no name or path can change what a statement does."""
-    folder = tmp_path / """O'Brien's "data\""""
-    folder.mkdir()
-    awkward = """it's "status\""""
-    header = ["ts", "request_id", awkward, "latency_ms"]
-    rows = [dict(zip(header, row, strict=True)) for row in GOOD_ROWS]
-    if fmt == "csv":
-        write_csv(folder, GOOD_ROWS, header)
-    elif fmt == "jsonl":
-        lines = [json.dumps(row) for row in rows]
-        (folder / "requests.jsonl").write_text("\n".join(lines) + "\n")
-    else:
-        pq.write_table(pa.Table.from_pylist(rows), folder / "requests.parquet")
-    columns = {**COLUMNS, "status": {"column": awkward, "type": "integer"}}
-
-    report = load_source(
-        con, source(fmt, columns=columns), folder, BadRowPolicy.REJECT, folder / "quarantine"
+def test_the_engine_reads_sources_only_through_the_reader_it_is_handed(tmp_path: Path) -> None:
+    agreement = agreement_of(
+        {
+            "sources": [SOURCE],
+            "indicators": [
+                {
+                    "id": "success",
+                    "name": "Successful requests",
+                    "kind": "ratio",
+                    "source": "requests",
+                    "good": "ok = true",
+                }
+            ],
+            "objectives": [
+                {
+                    "id": "success-monthly",
+                    "name": "Success",
+                    "indicator": "success",
+                    "target": "50%",
+                    "tolerance": "40%",
+                    "window": "month",
+                }
+            ],
+        }
     )
+    reader: SourceReader = RowsReader(ROWS)
+    period = parse_period("2026-10", agreement.timezone)
+    absent = tmp_path / "no such folder"
+    request = EvaluationRequest(absent, period, period.end_at, reader=reader)
 
-    assert (report.rows_read, report.rows_rejected) == (2, 0)
-    assert [(row[1], row[2]) for row in loaded(con)] == [("r1", 200), ("r2", 503)]
+    evaluation = evaluate(agreement, request)
+
+    assert isinstance(reader, RowsReader)
+    assert reader.asked == [("requests", absent)]
+    [verdict] = evaluation.verdicts
+    assert verdict.value == 0.5  # r1 good, r2 bad; the three bad rows set aside
+    [report] = evaluation.sources
+    assert (report.files, report.rows_accepted, report.rows_rejected) == (["memory"], 2, 3)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from accord.connectors.files import FileReader
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.periods import parse_period
@@ -39,7 +40,9 @@ def _example(name: str, objectives: list[str], tmp_path: Path) -> Agreement:
 
 def _evaluated(agreement: Agreement, data: Path, spark: SparkEngine | None) -> Evaluation:
     period = parse_period("2026-10", agreement.timezone)
-    request = EvaluationRequest(data_dir=data, period=period, as_of=AS_OF, spark=spark)
+    request = EvaluationRequest(
+        data_dir=data, period=period, as_of=AS_OF, reader=FileReader(), spark=spark
+    )
     return evaluate(agreement, request)
 
 

@@ -14,6 +14,7 @@ import uvicorn
 from rich.markup import escape
 from rich.table import Table
 
+from accord.bootstrap import file_evaluations
 from accord.cli.demo_store import DemoStore, clear, load_store, months_ending
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.cli.report import generate_reports
@@ -28,7 +29,7 @@ from accord.reports.verdicts import explain_verdict
 from accord.server.app import create_app
 from accord.services.agreements import load_file
 from accord.services.errors import ServiceError
-from accord.services.evaluation import DataError, EvaluateCommand, evaluate_file
+from accord.services.evaluation import DataError, EvaluateCommand
 from accord.services.permissions import Role
 
 __all__ = ["register"]
@@ -53,7 +54,7 @@ def _evaluate(path: Path, data: Path, period: str, out: Path) -> Evaluation:
         now=dt.datetime.now(dt.UTC),
         quarantine_dir=out / "quarantine",
     )
-    evaluation = evaluate_file(command)
+    evaluation = file_evaluations().evaluate(command)
     folder = out / "verdicts"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{evaluation.agreement.metadata.id}.json"

@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from accord.bootstrap import file_evaluations
 from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_problems
 from accord.cli.runtime import configured_servers
 from accord.connectors.registry import connectors_for
@@ -31,7 +32,6 @@ from accord.services.evaluation import (
     DataError,
     EvaluateCommand,
     VersionSeriesError,
-    evaluate_file,
     version_series,
 )
 from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
@@ -114,7 +114,7 @@ def _run(command: EvaluateCommand) -> Evaluation:
 
 def _evaluate(command: EvaluateCommand) -> Evaluation:
     try:
-        return evaluate_file(command)
+        return file_evaluations().evaluate(command)
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None

@@ -1,5 +1,6 @@
-"""Connectors: how measurements reach Accord from outside (pushed batches, Prometheus), and
-objectives exchanged with SRE tools (OpenSLO, Sloth), and evidence bundles' zip files."""
+"""Connectors: how measurements reach Accord from outside (data files, pushed batches,
+Prometheus), objectives exchanged with SRE tools (OpenSLO, Sloth), and evidence bundles' zip
+files."""
 
 __all__ = [
     "archives",
@@ -7,6 +8,7 @@ __all__ = [
     "checked",
     "credentials",
     "fetched",
+    "files",
     "notify",
     "openslo",
     "prometheus",

@@ -1,9 +1,10 @@
 """Pushed measurement batches: checked like files, deduplicated by event id, stored durably.
 
 A batch is a list of events keyed by the source's physical column names, exactly as a row of
-one of its files would be (or a JSON-lines, CSV or Parquet file of them). It goes through the
-engine's own checks (``accord.engine.sources``: same reasons, samples, quarantine and reject
-policy), and its good rows become one Parquet file in the shape the engine reads pushed sources from
+one of its files would be (or a JSON-lines, CSV or Parquet file of them), read as a file
+(``accord.connectors.files``). It goes through the engine's own checks
+(``accord.engine.sources``: same reasons, samples, quarantine and reject policy), and its
+good rows become one Parquet file in the shape the engine reads pushed sources from
 (``stored_source``: logical names, typed, durations in seconds).
 
 Events are identified by the source's row identity (its ``key``, the event id; for status
@@ -41,17 +42,12 @@ from typing import Final, TypeAlias
 import duckdb
 from sqlglot import exp
 
+from accord.connectors.files import read_files
 from accord.core.evaluation import SourceIssue
 from accord.core.model.measurement import Source, SourceFormat
 from accord.engine import sql
 from accord.engine.rows import source_table
-from accord.engine.sources import (
-    BadRowPolicy,
-    DataError,
-    load_rows,
-    read_files,
-    row_identity,
-)
+from accord.engine.sources import BadRowPolicy, DataError, load_rows, row_identity
 
 __all__ = [
     "BATCH_ID_PATTERN",

@@ -44,12 +44,7 @@ from accord.engine.kinds import Plan, Setting, plan_of
 from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
 from accord.engine.records import Records, load_records
 from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
-from accord.engine.sources import (
-    BadRowPolicy,
-    load_files,
-    load_source,
-    stored_source,
-)
+from accord.engine.sources import BadRowPolicy, SourceReader, stored_source
 from accord.engine.spark import SparkEngine
 from accord.engine.sql import column, holds, instant, render, typed
 
@@ -62,11 +57,14 @@ class EvaluationRequest:
 
     ``pushed`` maps each pushed source to its committed batch files (Parquet, written by
     ``accord.connectors.batches``); a pushed source without batches has no data yet.
+    ``reader`` reads the files of file sources and pushed batches
+    (``accord.connectors.files``, wired by the services).
     """
 
     data_dir: Path
     period: Period
     as_of: dt.datetime
+    reader: SourceReader = field(kw_only=True)
     policy: BadRowPolicy = BadRowPolicy.QUARANTINE
     quarantine_dir: Path | None = None
     pushed: Mapping[str, Sequence[Path]] = field(default_factory=dict)
@@ -221,13 +219,15 @@ def _load_sources(
 def _load(
     con: duckdb.DuckDBPyConnection, source: Source, request: EvaluationRequest
 ) -> SourceReport:
+    reader, policy, quarantine_dir = request.reader, request.policy, request.quarantine_dir
     if source.format is SourceFormat.PUSH:
         files = [str(path) for path in request.pushed.get(source.id, ())]
-        return load_files(con, stored_source(source), files, request.policy, request.quarantine_dir)
+        return reader.load(con, stored_source(source), files, policy, quarantine_dir)
     if source.format is SourceFormat.RECORDED:
         records = request.recorded.get(source.id)
-        return load_records(con, source, records, request.policy, request.quarantine_dir)
-    return load_source(con, source, request.data_dir, request.policy, request.quarantine_dir)
+        return load_records(con, source, records, policy, quarantine_dir)
+    files = reader.find(source, request.data_dir)
+    return reader.load(con, source, files, policy, quarantine_dir)
 
 
 def _interval_exclusions(

@@ -49,9 +49,10 @@ from accord.engine import sql
 from accord.engine.rows import source_table
 from accord.engine.sources import (
     BadRowPolicy,
+    DataError,
+    SourceReader,
     as_seconds,
     from_seconds,
-    load_source,
     sql_type,
 )
 
@@ -114,9 +115,14 @@ _NOT_FILES = (SourceFormat.PUSH, SourceFormat.RECORDED)
 
 
 def copy_evidence_rows(
-    agreement: Agreement, judged: Sequence[Judged], data_dir: Path, out_dir: Path
+    agreement: Agreement,
+    judged: Sequence[Judged],
+    reader: SourceReader,
+    data_dir: Path,
+    out_dir: Path,
 ) -> list[SourceRows]:
-    """Copy the rows the judged objectives need from ``data_dir`` to ``out_dir``.
+    """Copy the rows the judged objectives need from ``data_dir`` (read by ``reader``, as
+    the evaluation read them) to ``out_dir``.
 
     Raises ``DataError`` (unreadable data) or ``PlacementError`` (a path no bundle can hold).
     """
@@ -132,11 +138,12 @@ def copy_evidence_rows(
             if need is None:
                 copied.append(_write_empty(con, source, data_dir, out_dir))
                 continue
-            load_source(con, source, data_dir, BadRowPolicy.QUARANTINE, None)
+            found = reader.find(source, data_dir)
+            reader.load(con, source, found, BadRowPolicy.QUARANTINE, None)
             selection = _selection(need, agreement.timezone)
             con.execute(sql.render(sql.create_temp(_selected(source.id), selection)))
             copied.append(_write_selected(con, need, data_dir, out_dir))
-    _check_paths(files, copied, out_dir)
+    _check_paths(files, copied, reader, out_dir)
     order = {s.id: index for index, s in enumerate(agreement.sources)}
     return sorted(copied, key=lambda item: order[item.source])
 
@@ -436,8 +443,10 @@ def _fill(part: str) -> str:
     return _GLOB.sub(one, part)
 
 
-def _check_paths(sources: Sequence[Source], copied: Sequence[SourceRows], out_dir: Path) -> None:
-    """Every source's path matches its own files and no other's."""
+def _check_paths(
+    sources: Sequence[Source], copied: Sequence[SourceRows], reader: SourceReader, out_dir: Path
+) -> None:
+    """Every source's path matches its own files and no other's, as ``reader`` finds them."""
     own = {item.source: set(item.files) for item in copied}
     written = [file for item in copied for file in item.files]
     shared = sorted({file for file in written if written.count(file) > 1})
@@ -446,15 +455,11 @@ def _check_paths(sources: Sequence[Source], copied: Sequence[SourceRows], out_di
             f"several sources read {', '.join(shared)}; sources sharing files cannot be bundled"
         )
     for source in sources:
-        assert source.path is not None
-        pattern = out_dir / source.path
-        if pattern.is_dir():
-            pattern = pattern / "**" / f"*.{source.format.value}"
-        found = {
-            str(Path(path).relative_to(out_dir))
-            for path in glob.glob(str(pattern), recursive=True)
-            if Path(path).is_file()
-        }
+        try:
+            matched = reader.find(source, out_dir)
+        except DataError:
+            matched = []
+        found = {str(Path(path).relative_to(out_dir)) for path in matched if Path(path).is_file()}
         if found != own[source.id]:
             others = sorted(found - own[source.id]) or sorted(own[source.id] - found)
             raise PlacementError(

@@ -17,7 +17,7 @@ from accord.core.evaluation import SourceReport
 from accord.core.model.measurement import ColumnType, Source
 from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.engine import sql
-from accord.engine.sources import BadRowPolicy, load_files, load_rows, sql_type
+from accord.engine.sources import BadRowPolicy, empty_source, load_rows, sql_type
 
 __all__ = ["Records", "load_records"]
 
@@ -40,7 +40,7 @@ def load_records(
     """Load a recorded source as ``src_<id>``. Without records (a file evaluation, which has
     no store) it has no rows: its windows have no data."""
     if records is None:
-        return load_files(con, source, [], policy, quarantine_dir)
+        return empty_source(con, source)
     columns = RECORDED_COLUMNS[source.kind.value]
     table = f"records_{source.id}"
     typed = {name: sql_type(ColumnType(type_)) for name, type_ in columns.items()}

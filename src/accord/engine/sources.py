@@ -1,21 +1,21 @@
-"""Reading a data source into DuckDB under its logical column names, checked first.
+"""A source's rows checked value by value and loaded into DuckDB under its logical names.
 
-Text formats (CSV, JSON lines) are read as text and cast column by column, so that every
-row that fails (unparseable value, missing or zone-less timestamp, duplicate key) is kept
-with its reason instead of being dropped: the run either stops (policy ``reject``) or goes
-on without those rows and writes them to a quarantine file (policy ``quarantine``).
-Parquet files carry their own types; they are checked by schema, and only when a column's
-type does not match the agreement are they read through the same text path.
-Durations are converted to seconds; timestamps are UTC ``TIMESTAMPTZ``.
+Reading a source's files is not the engine's: a ``SourceReader`` (implemented by
+``accord.connectors.files``, handed over in the ``EvaluationRequest``) finds them and loads
+them, sending every row that needs checking through ``load_rows`` here. Rows arrive as text
+and are cast column by column, so that every row that fails (unparseable value, missing or
+zone-less timestamp, duplicate key) is kept with its reason instead of being dropped: the
+run either stops (policy ``reject``) or goes on without those rows and writes them to a
+quarantine file (policy ``quarantine``). Durations are converted to seconds; timestamps are
+UTC ``TIMESTAMPTZ``.
 """
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 import duckdb
 from sqlglot import exp
@@ -29,12 +29,11 @@ __all__ = [
     "BadRowPolicy",
     "DataError",
     "RejectedRows",
+    "SourceReader",
     "as_seconds",
+    "empty_source",
     "from_seconds",
-    "load_files",
     "load_rows",
-    "load_source",
-    "read_files",
     "row_identity",
     "sql_type",
     "stored_source",
@@ -50,7 +49,6 @@ _SQL_TYPES: Final = {
 }
 #: Seconds per unit above the millisecond (which is divided: see ``as_seconds``).
 _FACTORS: Final = {"s": "1.0", "m": "60.0", "h": "3600.0"}
-_TRUE: Final = exp.true()
 #: A time of day followed by a zone: Z, UTC, an offset or an IANA name. A date alone
 #: (``2026-10-05``, whose ``-05`` looks like an offset) has no zone.
 _ZONE_SUFFIX: Final = r":\d\d(\.\d+)?\s*(Z|z|UTC|[+-]\d\d(:?\d\d)?|\s[A-Za-z_]+(/[A-Za-z_+-]+)+)$"
@@ -66,52 +64,35 @@ class DataError(Exception):
     """Data that cannot be evaluated: missing files or columns, or rejected rows."""
 
 
+class SourceReader(Protocol):
+    """Reads a file source's files into DuckDB (``accord.connectors.files``): the engine
+    opens no file itself, so that where and how files are read is the caller's to wire."""
+
+    def find(self, source: Source, data_dir: Path) -> list[str]:
+        """The files a source's path matches under ``data_dir``, sorted; ``DataError``
+        naming the path when none do."""
+        ...
+
+    def load(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Source,
+        files: Sequence[str],
+        policy: BadRowPolicy,
+        quarantine_dir: Path | None,
+    ) -> SourceReport:
+        """Load the files (in the source's format) as ``src_<id>``, every row checked
+        (``load_rows``) unless the files' own types and statistics prove it good; no files
+        at all is an empty source (``empty_source``)."""
+        ...
+
+
 class RejectedRows(DataError):
     """Bad rows under policy ``reject``; the report counts them, with reasons and samples."""
 
     def __init__(self, message: str, report: SourceReport) -> None:
         super().__init__(message)
         self.report = report
-
-
-def _files(source: Source, data_dir: Path) -> list[str]:
-    assert source.path is not None
-    pattern = data_dir / source.path
-    if pattern.is_dir():
-        pattern = pattern / "**" / f"*.{source.format.value}"
-    found = sorted(glob.glob(str(pattern), recursive=True))
-    if not found:
-        raise DataError(f"source {source.id!r}: no files match {pattern}")
-    return found
-
-
-def _reader(source: Source, files: list[str], as_text: bool) -> exp.Table:
-    listed = sql.files(files)
-    if source.format is SourceFormat.CSV:
-        return sql.reading("read_csv", listed, header=_TRUE, all_varchar=_TRUE, filename=_TRUE)
-    if source.format is SourceFormat.JSONL:
-        columns = sql.shape({c.column: "VARCHAR" for c in source.columns.values()})
-        return sql.reading(
-            "read_json",
-            listed,
-            format=sql.text("newline_delimited"),
-            columns=columns,
-            filename=_TRUE,
-        )
-    if as_text:
-        return sql.reading(
-            "read_parquet", listed, hive_partitioning=_TRUE, filename=_TRUE, union_by_name=_TRUE
-        )
-    return sql.reading("read_parquet", listed, hive_partitioning=_TRUE, filename=_TRUE)
-
-
-def _physical_columns(con: duckdb.DuckDBPyConnection, reader: exp.Expr) -> dict[str, str]:
-    described = con.execute(
-        sql.render(exp.Describe(this=exp.select("*").from_(reader.copy())))
-    ).fetchall()
-    found = {str(row[0]): str(row[1]) for row in described}
-    # Empty JSON-lines files are described as one untyped "json" column: nothing to check.
-    return {} if found == {"json": "JSON"} else found
 
 
 def as_seconds(value: exp.Expr, unit: str) -> exp.Expr:
@@ -171,108 +152,6 @@ def _failure(name: str, column: Column, raw: exp.Expr, *, required: bool) -> exp
     return reasons.when(unparsed, sql.text(f"{name}: not {column.type.value}"))
 
 
-def _check_columns(source: Source, physical: dict[str, str]) -> None:
-    missing = sorted(
-        f"{column.column} (for {name})"
-        for name, column in source.columns.items()
-        if column.column not in physical
-    )
-    if missing and physical:
-        raise DataError(
-            f"source {source.id!r}: missing column(s) {', '.join(missing)}; "
-            f"the files have {', '.join(sorted(k for k in physical if k != 'filename'))}"
-        )
-
-
-def _parquet_matches(source: Source, physical: dict[str, str]) -> bool:
-    """Whether Parquet column types already match the agreement (then no text pass)."""
-    wanted = {
-        ColumnType.TIMESTAMP: ("TIMESTAMP WITH TIME ZONE",),
-        ColumnType.STRING: ("VARCHAR",),
-        ColumnType.INTEGER: ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER"),
-        ColumnType.NUMBER: ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "DECIMAL"),
-        ColumnType.BOOLEAN: ("BOOLEAN",),
-        ColumnType.DURATION: ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "DECIMAL"),
-    }
-    return all(physical[c.column].split("(")[0] in wanted[c.type] for c in source.columns.values())
-
-
-def _fast_view(con: duckdb.DuckDBPyConnection, source: Source, reader: exp.Table) -> None:
-    select = []
-    for name, column in source.columns.items():
-        raw = sql.column(column.column)
-        if column.type is ColumnType.DURATION:
-            assert column.unit is not None
-            value = as_seconds(sql.typed(raw, "DOUBLE"), column.unit)
-        else:
-            value = sql.typed(raw, _SQL_TYPES[column.type])
-        select.append(exp.alias_(value, name, quoted=True))
-    stamped = sql.known(sql.column(source.columns[source.timestamp].column))
-    rows = exp.select(*select).from_(reader.copy()).where(stamped)
-    con.execute(sql.render(sql.create_temp(f"src_{source.id}", rows, view=True)))
-
-
-def load_source(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    data_dir: Path,
-    policy: BadRowPolicy,
-    quarantine_dir: Path | None,
-) -> SourceReport:
-    """Load one file source as ``src_<id>``; bad rows rejected or quarantined."""
-    return load_files(con, source, _files(source, data_dir), policy, quarantine_dir)
-
-
-def load_files(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    files: Sequence[str],
-    policy: BadRowPolicy,
-    quarantine_dir: Path | None,
-) -> SourceReport:
-    """Load the given files of a source (in its format) as ``src_<id>``; bad rows rejected
-    or quarantined. No files at all is an empty source (a pushed source before its first
-    batch): its windows have no data."""
-    files = list(files)
-    if not files:
-        _empty_view(con, source)
-        return SourceReport(source=source.id, files=[])
-    try:
-        reader, physical = _open(con, source, files)
-        fast = SourceReport(source=source.id, files=files)
-        if (
-            source.format is SourceFormat.PARQUET
-            and _parquet_matches(source, physical)
-            and (
-                _clean_by_statistics(con, source, files, fast)
-                or _clean_parquet(con, source, reader, fast)
-            )
-        ):
-            _fast_view(con, source, reader)
-            return fast
-        report = load_rows(con, source, reader, policy, quarantine_dir)
-    except duckdb.Error as exc:
-        raise DataError(f"source {source.id!r}: cannot read {len(files)} file(s): {exc}") from None
-    report.files = files
-    return report
-
-
-def read_files(con: duckdb.DuckDBPyConnection, source: Source, files: Sequence[str]) -> exp.Table:
-    """The table function reading the files in the source's format, text formats as text,
-    with a ``filename`` column; the files' columns are checked first (DataError naming the
-    missing ones)."""
-    return _open(con, source, list(files))[0]
-
-
-def _open(
-    con: duckdb.DuckDBPyConnection, source: Source, files: list[str]
-) -> tuple[exp.Table, dict[str, str]]:
-    reader = _reader(source, files, as_text=False)
-    physical = _physical_columns(con, _describing_reader(source, files, reader))
-    _check_columns(source, physical)
-    return reader, physical
-
-
 def load_rows(
     con: duckdb.DuckDBPyConnection,
     source: Source,
@@ -307,21 +186,16 @@ def stored_source(source: Source) -> Source:
     return source.model_copy(update={"format": SourceFormat.PARQUET, "columns": columns})
 
 
-def _empty_view(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+def empty_source(con: duckdb.DuckDBPyConnection, source: Source) -> SourceReport:
+    """Load a source without rows as ``src_<id>`` (its columns typed): its windows have no
+    data."""
     typed = [
         exp.alias_(sql.typed(exp.Null(), _SQL_TYPES[column.type]), name, quoted=True)
         for name, column in source.columns.items()
     ]
     nothing = exp.select(*typed).where(exp.false())
     con.execute(sql.render(sql.create_temp(f"src_{source.id}", nothing, view=True)))
-
-
-def _describing_reader(source: Source, files: list[str], reader: exp.Table) -> exp.Table:
-    """The reader whose columns are the files' own: JSON lines are read with the agreement's
-    columns (absent keys become nulls), so their keys are found by detection instead."""
-    if source.format is SourceFormat.JSONL:
-        return sql.reading("read_json", sql.files(files), format=sql.text("newline_delimited"))
-    return reader
+    return SourceReport(source=source.id, files=[])
 
 
 def row_identity(source: Source) -> list[str]:
@@ -332,69 +206,6 @@ def row_identity(source: Source) -> list[str]:
     if source.kind is SourceKind.STATUS_CHANGES:
         return [source.key, source.timestamp]
     return [source.key]
-
-
-#: Row count, null count, incomplete statistics and time range of one column of Parquet
-#: files, from the files' own statistics (no rows read).
-_STATISTICS: Final = sql.template(
-    """
-    SELECT sum(row_group_num_rows), sum(stats_null_count),
-           count(*) FILTER (WHERE stats_null_count IS NULL OR stats_min_value IS NULL),
-           min(TRY_CAST(stats_min_value AS TIMESTAMPTZ)),
-           max(TRY_CAST(stats_max_value AS TIMESTAMPTZ))
-    FROM parquet_metadata($files) WHERE path_in_schema = $column
-    """
-)
-
-
-def _clean_by_statistics(
-    con: duckdb.DuckDBPyConnection, source: Source, files: list[str], report: SourceReport
-) -> bool:
-    """Whether the files' own Parquet statistics already prove every row has a timestamp
-    (no key to check): row counts, null counts and time range without reading any rows.
-    Missing statistics fall back to reading the column."""
-    if row_identity(source):
-        return False
-    column = sql.text(source.columns[source.timestamp].column)
-    statement = sql.fill(_STATISTICS, {"files": sql.files(files), "column": column})
-    row = con.execute(sql.render(statement)).fetchone()
-    if row is None or row[0] is None or row[1] != 0 or row[2] != 0 or row[3] is None:
-        return False
-    report.rows_read = report.rows_accepted = int(row[0])
-    report.first_at, report.last_at = row[3].isoformat(), row[4].isoformat()
-    return True
-
-
-def _clean_parquet(
-    con: duckdb.DuckDBPyConnection, source: Source, reader: exp.Table, report: SourceReport
-) -> bool:
-    """Whether typed Parquet needs no row checks: every row has a timestamp (and a unique
-    key). Otherwise the rows go through the checked path, to be rejected or quarantined."""
-    ts = sql.column(source.columns[source.timestamp].column)
-    identity = [sql.column(source.columns[name].column) for name in row_identity(source)]
-    everything = sql.call("count", exp.Star())
-    keyed, distinct = everything, everything
-    if identity:
-        key = exp.Tuple(expressions=identity) if len(identity) > 1 else identity[0]
-        keyed = sql.call("count", identity[0].copy())
-        distinct = exp.Count(this=exp.Distinct(expressions=[key.copy()]))
-    counted = exp.select(
-        everything.copy(),
-        sql.call("count", ts.copy()),
-        sql.call("min", ts.copy()),
-        sql.call("max", ts.copy()),
-        keyed.copy(),
-        distinct.copy(),
-    ).from_(reader.copy())
-    row = con.execute(sql.render(counted)).fetchone()
-    assert row is not None
-    rows, stamped, first_at, last_at, keyed_rows, distinct_rows = row
-    if not rows == stamped == keyed_rows == distinct_rows:
-        return False
-    report.rows_read = report.rows_accepted = int(rows)
-    if first_at is not None:
-        report.first_at, report.last_at = first_at.isoformat(), last_at.isoformat()
-    return True
 
 
 def _checked(source: Source) -> str:

@@ -158,6 +158,7 @@ def _judge_again(context: ServiceContext, judged: JudgedFrom) -> Evaluation:
         data_dir=context.data_dir / "files",
         period=parse_period(judged.period, judged.agreement.timezone),
         as_of=judged.as_of,
+        reader=context.reader,
         pushed={**judged.pushed(), **external.files},
         items=True,
         recorded=judged.recorded,

@@ -1,4 +1,5 @@
-"""Use case: evaluate an agreement file against a data directory for a period."""
+"""Use case: evaluate an agreement file against a data directory for a period, with no store
+(``accord evaluate``, ``explain``, the demo, evidence bundles)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from accord.core.model import Agreement
 from accord.core.periods import check_instant, parse_period
 from accord.core.versions import VersionSpan, judge_by_versions_in_force
 from accord.engine.evaluate import EvaluationRequest, evaluate
-from accord.engine.sources import BadRowPolicy, DataError
+from accord.engine.sources import BadRowPolicy, DataError, SourceReader
 from accord.services.agreements import load_valid
 from accord.services.external import fetch_external
 from accord.services.measuring import Measuring, spark_for
@@ -24,8 +25,8 @@ __all__ = [
     "BadRowPolicy",
     "DataError",
     "EvaluateCommand",
+    "FileEvaluations",
     "VersionSeriesError",
-    "evaluate_file",
     "version_series",
 ]
 
@@ -57,47 +58,55 @@ class EvaluateCommand:
     later_versions: tuple[Path, ...] = ()
 
 
-def evaluate_file(command: EvaluateCommand) -> Evaluation:
-    """Load and check the agreement (and its later versions), then evaluate it.
+class FileEvaluations:
+    """Agreement files judged against data files; the files are read through the reader
+    port (``accord.connectors.files``, wired by ``accord.bootstrap``)."""
 
-    Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period),
-    ``VersionSeriesError`` (versions that do not form a series), ``DataError`` (unreadable
-    or rejected data, or an outside source that cannot be read) or ``SparkUnavailable``
-    (measuring on Spark, which cannot start here).
-    """
-    versions = version_series(command.agreement, command.later_versions)
-    first = next(iter(versions.values()))
-    period = parse_period(command.period, first.timezone)
-    as_of = command.as_of or min(command.now, period.end_at)
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must carry a time zone")
-    check_instant(as_of, "--as-of")
-    as_of = as_of.astimezone(dt.UTC)
-    spark = spark_for(command.measuring)
+    def __init__(self, reader: SourceReader) -> None:
+        self.reader = reader
 
-    def judge(agreement: Agreement) -> Evaluation:
-        external = fetch_external(
-            agreement,
-            period,
-            as_of,
-            fetcher=command.fetcher,
-            now=command.now,
-            policy=command.policy,
-        )
-        request = EvaluationRequest(
-            data_dir=command.data_dir,
-            period=period,
-            as_of=as_of,
-            policy=command.policy,
-            quarantine_dir=command.quarantine_dir,
-            pushed={**command.pushed, **external.files},
-            progress=command.progress,
-            spark=spark,
-            items=command.items,
-        )
-        return external.restore(evaluate(external.agreement, request))
+    def evaluate(self, command: EvaluateCommand) -> Evaluation:
+        """Load and check the agreement (and its later versions), then evaluate it.
 
-    return judge_by_versions_in_force(versions, period, judge)
+        Raises ``AgreementFileError`` (invalid agreement), ``PeriodError`` (bad period),
+        ``VersionSeriesError`` (versions that do not form a series), ``DataError``
+        (unreadable or rejected data, or an outside source that cannot be read) or
+        ``SparkUnavailable`` (measuring on Spark, which cannot start here).
+        """
+        versions = version_series(command.agreement, command.later_versions)
+        first = next(iter(versions.values()))
+        period = parse_period(command.period, first.timezone)
+        as_of = command.as_of or min(command.now, period.end_at)
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must carry a time zone")
+        check_instant(as_of, "--as-of")
+        as_of = as_of.astimezone(dt.UTC)
+        spark = spark_for(command.measuring)
+
+        def judge(agreement: Agreement) -> Evaluation:
+            external = fetch_external(
+                agreement,
+                period,
+                as_of,
+                fetcher=command.fetcher,
+                now=command.now,
+                policy=command.policy,
+            )
+            request = EvaluationRequest(
+                data_dir=command.data_dir,
+                period=period,
+                as_of=as_of,
+                reader=self.reader,
+                policy=command.policy,
+                quarantine_dir=command.quarantine_dir,
+                pushed={**command.pushed, **external.files},
+                progress=command.progress,
+                spark=spark,
+                items=command.items,
+            )
+            return external.restore(evaluate(external.agreement, request))
+
+        return judge_by_versions_in_force(versions, period, judge)
 
 
 class VersionSeriesError(ValueError):

@@ -51,7 +51,7 @@ from accord.core.units import format_decimal
 from accord.core.verdicts import Verdict
 from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
 from accord.engine.sources import BadRowPolicy, DataError
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import EvaluateCommand, FileEvaluations
 from accord.services.ports import ArchiveError, BundleArchive
 from accord.services.rendering import ReadmeFacts, Rendering
 
@@ -269,27 +269,36 @@ def _judged(evaluation: Evaluation, chosen: Sequence[Verdict]) -> list[Judged]:
 
 class EvidenceBundles:
     """Export and verify evidence bundles. READMEs are written through the rendering port,
-    the bundle's container (a zip file) through the archive port."""
+    the bundle's container (a zip file) through the archive port; data files are read (to
+    evaluate and to copy the rows) through the evaluations' reader port."""
 
-    def __init__(self, rendering: Rendering, archive: BundleArchive) -> None:
+    def __init__(
+        self, rendering: Rendering, archive: BundleArchive, evaluations: FileEvaluations
+    ) -> None:
         self._rendering = rendering
         self._archive = archive
+        self._evaluations = evaluations
 
     def export(self, command: ExportCommand) -> Exported:
         """Evaluate, select the verdicts, and write a bundle that recomputes them (see
         ``_export``)."""
-        return _export(command, self._rendering, self._archive)
+        return _export(command, self._rendering, self._archive, self._evaluations)
 
     def verify(self, bundle: Path) -> Verification:
         """Check a bundle's files, its agreement version, and recompute its verdicts (see
         ``_verify``)."""
-        return _verify(bundle, self._archive)
+        return _verify(bundle, self._archive, self._evaluations)
 
 
 # -- export -------------------------------------------------------------------------------
 
 
-def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive) -> Exported:
+def _export(
+    command: ExportCommand,
+    rendering: Rendering,
+    archive: BundleArchive,
+    evaluations: FileEvaluations,
+) -> Exported:
     """Evaluate, select the verdicts, and write a bundle that recomputes them.
 
     The as-of instant defaults (as in ``accord evaluate``) to now or the period's end, here
@@ -304,7 +313,7 @@ def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive
         quarantine_dir=None,
         items=True,
     )
-    evaluation = evaluate_file(_reading(request, command.inputs))
+    evaluation = evaluations.evaluate(_reading(request, command.inputs))
     chosen = select_verdicts(evaluation, command.selection)
     with tempfile.TemporaryDirectory(prefix="accord-evidence-") as folder:
         stage = Path(folder)
@@ -314,6 +323,7 @@ def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive
             sources = copy_evidence_rows(
                 _as_read(evaluation.agreement),
                 _judged(evaluation, chosen),
+                evaluations.reader,
                 request.data_dir,
                 stage / DATA,
             )
@@ -327,7 +337,7 @@ def _export(command: ExportCommand, rendering: Rendering, archive: BundleArchive
             evaluation, chosen, selection.scope, selection.window, sources, command.output.name
         )
         (stage / README).write_text(rendering.evidence_readme(facts), encoding="utf-8")
-        check = _recompute(stage, recorded, evaluation.agreement.version_hash())
+        check = _recompute(stage, recorded, evaluation.agreement.version_hash(), evaluations)
         if not check.ok:
             found = "; ".join([*check.tampered, *check.problems, *map(str, check.differences)])
             raise EvidenceError(f"the bundle would not reproduce its verdicts ({found})")
@@ -518,7 +528,7 @@ class _Recorded(BaseModel):
     verdicts: list[_RecordedVerdict] = Field(min_length=1)
 
 
-def _verify(bundle: Path, archive: BundleArchive) -> Verification:
+def _verify(bundle: Path, archive: BundleArchive, evaluations: FileEvaluations) -> Verification:
     """Check a bundle's files, its agreement version, and recompute its verdicts.
 
     Raises ``EvidenceError`` for a file that is not a bundle or would unpack outside its
@@ -538,7 +548,7 @@ def _verify(bundle: Path, archive: BundleArchive) -> Verification:
             recorded = json.loads((root / VERDICTS).read_bytes())
         except ValueError as exc:
             return Verification("", problems=[f"{VERDICTS} is not JSON: {exc}"])
-        return _recompute(root, recorded, manifest.agreement_version)
+        return _recompute(root, recorded, manifest.agreement_version, evaluations)
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -573,7 +583,9 @@ def _tampered(manifest: _Manifest, digests: Mapping[str, str]) -> list[str]:
     return found
 
 
-def _recompute(root: Path, recorded_data: object, version: str) -> Verification:
+def _recompute(
+    root: Path, recorded_data: object, version: str, evaluations: FileEvaluations
+) -> Verification:
     """Evaluate the bundled data as recorded and compare with the recorded verdicts."""
     try:
         recorded = _Recorded.model_validate(recorded_data)
@@ -588,7 +600,7 @@ def _recompute(root: Path, recorded_data: object, version: str) -> Verification:
         policy=BadRowPolicy.REJECT,
     )
     try:
-        evaluation = evaluate_file(_reading(command, _read_inputs(root)))
+        evaluation = evaluations.evaluate(_reading(command, _read_inputs(root)))
     except (PeriodError, DataError) as exc:
         return Verification("", problems=[f"the bundled data cannot be evaluated: {exc}"])
     agreement = evaluation.agreement

@@ -1,9 +1,10 @@
 """What the services need from the outside world, declared here and implemented elsewhere:
-the clock, the writer that stores a pushed batch (``accord.connectors.batches``), the
-fetchers that read sources living outside Accord (``accord.connectors.prometheus``) and the
-rendering of records and documents for people (declared in ``accord.services.rendering``,
-apart, so that the reports implementing it import no query engine), each wired by the
-composition root (``accord.bootstrap``)."""
+the clock, the writer that stores a pushed batch (``accord.connectors.batches``), the reader
+of data files (``SourceReader``, declared by the engine that calls it and implemented by
+``accord.connectors.files``), the fetchers that read sources living outside Accord
+(``accord.connectors.prometheus``) and the rendering of records and documents for people
+(declared in ``accord.services.rendering``, apart, so that the reports implementing it import
+no query engine), each wired by the composition root (``accord.bootstrap``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Protocol
 from accord.core.declared import DeclaredIncident
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.measurement import Source
-from accord.engine.sources import BadRowPolicy
+from accord.engine.sources import BadRowPolicy, SourceReader
 
 __all__ = [
     "ArchiveError",
@@ -31,6 +32,7 @@ __all__ = [
     "SendFailed",
     "Signer",
     "SourceFetcher",
+    "SourceReader",
     "SystemClock",
     "WrittenBatch",
 ]

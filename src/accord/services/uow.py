@@ -30,6 +30,7 @@ from accord.services.ports import (
     NotificationSender,
     Signer,
     SourceFetcher,
+    SourceReader,
 )
 from accord.services.rendering import Rendering
 from accord.store import locks
@@ -97,6 +98,8 @@ class ServiceContext:
     passwords: PasswordHasher
     #: Renders records and documents for people (``accord.reports.rendering``).
     rendering: Rendering
+    #: Reads data files and pushed batches into the engine (``accord.connectors.files``).
+    reader: SourceReader
     #: Reads the sources that live outside the data files (Prometheus, ticket exports);
     #: None: agreements with such sources cannot be evaluated here (they get a 400).
     fetcher: SourceFetcher | None = None

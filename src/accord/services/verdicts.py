@@ -330,6 +330,7 @@ class Verdicts:
             data_dir=data_dir / "files",
             period=period,
             as_of=as_of,
+            reader=self._context.reader,
             quarantine_dir=data_dir / "quarantine" / row.slug / "evaluations",
             pushed={
                 source: [data_dir / b.file_path for b in found if b.file_path]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from accord.bootstrap import file_evaluations
 from accord.connectors.prometheus.connector import PrometheusConnector
 from accord.core.evaluation import Evaluation
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import EvaluateCommand
 from tests.connectors.heads import HEAD
 from tests.connectors.prometheus.server import Backfilled
 
@@ -101,7 +102,7 @@ objectives:
 
 
 def _evaluate(path: Path, data: Path, connector: PrometheusConnector | None) -> Evaluation:
-    return evaluate_file(
+    return file_evaluations().evaluate(
         EvaluateCommand(agreement=path, data_dir=data, period="2026-10", now=NOW, fetcher=connector)
     )
 

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from accord.bootstrap import file_evaluations
 from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
 from accord.engine.sources import DataError
-from accord.services.evaluation import EvaluateCommand, evaluate_file
+from accord.services.evaluation import EvaluateCommand
 from tests.connectors.heads import HEAD as SHARED_HEAD
 
 FILES = Path(__file__).parent / "files"
@@ -150,7 +151,7 @@ def _write_plain(folder: Path, system: str) -> None:
 
 
 def _evaluate(path: Path, data: Path, tmp_path: Path) -> Evaluation:
-    return evaluate_file(
+    return file_evaluations().evaluate(
         EvaluateCommand(
             agreement=path,
             data_dir=data,
