@@ -5,38 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from accord.bootstrap import build
 from accord.cli.main import app
-from accord.services.permissions import Principal
-from accord.services.portfolio import UploadVersion
-from accord.settings import Settings
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
-    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
-    for command in (
-        ["admin", "create-organisation", "acme", "Acme Retail GmbH", "--company"],
-        ["admin", "create-organisation", "payco", "PayCo Payments Ltd"],
-    ):
-        assert runner.invoke(app, command).exit_code == 0
-    services = build(Settings.load())
-    try:
-        services.portfolio.upload(Principal.console(), UploadVersion(text=EXAMPLE.read_text()))
-    finally:
-        services.close()
-    return folder
-
-
-def test_an_incident_from_open_to_resolved(data_dir: Path) -> None:
+def test_an_incident_from_open_to_resolved(payments_dir: Path) -> None:
     steps = [
         ["incident", "open", "payments-api", "--title", "Auth errors", "--severity", "sev1"],
         ["incident", "ack", "1"],
@@ -63,7 +40,7 @@ def test_an_incident_from_open_to_resolved(data_dir: Path) -> None:
     }
 
 
-def test_a_bad_severity_or_id_is_a_clear_error(data_dir: Path) -> None:
+def test_a_bad_severity_or_id_is_a_clear_error(payments_dir: Path) -> None:
     bad = runner.invoke(
         app, ["incident", "open", "payments-api", "--title", "x", "--severity", "p9"]
     )
@@ -74,7 +51,7 @@ def test_a_bad_severity_or_id_is_a_clear_error(data_dir: Path) -> None:
     assert "no incident 42" in missing.stderr
 
 
-def test_a_security_incident_s_notices_from_the_command_line(data_dir: Path) -> None:
+def test_a_security_incident_s_notices_from_the_command_line(payments_dir: Path) -> None:
     opened = runner.invoke(
         app,
         ["incident", "open", "payments-api", "--title", "Leak", "--severity", "sev1", "--security"],

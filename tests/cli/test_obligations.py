@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from accord.bootstrap import build
 from accord.cli.main import app
-from accord.services.permissions import Principal
-from accord.services.portfolio import UploadVersion
-from accord.settings import Settings
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -47,28 +42,7 @@ def test_deadlines_of_a_bad_file_name_the_problem(tmp_path: Path) -> None:
     assert "bad.yaml" in result.stderr
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
-    monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
-    commands = [
-        ["admin", "create-organisation", "acme", "Acme Retail GmbH", "--company"],
-        ["admin", "create-organisation", "payco", "PayCo Payments Ltd"],
-    ]
-    for command in commands:
-        result = runner.invoke(app, command)
-        assert result.exit_code == 0, result.output
-    services = build(Settings.load())
-    try:
-        text = (EXAMPLES / "payments-api.yaml").read_text()
-        services.portfolio.upload(Principal.console(), UploadVersion(text=text))
-    finally:
-        services.close()
-    return folder
-
-
-def test_obligations_lists_the_stored_deadlines(data_dir: Path) -> None:
+def test_obligations_lists_the_stored_deadlines(payments_dir: Path) -> None:
     result = runner.invoke(app, ["obligations", "--format", "json"])
     assert result.exit_code == 0, result.output
     kinds = {item["kind"] for item in json.loads(result.stdout)}
@@ -78,13 +52,13 @@ def test_obligations_lists_the_stored_deadlines(data_dir: Path) -> None:
     assert "no obligations match" in result.stdout
 
 
-def test_obligations_rejects_a_horizon_without_a_fixed_length(data_dir: Path) -> None:
+def test_obligations_rejects_a_horizon_without_a_fixed_length(payments_dir: Path) -> None:
     result = runner.invoke(app, ["obligations", "--due-within", "2 months"])
     assert result.exit_code == 1
     assert "--due-within" in result.stderr
 
 
-def test_escalations_self_check_reports_a_rung_not_sent(data_dir: Path) -> None:
+def test_escalations_self_check_reports_a_rung_not_sent(payments_dir: Path) -> None:
     assert runner.invoke(app, ["escalations"]).stdout.strip() == "no escalations running late"
     opened = runner.invoke(
         app, ["incident", "open", "payments-api", "--title", "Down", "--severity", "sev1"]

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from accord.core.loader import load_agreement
 from accord.core.verdicts import Outcome
+from accord.demo.base import SampleOptions
+from accord.demo.generate import write_sample_data
+from accord.services.agreements import load_valid
 from accord.services.auto_open import openings
 from accord.services.ingestion import PushBatch
 from accord.services.portfolio import UploadVersion
@@ -102,3 +106,26 @@ def test_each_burn_alert_that_fires_opens_its_own_incident(world: World) -> None
         ("burn_alert", "availability|all|2026-10|page-1h"),
         ("burn_alert", "availability|all|2026-10|ticket-3d"),
     ]
+
+
+def test_the_support_outsourcer_example_opens_an_incident_from_its_october_breach(
+    world: World,
+) -> None:
+    """The example that declares ``open_on``, on its own sample data: October's one breach
+    (tickets resolved within 3 business days in the Americas) opens one sev2 incident, with
+    its clocks, on the provider."""
+    example = Path(__file__).parents[2] / "examples" / "support-outsourcer.yaml"
+    agreement = load_valid(example).agreement
+    options = SampleOptions(months=1, end="2026-10", volume=0.3, bad_rows=False)
+    write_sample_data(agreement, world.services.context.data_dir / "files", options)
+    links = {"wanderly": "acme", "callbridge": "bravo"}
+    world.services.portfolio.upload(CONSOLE, UploadVersion(text=example.read_text(), parties=links))
+    october = RunEvaluation(agreement="support-outsourcer", period="2026-10")
+    world.services.verdicts.evaluate(CONSOLE, october)
+
+    [incident] = world.services.incidents.list(CONSOLE, agreement="support-outsourcer")
+    assert (incident.source, incident.severity, incident.party) == ("verdict", "sev2", "callbridge")
+    assert incident.title.startswith("resolution-americas (")
+    assert "in 2026-10 breaches" in incident.title
+    detail = world.services.incidents.get(CONSOLE, incident.id)
+    assert {o.kind for o in detail.obligations} >= {"acknowledge", "resolve"}

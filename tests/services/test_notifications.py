@@ -13,7 +13,7 @@ import pytest
 
 from accord.bootstrap import build
 from accord.services.container import Services
-from accord.services.errors import Invalid
+from accord.services.errors import Forbidden, Invalid
 from accord.services.notifications import MAX_ATTEMPTS, Preferences, backoff
 from accord.services.permissions import Principal
 from accord.services.portfolio import UploadVersion
@@ -142,6 +142,9 @@ def test_a_user_s_preferences_filter_what_the_agreement_sends_them(
     assert services.notifications.preferences(manager).muted == ("reminder",)
     with pytest.raises(Invalid, match="signed-in user"):
         services.notifications.preferences(WORKER)
+    with pytest.raises(Forbidden, match="'admin'"):  # only an admin names another user
+        services.notifications.preferences(manager, "partner@bravo.example")
+    assert services.notifications.preferences(WORKER, "manager@acme.example").muted == ("reminder",)
 
     mailed.clock.at = DUE - dt.timedelta(days=29)
     assert services.obligations.check(WORKER).reminded == 4  # two deadlines, two contacts

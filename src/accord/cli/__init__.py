@@ -20,6 +20,7 @@ __all__ = [
     "interchange",
     "ledger",
     "main",
+    "notifications",
     "obligations",
     "output",
     "render",

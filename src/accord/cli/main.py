@@ -50,6 +50,7 @@ _COMMANDS: Final = {
     "deadlines": "obligations",
     "obligations": "obligations",
     "escalations": "obligations",
+    "notifications": "notifications",
     "incident": "incidents",
     "action": "incident_reviews",
     "amend": "amend",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.cli.output import console, fail, valid_agreement
+from accord.cli.output import Format, FormatOpt, console, fail, valid_agreement
 from accord.cli.runtime import open_services
 from accord.core.obligations import NoticeDeadline, ObligationState, notice_deadlines
 from accord.core.units import Duration, UnitError
@@ -25,14 +24,6 @@ __all__ = ["register"]
 
 CONSOLE = Principal.console()
 _STATE_COLOURS = {"open": "cyan", "met": "green", "missed": "red", "waived": "yellow"}
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-FormatOpt = Annotated[Format, typer.Option("--format", help="table or json.")]
 
 
 def _deadline_json(item: NoticeDeadline) -> dict[str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -18,6 +19,8 @@ from accord.services.agreements import AgreementFileError, load_valid
 
 __all__ = [
     "EXIT_INVALID",
+    "Format",
+    "FormatOpt",
     "console",
     "err_console",
     "fail",
@@ -26,6 +29,16 @@ __all__ = [
 ]
 
 EXIT_INVALID = 1
+
+
+class Format(StrEnum):
+    """How a command that lists stored things prints them."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="table or json.")]
 
 # Piped output (CI logs, files) gets room for tables instead of the 80-column default.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)

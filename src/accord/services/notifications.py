@@ -191,10 +191,20 @@ def _view(
     )
 
 
-def _own(principal: Principal) -> int:
-    if principal.user_id is None:
-        raise Invalid("notification preferences belong to a signed-in user")
-    return principal.user_id
+def _whose(uow: UnitOfWork, principal: Principal, user: str | None) -> tuple[int, int]:
+    """The user (id, organisation id) whose preferences these are: the principal itself, or
+    the one named, for an admin."""
+    if user is None:
+        if principal.user_id is None or principal.organisation_id is None:
+            raise Invalid(
+                "notification preferences belong to a signed-in user; an operator names the user"
+            )
+        return principal.user_id, principal.organisation_id
+    principal.require(Permission.ADMINISTER)
+    found = uow.users.find_by_email(user)
+    if found is None:
+        raise NotFound(f"no user {user!r}")
+    return found.id, found.organisation_id
 
 
 def _message(row: NotificationRow) -> OutgoingMessage:
@@ -267,33 +277,35 @@ class Notifications:
                 raise NotFound(f"no notification {notification_id}")
             return _view(row, agreement.slug, uow.outbox.attempts(row.id))
 
-    def preferences(self, principal: Principal) -> Preferences:
-        """The signed-in user's own notification preferences."""
-        user_id = _own(principal)
+    def preferences(self, principal: Principal, user: str | None = None) -> Preferences:
+        """A user's notification preferences: the signed-in user's own, or (an operator's
+        or admin's, ``user`` by e-mail) another user's."""
         with self._context.uow(principal) as uow:
+            user_id, _ = _whose(uow, principal, user)
             found = uow.outbox.preference(user_id)
             if found is None:
                 return Preferences()
             return Preferences(found.email, tuple(json.loads(found.muted)))
 
-    def set_preferences(self, principal: Principal, wanted: Preferences) -> Preferences:
-        """Set the signed-in user's own preferences: who gets what is the agreement's
-        contacts and ladders, less what each user muted."""
-        user_id = _own(principal)
+    def set_preferences(
+        self, principal: Principal, wanted: Preferences, user: str | None = None
+    ) -> Preferences:
+        """Set a user's preferences (its own, or an admin's for ``user``): who gets what
+        is the agreement's contacts and ladders, less what each user muted."""
         unknown = sorted(set(wanted.muted) - set(MUTABLE))
         if unknown:
             raise Invalid(
                 f"cannot mute {', '.join(unknown)}; events that can be muted: {', '.join(MUTABLE)}"
             )
         with self._context.uow(principal, write=True) as uow:
+            user_id, organisation_id = _whose(uow, principal, user)
             found = uow.outbox.preference(user_id)
             muted = json.dumps(sorted(set(wanted.muted)))
             if found is None:
-                assert principal.organisation_id is not None
                 found = uow.outbox.add_preference(
                     NotificationPreferenceRow(
                         user_id=user_id,
-                        organisation_id=principal.organisation_id,
+                        organisation_id=organisation_id,
                         email=wanted.email,
                         muted=muted,
                         updated_at=uow.now(),

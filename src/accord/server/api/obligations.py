@@ -22,7 +22,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["obligations"])
 
 State = Literal["open", "met", "missed", "waived"]
-DeliveryState = Literal["pending", "delivering", "delivered", "failed"]
+DeliveryState = Literal["pending", "delivering", "delivered", "failed", "suppressed"]
 
 
 class MetIn(BaseModel):
