@@ -90,3 +90,16 @@ def test_evaluations_measure_on_duckdb_unless_spark_is_chosen() -> None:
     assert (chosen.engine, chosen.spark_master) == ("spark", "spark://m:7077")
     with pytest.raises(SettingsError, match="'flink' is not one of duckdb, spark"):
         Settings.load({"ACCORD_ENGINE": "flink"})
+
+
+def test_reports_of_closed_periods_are_on_unless_turned_off_and_link_to_the_public_url(
+    tmp_path: Path,
+) -> None:
+    default = Settings.load({})
+    assert default.scheduled_reports
+    assert default.link_base == "http://127.0.0.1:8000"
+    assert not Settings.load({"ACCORD_SCHEDULED_REPORTS": "off"}).scheduled_reports
+    config = tmp_path / "accord.toml"
+    config.write_text('scheduled_reports = false\npublic_url = "https://a.example/"\n')
+    from_file = Settings.load({"ACCORD_CONFIG": str(config)})
+    assert (from_file.scheduled_reports, from_file.link_base) == (False, "https://a.example")

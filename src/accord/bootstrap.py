@@ -77,6 +77,8 @@ def build(
         measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
         signer=Ed25519Signer.load_or_create(settings.signing_key_path),
         sender=_sender(settings),
+        scheduled_reports=settings.scheduled_reports,
+        public_url=settings.link_base,
     )
     return Services.create(context)
 

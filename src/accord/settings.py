@@ -22,6 +22,8 @@ the default. Every setting works without configuration (the embedded default):
 | ``ACCORD_MAIL_FROM`` | ``mail_from`` | ``accord@localhost`` |
 | ``ACCORD_WEBHOOK_SECRET`` | ``webhook_secret`` | none (webhooks wait in the outbox) |
 | ``ACCORD_FOUR_EYES`` | ``four_eyes`` | ``on`` (restatements, ledger adjustments: two users) |
+| ``ACCORD_SCHEDULED_REPORTS`` | ``scheduled_reports`` | ``on`` (reports of each closed period) |
+| ``ACCORD_PUBLIC_URL`` | ``public_url`` | ``http://<host>:<port>`` (where emailed links point) |
 """
 
 from __future__ import annotations
@@ -63,10 +65,15 @@ _TEXTS = {
     "smtp_password": "ACCORD_SMTP_PASSWORD",
     "mail_from": "ACCORD_MAIL_FROM",
     "webhook_secret": "ACCORD_WEBHOOK_SECRET",
+    "public_url": "ACCORD_PUBLIC_URL",
 }
 #: The engines evaluations can measure on.
 ENGINES: Final = ("duckdb", "spark")
-_SWITCHES = {"worker": "ACCORD_WORKER", "four_eyes": "ACCORD_FOUR_EYES"}
+_SWITCHES = {
+    "worker": "ACCORD_WORKER",
+    "four_eyes": "ACCORD_FOUR_EYES",
+    "scheduled_reports": "ACCORD_SCHEDULED_REPORTS",
+}
 _DEFAULTS: dict[str, int | str] = {
     "host": "127.0.0.1",
     "port": 8000,
@@ -81,6 +88,7 @@ _DEFAULTS: dict[str, int | str] = {
     "smtp_port": 25,
     "mail_from": "accord@localhost",
     "four_eyes": "on",
+    "scheduled_reports": "on",
 }
 _ON: Final = ("on", "true", "yes", "1")
 _OFF: Final = ("off", "false", "no", "0")
@@ -145,6 +153,17 @@ class Settings:
     mail_from: str = "accord@localhost"
     #: The shared secret webhooks are signed with (``None``: webhooks wait in the outbox).
     webhook_secret: str | None = None
+    #: Whether the worker generates each period's reports once the period closes, keeps them
+    #: and emails their recipients.
+    scheduled_reports: bool = True
+    #: The web app's address as people reach it, for links in emails; ``None``:
+    #: ``http://<host>:<port>``.
+    public_url: str | None = None
+
+    @property
+    def link_base(self) -> str:
+        """Where links in emails point (no trailing slash)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> Settings:
@@ -199,6 +218,8 @@ class Settings:
             mail_from=str(values["mail_from"]),
             webhook_secret=_optional(values, "webhook_secret"),
             four_eyes=values["four_eyes"] == "on",
+            scheduled_reports=values["scheduled_reports"] == "on",
+            public_url=_optional(values, "public_url"),
         )
 
 

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
+from accord.reports.period import render_files
 from accord.services.amendments import AmendmentAct, ProposeAmendment
 from accord.services.disputes import RaiseDispute, Submission
 from accord.services.permissions import Permission, Role, permissions_of
 from accord.services.portfolio import UploadVersion
+from accord.services.reports import ReportQuery
 from accord.services.retention import PlaceHold
 from accord.services.verdicts import RunEvaluation, VerdictQuery
 from tests.server.conftest import Api
@@ -403,6 +405,9 @@ OWN_OR_ADMINISTERED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/agreements/{slug}/reviews/{period}/ratings"): (
         "test_reviews: the same door as decisions (matrix above); needs a commitment to rate"
     ),
+    ("GET", "/api/v1/reports"): "each user lists and fetches only its own reports (below)",
+    ("GET", "/api/v1/reports/{scope}/{period}/{name}"): "each user lists and fetches only its "
+    "own reports (below)",
 }
 
 
@@ -481,3 +486,32 @@ def test_each_user_lists_only_its_tenant_s_obligations(api: Api, email: str) -> 
     listed = api.get("/api/v1/obligations", email).json()
     assert {item["agreement"] for item in listed} == want
     assert api.get("/api/v1/notifications", email).json() == []
+
+
+def test_each_user_lists_and_fetches_only_its_own_reports(api: Api) -> None:
+    reports = api.world.services.reports
+    for partner in ("bravo", "charlie", None):
+        content = reports.content(CONSOLE, ReportQuery(period="2026-10", partner=partner))
+        reports.store(CONSOLE, content, render_files(content))
+    scopes = ("bravo", "charlie", "portfolio")
+    wrong = []
+    for email in USERS:
+        organisation = _organisation(email)
+        readable = set(scopes) if organisation == "acme" else {organisation}
+        listed = {r["scope"] for r in api.get("/api/v1/reports", email).json()}
+        if listed != readable:
+            wrong.append(f"{email} lists {sorted(listed)}, want {sorted(readable)}")
+        for scope in scopes:
+            path = f"/api/v1/reports/{scope}/2026-10/report.json"
+            response = api.client.get(path, headers=api.headers(email))
+            want = 200 if scope in readable else 404
+            if response.status_code != want:
+                wrong.append(f"{email} GET {path}: {response.status_code}, want {want}")
+    missing = api.client.get(
+        "/api/v1/reports/nobody/2026-10/report.json", headers=api.headers("partner@bravo.example")
+    )
+    other = api.client.get(
+        "/api/v1/reports/charlie/2026-10/report.json", headers=api.headers("partner@bravo.example")
+    )
+    assert missing.status_code == other.status_code == 404
+    assert wrong == []

@@ -1,6 +1,6 @@
 """The reports behind the services' ``Rendering`` port (``accord.services.ports``), wired by
-the composition root: explanations of verdict records, evidence READMEs and agreement
-documents."""
+the composition root: explanations of verdict records, evidence READMEs, agreement
+documents and period reports."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from collections.abc import Sequence
 
 from accord.core.amendments import SignOff
 from accord.core.model import Agreement
+from accord.core.period_report import PeriodReport
 from accord.core.records import VerdictRecord
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.reports.evidence import readme_text
+from accord.reports.period import executive_summary, render_files
 from accord.reports.verdicts import explain_verdict
-from accord.services.rendering import DocumentFormat, ReadmeFacts
+from accord.services.rendering import DocumentFormat, ReadmeFacts, RenderedReport
 
 __all__ = ["ReportRendering"]
 
@@ -33,3 +35,6 @@ class ReportRendering:
             return render_pdf(agreement, signoff)
         render = render_html if output == "html" else render_markdown
         return render(agreement, signoff).encode()
+
+    def period_report(self, report: PeriodReport) -> RenderedReport:
+        return RenderedReport(render_files(report), executive_summary(report))

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from fastapi.responses import Response
 
 from accord.server.security import ServicesDep
 from accord.services.permissions import Principal
 
-__all__ = ["attachment", "verdict_items_csv"]
+__all__ = ["attachment", "report_file", "verdict_items_csv"]
+
+_REPORT_TYPES: Final = {
+    ".html": "text/html; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+}
+#: A kept report's HTML carries its stylesheet inline and runs no script.
+_REPORT_CSP: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def attachment(content: str | bytes, media_type: str, name: str) -> Response:
@@ -26,3 +40,21 @@ def verdict_items_csv(
     kind, text = services.drilldowns.csv(principal, slug, verdict_id)
     name = f"{slug}-verdict-{verdict_id}-{kind or 'items'}.csv"
     return attachment(text, "text/csv; charset=utf-8", name)
+
+
+def report_file(
+    services: ServicesDep, principal: Principal, scope: str, period: str, name: str
+) -> Response:
+    """One file of a kept report (HTML shown, the others saved); what the principal may not
+    read is the same 404 as what does not exist."""
+    content = services.reports.file(principal, scope, period, name)
+    suffix = name[name.rfind(".") :]
+    disposition = "inline" if suffix == ".html" else "attachment"
+    return Response(
+        content,
+        media_type=_REPORT_TYPES.get(suffix, "application/octet-stream"),
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{scope}-{period}-{name}"',
+            "Content-Security-Policy": _REPORT_CSP,
+        },
+    )

@@ -43,6 +43,7 @@ __all__ = [
     "register",
     "rendering",
     "renewals",
+    "report_schedule",
     "reports",
     "retention",
     "reviews",

@@ -30,6 +30,7 @@ from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
 from accord.services.register import Register
 from accord.services.renewals import Renewals
+from accord.services.report_schedule import ScheduledReports
 from accord.services.reports import Reports
 from accord.services.retention import Retention
 from accord.services.reviews import Reviews
@@ -51,6 +52,7 @@ class Services:
     overview: Overview
     history: History
     reports: Reports
+    scheduled_reports: ScheduledReports
     status: Status
     bundles: Bundles
     drilldowns: Drilldowns
@@ -89,6 +91,7 @@ class Services:
             overview=Overview(context),
             history=History(context),
             reports=reports,
+            scheduled_reports=ScheduledReports(context, reports),
             status=Status(context),
             bundles=Bundles(context),
             drilldowns=Drilldowns(context),

@@ -34,6 +34,8 @@ _TEMPLATES: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "amendment": ("Amendment", "A change to the agreement {agreement} was proposed or decided."),
     "dispute": ("Dispute", "A dispute under the agreement {agreement} changed."),
+    #: ``agreement`` names whom the report is about (a partner, or the portfolio).
+    "report": ("Report", "A period report about {agreement} is ready."),
 }
 
 

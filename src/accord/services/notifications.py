@@ -20,9 +20,10 @@ webhook scheme both do). Outside it, a message is never sent twice.
 
 **Who gets what.** The recipients come from the agreement (its parties' contacts, the
 escalation ladder's rungs, its webhooks); a user whose address is among them may mute
-events by email (``MUTABLE``: reminders, incident changes, reviews, missed obligations) or
-take no email at all. The delivery reads the preferences in force then and records the
-notification ``suppressed`` with the reason. Escalations and breach notices always go out.
+events by email (``MUTABLE``: reminders, incident changes, reviews, missed obligations,
+period reports) or take no email at all. The delivery reads the preferences in force then
+and records the notification ``suppressed`` with the reason. Escalations and breach notices
+always go out; period reports go by email only, never to webhooks.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ __all__ = [
 ]
 
 MAX_ATTEMPTS: Final = 8
+#: Events sent by email only: a period report speaks of every agreement of a partner (or of
+#: the portfolio), not of the one agreement whose webhooks would carry it.
+_EMAIL_ONLY: Final = ("report",)
 _FIRST_DELAY: Final = dt.timedelta(minutes=1)
 _LONGEST_DELAY: Final = dt.timedelta(hours=6)
 
@@ -93,7 +97,7 @@ def enqueue(
     """Add the notice to the outbox for each address and each webhook of the agreement that
     takes this event, in the caller's transaction; how many were new."""
     targets = [("email", address, "email") for address in dict.fromkeys(emails)]
-    settings = agreement.notifications
+    settings = None if notice.event in _EMAIL_ONLY else agreement.notifications
     for hook in settings.webhooks if settings else []:
         if not hook.events or notice.event in hook.events:
             targets.append(("webhook", hook.url, hook.format))
@@ -221,7 +225,7 @@ def _message(row: NotificationRow) -> OutgoingMessage:
 
 
 #: Events a user may mute (escalations and breach notices always go out).
-MUTABLE: Final = ("reminder", "incident", "review", "obligation_missed")
+MUTABLE: Final = ("reminder", "incident", "review", "obligation_missed", "report")
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from typing import Literal, Protocol
 from accord.core.amendments import SignOff
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
+from accord.core.period_report import PeriodReport
 from accord.core.records import VerdictRecord
 from accord.core.verdicts import Verdict
 
-__all__ = ["BundledRows", "DocumentFormat", "ReadmeFacts", "Rendering"]
+__all__ = ["BundledRows", "DocumentFormat", "ReadmeFacts", "RenderedReport", "Rendering"]
 
 
 class BundledRows(Protocol):
@@ -47,6 +48,15 @@ class ReadmeFacts:
 DocumentFormat = Literal["html", "markdown", "pdf"]
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    """A period report's files (``report.html``, ``report.pdf``, ``report.json``, CSVs) and
+    its executive summary as sentences."""
+
+    files: Mapping[str, bytes]
+    summary: Sequence[str]
+
+
 class Rendering(Protocol):
     """Records and agreements as people read them; the services never import a renderer."""
 
@@ -63,4 +73,8 @@ class Rendering(Protocol):
     ) -> bytes:
         """The agreement as the document people sign; ``signoff``: the approvals of the
         amendment that made this version, shown as a sign-off block."""
+        ...
+
+    def period_report(self, report: PeriodReport) -> RenderedReport:
+        """A monthly or quarterly report in every format, as ``accord report`` writes it."""
         ...

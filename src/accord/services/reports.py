@@ -73,6 +73,8 @@ class StoredReport:
     report_hash: str
     generated_at: dt.datetime
     files: dict[str, str]
+    #: Who kept it: the worker once the period closed, or who ran ``accord report``.
+    generated_by: str = ""
 
 
 def _scope_key(scope: Mapping[str, str]) -> str:
@@ -176,13 +178,14 @@ class Reports:
             digests["report.json"],
             self._context.clock.now(),
             digests,
+            principal.name,
         )
         manifest = {
             "scope": stored.scope,
             "period": stored.period,
             "report_hash": stored.report_hash,
             "generated_at": stored.generated_at.isoformat(),
-            "generated_by": principal.name,
+            "generated_by": stored.generated_by,
             "files": digests,
         }
         (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -205,6 +208,7 @@ class Reports:
                     data["report_hash"],
                     dt.datetime.fromisoformat(data["generated_at"]),
                     data["files"],
+                    data.get("generated_by", ""),
                 )
             )
         return sorted(found, key=lambda r: (r.period, r.scope), reverse=True)

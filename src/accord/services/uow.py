@@ -50,6 +50,7 @@ from accord.store.repositories import (
     Organisations,
     Outbox,
     Runs,
+    ScheduledReports,
     Tokens,
     Users,
     Verdicts,
@@ -110,6 +111,10 @@ class ServiceContext:
     measuring: Measuring = field(default_factory=Measuring)
     #: Delivers the outbox (SMTP, webhooks); None: notifications wait in the outbox.
     sender: NotificationSender | None = None
+    #: Whether the worker generates and sends each closed period's reports.
+    scheduled_reports: bool = True
+    #: The web app's address as people reach it (links in emails), without a trailing slash.
+    public_url: str = "http://127.0.0.1:8000"
 
     def uow(self, principal: Principal, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, principal, write=write)
@@ -140,6 +145,7 @@ class UnitOfWork:
         self.incidents = Incidents(self.session)
         self.amendments = Amendments(self.session)
         self.disputes = Disputes(self.session)
+        self.scheduled_reports = ScheduledReports(self.session)
 
     def __enter__(self) -> UnitOfWork:
         return self

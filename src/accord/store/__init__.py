@@ -10,6 +10,7 @@ __all__ = [
     "incident_rows",
     "locks",
     "migrations",
+    "report_rows",
     "repositories",
     "review_rows",
     "tables",

@@ -715,4 +715,5 @@ class AuditEntryRow(Base):
 # read every mapped table).
 import accord.store.governance_rows  # noqa: E402
 import accord.store.incident_rows  # noqa: E402
+import accord.store.report_rows  # noqa: E402
 import accord.store.review_rows  # noqa: E402, F401

@@ -1,7 +1,9 @@
 """One tick of scheduled evaluation: take the turn, find the due jobs, run them in order,
 then sweep away what a crashed push left behind (``Ingestion.sweep``), check obligations,
-apply the agreements' retention rules (``Retention.purge``) and, when a folder for them is
-configured, write a signed checkpoint of the audit trail there.
+apply the agreements' retention rules (``Retention.purge``), generate the reports of the
+periods whose books closed (``ScheduledReports.generate_due``: once each, emailed through the
+outbox that the same tick then delivers) and, when a folder for them is configured, write a
+signed checkpoint of the audit trail there.
 
 A job that fails (data the engine cannot read, an agreement that went away) is reported and
 the tick goes on with the next one; the job stays due, so the next tick tries it again. A
@@ -23,6 +25,7 @@ from accord.services.ingestion import SweepReport
 from accord.services.notifications import DeliveryReport
 from accord.services.obligations import CheckReport
 from accord.services.permissions import Principal
+from accord.services.report_schedule import GeneratedReport
 from accord.services.retention import PurgeReport
 from accord.services.scheduling import Job
 from accord.services.verdict_views import RunView
@@ -68,6 +71,8 @@ class TickReport:
     deliveries: DeliveryReport | None = None
     #: Disputes whose lapsed step escalated them by themselves.
     disputes_escalated: tuple[DisputeView, ...] = ()
+    #: The reports of closed periods generated (and queued for email) by this tick.
+    reports: tuple[GeneratedReport, ...] = ()
 
     @property
     def recorded(self) -> list[JobDone]:
@@ -90,6 +95,8 @@ class TickReport:
             summary += f"; {self.obligations.summary()}"
         if self.disputes_escalated:
             summary += f"; {len(self.disputes_escalated)} disputes escalated"
+        if self.reports:
+            summary += f"; {len(self.reports)} report{'s' * (len(self.reports) != 1)} generated"
         if self.purged is not None and any(
             item.removed_anything for item in self.purged.agreements
         ):
@@ -120,6 +127,7 @@ def tick(
         checked = None if stopping else _check_obligations(services)
         escalated = () if stopping else _escalate_disputes(services)
         purged = None if stopping else _purge(services)
+        reports = () if stopping else _generate_reports(services)
         delivered = None if stopping else _deliver(services)
         if checkpoint_dir is not None and not stopping:
             _checkpoint(services, checkpoint_dir)
@@ -131,7 +139,16 @@ def tick(
         purged=purged,
         deliveries=delivered,
         disputes_escalated=escalated,
+        reports=reports,
     )
+
+
+def _generate_reports(services: Services) -> tuple[GeneratedReport, ...]:
+    try:
+        return tuple(services.scheduled_reports.generate_due(WORKER))
+    except Exception:  # a report not recorded is still due on the next tick
+        _log.exception("generating the reports of closed periods failed")
+        return ()
 
 
 def _escalate_disputes(services: Services) -> tuple[DisputeView, ...]:

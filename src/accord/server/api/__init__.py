@@ -19,6 +19,7 @@ from accord.server.api import (
     obligations,
     organisations,
     renewals,
+    reports,
     retention,
     reviews,
     sessions,
@@ -53,6 +54,7 @@ for module in (
     retention,
     reviews,
     amendments,
+    reports,
     disputes,
 ):
     router.include_router(module.router)

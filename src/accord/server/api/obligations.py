@@ -33,7 +33,7 @@ class PreferencesIn(BaseModel):
     email: StrictBool = Field(
         default=True, description="False: no email (webhooks still carry all)."
     )
-    muted: list[Literal["reminder", "incident", "review", "obligation_missed"]] = Field(
+    muted: list[Literal["reminder", "incident", "review", "obligation_missed", "report"]] = Field(
         default_factory=list, description="Events not wanted by email."
     )
 

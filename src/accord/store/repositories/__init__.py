@@ -13,6 +13,7 @@ from accord.store.repositories.measurements import Batches
 from accord.store.repositories.notifications import Outbox
 from accord.store.repositories.obligations import ObligationFilter, Obligations
 from accord.store.repositories.organisations import Organisations, Users
+from accord.store.repositories.reports import ScheduledReports
 from accord.store.repositories.runs import RunMark, Runs
 from accord.store.repositories.verdicts import (
     VerdictFilter,
@@ -40,6 +41,7 @@ __all__ = [
     "Outbox",
     "RunMark",
     "Runs",
+    "ScheduledReports",
     "Tokens",
     "Users",
     "VerdictFilter",
