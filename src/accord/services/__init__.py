@@ -38,6 +38,7 @@ __all__ = [
     "permissions",
     "portfolio",
     "ports",
+    "record_retention",
     "recorded",
     "recording",
     "register",

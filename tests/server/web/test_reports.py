@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from accord.reports.period import render_files
+from accord.services.permissions import Principal
 from accord.services.reports import ReportQuery, StoredReport
 from tests.server.web.conftest import screenshot, sign_in
 from tests.services.world import CONSOLE, World
@@ -65,3 +66,26 @@ def test_a_partner_downloads_its_pdf_report_and_sees_no_other(
     other = page.goto("/reports/charlie/2026-10/report.pdf")
     assert other is not None
     assert other.status == 404
+
+
+def test_the_reports_generated_once_september_closed_are_listed_as_such(
+    evaluated_world: World, page: Page
+) -> None:
+    generated = evaluated_world.services.scheduled_reports.generate_due(Principal.console("worker"))
+    # September is the last month of the third quarter: its report follows.
+    assert [(r.scope, r.period) for r in generated] == [
+        ("bravo", "2026-09"),
+        ("charlie", "2026-09"),
+        ("portfolio", "2026-09"),
+        ("bravo", "2026-Q3"),
+        ("charlie", "2026-Q3"),
+        ("portfolio", "2026-Q3"),
+    ]
+    sign_in(page, "partner@charlie.example")
+    page.goto("/reports")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    for row in (rows.nth(0), rows.nth(1)):
+        expect(row).to_contain_text("on schedule, once the period closed")
+        expect(row).to_contain_text("charlie")
+    screenshot(page, "reports-scheduled")
