@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from accord.connectors.files import FileReader
 from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome, Verdict
+from accord.engine.evaluate import announced_periods
 from accord.reports.verdicts import explain_verdict
 from tests.engine.builders import (
     BERLIN,
@@ -977,3 +979,22 @@ def test_time_slices_during_a_peak_period_count_only_the_peak_slices(tmp_path: P
     verdict = only(evaluate_period(agreement, tmp_path))
 
     assert (verdict.counts["good"], verdict.counts["valid"]) == (1, 176)
+
+
+def test_announced_periods_lists_what_the_maintenance_source_announces(tmp_path: Path) -> None:
+    write_maintenance(
+        tmp_path,
+        [
+            (utc(2026, 10, 5, 10, 30), utc(2026, 10, 5, 11, 30), utc(2026, 9, 1)),
+            (utc(2026, 11, 15, 1), utc(2026, 11, 15, 3), utc(2026, 11, 1)),
+        ],
+    )
+    agreement = uptime_agreement(
+        "excluded", sources=[MAINTENANCE_SOURCE], exclusions=[maintenance_exclusion()]
+    )
+    found = announced_periods(agreement, ["planned"], FileReader(), tmp_path, {})
+    assert [(p.start_at, p.end_at, p.announced_at) for p in found["planned"]] == [
+        (utc(2026, 10, 5, 10, 30), utc(2026, 10, 5, 11, 30), utc(2026, 9, 1)),
+        (utc(2026, 11, 15, 1), utc(2026, 11, 15, 3), utc(2026, 11, 1)),
+    ]
+    assert announced_periods(agreement, [], FileReader(), tmp_path, {}) == {}

@@ -48,7 +48,12 @@ from accord.engine.sources import BadRowPolicy, SourceReader, stored_source
 from accord.engine.spark import SparkEngine
 from accord.engine.sql import column, holds, instant, render, typed
 
-__all__ = ["EvaluationRequest", "evaluate"]
+__all__ = ["EvaluationRequest", "announced_periods", "evaluate"]
+
+#: Sources whose rows Accord keeps (files, pushed batches), read without asking anyone.
+_STORED = (SourceFormat.CSV, SourceFormat.PARQUET, SourceFormat.JSONL, SourceFormat.PUSH)
+#: Bad rows of a listing read outside an evaluation are set aside, written nowhere.
+_SET_ASIDE = BadRowPolicy.QUARANTINE
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,43 @@ def _announced(
         for row in rows
         if row[1] is not None
     ]
+
+
+def announced_periods(
+    agreement: Agreement,
+    exclusion_ids: Sequence[str],
+    reader: SourceReader,
+    data_dir: Path,
+    pushed: Mapping[str, Sequence[Path]],
+) -> dict[str, list[Announced]]:
+    """The periods the sources of the named exclusions list (their start, end and when
+    announced), read and checked as an evaluation reads them, bad rows set aside; for the
+    public status page's announced maintenance. Only sources whose rows Accord keeps are
+    read (files under ``data_dir``, pushed batches): status feeds, Prometheus and exports are
+    not polled here."""
+    sources = {source.id: source for source in agreement.sources}
+    found: dict[str, list[Announced]] = {}
+    with duckdb.connect() as duck:
+        duck.execute("SET TimeZone = 'UTC'")
+        loaded: set[str] = set()
+        for exclusion in agreement.exclusions:
+            source = sources.get(exclusion.source or "")
+            if (
+                exclusion.id not in exclusion_ids
+                or source is None
+                or source.format not in _STORED
+                or _period_end(exclusion, source) is None
+            ):
+                continue
+            if source.id not in loaded:
+                if source.format is SourceFormat.PUSH:
+                    files = [str(path) for path in pushed.get(source.id, ())]
+                    reader.load(duck, stored_source(source), files, _SET_ASIDE, None)
+                else:
+                    reader.load(duck, source, reader.find(source, data_dir), _SET_ASIDE, None)
+                loaded.add(source.id)
+            found[exclusion.id] = _announced(duck, exclusion, source)
+    return found
 
 
 def _applicable(

@@ -14,10 +14,16 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
+from accord.core.exclusions.periods import Announced
+from accord.core.exclusions.spec import ExclusionKind
 from accord.core.model import Agreement
+from accord.core.model.status import StatusPage
 from accord.core.period_report import OUTCOME_ORDER
+from accord.engine.evaluate import announced_periods
+from accord.engine.sources import DataError
 from accord.services.errors import NotFound
 from accord.services.permissions import Principal
 from accord.services.portfolio import parsed
@@ -25,10 +31,19 @@ from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import VerdictFilter
 from accord.store.tables import VerdictRow
 
-__all__ = ["ComponentStatus", "MonthValue", "PublicIncident", "Status", "StatusView"]
+__all__ = [
+    "ComponentStatus",
+    "MonthValue",
+    "PublicIncident",
+    "PublicMaintenance",
+    "Status",
+    "StatusView",
+]
 
 _SYSTEM: Final = Principal.console("status page")
 _MAX_VERDICTS: Final = 5000
+#: Announced maintenance listed, the soonest first.
+_MAX_MAINTENANCE: Final = 20
 _OPEN: Final = ("open", "acknowledged", "mitigated")
 _STATES: Final = {
     "met": "operational",
@@ -63,12 +78,25 @@ class PublicIncident:
 
 
 @dataclass(frozen=True)
+class PublicMaintenance:
+    """What the public sees of announced maintenance: when, and which components; never its
+    name, text or any other column of the announcement."""
+
+    start_at: dt.datetime
+    end_at: dt.datetime
+    components: list[str]
+    in_progress: bool
+
+
+@dataclass(frozen=True)
 class StatusView:
     title: str
     components: list[ComponentStatus]
     as_of: dt.datetime
     #: ``None`` when the agreement does not publish its incidents.
     incidents: list[PublicIncident] | None = None
+    #: ``None`` when the agreement does not publish its maintenance.
+    maintenance: list[PublicMaintenance] | None = None
 
 
 def _state(rows: Sequence[VerdictRow]) -> str:
@@ -112,6 +140,46 @@ def _public_incidents(
     ]
 
 
+def _touched(agreement: Agreement, published: StatusPage) -> dict[str, list[str]]:
+    """The components (their names) each maintenance exclusion with a source applies to,
+    through the objectives the components list."""
+    maintenance = {
+        e.id for e in agreement.exclusions if e.kind is ExclusionKind.MAINTENANCE and e.source
+    }
+    objectives = {objective.id: objective for objective in agreement.objectives}
+    touched: dict[str, list[str]] = {}
+    for component in published.components:
+        for objective_id in component.objectives:
+            objective = objectives.get(objective_id)
+            if objective is None:
+                continue
+            named = objective.exclusions
+            for exclusion in sorted(maintenance if named is None else maintenance & set(named)):
+                names = touched.setdefault(exclusion, [])
+                if component.name not in names:
+                    names.append(component.name)
+    return touched
+
+
+def _public_maintenance(
+    found: dict[str, list[Announced]], touched: dict[str, list[str]], now: dt.datetime
+) -> list[PublicMaintenance]:
+    """Announced periods in progress or ahead, one entry per period with every component
+    it touches, the soonest first."""
+    merged: dict[tuple[dt.datetime, dt.datetime], list[str]] = {}
+    for exclusion, periods in found.items():
+        for period in periods:
+            announced = period.announced_at is None or period.announced_at <= now
+            if period.end_at <= now or not announced:
+                continue
+            names = merged.setdefault((period.start_at, period.end_at), [])
+            names.extend(n for n in touched.get(exclusion, []) if n not in names)
+    return [
+        PublicMaintenance(start, end, names, start <= now)
+        for (start, end), names in sorted(merged.items())[:_MAX_MAINTENANCE]
+    ]
+
+
 class Status:
     """Public status pages."""
 
@@ -146,7 +214,41 @@ class Status:
             incidents = None
             if published.incidents:
                 incidents = _public_incidents(uow, row.id, parsed(version))
-        return StatusView(published.title, components, now, incidents)
+            touched = _touched(parsed(version), published) if published.maintenance else {}
+            pushed = self._pushed(uow, row.id, parsed(version), touched)
+        maintenance = None
+        if published.maintenance:
+            maintenance = self._maintenance(parsed(version), touched, pushed, now)
+        return StatusView(published.title, components, now, incidents, maintenance)
+
+    def _pushed(
+        self,
+        uow: UnitOfWork,
+        agreement_id: int,
+        agreement: Agreement,
+        touched: dict[str, list[str]],
+    ) -> dict[str, list[Path]]:
+        """The stored batch files of the touched exclusions' sources."""
+        sources = {e.source for e in agreement.exclusions if e.id in touched and e.source}
+        root = self._context.data_dir
+        return {
+            source: [root / path for path in uow.batches.files(agreement_id, source)]
+            for source in sorted(sources)
+        }
+
+    def _maintenance(
+        self,
+        agreement: Agreement,
+        touched: dict[str, list[str]],
+        pushed: dict[str, list[Path]],
+        now: dt.datetime,
+    ) -> list[PublicMaintenance]:
+        files = self._context.data_dir / "files"
+        try:
+            found = announced_periods(agreement, list(touched), self._context.reader, files, pushed)
+        except DataError:
+            return []  # unreadable announcements: the public page shows none, never fails
+        return _public_maintenance(found, touched, now)
 
     @staticmethod
     def _current(rows: Sequence[VerdictRow]) -> tuple[list[VerdictRow], int]:

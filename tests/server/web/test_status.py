@@ -106,3 +106,96 @@ def test_open_incidents_show_only_when_allowed_and_say_nothing_of_themselves(
     for internal in ("Ledger", "Key leaked", "Acme", "bravo", "manager", "sev1", "security"):
         assert internal not in shown
     screenshot(page, "status-incidents")
+
+
+_MAINTENANCE_SOURCE = {
+    "id": "maintenance",
+    "kind": "maintenance",
+    "format": "push",
+    "owner": "bravo",
+    "timestamp": "starts_at",
+    "key": "id",
+    "columns": {
+        "id": {"column": "id", "type": "string"},
+        "starts_at": {"column": "starts_at", "type": "timestamp"},
+        "ends_at": {"column": "ends_at", "type": "timestamp"},
+        "announced_at": {"column": "announced_at", "type": "timestamp"},
+        "name": {"column": "name", "type": "string"},
+        "region": {"column": "region", "type": "string"},
+    },
+}
+#: What bravo announces, with details that are its own business: the page shows none of them.
+_ANNOUNCED = [
+    ("m-past", "2026-10-11T01:00:00+00:00", "2026-10-11T03:00:00+00:00", "Old DB patch OPS-4000"),
+    ("m-now", "2026-11-03T08:00:00+00:00", "2026-11-03T10:00:00+00:00", "Rotate HSM keys OPS-4710"),
+    ("m-next", "2026-11-15T01:00:00+00:00", "2026-11-15T03:00:00+00:00", "Upgrade ldb-7 OPS-4711"),
+]
+
+
+def _with_maintenance(*, public: bool) -> dict[str, object]:
+    document = agreement_document("bravo", version="3" if public else "2")
+    document["sources"].append(_MAINTENANCE_SOURCE)
+    document["exclusions"] = [
+        {
+            "id": "planned-maintenance",
+            "kind": "maintenance",
+            "description": "Maintenance announced five days ahead does not count.",
+            "source": "maintenance",
+            "notice": "5 days",
+        }
+    ]
+    document["status_page"] = {**_PAGE, "maintenance": public}
+    return document
+
+
+def test_announced_maintenance_shows_only_when_allowed_and_only_when_and_where(
+    evaluated_world: World, page: Page
+) -> None:
+    world = evaluated_world
+    manager = world.principal("manager@acme.example")
+    world.services.portfolio.upload(
+        manager, UploadVersion(text=json.dumps(_with_maintenance(public=False)))
+    )
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="maintenance",
+            batch_id="announced",
+            events=[
+                {"id": key, "starts_at": start, "ends_at": end, "name": name,
+                 "announced_at": "2026-10-01T09:00:00+00:00", "region": "eu-internal-3"}
+                for key, start, end, name in _ANNOUNCED
+            ],
+        ),
+    )  # fmt: skip
+    page.goto("/status/acme-bravo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payments status")
+    expect(page.locator("#maintenance")).to_have_count(0)  # not allowed: no section at all
+    hidden = page.locator("main").inner_text()
+    assert "OPS-47" not in hidden
+    assert "2026-11-15" not in hidden
+
+    world.services.portfolio.upload(
+        manager, UploadVersion(text=json.dumps(_with_maintenance(public=True)))
+    )
+    page.goto("/status/acme-bravo")
+    rows = page.locator("#announced-maintenance tbody tr")
+    expect(rows).to_have_count(2)  # the past one is gone
+    assert rows.nth(0).locator("td").all_inner_texts() == [
+        "2026-11-03 08:00 UTC",
+        "2026-11-03 10:00 UTC",
+        "Payments API",
+        "in progress",
+    ]
+    assert rows.nth(1).locator("td").all_inner_texts() == [
+        "2026-11-15 01:00 UTC",
+        "2026-11-15 03:00 UTC",
+        "Payments API",
+        "scheduled",
+    ]
+    shown = page.locator("main").inner_text()
+    for internal in ("OPS-4", "HSM", "ldb-7", "eu-internal", "planned-maintenance", "m-next",
+                     "2026-10-01", "2026-10-11", "five days", "Bravo", "acme"):  # fmt: skip
+        assert internal not in shown, internal
+    screenshot(page, "status-maintenance")

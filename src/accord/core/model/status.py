@@ -3,8 +3,9 @@
 A status page is opt-in: only an agreement with a ``status_page`` section has one, and it
 shows only what the section names: each component's current state (from the latest verdicts
 of the objectives it lists) and, if ``uptime`` is on, each closed month's value of those
-objectives as it stood when the month closed, and, if ``incidents`` is on, the incidents open
-now (severity, state, when reported). Nothing else of the agreement is public.
+objectives as it stood when the month closed, if ``incidents`` is on, the incidents open
+now (severity, state, when reported), and, if ``maintenance`` is on, the maintenance announced
+for the components (start, end, components). Nothing else of the agreement is public.
 """
 
 from __future__ import annotations
@@ -40,4 +41,11 @@ class StatusPage(Spec):
         description="Also show the incidents open now: their severity's name, state and when "
         "they were reported; never their title, text or who works on them, and never "
         "security incidents.",
+    )
+    maintenance: bool = Field(
+        default=False,
+        description="Also show the maintenance announced for the components, in progress or "
+        "ahead: when it starts and ends and which components it touches, from the periods "
+        "the sources of their objectives' maintenance exclusions list (files and pushed "
+        "batches); never its name, text or other columns.",
     )
