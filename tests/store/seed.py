@@ -1,4 +1,4 @@
-"""Rows for store tests: a company, two partners and one agreement with each partner."""
+"""Rows for store tests: a company, two partners, one agreement with each; evaluation runs."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from accord.store.repositories import Agreements, Runs
 from accord.store.tables import (
     AgreementPartyRow,
     AgreementRow,
     AgreementVersionRow,
+    EvaluationRunRow,
     OrganisationRow,
     UserRow,
 )
@@ -77,3 +79,24 @@ def seed(engine: Engine) -> World:
             )
         session.commit()
     return World(ids[0], ids[1], ids[2], agreements[0], agreements[1])
+
+
+def add_run(
+    session: Session, agreement_id: int, period: str, as_of: dt.datetime, reason: str = ""
+) -> EvaluationRunRow:
+    """A recorded evaluation run of the agreement's latest version."""
+    version = Agreements(session).latest_version(agreement_id)
+    assert version is not None
+    return Runs(session).add(
+        EvaluationRunRow(
+            agreement_id=agreement_id,
+            version_id=version.id,
+            period=period,
+            as_of=as_of,
+            started_at=as_of + dt.timedelta(minutes=5),
+            requested_by="test",
+            reason=reason,
+            verdicts_recorded=1,
+            verdicts_unchanged=0,
+        )
+    )
