@@ -48,6 +48,7 @@ class Mutable(StrEnum):
     INCIDENT = "incident"
     REVIEW = "review"
     OBLIGATION_MISSED = "obligation_missed"
+    REPORT = "report"
 
 
 def _plain(view: NotificationView) -> dict[str, object]:
