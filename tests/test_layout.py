@@ -84,7 +84,6 @@ NOT_YET_MIRRORED = frozenset(
         "engine/kinds/base.py",
         "engine/kinds/business_duration.py",
         "engine/kinds/readings.py",
-        "engine/kinds/timeslice.py",
         "engine/measure.py",
         "engine/rows.py",
         "reports/evidence.py",

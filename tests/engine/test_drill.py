@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.engine.builders import MAINTENANCE_SOURCE, evaluate_period, utc
-from tests.engine.test_evaluate import (
+from tests.engine.requests import (
     Row,
     availability,
     maintenance_exclusion,

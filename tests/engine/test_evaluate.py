@@ -12,9 +12,8 @@ import pytest
 
 from accord.connectors.files import FileReader
 from accord.core.documents import evaluation_document
-from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
-from accord.core.verdicts import Outcome, Verdict
+from accord.core.verdicts import Outcome
 from accord.engine.evaluate import announced_periods
 from accord.reports.verdicts import explain_verdict
 from tests.engine.builders import (
@@ -25,113 +24,23 @@ from tests.engine.builders import (
     utc,
     write_csv,
 )
-
-REQUESTS_SOURCE = {
-    "id": "requests",
-    "kind": "events",
-    "format": "csv",
-    "path": "requests.csv",
-    "timestamp": "at",
-    "columns": {
-        "at": {"column": "at", "type": "timestamp"},
-        "region": {"column": "region", "type": "string"},
-        "status": {"column": "status", "type": "integer"},
-        "latency": {"column": "latency_ms", "type": "duration", "unit": "ms"},
-        "blame": {"column": "blame", "type": "string"},
-    },
-}
-SUCCESS = {
-    "id": "success",
-    "name": "Successful requests",
-    "kind": "ratio",
-    "source": "requests",
-    "good": "status < 500",
-}
-P90_LATENCY = {
-    "id": "tail",
-    "name": "p90 latency",
-    "kind": "percentile",
-    "source": "requests",
-    "measure": "latency",
-    "percentile": 90,
-}
-TIERS = [
-    {"below": "99%", "credit": "10%"},
-    {"below": "90%", "credit": "25%"},
-    {"below": "50%", "credit": "100%"},
-]
-
-
-def availability(**changes: Any) -> dict[str, Any]:
-    """The availability objective: 99% met, down to 95% a deviation, per region."""
-    return {
-        "id": "availability",
-        "name": "Availability",
-        "indicator": "success",
-        "target": "99%",
-        "tolerance": "95%",
-        "window": "month",
-        "scope": ["region"],
-        **changes,
-    }
-
-
-def credits(cap: str = "100%") -> dict[str, Any]:
-    return {
-        "claim_window": "2 months",
-        "credits": [
-            {
-                "id": "availability-credits",
-                "objectives": ["availability"],
-                "basis": "1000 EUR",
-                "tiers": TIERS,
-                "cap": cap,
-            }
-        ],
-    }
-
-
-def requests_agreement(*objectives: dict[str, Any], **sections: Any) -> Agreement:
-    indicators = [SUCCESS, *sections.pop("indicators", [])]
-    requests = sections.pop("requests", REQUESTS_SOURCE)
-    return agreement_of(
-        {
-            "sources": [requests, *sections.pop("sources", [])],
-            "indicators": indicators,
-            "objectives": list(objectives) or [availability()],
-            **sections,
-        }
-    )
-
-
-Row = tuple[dt.datetime, str, int] | tuple[dt.datetime, str, int, int | None, str]
-
-
-def write_requests(folder: Path, rows: list[Row]) -> None:
-    full = [(*row, None, "provider") if len(row) == 3 else row for row in rows]
-    write_csv(folder, "requests", ["at", "region", "status", "latency_ms", "blame"], full)
-
-
-def write_maintenance(folder: Path, rows: list[tuple[dt.datetime, dt.datetime, dt.datetime]]):
-    write_csv(folder, "maintenance", ["starts_at", "ends_at", "announced_at"], rows)
-
-
-def spread(start: dt.datetime, count: int, status: int, region: str = "eu") -> list[Row]:
-    """``count`` events a minute apart from ``start``."""
-    return [(start + dt.timedelta(minutes=i), region, status) for i in range(count)]
-
-
-def verdicts_of(evaluation: Evaluation, objective: str = "availability") -> dict[str, Verdict]:
-    return {v.scope_label: v for v in evaluation.verdicts if v.objective == objective}
-
-
-def only(evaluation: Evaluation, objective: str = "availability") -> Verdict:
-    (verdict,) = verdicts_of(evaluation, objective).values()
-    return verdict
-
-
-MID_OCTOBER = utc(2026, 10, 15, 12)
-
+from tests.engine.requests import (
+    MID_OCTOBER,
+    P90_LATENCY,
+    REQUESTS_SOURCE,
+    SUCCESS,
+    Row,
+    availability,
+    credits,
+    maintenance_exclusion,
+    only,
+    requests_agreement,
+    spread,
+    uptime_agreement,
+    verdicts_of,
+    write_maintenance,
+    write_requests,
+)
 
 # -- data coverage ----------------------------------------------------------------------
 
@@ -550,124 +459,7 @@ def test_a_region_busy_only_off_peak_is_silent_during_the_peak(tmp_path: Path) -
     assert verdicts["region=us"].outcome is Outcome.NO_DATA
 
 
-# -- time slices ------------------------------------------------------------------------
-
-UPTIME = {
-    "id": "uptime",
-    "name": "Hourly uptime",
-    "kind": "timeslice",
-    "source": "requests",
-    "slice": "1h",
-    "good": "status < 500",
-    "slice_target": "90%",
-}
-
-
-def uptime_agreement(no_traffic: str, **sections: Any) -> Agreement:
-    objective = availability(indicator="uptime", target="99%", tolerance="50%")
-    return requests_agreement(
-        objective, indicators=[{**UPTIME, "no_traffic": no_traffic}], **sections
-    )
-
-
-def test_a_percentile_measured_beside_time_slices_keeps_its_coverage_and_exclusions(
-    tmp_path: Path,
-) -> None:
-    rows: list[Row] = [
-        (utc(2026, 10, day, 12) + dt.timedelta(minutes=m), "eu", 200, 100 + m, "provider")
-        for day in (5, 6, 7)
-        for m in range(10)
-    ]
-    write_requests(tmp_path, [*rows, (utc(2026, 10, 8, 12), "eu", 200, 5000, "consumer")])
-    latency = {**availability(indicator="tail", target="200ms", tolerance="1s"), "id": "latency"}
-    blame = {
-        "id": "consumer-caused",
-        "kind": "consumer_caused",
-        "description": "Requests the buyer broke.",
-        "source": "requests",
-        "where": "blame = 'consumer'",
-    }
-    agreement = requests_agreement(
-        latency,
-        availability(indicator="uptime", id="uptime", target="99%", tolerance="50%"),
-        indicators=[P90_LATENCY, {**UPTIME, "no_traffic": "good"}],
-        exclusions=[blame],
-    )
-    verdict = only(evaluate_period(agreement, tmp_path), "latency")
-
-    assert verdict.value == Decimal("0.108")  # the consumer's 5 s request is left out
-    assert verdict.coverage.detail == "4 of 31 days"  # its excluded row still counts a day
-    assert verdict.exclusions == {"events": 1}
-
-
-@pytest.mark.parametrize(
-    ("rule", "good", "counted"),
-    [("good", 744, 745), ("bad", 4, 745), ("excluded", 4, 5)],
-)
-def test_time_slices_without_traffic_count_as_the_rule_says(
-    tmp_path: Path, rule: str, good: int, counted: int
-) -> None:
-    rows: list[Row] = []
-    for hour in range(4):
-        rows += spread(utc(2026, 10, 2, hour), 10, 200)
-    rows += spread(utc(2026, 10, 3), 9, 200) + [(utc(2026, 10, 3, 0, 30), "eu", 500)] * 2
-    write_requests(tmp_path, rows)
-    verdict = only(evaluate_period(uptime_agreement(rule), tmp_path))
-
-    assert verdict.counts["good"] == good
-    assert verdict.counts["valid"] == counted
-    assert verdict.value == Decimal(good) / counted
-    assert f"counted as {rule}" in verdict.computation
-
-
-@pytest.mark.parametrize("rule", ["good", "bad", "excluded"])
-def test_a_scope_without_any_traffic_has_no_data_under_every_rule(
-    tmp_path: Path, rule: str
-) -> None:
-    write_requests(tmp_path, [*spread(MID_OCTOBER, 3, 200), (utc(2026, 9, 1), "us", 200)])
-    verdicts = verdicts_of(evaluate_period(uptime_agreement(rule), tmp_path))
-
-    assert verdicts["region=eu"].value is not None
-    assert verdicts["region=us"].value is None
-    assert verdicts["region=us"].outcome is Outcome.NO_DATA
-
-
-def test_a_slice_touched_by_maintenance_is_excluded_whole(tmp_path: Path) -> None:
-    # Bad events at 10:05 and 11:45 UTC; maintenance 10:30-11:30 covers part of both slices.
-    write_requests(
-        tmp_path,
-        [
-            *spread(utc(2026, 10, 5, 9), 10, 200),
-            (utc(2026, 10, 5, 10, 5), "eu", 500),
-            (utc(2026, 10, 5, 11, 45), "eu", 500),
-        ],
-    )
-    write_maintenance(
-        tmp_path, [(utc(2026, 10, 5, 10, 30), utc(2026, 10, 5, 11, 30), utc(2026, 9, 1))]
-    )
-    agreement = uptime_agreement(
-        "excluded", sources=[MAINTENANCE_SOURCE], exclusions=[maintenance_exclusion()]
-    )
-    verdict = only(evaluate_period(agreement, tmp_path))
-
-    assert verdict.exclusions == {"slices": 2}
-    assert verdict.counts["good"] == 1
-    assert verdict.counts["valid"] == 1
-    assert verdict.value == 1
-
-
 # -- exclusions -------------------------------------------------------------------------
-
-
-def maintenance_exclusion(notice: str = "5 days", cap: str = "1h") -> dict[str, Any]:
-    return {
-        "id": "planned",
-        "kind": "maintenance",
-        "description": "Announced maintenance.",
-        "source": "maintenance",
-        "notice": notice,
-        "monthly_cap": cap,
-    }
 
 
 def maintenance_agreement() -> Agreement:
@@ -960,25 +752,6 @@ def test_a_percentile_states_its_method_in_the_formula(tmp_path: Path, method: s
         assert abs(verdict.value - Decimal("0.9")) <= Decimal("0.01")
         assert "t-digest" in verdict.formula
     assert verdict.outcome is Outcome.MET
-
-
-def test_time_slices_during_a_peak_period_count_only_the_peak_slices(tmp_path: Path) -> None:
-    # Weekdays 09:00-17:00 in Berlin: 22 weekdays in October 2026, 8 hourly slices each.
-    write_requests(tmp_path, spread(dt.datetime(2026, 10, 5, 10, tzinfo=BERLIN), 10, 200))
-    peak = {
-        "id": "office-hours",
-        "timezone": "Europe/Berlin",
-        "hours": {"weekdays": ["09:00-17:00"]},
-    }
-    objective = availability(
-        indicator="uptime", target="99%", tolerance="50%", during="office-hours"
-    )
-    agreement = requests_agreement(
-        objective, indicators=[{**UPTIME, "no_traffic": "bad"}], peak_periods=[peak]
-    )
-    verdict = only(evaluate_period(agreement, tmp_path))
-
-    assert (verdict.counts["good"], verdict.counts["valid"]) == (1, 176)
 
 
 def test_announced_periods_lists_what_the_maintenance_source_announces(tmp_path: Path) -> None:
