@@ -60,7 +60,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/model/support.py",
         "core/model/ticket_exports.py",
         "core/model_errors.py",
-        "core/obligations/incidents.py",
         "core/period_report.py",
         "core/problems.py",
         "core/remedies/spec.py",
