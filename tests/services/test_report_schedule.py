@@ -192,6 +192,23 @@ def test_a_restart_after_the_files_were_written_records_and_sends_once(
         restarted.close()
 
 
+def test_a_report_that_cannot_be_kept_stays_due_and_holds_back_no_other(
+    october: World, smtp: Mailbox
+) -> None:
+    services = october.services
+    october.clock.at = AFTER_CLOSE
+    blocked = services.context.data_dir / "reports" / "bravo"
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    blocked.write_text("a file where bravo's folder goes")
+    assert [r.scope for r in tick(services).reports] == ["charlie", "portfolio"]
+    assert services.scheduled_reports.due(CONSOLE) == [("bravo", "2026-10")]
+    assert smtp.to("partner@bravo.example") == []
+    blocked.unlink()
+    assert [r.scope for r in tick(services).reports] == ["bravo"]
+    assert len(smtp.to("partner@bravo.example")) == 1
+    assert len(smtp.to("vendors@acme.example")) == 2
+
+
 def test_a_user_who_muted_reports_gets_none(october: World, smtp: Mailbox) -> None:
     services = october.services
     partner = october.principal("partner@bravo.example")

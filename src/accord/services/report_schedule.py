@@ -173,16 +173,28 @@ class ScheduledReports:
         self._context = context
         self._reports = reports
 
+    @property
+    def enabled(self) -> bool:
+        """Whether the settings let the worker generate reports (``ACCORD_SCHEDULED_REPORTS``)."""
+        return self._context.scheduled_reports
+
     def due(self, principal: Principal) -> list[tuple[str, str]]:
         """(scope, period) of every report due and not generated yet, oldest period first."""
         principal.require(Permission.MANAGE_AGREEMENTS)
         with self._context.uow(principal) as uow:
             return [(scope.name, period) for scope, period in self._due(uow)]
 
+    def generate(self, principal: Principal, scope: str, period: str) -> GeneratedReport | None:
+        """Generate, keep and send one due report; ``None`` when it is not due (any more)."""
+        principal.require(Permission.MANAGE_AGREEMENTS)
+        with self._context.uow(principal) as uow:
+            found = next((s for s, p in self._due(uow) if (s.name, p) == (scope, period)), None)
+        return None if found is None else self._generate(principal, found, period)
+
     def generate_due(self, principal: Principal) -> list[GeneratedReport]:
         """Generate every due report once; nothing when the settings turned them off."""
         principal.require(Permission.MANAGE_AGREEMENTS)
-        if not self._context.scheduled_reports:
+        if not self.enabled:
             return []
         with self._context.uow(principal) as uow:
             due = self._due(uow)

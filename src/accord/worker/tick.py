@@ -127,7 +127,7 @@ def tick(
         checked = None if stopping else _check_obligations(services)
         escalated = () if stopping else _escalate_disputes(services)
         purged = None if stopping else _purge(services)
-        reports = () if stopping else _generate_reports(services)
+        reports = () if stopping else _generate_reports(services, stop)
         delivered = None if stopping else _deliver(services)
         if checkpoint_dir is not None and not stopping:
             _checkpoint(services, checkpoint_dir)
@@ -143,12 +143,31 @@ def tick(
     )
 
 
-def _generate_reports(services: Services) -> tuple[GeneratedReport, ...]:
-    try:
-        return tuple(services.scheduled_reports.generate_due(WORKER))
-    except Exception:  # a report not recorded is still due on the next tick
-        _log.exception("generating the reports of closed periods failed")
+def _generate_reports(
+    services: Services, stop: threading.Event | None
+) -> tuple[GeneratedReport, ...]:
+    """Each due report on its own: one that fails (a folder that cannot be written) is
+    logged and stays due; the others are generated."""
+    scheduled = services.scheduled_reports
+    if not scheduled.enabled:
         return ()
+    try:
+        due = scheduled.due(WORKER)
+    except Exception:  # the reports stay due for the next tick
+        _log.exception("finding the reports of closed periods failed")
+        return ()
+    generated = []
+    for scope, period in due:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            done = scheduled.generate(WORKER, scope, period)
+        except Exception:  # one report's failure must not hold back the others
+            _log.exception("generating the %s report of %s failed", scope, period)
+            continue
+        if done is not None:
+            generated.append(done)
+    return tuple(generated)
 
 
 def _escalate_disputes(services: Services) -> tuple[DisputeView, ...]:
