@@ -52,6 +52,11 @@ def build(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+    connectors = connectors_for(
+        settings.data_dir / "files",
+        settings.data_dir / "cache",
+        servers=connection_store(settings).servers(),
+    )
     context = ServiceContext(
         engine=engine,
         sessions=session_factory(engine),
@@ -69,11 +74,8 @@ def build(
         passwords=passwords or PasswordHasher(),
         rendering=ReportRendering(),
         reader=FileReader(),
-        fetcher=connectors_for(
-            settings.data_dir / "files",
-            settings.data_dir / "cache",
-            servers=connection_store(settings).servers(),
-        ),
+        fetcher=connectors,
+        kept=connectors.kept,
         measuring=Measuring(MeasuringEngine(settings.engine), settings.spark_master),
         signer=Ed25519Signer.load_or_create(settings.signing_key_path),
         sender=_sender(settings),

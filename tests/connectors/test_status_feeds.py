@@ -22,6 +22,7 @@ from accord.bootstrap import file_evaluations
 from accord.cli.main import app
 from accord.connectors.registry import connectors_for
 from accord.core.evaluation import Evaluation
+from accord.core.model.sources import Source
 from accord.services.evaluation import EvaluateCommand
 from tests.engine.builders import document, utc, write_csv
 
@@ -225,3 +226,27 @@ def test_evaluate_shows_declared_beside_measured_downtime(feeds: str, tmp_path: 
     report = runner.invoke(app, [*args, "--as-of", "2026-11-02", "--format", "json"])
     [declared] = json.loads(report.stdout)["declared_downtime"]
     assert (declared["declared_seconds"], declared["measured_seconds"]) == (3900, 5400)
+
+
+def test_what_polls_kept_is_read_again_without_polling(tmp_path: Path) -> None:
+    connectors = connectors_for(tmp_path, tmp_path / ".accord-cache")
+    with _serving(FILES / "statuspage") as url:
+        path = _agreement(tmp_path, {"url": url})
+        agreement = json.loads(path.read_text(encoding="utf-8"))
+        maintenance = next(s for s in agreement["sources"] if s["id"] == "partner-maintenance")
+        source = Source.model_validate(maintenance)
+        assert connectors.kept(source) is None  # never polled: nothing kept
+        polled = connectors(source, utc(2026, 10, 1), utc(2026, 11, 1), now=utc(2026, 11, 2))
+    # The feed is gone: what the poll kept is still read, checked as the poll's rows were.
+    kept = connectors.kept(source)
+    assert kept is not None
+    assert kept.report is not None
+    assert polled.report is not None
+    assert (kept.report.rows_read, kept.report.rows_rejected) == (
+        polled.report.rows_read,
+        polled.report.rows_rejected,
+    )
+    again = connectors.kept(source)
+    assert again is not None
+    assert again.files == kept.files  # the same polls kept: the same checked file
+    assert connectors.kept(Source.model_validate(agreement["sources"][0])) is None  # a CSV

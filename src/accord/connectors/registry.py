@@ -56,6 +56,12 @@ class Connectors:
     def check(self, source: Source) -> str:
         return self.connector(source).check(source)
 
+    def kept(self, source: Source) -> Fetched | None:
+        """What earlier reads of the source kept, read without asking the outside world:
+        a status feed's merged polls; ``None`` for other formats or before any read."""
+        found = self.by_format.get(source.format)
+        return found.kept(source) if isinstance(found, StatusFeedConnector) else None
+
     def __call__(
         self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
     ) -> Fetched:

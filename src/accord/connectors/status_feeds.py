@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import Any
 import httpx
 from sqlglot import exp
 
-from accord.connectors.checked import write_checked
+from accord.connectors.checked import read_report, write_checked
 from accord.connectors.fetched import Fetched
 from accord.core.declared import DeclaredIncident
 from accord.core.model.sources import Source, SourceKind
@@ -180,13 +182,16 @@ class StatusFeedConnector:
                     raise DataError(f"the status feed at {url} is not JSON") from None
         return documents
 
+    def _kept_path(self, feed: StatusFeed, source: Source) -> Path:
+        name = hashlib.sha256(feed.model_dump_json().encode()).hexdigest()[:16]
+        return self.work_dir / f"{source.id}-polled-{name}.json"
+
     def _polled(self, source: Source) -> list[Row]:
         """This poll's rows merged into those of earlier polls (kept on disk)."""
         feed = source.status_feed
         assert feed is not None
         fresh = feed_rows(feed, self._documents(feed))
-        name = hashlib.sha256(feed.model_dump_json().encode()).hexdigest()[:16]
-        kept = self.work_dir / f"{source.id}-polled-{name}.json"
+        kept = self._kept_path(feed, source)
         rows: dict[str, Row] = {}
         if kept.exists():
             rows = {str(r["id"]): r for r in json.loads(kept.read_text(encoding="utf-8"))}
@@ -211,12 +216,37 @@ class StatusFeedConnector:
         self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
     ) -> Fetched:
         del start_at, end_at, now  # a feed is read whole: it is short
-        rows = [r for r in self._polled(source) if r["type"] == _TYPES.get(source.kind)]
-        lines = self.work_dir / f"{source.id}-rows.jsonl"
-        lines.write_text(
+        return self._fetched(source, self._polled(source), self.work_dir / source.id)
+
+    def kept(self, source: Source) -> Fetched | None:
+        """What earlier polls of the source's feed found, checked as a poll's rows are,
+        without polling (a public page must not make Accord call a partner on each view);
+        ``None`` before the first poll."""
+        feed = source.status_feed
+        assert feed is not None
+        kept = self._kept_path(feed, source)
+        if not kept.exists():
+            return None
+        content = kept.read_bytes()
+        # Named by what was kept: views of the same polls share one checked file, written
+        # whole, and never touch the files a poll is writing.
+        stem = self.work_dir / f"{source.id}-kept-{hashlib.sha256(content).hexdigest()[:16]}"
+        checked = stem.with_name(f"{stem.name}-checked")
+        report = read_report(checked)
+        if report is not None:  # checked by an earlier view of the same polls
+            rows = [r for r in json.loads(content) if r["type"] == _TYPES.get(source.kind)]
+            return Fetched([checked.with_suffix(".parquet")], report, _declared(rows))
+        return self._fetched(source, json.loads(content), stem)
+
+    def _fetched(self, source: Source, polled: list[Row], stem: Path) -> Fetched:
+        rows = [r for r in polled if r["type"] == _TYPES.get(source.kind)]
+        lines = stem.with_name(f"{stem.name}-rows.jsonl")
+        partial = lines.with_name(f"{lines.name}.{os.getpid()}-{threading.get_ident()}")
+        partial.write_text(
             "".join(json.dumps({**r, "filename": f"feed {r['id']}"}) + "\n" for r in rows),
             encoding="utf-8",
         )
+        os.replace(partial, lines)
         names = (*FEED_COLUMNS, "filename")
         columns = shape(dict.fromkeys(names, "VARCHAR"))
         reader = reading(
@@ -226,6 +256,6 @@ class StatusFeedConnector:
         if not rows:
             typed_nulls = [exp.alias_(typed(exp.Null(), "VARCHAR"), c) for c in names]
             query = exp.select(*typed_nulls).where(exp.false())
-        target, report = write_checked(source, query, self.work_dir / f"{source.id}-checked")
+        target, report = write_checked(source, query, stem.with_name(f"{stem.name}-checked"))
         report.files = [source.status_feed.url if source.status_feed else source.id]
         return Fetched(files=[target], report=report, declared=_declared(rows))

@@ -50,8 +50,8 @@ from accord.engine.sql import column, holds, instant, render, typed
 
 __all__ = ["EvaluationRequest", "announced_periods", "evaluate"]
 
-#: Sources whose rows Accord keeps (files, pushed batches), read without asking anyone.
-_STORED = (SourceFormat.CSV, SourceFormat.PARQUET, SourceFormat.JSONL, SourceFormat.PUSH)
+#: Sources whose rows are read as files under the data folder.
+_FILES = (SourceFormat.CSV, SourceFormat.PARQUET, SourceFormat.JSONL)
 #: Bad rows of a listing read outside an evaluation are set aside, written nowhere.
 _SET_ASIDE = BadRowPolicy.QUARANTINE
 
@@ -294,9 +294,9 @@ def announced_periods(
 ) -> dict[str, list[Announced]]:
     """The periods the sources of the named exclusions list (their start, end and when
     announced), read and checked as an evaluation reads them, bad rows set aside; for the
-    public status page's announced maintenance. Only sources whose rows Accord keeps are
-    read (files under ``data_dir``, pushed batches): status feeds, Prometheus and exports are
-    not polled here."""
+    public status page's announced maintenance. File sources are read under ``data_dir``;
+    any other source only from the stored files ``pushed`` names (pushed batches, what a
+    status feed's polls kept): nothing outside is asked."""
     sources = {source.id: source for source in agreement.sources}
     found: dict[str, list[Announced]] = {}
     with duckdb.connect() as duck:
@@ -307,16 +307,16 @@ def announced_periods(
             if (
                 exclusion.id not in exclusion_ids
                 or source is None
-                or source.format not in _STORED
+                or (source.format not in _FILES and source.id not in pushed)
                 or _period_end(exclusion, source) is None
             ):
                 continue
             if source.id not in loaded:
-                if source.format is SourceFormat.PUSH:
-                    files = [str(path) for path in pushed.get(source.id, ())]
-                    reader.load(duck, stored_source(source), files, _SET_ASIDE, None)
-                else:
+                if source.format in _FILES:
                     reader.load(duck, source, reader.find(source, data_dir), _SET_ASIDE, None)
+                else:
+                    files = [str(path) for path in pushed[source.id]]
+                    reader.load(duck, stored_source(source), files, _SET_ASIDE, None)
                 loaded.add(source.id)
             found[exclusion.id] = _announced(duck, exclusion, source)
     return found

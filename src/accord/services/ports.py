@@ -27,6 +27,7 @@ __all__ = [
     "Clock",
     "FetchedRows",
     "FixedClock",
+    "KeptRows",
     "NotificationSender",
     "OutgoingMessage",
     "SendFailed",
@@ -186,6 +187,15 @@ class SourceFetcher(Protocol):
     def __call__(
         self, source: Source, start_at: dt.datetime, end_at: dt.datetime, *, now: dt.datetime
     ) -> FetchedRows: ...
+
+
+class KeptRows(Protocol):
+    """What earlier reads of an outside source kept (a status feed's merged polls), read
+    again without asking the outside world; ``None`` when nothing is kept (another kind of
+    source, or not read yet). Raises ``accord.engine.sources.DataError`` for kept rows that
+    cannot be read."""
+
+    def __call__(self, source: Source) -> FetchedRows | None: ...
 
 
 class ArchiveError(Exception):

@@ -20,6 +20,7 @@ from typing import Final
 from accord.core.exclusions.periods import Announced
 from accord.core.exclusions.spec import ExclusionKind
 from accord.core.model import Agreement
+from accord.core.model.sources import SourceFormat
 from accord.core.model.status import StatusPage
 from accord.core.period_report import OUTCOME_ORDER
 from accord.engine.evaluate import announced_periods
@@ -228,13 +229,23 @@ class Status:
         agreement: Agreement,
         touched: dict[str, list[str]],
     ) -> dict[str, list[Path]]:
-        """The stored batch files of the touched exclusions' sources."""
-        sources = {e.source for e in agreement.exclusions if e.id in touched and e.source}
+        """The stored files of the touched exclusions' sources: pushed batches, and what the
+        polls of a status feed kept (never a poll of its own)."""
+        used = {e.source for e in agreement.exclusions if e.id in touched and e.source}
         root = self._context.data_dir
-        return {
-            source: [root / path for path in uow.batches.files(agreement_id, source)]
-            for source in sorted(sources)
-        }
+        found: dict[str, list[Path]] = {}
+        for source in agreement.sources:
+            if source.id not in used:
+                continue
+            if source.format is SourceFormat.PUSH:
+                found[source.id] = [root / p for p in uow.batches.files(agreement_id, source.id)]
+            elif source.format is SourceFormat.STATUS_FEED and self._context.kept is not None:
+                try:
+                    kept = self._context.kept(source)
+                except DataError:
+                    kept = None  # unreadable: the public page shows none, never fails
+                found[source.id] = [] if kept is None else list(kept.files)
+        return found
 
     def _maintenance(
         self,

@@ -27,6 +27,7 @@ from accord.services.ports import (
     BatchKeys,
     BatchWriter,
     Clock,
+    KeptRows,
     NotificationSender,
     Signer,
     SourceFetcher,
@@ -104,6 +105,9 @@ class ServiceContext:
     #: Reads the sources that live outside the data files (Prometheus, ticket exports);
     #: None: agreements with such sources cannot be evaluated here (they get a 400).
     fetcher: SourceFetcher | None = None
+    #: What earlier reads of outside sources kept (status feeds' polls), for pages that
+    #: must not call a partner on each view; None: nothing kept is read.
+    kept: KeptRows | None = None
     #: Signs audit entries, checkpoints and receipts with the key kept outside the database;
     #: None: nothing is signed (tests of other things, tools that only read).
     signer: Signer | None = None

@@ -4,6 +4,7 @@ allows, closed months' values as they stood when the month closed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -11,6 +12,7 @@ from accord.services.incidents import OpenIncident
 from accord.services.ingestion import PushBatch
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
+from tests.connectors.test_status_feeds import _serving
 from tests.server.web.conftest import month_of_requests, screenshot
 from tests.server.web.test_incidents import _with_incident_policy
 from tests.services.world import CONSOLE, World, agreement_document
@@ -199,3 +201,67 @@ def test_announced_maintenance_shows_only_when_allowed_and_only_when_and_where(
                      "2026-10-01", "2026-10-11", "five days", "Bravo", "acme"):  # fmt: skip
         assert internal not in shown, internal
     screenshot(page, "status-maintenance")
+
+
+def _feed_source(url: str) -> dict[str, object]:
+    return {
+        "id": "partner-maintenance",
+        "kind": "maintenance",
+        "format": "status_feed",
+        "status_feed": {"url": url},
+        "timestamp": "started_at",
+        "key": "id",
+        "columns": {
+            "id": {"column": "id", "type": "string"},
+            "name": {"column": "name", "type": "string"},
+            "started_at": {"column": "started_at", "type": "timestamp"},
+            "ends_at": {"column": "ended_at", "type": "timestamp"},
+            "announced_at": {"column": "announced_at", "type": "timestamp"},
+        },
+    }
+
+
+def _statuspage(folder: Path) -> None:
+    """A partner's Statuspage feed: a switch replacement ahead, a patch done in October."""
+    api = folder / "api" / "v2"
+    api.mkdir(parents=True)
+    (api / "incidents.json").write_text(json.dumps({"incidents": []}), encoding="utf-8")
+    maintenances = [
+        {"id": "m-ahead", "name": "Replace core switch sw-fra-2 (CHG-881)", "status": "scheduled",
+         "impact": "maintenance", "created_at": "2026-11-01T08:00:00Z",
+         "scheduled_for": "2026-11-20T02:00:00Z", "scheduled_until": "2026-11-20T04:00:00Z",
+         "components": [{"name": "core-net-fra"}]},
+        {"id": "m-done", "name": "Patch CHG-870", "status": "completed", "impact": "maintenance",
+         "created_at": "2026-10-01T08:00:00Z", "scheduled_for": "2026-10-25T02:00:00Z",
+         "scheduled_until": "2026-10-25T03:00:00Z", "components": []},
+    ]  # fmt: skip
+    summary = {"incidents": [], "scheduled_maintenances": maintenances}
+    (api / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def test_maintenance_a_partner_s_status_feed_announced_shows_without_polling_it(
+    evaluated_world: World, page: Page, tmp_path: Path
+) -> None:
+    world = evaluated_world
+    _statuspage(tmp_path / "feed")
+    with _serving(tmp_path / "feed") as url:
+        document = _with_maintenance(public=True)
+        document["sources"] = [*agreement_document("bravo")["sources"], _feed_source(url)]
+        document["exclusions"][0]["source"] = "partner-maintenance"  # type: ignore[index]
+        world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+        world.services.verdicts.evaluate(
+            CONSOLE, RunEvaluation(agreement="acme-bravo", period="2026-11")
+        )  # the evaluation polls the feed
+    # The feed is gone: the page shows what the poll kept, and polls nothing itself.
+    page.goto("/status/acme-bravo")
+    rows = page.locator("#announced-maintenance tbody tr")
+    expect(rows).to_have_count(1)
+    assert rows.first.locator("td").all_inner_texts() == [
+        "2026-11-20 02:00 UTC",
+        "2026-11-20 04:00 UTC",
+        "Payments API",
+        "scheduled",
+    ]
+    shown = page.locator("main").inner_text()
+    for internal in ("CHG-8", "sw-fra", "core-net", "m-ahead", "partner-maintenance", "2026-10-25"):
+        assert internal not in shown, internal

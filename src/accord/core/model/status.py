@@ -46,6 +46,7 @@ class StatusPage(Spec):
         default=False,
         description="Also show the maintenance announced for the components, in progress or "
         "ahead: when it starts and ends and which components it touches, from the periods "
-        "the sources of their objectives' maintenance exclusions list (files and pushed "
-        "batches); never its name, text or other columns.",
+        "the sources of their objectives' maintenance exclusions list (files, pushed "
+        "batches, what the polls of a partner's status feed kept); never its name, text or "
+        "other columns.",
     )
