@@ -39,4 +39,3 @@ def test_one_row_per_organisation_period_and_scope(engine: Engine) -> None:
         session.add(_row(world.partner_b, "2026-10"))
         with pytest.raises(IntegrityError):
             session.commit()
-
