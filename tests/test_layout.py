@@ -37,7 +37,6 @@ NOT_YET_MIRRORED = frozenset(
         "connectors/openslo/exporter.py",
         "connectors/openslo/indicators.py",
         "connectors/openslo/skeleton.py",
-        "connectors/prometheus/series.py",
         "connectors/registry.py",
         "core/compliance/findings.py",
         "core/compliance/regions.py",
