@@ -76,6 +76,7 @@ def _signs_in_to_the_demo_store(out: Path, output: str) -> None:
             names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
             assert {"agreement.yaml", "verdict.json", "manifest.json"} <= set(names)
         _shows_an_incident_with_its_review(services)
+        _keeps_october_s_reports_as_the_worker_does(services)
     finally:
         services.close()
 
@@ -91,6 +92,14 @@ def _shows_an_incident_with_its_review(services: Services) -> None:
     assert detail.review.state == "filed"
     assert detail.review.customer_impact["customers affected"] == 420
     assert sorted(action.state for action in detail.actions) == ["done", "open"]
+
+
+def _keeps_october_s_reports_as_the_worker_does(services: Services) -> None:
+    """October's reports were generated once, as after its close; none is due again."""
+    console = Principal.console()
+    kept = {(r.scope, r.period): r.generated_by for r in services.reports.stored(console)}
+    assert kept[("payco", "2026-10")] == kept[("portfolio", "2026-10")] == "worker"
+    assert ("payco", "2026-10") not in services.scheduled_reports.due(console)
 
 
 def test_demo_fails_clearly_without_agreements(tmp_path: Path) -> None:

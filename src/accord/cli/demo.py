@@ -30,7 +30,7 @@ from accord.server.app import create_app
 from accord.services.agreements import load_file
 from accord.services.errors import ServiceError
 from accord.services.evaluation import DataError, EvaluateCommand
-from accord.services.permissions import Role
+from accord.services.permissions import Principal, Role
 
 __all__ = ["register"]
 
@@ -160,14 +160,33 @@ def _store(out: Path, data: Path, stored: list[tuple[str, Agreement]], period: s
         partners = sorted({u.organisation for u in store.users if u.role is Role.PARTNER})
         last = months[-1]
         quarter = [f"{last[:4]}-Q{(int(last[5:]) - 1) // 3 + 1}"] if len(last) == 7 else []
-        for report_period in (last, *quarter):
+        emails = _scheduled_reports(store, last)
+        for report_period in quarter:
             generate_reports(store.services, report_period, [*partners, None])
     except ServiceError as exc:
         fail(f"the demo store cannot be loaded: {exc.message}")
     console.print(f"reports (HTML, PDF, CSV, JSON): {folder / 'reports'}", highlight=False)
+    console.print(
+        f"{last}'s reports generated as the worker does once a month closes; "
+        f"{emails} report emails wait in the outbox (accord notifications list)",
+        highlight=False,
+    )
     for line in store.governance:
         console.print(f"governance: {escape(line)}", highlight=False)
     return store
+
+
+def _scheduled_reports(store: DemoStore, month: str) -> int:
+    """The month's reports as the worker generates them once its books close (per partner
+    and the portfolio, recorded once, emailed through the outbox); how many emails."""
+    scheduled = store.services.scheduled_reports
+    worker = Principal.console("worker")
+    generated = [
+        scheduled.generate(worker, scope, period)
+        for scope, period in scheduled.due(worker)
+        if period == month
+    ]
+    return sum(report.emails for report in generated if report is not None)
 
 
 def _print_sign_ins(store: DemoStore) -> None:
