@@ -23,6 +23,7 @@ __all__ = [
     "notifications",
     "obligations",
     "output",
+    "records",
     "render",
     "renewal",
     "report",

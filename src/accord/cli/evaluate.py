@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
@@ -21,6 +22,7 @@ from accord.connectors.registry import connectors_for
 from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model.measurement import ValueKind
+from accord.core.model.sources import SourceFormat
 from accord.core.periods import PeriodError
 from accord.core.records import CreditRecord
 from accord.core.verdicts import Outcome, Verdict, show_seconds, show_value
@@ -82,6 +84,15 @@ AsOfOpt = Annotated[
         formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"],
     ),
 ]
+RecordsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--records",
+        help="SOURCE=FILE: the rows of a recorded source (the incidents or obligations the "
+        "service keeps), exported as CSV or JSON lines by 'accord records' (repeatable). "
+        "Without it a recorded source has no rows here.",
+    ),
+]
 PolicyOpt = Annotated[
     BadRowPolicy,
     typer.Option("--on-bad-rows", help="reject: stop on bad rows; quarantine: set them aside."),
@@ -122,14 +133,57 @@ def _evaluate(command: EvaluateCommand) -> Evaluation:
         fail(str(exc))
 
 
+def _recorded_files(records: list[str] | None) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    for item in records or []:
+        source, sep, path = item.partition("=")
+        if not sep or not source.strip() or not path.strip():
+            fail(f"--records {item!r}: write SOURCE=FILE, e.g. incident-records=incidents.csv")
+        found.setdefault(source.strip(), []).append(Path(path.strip()))
+    return found
+
+
 def _command(
-    agreement: Path, data: Path, period: str, as_of: dt.datetime | None
+    agreement: Path,
+    data: Path,
+    period: str,
+    as_of: dt.datetime | None,
+    records: list[str] | None = None,
 ) -> EvaluateCommand:
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=dt.UTC)
     return EvaluateCommand(
-        agreement=agreement, data_dir=data, period=period, now=dt.datetime.now(dt.UTC), as_of=as_of
+        agreement=agreement,
+        data_dir=data,
+        period=period,
+        now=dt.datetime.now(dt.UTC),
+        as_of=as_of,
+        recorded_files=_recorded_files(records),
     )
+
+
+def _say_recorded_without_rows(evaluation: Evaluation, given: Iterable[str]) -> None:
+    """A recorded source read without exported rows has none here: say so, and how to give
+    them, rather than let its objectives' "no data" speak for itself."""
+    agreement = evaluation.agreement
+    read = {report.source for report in evaluation.sources}
+    for source in agreement.sources:
+        if (
+            source.format is not SourceFormat.RECORDED
+            or source.id in given
+            or source.id not in read
+        ):
+            continue
+        indicators = {i.id for i in agreement.indicators if i.source == source.id}
+        objectives = [o.id for o in agreement.objectives if o.indicator in indicators]
+        err_console.print(
+            f"note: source {source.id!r} is recorded by the Accord service ({source.kind.value} "
+            "it keeps); a file evaluation has no rows for it, so "
+            f"{', '.join(objectives) or 'its objectives'} have no data here. Judge them in the "
+            f"service, or give its rows: accord records {agreement.metadata.id} {source.id} "
+            f"-o {source.id}.csv, then --records {source.id}={source.id}.csv",
+            highlight=False,
+        )
 
 
 def evaluate(
@@ -167,13 +221,14 @@ def evaluate(
             "worst hours (local time) of occurrence objectives.",
         ),
     ] = False,
+    records: RecordsOpt = None,
     later_versions: LaterVersionsArg = None,
 ) -> None:
     """Judge every objective over the period: verdicts, error budgets and credits."""
     if items and engine is not MeasuringEngine.DUCKDB:
         fail("--items lists the items with the duckdb engine only; leave out --engine spark")
     command = replace(
-        _command(agreement, data, period, as_of),
+        _command(agreement, data, period, as_of, records),
         items=items,
         later_versions=tuple(later_versions or ()),
         policy=on_bad_rows,
@@ -181,6 +236,7 @@ def evaluate(
         measuring=Measuring(engine, spark_master),
     )
     evaluation = _run(command)
+    _say_recorded_without_rows(evaluation, command.recorded_files)
     if output_format is OutputFormat.TABLE and output is None:
         _print_table(evaluation)
         if later_versions:
@@ -438,9 +494,12 @@ def explain(
         str | None, typer.Option("--window", help="Window label, e.g. 2026-10.")
     ] = None,
     as_of: AsOfOpt = None,
+    records: RecordsOpt = None,
 ) -> None:
     """Explain one verdict in plain language, with every number behind it."""
-    evaluation = _run(_command(agreement, data, period, as_of))
+    command = _command(agreement, data, period, as_of, records)
+    evaluation = _run(command)
+    _say_recorded_without_rows(evaluation, command.recorded_files)
     objectives = [o.id for o in evaluation.agreement.objectives]
     if objective not in objectives:
         fail(f"no objective {objective!r} in the agreement; objectives: {', '.join(objectives)}")

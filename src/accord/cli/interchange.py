@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from accord.cli.output import console, err_console, fail, valid_agreement
+from accord.cli.output import emit, err_console, fail, valid_agreement
 from accord.connectors.openslo.documents import InterchangeError, Notes
 from accord.connectors.openslo.exporter import export_openslo
 from accord.connectors.openslo.importer import import_openslo
@@ -41,14 +41,7 @@ def _write(text: str, notes: Notes, output: Path | None) -> None:
     """The result to stdout or a file; the notes to stderr, one per line."""
     for line in notes.lines:
         err_console.print(f"[yellow]note[/yellow]: {escape(line)}")
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
-    console.print(f"wrote {output} ({len(notes.lines)} note(s))")
+    emit(text, output, f"wrote {output} ({len(notes.lines)} note(s))")
 
 
 @importing.command("openslo")

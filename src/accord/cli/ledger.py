@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.output import console, fail
+from accord.cli.output import console, emit, fail
 from accord.cli.runtime import open_services
 from accord.services.adjustments import AdjustmentView, BookAdjustment
 from accord.services.ledger import CreditState, LedgerQuery, LedgerReport, LedgerStep
@@ -71,14 +71,7 @@ def list_credits(
         if output_format is LedgerFormat.CSV
         else json.dumps(report.as_json(), indent=2) + "\n"
     )
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
-    console.print(f"wrote {len(report.lines)} credits to {output}")
+    emit(text, output, f"wrote {len(report.lines)} credits to {output}")
 
 
 def _print(report: LedgerReport) -> None:

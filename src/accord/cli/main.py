@@ -30,6 +30,7 @@ _COMMANDS: Final = {
     "export": "interchange",
     "connectors": "connectors",
     "explain": "evaluate",
+    "records": "records",
     "docs": "docs",
     "diff": "diff",
     "sample-data": "sample",

@@ -22,6 +22,7 @@ __all__ = [
     "Format",
     "FormatOpt",
     "console",
+    "emit",
     "err_console",
     "fail",
     "print_problems",
@@ -76,3 +77,16 @@ def valid_agreement(path: Path) -> Agreement:
         raise typer.Exit(EXIT_INVALID) from None
     assert loaded.agreement is not None
     return loaded.agreement
+
+
+def emit(text: str, output: Path | None, wrote: str) -> None:
+    """The text to stdout, or to ``output`` and then ``wrote`` (what was written) to the
+    console; an unwritable file is a clear error."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(wrote)

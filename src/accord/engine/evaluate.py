@@ -42,7 +42,7 @@ from accord.engine.connection import Connection
 from accord.engine.drill import bad_units, ticket_items, worst_hours
 from accord.engine.kinds import Plan, Setting, plan_of
 from accord.engine.measure import Measured, ScopeCache, Target, measure_windows
-from accord.engine.records import Records, load_records
+from accord.engine.records import Records, exported_source, load_records
 from accord.engine.rows import Interval, Restrictions, Rows, RowsKey, source_table
 from accord.engine.sources import BadRowPolicy, SourceReader, stored_source
 from accord.engine.spark import SparkEngine
@@ -82,6 +82,9 @@ class EvaluationRequest:
     #: The rows of each recorded source (incidents, obligations), read by the service from
     #: its store; a recorded source without them (a file evaluation) has no rows.
     recorded: Mapping[str, Records] = field(default_factory=dict)
+    #: Or exported: files (CSV or JSON lines, the recorded columns under their own names)
+    #: holding a recorded source's rows, by source, for a file evaluation.
+    recorded_files: Mapping[str, Sequence[Path]] = field(default_factory=dict)
 
 
 def evaluate(agreement: Agreement, request: EvaluationRequest) -> Evaluation:
@@ -229,6 +232,11 @@ def _load(
         files = [str(path) for path in request.pushed.get(source.id, ())]
         return reader.load(con, stored_source(source), files, policy, quarantine_dir)
     if source.format is SourceFormat.RECORDED:
+        exported = [str(path) for path in request.recorded_files.get(source.id, ())]
+        if exported:
+            return reader.load(
+                con, exported_source(source, exported), exported, policy, quarantine_dir
+            )
         records = request.recorded.get(source.id)
         return load_records(con, source, records, policy, quarantine_dir)
     files = reader.find(source, request.data_dir)

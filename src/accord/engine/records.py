@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import duckdb
 from sqlglot import exp
@@ -16,10 +17,14 @@ from sqlglot import exp
 from accord.core.evaluation import SourceReport
 from accord.core.model.measurement import ColumnType, Source
 from accord.core.model.recorded import RECORDED_COLUMNS
+from accord.core.model.sources import SourceFormat
 from accord.engine import sql
-from accord.engine.sources import BadRowPolicy, empty_source, load_rows, sql_type
+from accord.engine.sources import BadRowPolicy, DataError, empty_source, load_rows, sql_type
 
-__all__ = ["Records", "load_records"]
+__all__ = ["Records", "exported_source", "load_records"]
+
+#: What exported records may be written as, by file suffix.
+_EXPORTED: Final = {".csv": SourceFormat.CSV, ".jsonl": SourceFormat.JSONL}
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,16 @@ def load_records(
         con.executemany(sql.render(sql.insert_rows(table, len(typed))), list(records.rows))
     rows = exp.select("*", exp.alias_(sql.text("records"), "filename")).from_(sql.table(table))
     return load_rows(con, source, rows, policy, quarantine_dir)
+
+
+def exported_source(source: Source, files: Sequence[str]) -> Source:
+    """The recorded source read from exported files instead of the store: CSV or JSON lines
+    holding the recorded columns under their own names (as ``accord records`` writes them)."""
+    formats = {_EXPORTED.get(Path(name).suffix.lower()) for name in files}
+    if None in formats or len(formats) != 1:
+        raise DataError(
+            f"source {source.id!r}: exported records are .csv or .jsonl files, all of one "
+            f"kind; got {', '.join(files)}"
+        )
+    [found] = formats
+    return source.model_copy(update={"format": found})

@@ -28,6 +28,7 @@ from accord.services.organisations import Organisations
 from accord.services.overview import Overview
 from accord.services.permissions import Principal
 from accord.services.portfolio import Portfolio
+from accord.services.recorded import RecordedSources
 from accord.services.register import Register
 from accord.services.renewals import Renewals
 from accord.services.report_schedule import ScheduledReports
@@ -77,6 +78,7 @@ class Services:
     amendments: Amendments
     disputes: Disputes
     breach_notices: BreachNotices
+    recorded: RecordedSources
 
     @classmethod
     def create(cls, context: ServiceContext) -> Services:
@@ -116,6 +118,7 @@ class Services:
             amendments=Amendments(context),
             disputes=Disputes(context),
             breach_notices=BreachNotices(context),
+            recorded=RecordedSources(context),
         )
 
     @property

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
+from accord.core.model.sources import SourceFormat
 from accord.core.periods import check_instant, parse_period
 from accord.core.versions import VersionSpan, judge_by_versions_in_force
 from accord.engine.evaluate import EvaluationRequest, evaluate
@@ -56,6 +57,26 @@ class EvaluateCommand:
     #: takes effect (``metadata.effective``): every window is judged by the version in force
     #: at its start (``accord.core.versions``); ``agreement`` governs before the first.
     later_versions: tuple[Path, ...] = ()
+    #: Exported rows of recorded sources (incidents, obligations the service keeps): files
+    #: by source. A recorded source not named has no rows in a file evaluation.
+    recorded_files: Mapping[str, Sequence[Path]] = field(default_factory=dict)
+
+
+def _check_recorded_files(agreements: Iterable[Agreement], named: Iterable[str]) -> None:
+    recorded = sorted(
+        {
+            source.id
+            for agreement in agreements
+            for source in agreement.sources
+            if source.format is SourceFormat.RECORDED
+        }
+    )
+    unknown = sorted(set(named) - set(recorded))
+    if unknown:
+        raise DataError(
+            f"--records names {', '.join(unknown)}, not a recorded source of the agreement; "
+            f"its recorded sources: {', '.join(recorded) or 'none'}"
+        )
 
 
 class FileEvaluations:
@@ -74,6 +95,7 @@ class FileEvaluations:
         ``SparkUnavailable`` (measuring on Spark, which cannot start here).
         """
         versions = version_series(command.agreement, command.later_versions)
+        _check_recorded_files(versions.values(), command.recorded_files)
         first = next(iter(versions.values()))
         period = parse_period(command.period, first.timezone)
         as_of = command.as_of or min(command.now, period.end_at)
@@ -103,6 +125,7 @@ class FileEvaluations:
                 progress=command.progress,
                 spark=spark,
                 items=command.items,
+                recorded_files=command.recorded_files,
             )
             return external.restore(evaluate(external.agreement, request))
 

@@ -19,13 +19,25 @@ from typing import Final
 
 from accord.core.model import Agreement
 from accord.core.model.measurement import Source
+from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.core.model.sources import SourceFormat, SourceKind
 from accord.engine.records import Records
-from accord.services.uow import UnitOfWork
+from accord.services.errors import NotFound
+from accord.services.in_force import parsed
+from accord.services.permissions import Permission, Principal
+from accord.services.portfolio import get_agreement
+from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.incident_rows import IncidentEventRow, IncidentRow
 from accord.store.tables import ClosedWindowRow
 
-__all__ = ["CHANGES_RECORDS", "LateIncident", "late_incidents", "read_records"]
+__all__ = [
+    "CHANGES_RECORDS",
+    "Exported",
+    "LateIncident",
+    "RecordedSources",
+    "late_incidents",
+    "read_records",
+]
 
 #: The timeline entries that change what a recorded incidents source reads: an instant, the
 #: state or the severity (comments, updates and reviews change none of its columns).
@@ -138,3 +150,46 @@ def late_incidents(
             if late is not None:
                 found.append(late)
     return found
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A recorded source's rows as the service reads them when it evaluates: the recorded
+    columns under their own names, in order (``accord.core.model.recorded``)."""
+
+    source: str
+    kind: str
+    columns: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+
+
+class RecordedSources:
+    """The rows of an agreement's recorded sources, for a file evaluation elsewhere
+    (``accord evaluate --records``) or an auditor."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def export(
+        self, principal: Principal, agreement: str, source: str, as_of: dt.datetime | None = None
+    ) -> Exported:
+        """A recorded source's rows, obligations in their state as of ``as_of`` (now)."""
+        principal.require(Permission.READ)
+        with self._context.uow(principal) as uow:
+            row = get_agreement(uow, agreement)
+            versions = [parsed(version) for version in uow.agreements.versions(row.id)]
+            kinds = {
+                s.id: s.kind.value
+                for version in versions
+                for s in version.sources
+                if s.format is SourceFormat.RECORDED
+            }
+            if source not in kinds:
+                known = ", ".join(sorted(kinds)) or "none"
+                raise NotFound(
+                    f"agreement {row.slug!r} has no recorded source {source!r}; its recorded "
+                    f"sources: {known}"
+                )
+            found = read_records(uow, row.id, versions, as_of or uow.now())[source]
+            kind = kinds[source]
+            return Exported(source, kind, tuple(RECORDED_COLUMNS[kind]), list(found.rows))

@@ -4,7 +4,8 @@ source (``format: recorded``), and the two indicator kinds made for them.
 A recorded source is not a file: the service reads the agreement's own records from its
 store when it evaluates (``accord.services.recorded``). Its columns are those below, under
 their own names unless the source maps them otherwise. In a file evaluation (``accord
-evaluate``) a recorded source has no rows.
+evaluate``) a recorded source has no rows, unless it is given them as exported files
+(``accord records``, then ``--records SOURCE=FILE``).
 
 - ``incident_metric``: MTTA, MTTD, MTTM or MTTR, the mean (or median) time from an
   incident's impact start (unless the agreement says otherwise) to its acknowledgement,
