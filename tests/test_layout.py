@@ -63,7 +63,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/validation/recorded.py",
         "core/validation/refs.py",
         "core/validation/structure.py",
-        "core/validation/values.py",
         "demo/base.py",
         "demo/cloud.py",
         "demo/logistics.py",
