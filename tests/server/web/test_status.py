@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accord.services.incidents import OpenIncident
 from accord.services.ingestion import PushBatch
@@ -14,8 +14,11 @@ from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
 from tests.connectors.test_status_feeds import _serving
 from tests.server.web.conftest import month_of_requests, screenshot
+from tests.server.web.test_accessibility import _violations, axe_source
 from tests.server.web.test_incidents import _with_incident_policy
 from tests.services.world import CONSOLE, World, agreement_document
+
+__all__ = ["axe_source"]
 
 _PAGE = {
     "title": "Payments status",
@@ -265,3 +268,18 @@ def test_maintenance_a_partner_s_status_feed_announced_shows_without_polling_it(
     shown = page.locator("main").inner_text()
     for internal in ("CHG-8", "sw-fra", "core-net", "m-ahead", "partner-maintenance", "2026-10-25"):
         assert internal not in shown, internal
+
+
+def test_the_status_page_has_no_serious_accessibility_violation(
+    evaluated_world: World, browser: Browser, live_url: str, axe_source: str
+) -> None:
+    document = _with_maintenance(public=True)
+    document["status_page"] = {**_PAGE, "maintenance": True, "incidents": True}
+    evaluated_world.services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+    context = browser.new_context(base_url=live_url, bypass_csp=True)
+    audited = context.new_page()
+    audited.goto("/status/acme-bravo")
+    expect(audited.locator("#maintenance")).to_have_count(1)
+    found = _violations(audited, axe_source)
+    context.close()
+    assert found == []
