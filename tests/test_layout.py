@@ -32,7 +32,6 @@ NOT_YET_MIRRORED = frozenset(
         "cli/report.py",
         "cli/runtime.py",
         "connectors/fetched.py",
-        "connectors/openslo/documents.py",
         "connectors/openslo/exporter.py",
         "connectors/openslo/indicators.py",
         "connectors/openslo/skeleton.py",

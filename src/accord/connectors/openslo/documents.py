@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -51,10 +51,16 @@ class Notes:
         self.lines.append(f"{where}: {text}")
 
 
+#: The longest identifier the language accepts.
+_LONGEST: Final = 64
+
+
 def identifier(name: str) -> str:
-    """An Accord identifier made from an OpenSLO or Sloth name."""
+    """An Accord identifier made from an OpenSLO or Sloth name (at most 64 characters, as
+    the language allows; OpenSLO names may be longer)."""
     text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"
-    return text if text[0].isalpha() else f"x-{text}"
+    text = text if text[0].isalpha() else f"x-{text}"
+    return text[:_LONGEST].rstrip("-")
 
 
 def _plain(node: Any) -> Any:
