@@ -111,6 +111,7 @@ ENDPOINTS = (
     Endpoint("GET", "/disputes", "read"),
     Endpoint("GET", "/disputes/{dispute}", "read"),
     Endpoint("POST", "/disputes/{dispute}/responses", "govern", {"text": "see the logs"}),
+    Endpoint("POST", "/disputes/{dispute}/evidence", "govern", "multipart"),
     Endpoint("POST", "/disputes/{dispute}/escalation", "govern_closed", {"reason": "stuck"}),
     Endpoint(
         "POST",
@@ -177,6 +178,13 @@ def _body(endpoint: Endpoint, slug: str) -> Any:
         text = agreement_text(slug.removeprefix("acme-"), target="98%", version="2")
         return {"summary": "A 98% target", "text": text}
     return endpoint.body
+
+
+def _content(endpoint: Endpoint, slug: str) -> dict[str, Any]:
+    """The request's body: JSON, or a multipart form with a file (evidence uploads)."""
+    if endpoint.body == "multipart":
+        return {"data": {"text": "our probes"}, "files": [("files", ("probes.csv", b"ts\n"))]}
+    return {"json": _body(endpoint, slug)}
 
 
 def _verdict_ids(api: Api) -> dict[str, int]:
@@ -255,7 +263,7 @@ def test_every_agreement_endpoint_answers_each_role_of_each_tenant_exactly(api: 
             decided=disputes[slug][1],
         )
         response = api.client.request(
-            endpoint.method, path, headers=api.headers(email), json=_body(endpoint, slug)
+            endpoint.method, path, headers=api.headers(email), **_content(endpoint, slug)
         )
         want = expected(email, slug, endpoint.action)
         if response.status_code != want:

@@ -34,6 +34,7 @@ __all__ = ["create_app"]
 _PUSH: Final = re.compile(r"/api/v1/agreements/[^/]+/sources/[^/]+/batches/[^/]+")
 _ASSETS: Final = {"docs.js": "text/javascript", "docs.css": "text/css"}
 _UPLOAD: Final = re.compile(r"/api/v1/agreements(/[^/]+/versions)?")
+_EVIDENCE: Final = re.compile(r"/api/v1/agreements/[^/]+/disputes/[^/]+/evidence")
 
 
 def create_app(services: Services) -> FastAPI:
@@ -107,6 +108,15 @@ def _install_guards(app: FastAPI, limits: Limits) -> None:
             streamed=True,
         ),
         BodyRule(frozenset({"POST"}), _UPLOAD, limits.max_agreement_bytes),
+        # Evidence files as multipart: counted as they stream, parsed (and spooled) by the route
+        # (every method: one the route does not take is then a 405, not a 415).
+        BodyRule(
+            frozenset({"POST", "PUT", "PATCH", "DELETE"}),
+            _EVIDENCE,
+            limits.max_evidence_bytes,
+            ("multipart/form-data",),
+            streamed=True,
+        ),
         *web.body_rules(limits),
     ]
     app.add_middleware(WorkTimeout, seconds=limits.work_timeout.total_seconds())

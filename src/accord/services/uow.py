@@ -75,6 +75,8 @@ class Limits:
     max_json_bytes: int = 64 * 1024
     #: An agreement upload (the YAML text inside a JSON body).
     max_agreement_bytes: int = 1024 * 1024
+    #: A multipart upload of dispute evidence (its files and fields together).
+    max_evidence_bytes: int = 25 * 1024 * 1024
     #: How deep arrays and objects of a JSON body may nest.
     max_json_depth: int = 32
     #: How long a request body may take to arrive.

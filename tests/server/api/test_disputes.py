@@ -102,3 +102,66 @@ def test_evidence_that_is_not_base64_is_a_422_problem(claimed: Api) -> None:
         "application/problem+json",
     )
     assert "file 'a.txt': content_base64 is not base64" in response.json()["detail"]
+
+
+def test_a_file_too_large_for_json_goes_as_multipart_and_is_kept_by_its_hash(
+    claimed: Api,
+) -> None:
+    raised = _raise(claimed)
+    probes = bytes(range(256)) * 1200  # 300 KiB of probe data: far past a JSON body's 64 KiB
+    as_json = {
+        "text": "our probes",
+        "files": [{"name": "probes.bin", "content_base64": base64.b64encode(probes).decode()}],
+    }
+    evidence = f"{DISPUTES}/{raised['id']}/evidence"
+    assert (
+        claimed.post(f"{DISPUTES}/{raised['id']}/responses", PARTNER, json=as_json).status_code
+        == 413
+    )
+
+    uploaded = claimed.post(
+        evidence,
+        PARTNER,
+        data={"text": "Our probes of October", "links": ["https://probes.bravo.example/oct"]},
+        files=[
+            ("files", ("probes.bin", probes, "application/octet-stream")),
+            ("files", ("notes.txt", b"probe notes\n", "text/plain")),
+        ],
+    )
+
+    assert uploaded.status_code == 201, uploaded.text
+    added = uploaded.json()["evidence"][len(raised["evidence"]) :]  # type: ignore[arg-type]
+    assert sorted((e["kind"], e["reference"], e["sha256"], e["size"]) for e in added) == sorted([
+        ("file", "probes.bin", hashlib.sha256(probes).hexdigest(), len(probes)),
+        ("file", "notes.txt", hashlib.sha256(b"probe notes\n").hexdigest(), 12),
+        ("link", "https://probes.bravo.example/oct", None, None),
+    ])  # fmt: skip
+    stored = claimed.world.services.context.data_dir.rglob(
+        f"{hashlib.sha256(probes).hexdigest()}-*"
+    )
+    assert [path.read_bytes() == probes for path in stored] == [True]
+    assert uploaded.json()["events"][-1]["text"] == "Our probes of October"
+
+
+def test_the_multipart_route_has_its_own_limit_and_media_type(claimed: Api) -> None:
+    raised = _raise(claimed)
+    evidence = f"{DISPUTES}/{raised['id']}/evidence"
+    limit = claimed.world.services.context.limits.max_evidence_bytes
+    too_large = claimed.post(
+        evidence,
+        PARTNER,
+        data={"text": "all of it"},
+        files=[("files", ("huge.bin", b"\0" * (limit + 1), "application/octet-stream"))],
+    )
+    assert too_large.status_code == 413
+    assert f"{limit:,} bytes" in too_large.json()["detail"]
+    as_json = claimed.post(evidence, PARTNER, json={"text": "x"})
+    assert as_json.status_code == 415
+    no_file = claimed.post(
+        evidence, PARTNER, data={"text": "nothing attached"}, files=[("other", ("a.txt", b"a"))]
+    )
+    assert no_file.status_code == 422
+    charlie = claimed.post(
+        evidence, "partner@charlie.example", data={"text": "x"}, files=[("files", ("a", b"a"))]
+    )
+    assert charlie.status_code == 404

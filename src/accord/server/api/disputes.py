@@ -1,13 +1,18 @@
 """Disputes: a party challenges a verdict or a credit with evidence; the ladder runs; the
-outcome is recorded and a credit's ledger follows it. Both parties see the exchange."""
+outcome is recorded and a credit's ledger follows it. Both parties see the exchange.
+
+Evidence files ride in the JSON bodies as base64 while they are small (a JSON body is held to
+64 KiB); larger ones go as ``multipart/form-data`` to ``…/disputes/{id}/evidence``, whose
+body has its own limit (``Limits.max_evidence_bytes``) and is counted as it streams."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from decimal import Decimal
+from typing import Annotated, Final
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, File, Form, UploadFile, status
 from pydantic import BaseModel, Field
 
 from accord.core.disputes import DisputeOutcome
@@ -26,6 +31,8 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["disputes"])
 
+_MAX_FILES: Final = 10
+
 
 class FileIn(BaseModel):
     name: str = Field(max_length=255, description="The file's name.")
@@ -34,7 +41,7 @@ class FileIn(BaseModel):
 
 class SubmissionIn(BaseModel):
     text: str = Field(max_length=4000, description="What the party says.")
-    files: list[FileIn] = Field(default_factory=list, max_length=10)
+    files: list[FileIn] = Field(default_factory=list, max_length=_MAX_FILES)
     links: list[str] = Field(default_factory=list, max_length=20)
     incidents: list[int] = Field(default_factory=list, max_length=20)
 
@@ -155,3 +162,30 @@ def decide(
         amount=body.amount,
     )
     return services.disputes.decide(principal, command)
+
+
+def _uploaded(
+    text: Annotated[str, Form(max_length=4000, description="What the party says.")],
+    files: Annotated[list[UploadFile], File(description="The files (each kept by SHA-256).")],
+    links: Annotated[list[str] | None, Form(description="http(s) addresses.")] = None,
+) -> Submission:
+    """The multipart form as a submission (its files read from their spooled copies)."""
+    if len(files) > _MAX_FILES:
+        raise Invalid(f"files: at most {_MAX_FILES} in one upload")
+    evidence = tuple(EvidenceFile(item.filename or "evidence", item.file.read()) for item in files)
+    return Submission(text=text, files=evidence, links=tuple(links or ()))
+
+
+@router.post(
+    "/agreements/{slug}/disputes/{dispute_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    summary="Answer with evidence files as multipart/form-data (as the caller's party)",
+)
+def upload_evidence(
+    slug: str,
+    dispute_id: IdPath,
+    submission: Annotated[Submission, Depends(_uploaded)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> DisputeView:
+    return services.disputes.respond(principal, slug, dispute_id, submission)
