@@ -171,3 +171,30 @@ def test_the_dispute_pages_have_no_serious_accessibility_violation(
         found[path] = _violations(audited, axe_source)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_partner_disputes_a_credit_with_the_amount_it_holds_owed(
+    page: Page, governed: World
+) -> None:
+    sign_in(page, "partner@bravo.example")
+    page.goto("/agreements/acme-bravo/disputes")
+    page.get_by_label("What you dispute").select_option("credit:2026-10:availability-credits")
+    page.get_by_label("Your claim").fill("Half of the failures were announced maintenance.")
+    page.get_by_label("For a credit: the amount you hold owed (optional)").fill("50")
+    page.get_by_role("button", name="Raise the dispute").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("credit availability-credits")
+    expect(page.locator("dl.facts")).to_contain_text("50.00 EUR")
+    refused = page.request.post(
+        "/agreements/acme-bravo/disputes",
+        form={
+            "csrf_token": next(
+                c["value"] for c in page.context.cookies() if c["name"] == "accord_csrf"
+            ),
+            "subject": "credit:2026-10:availability-credits",
+            "claim": "x",
+            "amount": "a lot",
+        },
+    )
+    assert refused.status == 422
+    assert "a lot" in refused.text()
+    assert "is not a number" in refused.text()

@@ -51,6 +51,10 @@ def test_both_sides_rate_decide_and_record_the_quarter_s_review(
     html = page.request.get("/agreements/acme-bravo/reviews/2026-Q4/pack.html")
     assert "default-src 'none'" in html.headers["content-security-policy"]
     assert "Warn of capacity limits early." in html.text()
+    page.goto("/agreements/acme-bravo/reviews/2026-Q4/pack.html")
+    expect(page.get_by_text("Warn of capacity limits early.")).to_be_visible()
+    screenshot(page, "review-pack")
+    page.go_back()
     row.get_by_role("link", name="2026-Q4 review").click()
     expect(page.locator("#scorecard + table")).to_contain_text("not rated yet")
     page.get_by_label("Rating").select_option("4")
