@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.demo.generate import write_sample_data
 from accord.engine.spark import SparkEngine
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from tests.engine.builders import document, utc, write_csv
 from tests.services.test_evidence import SMALL
 
@@ -373,7 +373,7 @@ def test_a_window_not_started_within_the_period_says_so(files: tuple[Path, Path]
 @pytest.fixture(scope="module")
 def support_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("support")
-    loaded = load_valid(EXAMPLES / "support-outsourcer.yaml")
+    loaded = AgreementFiles().load_valid(EXAMPLES / "support-outsourcer.yaml")
     assert loaded.agreement is not None
     write_sample_data(loaded.agreement, out, SMALL)
     return out

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.connectors.signing import Ed25519Signer
 from accord.demo.generate import write_sample_data
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from tests.services.test_evidence import SMALL, members, rewrite, write_ratio_files
 
 runner = CliRunner()
@@ -46,7 +46,7 @@ def ratio_bundle(tmp_path: Path) -> Path:
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("samples")
     for name in ("cloud-hosting", "support-outsourcer"):
-        loaded = load_valid(EXAMPLES / f"{name}.yaml")
+        loaded = AgreementFiles().load_valid(EXAMPLES / f"{name}.yaml")
         assert loaded.agreement is not None
         write_sample_data(loaded.agreement, out, SMALL)
     return out

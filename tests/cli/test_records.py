@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from tests.cli.conftest import PAYMENTS_API
 
 runner = CliRunner()
@@ -64,7 +64,7 @@ def test_evaluate_reads_exported_records_and_says_when_it_has_none(
     period = _month_of(row["reported_at"])
     data = tmp_path / "files"
     options = SampleOptions(months=1, end=period, volume=0.02, bad_rows=False)
-    write_sample_data(load_valid(PAYMENTS_API).agreement, data, options)
+    write_sample_data(AgreementFiles().load_valid(PAYMENTS_API).agreement, data, options)
     evaluate = ["evaluate", str(PAYMENTS_API), "--data", str(data), "--period", period]
 
     alone = _run(*evaluate, "--format", "json")

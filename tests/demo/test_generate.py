@@ -21,7 +21,7 @@ from accord.demo.base import SampleDataError, SampleOptions, WrittenFile, span_o
 from accord.demo.generate import GENERATORS, write_sample_data
 from accord.demo.writer import partitions
 from accord.engine.sources import BadRowPolicy
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from accord.services.evaluation import EvaluateCommand
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -41,7 +41,7 @@ BAD_ROWS = {
 
 
 def _example(name: str) -> Agreement:
-    loaded = load_valid(EXAMPLES / f"{name}.yaml")
+    loaded = AgreementFiles().load_valid(EXAMPLES / f"{name}.yaml")
     assert loaded.agreement is not None
     return loaded.agreement
 

@@ -19,7 +19,7 @@ from accord.engine.kinds import Setting, plan_of
 from accord.engine.planner import Member, clock_statement, plan_batch
 from accord.engine.rows import Interval, Restrictions, Rows
 from accord.engine.sql import POSTGRES_PRELUDE, Statement, portable, render
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from tests.engine.builders import agreement_of, batch_members, probes_agreement
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
@@ -77,7 +77,7 @@ def _same_rows_on_both(
 def test_an_example_objective_gives_the_same_numbers_on_duckdb_and_postgresql(
     postgres: psycopg.Connection[tuple[object, ...]], objective_id: str
 ) -> None:
-    agreement = load_valid(EXAMPLE).agreement
+    agreement = AgreementFiles().load_valid(EXAMPLE).agreement
     assert agreement is not None
     objective = next(o for o in agreement.objectives if o.id == objective_id)
     indicator = next(i for i in agreement.indicators if i.id == objective.indicator)

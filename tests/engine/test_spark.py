@@ -18,7 +18,7 @@ from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.spark import SparkEngine
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 AS_OF = dt.datetime(2026, 11, 4, 9, tzinfo=dt.UTC)
@@ -28,7 +28,7 @@ def _example(name: str, objectives: list[str], tmp_path: Path) -> Agreement:
     """The example with some of its objectives (Spark answers each statement in a fraction
     of a second, DuckDB in a millisecond: one objective per kind and shape keeps the test
     short); the chronic clause of payments-api looks back on six earlier windows."""
-    agreement = load_valid(EXAMPLES / f"{name}.yaml").agreement
+    agreement = AgreementFiles().load_valid(EXAMPLES / f"{name}.yaml").agreement
     assert agreement is not None
     write_sample_data(agreement, tmp_path, SampleOptions(months=2, volume=0.01))
     chosen = [o for o in agreement.objectives if o.id in objectives]

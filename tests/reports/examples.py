@@ -6,7 +6,7 @@ from pathlib import Path
 
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 
 EXAMPLES = sorted(Path(__file__).parents[2].joinpath("examples").glob("*.yaml"))
 
@@ -27,7 +27,7 @@ term:
 
 
 def load(path: Path) -> Agreement:
-    agreement = load_valid(path).agreement
+    agreement = AgreementFiles().load_valid(path).agreement
     assert agreement is not None
     return agreement
 

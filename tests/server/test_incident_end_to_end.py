@@ -21,7 +21,7 @@ from typing import Any
 
 from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from accord.worker.tick import tick
 from tests.mailbox import Mailbox
 from tests.server.conftest import EXAMPLE, Desk
@@ -222,7 +222,7 @@ def test_an_alert_runs_through_escalation_review_and_the_month_s_verdicts(
     # objective of the agreement, not only those measured from the service's records.
     files = desk.world.services.context.data_dir / "files"
     options = SampleOptions(months=2, end="2026-11", volume=0.02, bad_rows=False)
-    write_sample_data(load_valid(EXAMPLE).agreement, files, options)
+    write_sample_data(AgreementFiles().load_valid(EXAMPLE).agreement, files, options)
 
     path = _opened_by_alertmanager(desk)
     _escalated_after_the_weekend(desk, smtp)

@@ -15,7 +15,7 @@ from accord.core.loader import load_agreement
 from accord.core.verdicts import Outcome
 from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from accord.services.auto_open import openings
 from accord.services.ingestion import PushBatch
 from accord.services.portfolio import UploadVersion
@@ -115,7 +115,7 @@ def test_the_support_outsourcer_example_opens_an_incident_from_its_october_breac
     (tickets resolved within 3 business days in the Americas) opens one sev2 incident, with
     its clocks, on the provider."""
     example = Path(__file__).parents[2] / "examples" / "support-outsourcer.yaml"
-    agreement = load_valid(example).agreement
+    agreement = AgreementFiles().load_valid(example).agreement
     options = SampleOptions(months=1, end="2026-10", volume=0.3, bad_rows=False)
     write_sample_data(agreement, world.services.context.data_dir / "files", options)
     links = {"wanderly": "acme", "callbridge": "bravo"}

@@ -21,7 +21,7 @@ import pytest
 from accord.bootstrap import evidence_bundles
 from accord.demo.base import SampleOptions
 from accord.demo.generate import write_sample_data
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles
 from accord.services.evaluation import EvaluateCommand
 from accord.services.evidence import (
     EvidenceError,
@@ -225,7 +225,7 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Sample data of the cloud and support examples for October 2026."""
     out = tmp_path_factory.mktemp("samples")
     for name in ("cloud-hosting", "support-outsourcer"):
-        loaded = load_valid(EXAMPLES / f"{name}.yaml")
+        loaded = AgreementFiles().load_valid(EXAMPLES / f"{name}.yaml")
         assert loaded.agreement is not None
         write_sample_data(loaded.agreement, out, SMALL)
     return out
@@ -336,7 +336,7 @@ def test_the_bundle_holds_the_agreement_byte_for_byte_and_hashes_every_file(
     assert list(files)[-1] == "manifest.json"
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "accord.evidence/v1"
-    loaded = load_valid(agreement)
+    loaded = AgreementFiles().load_valid(agreement)
     assert loaded.agreement is not None
     assert manifest["agreement_version"] == loaded.agreement.version_hash()
     assert {f["path"]: f["sha256"] for f in manifest["files"]} == {

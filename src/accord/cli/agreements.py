@@ -13,8 +13,8 @@ import typer
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.core.model import Agreement
 from accord.core.versions import in_force as version_in_force
-from accord.services.agreements import AgreementFileError, load_file
-from accord.services.evaluation import VersionSeriesError, version_series
+from accord.services.agreements import AgreementFileError, AgreementFiles
+from accord.services.evaluation import VersionSeriesError
 
 __all__ = ["register"]
 
@@ -28,7 +28,7 @@ def validate(
     """Check agreements and report every problem at once, with file, line and column."""
     failed = 0
     for path in files:
-        loaded = load_file(path)
+        loaded = AgreementFiles().load(path)
         print_problems(loaded.problems, as_json=json_output)
         if not loaded.ok:
             failed += 1
@@ -61,7 +61,7 @@ def in_force(
 ) -> None:
     """Say which version of an agreement is in force at an instant."""
     try:
-        versions = version_series(files[0], files[1:])
+        versions = AgreementFiles().versions(files[0], files[1:])
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None

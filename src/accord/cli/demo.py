@@ -27,7 +27,7 @@ from accord.demo.generate import has_generator, write_sample_data
 from accord.reports.agreement import render_html, render_markdown, render_pdf
 from accord.reports.verdicts import explain_verdict
 from accord.server.app import create_app
-from accord.services.agreements import load_file
+from accord.services.agreements import AgreementFiles
 from accord.services.errors import ServiceError
 from accord.services.evaluation import DataError, EvaluateCommand
 from accord.services.permissions import Principal, Role
@@ -106,7 +106,7 @@ def demo(
     stored: list[tuple[str, Agreement]] = []
     failed = False
     for path in paths:
-        loaded = load_file(path)
+        loaded = AgreementFiles().load(path)
         print_problems(loaded.problems)
         if not loaded.ok or loaded.agreement is None:
             failed = True

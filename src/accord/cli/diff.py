@@ -13,7 +13,7 @@ from rich.markup import escape
 from accord.cli.output import EXIT_INVALID, console, print_problems
 from accord.core.diff import AgreementDiff, Category, Change, Effect, diff_agreements
 from accord.core.model import Agreement
-from accord.services.agreements import load_file
+from accord.services.agreements import AgreementFiles
 
 __all__ = ["EXIT_DIFFERENT", "register"]
 
@@ -97,7 +97,8 @@ def diff(
 
 
 def _load_both(old: Path, new: Path) -> tuple[Agreement, Agreement]:
-    loaded = [load_file(old), load_file(new)]
+    files = AgreementFiles()
+    loaded = [files.load(old), files.load(new)]
     invalid = [item for item in loaded if not item.ok]
     for item in invalid:
         print_problems(item.problems)

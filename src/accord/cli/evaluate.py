@@ -28,14 +28,8 @@ from accord.core.records import CreditRecord
 from accord.core.verdicts import Outcome, Verdict, show_seconds, show_value
 from accord.core.versions import STRADDLE_RULE
 from accord.reports.verdicts import burn_rates_text, evaluation_csv, explain_verdict
-from accord.services.agreements import AgreementFileError
-from accord.services.evaluation import (
-    BadRowPolicy,
-    DataError,
-    EvaluateCommand,
-    VersionSeriesError,
-    version_series,
-)
+from accord.services.agreements import AgreementFileError, AgreementFiles
+from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, VersionSeriesError
 from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
 
 __all__ = ["register"]
@@ -406,7 +400,7 @@ def _print_windows(evaluation: Evaluation) -> None:
 
 def _versions(evaluation: Evaluation, files: tuple[Path, ...]) -> dict[str, Any]:
     """Which file judged which windows, and the rule for a window that straddles a change."""
-    series = version_series(files[0], files[1:])
+    series = AgreementFiles().versions(files[0], files[1:])
     judged: dict[str, set[str]] = {}
     for verdict in evaluation.verdicts:
         judged.setdefault(verdict.agreement_version, set()).add(verdict.window.label)

@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from accord.core.model import Agreement
 from accord.core.problems import Problem
-from accord.services.agreements import AgreementFileError, load_valid
+from accord.services.agreements import AgreementFileError, AgreementFiles
 
 __all__ = [
     "EXIT_INVALID",
@@ -71,7 +71,7 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
 def valid_agreement(path: Path) -> Agreement:
     """The agreement in the file, or its problems printed and exit code 1."""
     try:
-        loaded = load_valid(path)
+        loaded = AgreementFiles().load_valid(path)
     except AgreementFileError as exc:
         print_problems(exc.problems)
         raise typer.Exit(EXIT_INVALID) from None

@@ -12,7 +12,7 @@ from rich.markup import escape
 from accord.cli.output import EXIT_INVALID, console, fail, print_problems
 from accord.core.model import Agreement
 from accord.reports.agreement import render_html, render_markdown, render_pdf
-from accord.services.agreements import load_file
+from accord.services.agreements import AgreementFiles
 
 __all__ = ["OutputFormat", "register"]
 
@@ -61,7 +61,7 @@ def render(
     ] = None,
 ) -> None:
     """Render the agreement people sign: executive summary, body and technical appendix."""
-    loaded = load_file(file)
+    loaded = AgreementFiles().load(file)
     print_problems(loaded.problems)
     if not loaded.ok or loaded.agreement is None:
         raise typer.Exit(EXIT_INVALID)

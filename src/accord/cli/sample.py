@@ -14,7 +14,7 @@ from accord.cli.output import EXIT_INVALID, console, err_console, fail, print_pr
 from accord.core.model import Agreement
 from accord.demo.base import SampleDataError, SampleOptions, WrittenFile
 from accord.demo.generate import has_generator, write_sample_data
-from accord.services.agreements import AgreementFileError, load_valid
+from accord.services.agreements import AgreementFileError, AgreementFiles
 
 __all__ = ["register"]
 
@@ -27,7 +27,7 @@ def _examples(folder: Path) -> list[tuple[Path, Agreement]]:
     found = []
     for path in files:
         try:
-            loaded = load_valid(path)
+            loaded = AgreementFiles().load_valid(path)
         except AgreementFileError as exc:
             print_problems(exc.problems)
             raise typer.Exit(EXIT_INVALID) from None

@@ -12,23 +12,22 @@ from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.sources import SourceFormat
 from accord.core.periods import check_instant, parse_period
-from accord.core.versions import VersionSpan, judge_by_versions_in_force
+from accord.core.versions import judge_by_versions_in_force
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.sources import BadRowPolicy, DataError, SourceReader
-from accord.services.agreements import load_valid
+from accord.services.agreements import AgreementFiles, VersionSeriesError
 from accord.services.external import fetch_external
 from accord.services.measuring import Measuring, spark_for
 from accord.services.ports import SourceFetcher
 
-# ``BadRowPolicy`` and ``DataError`` are part of this use case's interface: interfaces name
-# the policy and catch the error without reaching into the engine.
+# ``BadRowPolicy``, ``DataError`` and ``VersionSeriesError`` are part of this use case's
+# interface: interfaces name the policy and catch the errors without reaching elsewhere.
 __all__ = [
     "BadRowPolicy",
     "DataError",
     "EvaluateCommand",
     "FileEvaluations",
     "VersionSeriesError",
-    "version_series",
 ]
 
 
@@ -85,6 +84,7 @@ class FileEvaluations:
 
     def __init__(self, reader: SourceReader) -> None:
         self.reader = reader
+        self.files = AgreementFiles()
 
     def evaluate(self, command: EvaluateCommand) -> Evaluation:
         """Load and check the agreement (and its later versions), then evaluate it.
@@ -94,7 +94,7 @@ class FileEvaluations:
         (unreadable or rejected data, or an outside source that cannot be read) or
         ``SparkUnavailable`` (measuring on Spark, which cannot start here).
         """
-        versions = version_series(command.agreement, command.later_versions)
+        versions = self.files.versions(command.agreement, command.later_versions)
         _check_recorded_files(versions.values(), command.recorded_files)
         first = next(iter(versions.values()))
         period = parse_period(command.period, first.timezone)
@@ -130,33 +130,3 @@ class FileEvaluations:
             return external.restore(evaluate(external.agreement, request))
 
         return judge_by_versions_in_force(versions, period, judge)
-
-
-class VersionSeriesError(ValueError):
-    """Files given as versions of one agreement that are not a series of it."""
-
-
-def version_series(first: Path, later: Sequence[Path]) -> dict[VersionSpan, Agreement]:
-    """The versions of one agreement from its files, by when each takes effect: the first
-    from the beginning (or its ``metadata.effective``), each later one from its
-    ``metadata.effective``, which it must declare."""
-    loaded = load_valid(first).agreement
-    assert loaded is not None
-    beginning = dt.datetime.min.replace(tzinfo=dt.UTC)
-    versions = {VersionSpan(loaded.effective_at() or beginning, 1): loaded}
-    for number, path in enumerate(later, start=2):
-        agreement = load_valid(path).agreement
-        assert agreement is not None
-        if agreement.metadata.id != loaded.metadata.id:
-            raise VersionSeriesError(
-                f"{path}: agreement {agreement.metadata.id!r} is not a version of "
-                f"{loaded.metadata.id!r} ({first})"
-            )
-        effective_at = agreement.effective_at()
-        if effective_at is None:
-            raise VersionSeriesError(
-                f"{path}: a later version must say when it takes effect "
-                "(metadata.effective, e.g. effective: 2026-11-01)"
-            )
-        versions[VersionSpan(effective_at, number)] = agreement
-    return versions
