@@ -28,9 +28,7 @@ _REVISIONS_TESTED_BY = "store/test_migrations.py"
 NOT_YET_MIRRORED = frozenset(
     {
         "cli/demo_store.py",
-        "cli/output.py",
         "cli/report.py",
-        "cli/runtime.py",
         "connectors/fetched.py",
         "connectors/openslo/exporter.py",
         "connectors/openslo/indicators.py",
