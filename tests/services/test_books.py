@@ -54,6 +54,10 @@ def _actions(world: World) -> list[str]:
 
 @pytest.fixture
 def closed(world: World) -> World:
+    return close_october(world)
+
+
+def close_october(world: World) -> World:
     """October judged in its grace period (a deviation, 100 EUR owed), then made final by
     the first evaluation after its close."""
     _push(world, "october", events(1000, failing_every=50))
