@@ -34,15 +34,19 @@ def test_the_first_half_year_is_reviewed_with_the_second_quarter_s_pack() -> Non
     assert review_period(dt.date(2026, 2, 28), "half_yearly").label == "2026-Q2"
 
 
+OFFICE = {"id": "office", "timezone": "Europe/Berlin", "hours": {"mon-fri": "09:00-17:00"}}
+
+
 def _agreement(**governance: Any) -> Any:
     return agreement_of(
         {
+            "calendars": [OFFICE],
             "governance": {
                 "review_cadence": "monthly",
                 "participants": ["buyer", "seller"],
                 "data_sharing": "Monthly exports.",
                 **governance,
-            }
+            },
         }
     )
 
@@ -89,3 +93,27 @@ def test_an_agreement_without_governance_owes_no_review() -> None:
     now = dt.datetime(2026, 11, 3, tzinfo=dt.UTC)
 
     assert governance_reviews(agreement_of({}), now) == []
+
+
+def test_a_business_calendar_counts_the_review_s_time_in_its_working_hours() -> None:
+    # November ends at 1 December 00:00 Berlin, a Tuesday: ten business days of 09:00-17:00
+    # run out at 17:00 on Monday 14 December (CET, 16:00 UTC).
+    found = [due for key, _, due, _ in _due(review_within="10 business days", calendar="office")]
+    assert found[-1] == dt.datetime(2026, 12, 14, 16, tzinfo=dt.UTC)
+    [duty] = governance_reviews(
+        _agreement(review_within="10 business days", calendar="office"),
+        dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+    )[-1:]
+    assert duty.calendar == "office"
+
+
+def test_without_a_calendar_business_days_are_whole_days() -> None:
+    found = [due for key, _, due, _ in _due(review_within="10 business days")]
+    assert found[-1] == dt.datetime(2026, 12, 10, 23, tzinfo=dt.UTC)
+
+
+def test_the_governance_calendar_must_be_declared() -> None:
+    document = {"governance": {"review_cadence": "monthly", "participants": ["buyer"],
+                               "data_sharing": "x", "calendar": "offfice"}}  # fmt: skip
+    with pytest.raises(AssertionError, match="calendar 'offfice'"):
+        agreement_of({"calendars": [OFFICE], **document})

@@ -58,6 +58,11 @@ class Governance(Spec):
         description="Time after each review period ends within which its review meets "
         "(local dates in the agreement's time zone). Absent: one month.",
     )
+    calendar: Identifier | None = Field(
+        default=None,
+        description="Business calendar review_within counts on (e.g. '10 business days' "
+        "counts only its working hours). Absent: 24x7, with months stepping local dates.",
+    )
     reports: list[Report] = Field(default_factory=list, description="Reports owed.")
     data_sharing: str = Field(min_length=1, description="How performance data is shared.")
     audit_rights: str | None = Field(default=None, description="Who may audit what, how often.")

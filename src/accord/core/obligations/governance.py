@@ -2,6 +2,9 @@
 calendar year (local dates in its time zone) into review periods of one, three, six or twelve
 months; the review of each period is held after it ends, within ``governance.review_within``
 (one month unless the agreement says otherwise), and the consumer, who convenes it, owes it.
+With ``governance.calendar`` the time allowed is counted on that calendar's clock (the one
+incident timers run on: business days and hours, its zone and holidays); without one, months
+step local dates and shorter spans are wall-clock time (a business day a whole day).
 
 A review is named by the period whose pack it reviews: a month (2026-10) for a monthly
 cadence, otherwise the last quarter of its period (2026-Q4 for the fourth quarter, the second
@@ -16,8 +19,10 @@ from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from accord.core.calendars.spec import ALWAYS
 from accord.core.model import Agreement
-from accord.core.obligations.model import Obligation
+from accord.core.obligations.incidents import calendar_of
+from accord.core.obligations.model import Obligation, due_at
 from accord.core.units import Duration, DurationUnit, add_duration
 
 __all__ = ["DEFAULT_REVIEW_WITHIN", "ReviewPeriod", "governance_reviews", "review_period"]
@@ -72,7 +77,11 @@ def governance_reviews(agreement: Agreement, now: dt.datetime) -> list[Obligatio
         if period.end <= agreement.term.effective:
             continue
         trigger = dt.datetime.combine(period.end, dt.time(), zone).astimezone(dt.UTC)
-        due = add_duration(trigger, within, agreement.timezone)
+        due = (
+            add_duration(trigger, within, agreement.timezone)
+            if governance.calendar is None and not within.business
+            else due_at(trigger, within, calendar_of(agreement, governance.calendar or ALWAYS))
+        )
         if period is previous and due < now:
             continue  # not scheduled after the fact
         found.append(
@@ -84,7 +93,7 @@ def governance_reviews(agreement: Agreement, now: dt.datetime) -> list[Obligatio
                 f"({governance.review_cadence.replace('_', '-')}) with {attending}",
                 trigger_at=trigger,
                 due_at=due,
-                calendar="24x7",
+                calendar=governance.calendar or ALWAYS,
             )
         )
     return found

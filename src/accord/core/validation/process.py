@@ -133,6 +133,9 @@ def check_other_references(agreement: Agreement, refs: Refs) -> Iterator[Finding
     for index, commitment in enumerate(agreement.commitments):
         yield from refs.missing(("commitments", index, "party"), "party", commitment.party, parties)
     yield from _support(agreement, refs)
+    if agreement.governance is not None:
+        calendar = agreement.governance.calendar
+        yield from refs.missing(("governance", "calendar"), "calendar", calendar, refs.calendars)
 
 
 def _change_types(agreement: Agreement) -> Iterator[Finding]:
