@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -37,20 +37,22 @@ class VerdictFilter:
 
 
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+#: The plain table, not the mapped class: the tenancy criteria would otherwise be added
+#: inside the correlated subquery of ``_current_only``, which SQLite then runs again for
+#: every outer row; the outer row's agreement is the tenant's already, and this one must
+#: share it. Built once: an alias copies every column (a portfolio page built it anew per
+#: query, which cost more than the query).
+_LATER: Final = VerdictRow.__table__.alias("later")
 
 
 def _current_only(query: _Query) -> _Query:
     """Verdicts no later verdict supersedes. A verdict is only ever superseded within its
     agreement; saying so lets the database look at that agreement's rows alone instead of
     every verdict the tenant sees (PostgreSQL otherwise may hash them all)."""
-    # The plain table, not the mapped class: the tenancy criteria would otherwise be added
-    # inside this correlated subquery, which SQLite then runs again for every outer row;
-    # the outer row's agreement is the tenant's already, and this one must share it.
-    later = VerdictRow.__table__.alias("later")
     return query.where(
         ~exists().where(
-            later.c.supersedes_id == VerdictRow.id,
-            later.c.agreement_id == VerdictRow.agreement_id,
+            _LATER.c.supersedes_id == VerdictRow.id,
+            _LATER.c.agreement_id == VerdictRow.agreement_id,
         )
     )
 
