@@ -29,7 +29,7 @@ from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement, parsed
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import CreditEntrySummary
-from accord.store.tables import AgreementRow, CreditClaimRow
+from accord.store.tables import AgreementRow, CreditClaimRow, OrganisationRow
 
 __all__ = [
     "CreditState",
@@ -39,6 +39,7 @@ __all__ = [
     "LedgerReport",
     "LedgerStep",
     "LedgerTotal",
+    "Parties",
     "ledger_sums",
 ]
 
@@ -248,7 +249,16 @@ class _Read:
     partners: dict[int, str]
 
 
-def _read(uow: UnitOfWork, rows: list[AgreementRow]) -> _Read:
+@dataclass(frozen=True)
+class Parties:
+    """Every agreement's parties as the tenant sees them (``Agreements.all_parties``) and
+    the organisations they link to, by id."""
+
+    links: dict[int, dict[str, int]]
+    organisations: dict[int, OrganisationRow]
+
+
+def _read(uow: UnitOfWork, rows: list[AgreementRow], parties: Parties | None = None) -> _Read:
     ids = [row.id for row in rows]
     entries: dict[int, list[CreditEntrySummary]] = {}
     for entry in uow.credits.of_agreements(ids):
@@ -257,14 +267,15 @@ def _read(uow: UnitOfWork, rows: list[AgreementRow]) -> _Read:
     for step in uow.books.claims_of(ids):
         steps.setdefault(step.agreement_id, []).append(step)
     agreements = {a: parsed(v) for a, v in uow.agreements.latest_versions(ids).items()}
-    links = uow.agreements.all_parties()
+    links = uow.agreements.all_parties(ids) if parties is None else parties.links
     providers = {
         a: links.get(a, {}).get(agreement.provider().id) for a, agreement in agreements.items()
     }
-    slugs = {
-        o.id: o.slug
-        for o in uow.organisations.by_ids({o for o in providers.values() if o}).values()
-    }
+    wanted = {o for o in providers.values() if o}
+    known = {} if parties is None else parties.organisations
+    if not wanted <= known.keys():
+        known = uow.organisations.by_ids(wanted)
+    slugs = {o: known[o].slug for o in wanted if o in known}
     return _Read(
         now=uow.now(),
         entries=entries,
@@ -346,11 +357,12 @@ def _lines(read: _Read, row: AgreementRow) -> Iterator[LedgerLine]:
 
 
 def ledger_sums(
-    uow: UnitOfWork, rows: list[AgreementRow]
+    uow: UnitOfWork, rows: list[AgreementRow], parties: Parties | None = None
 ) -> dict[str, dict[CreditState, dict[str, Decimal]]]:
     """Agreement → state → currency → the sum of its credits (what was claimed, once
-    claimed): the ledger summed up over many agreements, without a line per credit."""
-    read = _read(uow, rows)
+    claimed): the ledger summed up over many agreements, without a line per credit.
+    ``parties``: what the caller read already of every agreement's parties."""
+    read = _read(uow, rows, parties)
     sums: dict[str, dict[CreditState, dict[str, Decimal]]] = {}
     for row in rows:
         for credit in _credits_of(read, row).values():

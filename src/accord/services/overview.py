@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Final
 
 from accord.core.period_report import OUTCOME_ORDER as _REPORTED
-from accord.services.ledger import CreditState, ledger_sums
+from accord.services.ledger import CreditState, Parties, ledger_sums
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext
 from accord.store.repositories import WindowOutcomesRow
@@ -181,7 +181,7 @@ class Overview:
             verdicts: dict[int, list[WindowOutcomesRow]] = {}
             for row in uow.verdicts.window_outcomes_since(since, OUTCOME_ORDER):
                 verdicts.setdefault(row.agreement_id, []).append(row)
-            credits = ledger_sums(uow, list(agreements))
+            credits = ledger_sums(uow, list(agreements), Parties(parties, organisations))
             summaries = []
             for agreement in agreements:
                 names = sorted(

@@ -104,14 +104,17 @@ class Agreements:
         self._session.flush()
         return row
 
-    def all_parties(self) -> dict[int, dict[str, int]]:
-        """Agreement id → party id → organisation id, for every agreement the tenant sees."""
+    def all_parties(self, agreement_ids: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
+        """Agreement id → party id → organisation id, for every agreement the tenant sees
+        (or those of them in ``agreement_ids``)."""
         found: dict[int, dict[str, int]] = {}
         query = select(
             AgreementPartyRow.agreement_id,
             AgreementPartyRow.party_id,
             AgreementPartyRow.organisation_id,
         )
+        if agreement_ids is not None:
+            query = query.where(AgreementPartyRow.agreement_id.in_(agreement_ids))
         for agreement_id, party, organisation in self._session.execute(query):
             found.setdefault(agreement_id, {})[party] = organisation
         return found
