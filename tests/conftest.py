@@ -22,6 +22,7 @@ from accord.services.ports import FixedClock
 from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from tests.mailbox import Mailbox, mailbox
+from tests.migrated import at_head
 from tests.services.world import NOW, World, make_services, populate
 
 POSTGRES_URL = os.environ.get(
@@ -80,6 +81,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """A database at the newest schema."""
+    at_head(database_url)
     created = make_engine(database_url)
     upgrade(created)
     yield created

@@ -30,6 +30,7 @@ from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
 from accord.settings import Settings
 from tests.mailbox import Mailbox
+from tests.migrated import at_head
 from tests.services.world import FAST_HASHES, NOW, World, populate
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
@@ -113,6 +114,7 @@ def desk(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[Desk]:
         smtp_port=smtp.port,
     )
     clock = FixedClock(NOW)
+    at_head(database_url)
     services = build(settings, clock=clock, passwords=FAST_HASHES)
     world = populate(services, clock)
     tokens = {

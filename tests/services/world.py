@@ -19,6 +19,7 @@ from accord.services.permissions import Principal, Role
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
 from accord.settings import Settings
+from tests.migrated import at_head
 
 NOW = dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
@@ -154,6 +155,7 @@ USERS = {
 
 
 def make_services(data_dir: Path, database_url: str, clock: FixedClock) -> Services:
+    at_head(database_url)
     settings = Settings(data_dir=data_dir, database_url=database_url)
     return build(settings, clock=clock, passwords=FAST_HASHES)
 
