@@ -66,7 +66,6 @@ NOT_YET_MIRRORED = frozenset(
         "engine/evidence.py",
         "engine/kinds/business_duration.py",
         "engine/measure.py",
-        "engine/rows.py",
         "reports/evidence.py",
         "services/actors.py",
         "services/backup.py",
