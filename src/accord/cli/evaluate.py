@@ -32,7 +32,7 @@ from accord.services.agreements import AgreementFileError, AgreementFiles
 from accord.services.evaluation import BadRowPolicy, DataError, EvaluateCommand, VersionSeriesError
 from accord.services.measuring import Measuring, MeasuringEngine, SparkUnavailable
 
-__all__ = ["register"]
+__all__ = ["AgreementArg", "AsOfOpt", "DataOpt", "PeriodOpt", "register"]
 
 
 class OutputFormat(StrEnum):

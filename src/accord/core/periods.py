@@ -25,6 +25,7 @@ __all__ = [
     "WindowSpan",
     "check_instant",
     "parse_period",
+    "previous_windows",
     "windows_in_period",
 ]
 

@@ -42,6 +42,11 @@ __all__ = [
     "PAYMENTS",
     "SUPPORT",
     "At",
+    "Cloud",
+    "Logistics",
+    "Maintenance",
+    "Payments",
+    "Support",
     "at_instant",
 ]
 

@@ -31,6 +31,7 @@ __all__ = [
     "install",
     "local_ts",
     "maintenance_rows",
+    "maintenance_table",
     "monthly_table",
     "peak_table",
     "pick",

@@ -21,6 +21,7 @@ from sqlglot import exp
 from accord.core.expressions import Predicate
 
 __all__ = [
+    "DIALECT",
     "POSTGRES_PRELUDE",
     "Statement",
     "all_of",

@@ -46,6 +46,7 @@ __all__ = [
     "remind",
     "schedule_notices",
     "schedule_reviews",
+    "view_of",
 ]
 
 

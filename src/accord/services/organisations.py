@@ -14,6 +14,7 @@ from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.tables import OrganisationRow, RoleAssignmentRow, UserRow
 
 __all__ = [
+    "MAX_NAME",
     "CreateOrganisation",
     "CreateUser",
     "OrganisationKind",
@@ -21,6 +22,7 @@ __all__ = [
     "Organisations",
     "UserView",
     "check_password",
+    "get_organisation",
 ]
 
 SLUG: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")

@@ -24,7 +24,14 @@ from accord.services.recording import verdict_seal
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store import audit
 
-__all__ = ["CHECKPOINT_FORMAT", "AuditCheck", "AuditFinding", "AuditTrail", "SigningKey"]
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "MAX_PAGE",
+    "AuditCheck",
+    "AuditFinding",
+    "AuditTrail",
+    "SigningKey",
+]
 
 MAX_PAGE: Final = 1000
 _EXPORT_CHUNK: Final = 5000

@@ -15,7 +15,7 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.tables import Base, Tenancy, TenantScope, _id
+from accord.store.tables import Base, Tenancy, TenantScope, id_column
 
 __all__ = [
     "AmendmentEventRow",
@@ -34,7 +34,7 @@ class AmendmentRow(Base):
     __tablename__ = "amendments"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "state"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     change_type: Mapped[str | None] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(Text)
@@ -63,7 +63,7 @@ class AmendmentEventRow(Base):
 
     __tablename__ = "amendment_events"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -80,7 +80,7 @@ class DisputeRow(Base):
     __tablename__ = "disputes"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "state"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     #: verdict | credit
     subject: Mapped[str] = mapped_column(String(16))
@@ -113,7 +113,7 @@ class DisputeEventRow(Base):
 
     __tablename__ = "dispute_events"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -129,7 +129,7 @@ class DisputeEvidenceRow(Base):
 
     __tablename__ = "dispute_evidence"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     #: file | link | incident

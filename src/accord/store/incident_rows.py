@@ -13,7 +13,7 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.tables import Base, Tenancy, TenantScope, _id
+from accord.store.tables import Base, Tenancy, TenantScope, id_column
 
 __all__ = [
     "LIFECYCLE",
@@ -45,7 +45,7 @@ class IncidentRow(Base):
         UniqueConstraint("agreement_id", "source", "source_key"),
         Index(None, "agreement_id", "state"),
     )
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     title: Mapped[str] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(64))
@@ -79,7 +79,7 @@ class IncidentEventRow(Base):
 
     __tablename__ = "incident_events"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     at: Mapped[dt.datetime]
@@ -94,7 +94,7 @@ class IncidentNoticeRow(Base):
 
     __tablename__ = "incident_notices"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     regime: Mapped[str] = mapped_column(String(64))
@@ -113,7 +113,7 @@ class IncidentSourceRow(Base):
     __tablename__ = "incident_sources"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "name"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))

@@ -13,7 +13,7 @@ from typing import ClassVar
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.tables import Base, Tenancy, TenantScope, _id
+from accord.store.tables import Base, Tenancy, TenantScope, id_column
 
 __all__ = ["ScheduledReportRow"]
 
@@ -26,7 +26,7 @@ class ScheduledReportRow(Base):
     __tablename__ = "scheduled_reports"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
     __table_args__ = (UniqueConstraint("organisation_id", "period", "scope"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     #: ``portfolio`` or the partner organisation's id (``accord.core.period_report``).
     scope: Mapped[str] = mapped_column(String(64))

@@ -12,7 +12,7 @@ from typing import ClassVar
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accord.store.tables import Base, Tenancy, TenantScope, _id
+from accord.store.tables import Base, Tenancy, TenantScope, id_column
 
 __all__ = ["IncidentReviewRow", "NotificationPreferenceRow", "PreventiveActionRow"]
 
@@ -24,7 +24,7 @@ class IncidentReviewRow(Base):
 
     __tablename__ = "incident_reviews"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     #: draft | filed
@@ -50,7 +50,7 @@ class PreventiveActionRow(Base):
     __tablename__ = "preventive_actions"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "state"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     title: Mapped[str] = mapped_column(Text)
@@ -72,7 +72,7 @@ class NotificationPreferenceRow(Base):
 
     __tablename__ = "notification_preferences"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[bool] = mapped_column(Boolean)

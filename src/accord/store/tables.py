@@ -67,6 +67,7 @@ __all__ = [
     "TenantScope",
     "UserRow",
     "VerdictRow",
+    "id_column",
 ]
 
 _NAMING = {
@@ -149,7 +150,7 @@ class Base(DeclarativeBase):
     }
 
 
-def _id() -> Mapped[int]:
+def id_column() -> Mapped[int]:
     return mapped_column(Integer, primary_key=True, autoincrement=True)
 
 
@@ -158,7 +159,7 @@ class OrganisationRow(Base):
 
     __tablename__ = "organisations"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
@@ -168,7 +169,7 @@ class OrganisationRow(Base):
 class UserRow(Base):
     __tablename__ = "users"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -182,7 +183,7 @@ class RoleAssignmentRow(Base):
     __tablename__ = "role_assignments"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
     __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     role: Mapped[str] = mapped_column(String(32))
@@ -196,7 +197,7 @@ class CertificationRow(Base):
 
     __tablename__ = "certifications"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     standard: Mapped[str] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(200))
@@ -214,7 +215,7 @@ class DataHandlingDeclarationRow(Base):
 
     __tablename__ = "data_handling_declarations"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     content: Mapped[str] = mapped_column(Text)
     declared_by: Mapped[str]
@@ -226,7 +227,7 @@ class ApiTokenRow(Base):
 
     __tablename__ = "api_tokens"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.USER, "user_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -243,7 +244,7 @@ class SessionRow(Base):
 
     __tablename__ = "sessions"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.USER, "user_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
@@ -257,7 +258,7 @@ class AgreementRow(Base):
     __tablename__ = "agreements"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "id")
     __table_args__ = (UniqueConstraint("owner_organisation_id", "slug"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     slug: Mapped[str] = mapped_column(String(64))
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     title: Mapped[str] = mapped_column(Text)
@@ -270,7 +271,7 @@ class AgreementVersionRow(Base):
     __tablename__ = "agreement_versions"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "number"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     number: Mapped[int]
     label: Mapped[str] = mapped_column(Text)
@@ -290,7 +291,7 @@ class AgreementPartyRow(Base):
     __tablename__ = "agreement_parties"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "party_id"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     party_id: Mapped[str] = mapped_column(String(64))
@@ -302,7 +303,7 @@ class MeasurementBatchRow(Base):
     __tablename__ = "measurement_batches"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "source", "batch_id"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     source: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str] = mapped_column(String(128))
@@ -355,7 +356,7 @@ class BatchIndexRow(Base):
 class EvaluationRunRow(Base):
     __tablename__ = "evaluation_runs"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"))
     period: Mapped[str] = mapped_column(String(32))
@@ -390,7 +391,7 @@ class VerdictRow(Base):
         # What the portfolio reads of recent windows, without touching the evidence.
         Index("ix_verdicts_portfolio", *PORTFOLIO_COLUMNS),
     )
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
@@ -420,7 +421,7 @@ class CreditEntryRow(Base):
     __tablename__ = "credit_entries"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     #: The run that judged it; ``None`` for a manual adjustment (``adjustment_id``).
     run_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_runs.id"))
@@ -451,7 +452,7 @@ class FindingRow(Base):
     __tablename__ = "findings"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "kind", "subject", "window_label"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -470,7 +471,7 @@ class CreditAdjustmentRow(Base):
 
     __tablename__ = "credit_adjustments"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(64))
     window_label: Mapped[str] = mapped_column(String(32))
@@ -493,7 +494,7 @@ class LegalHoldRow(Base):
 
     __tablename__ = "legal_holds"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     held_from: Mapped[dt.datetime | None]
@@ -511,7 +512,7 @@ class ReviewEntryRow(Base):
     __tablename__ = "review_entries"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "period"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     period: Mapped[str] = mapped_column(String(16))
     #: rating | decision
@@ -532,7 +533,7 @@ class RenewalDecisionRow(Base):
 
     __tablename__ = "renewal_decisions"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     decision: Mapped[str] = mapped_column(String(16))
     term_end: Mapped[dt.date] = mapped_column(Date)
@@ -554,7 +555,7 @@ class ObligationRow(Base):
         UniqueConstraint("agreement_id", "key"),
         Index(None, "state", "due_at"),
     )
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     kind: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(200))
@@ -587,7 +588,7 @@ class NotificationRow(Base):
         UniqueConstraint("agreement_id", "dedupe_key"),
         Index(None, "state", "next_attempt_at"),
     )
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     event: Mapped[str] = mapped_column(String(32))
     dedupe_key: Mapped[str] = mapped_column(String(400))
@@ -616,7 +617,7 @@ class DeliveryAttemptRow(Base):
     __tablename__ = "delivery_attempts"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("notification_id", "number"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     number: Mapped[int]
@@ -633,7 +634,7 @@ class CreditClaimRow(Base):
     __tablename__ = "credit_claims"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (Index(None, "agreement_id", "scheme", "window_label"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     scheme: Mapped[str] = mapped_column(String(64))
     window_label: Mapped[str] = mapped_column(String(32))
@@ -654,7 +655,7 @@ class ClosedWindowRow(Base):
     __tablename__ = "closed_windows"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
     __table_args__ = (UniqueConstraint("agreement_id", "window_label"),)
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     window_label: Mapped[str] = mapped_column(String(32))
     window_start: Mapped[dt.datetime]
@@ -674,7 +675,7 @@ class RestatementRow(Base):
 
     __tablename__ = "restatements"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.AGREEMENT, "agreement_id")
-    id: Mapped[int] = _id()
+    id: Mapped[int] = id_column()
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     period: Mapped[str] = mapped_column(String(32))
     reason_code: Mapped[str] = mapped_column(String(32))

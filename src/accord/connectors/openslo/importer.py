@@ -28,7 +28,7 @@ from accord.connectors.openslo.documents import (
 from accord.connectors.openslo.indicators import SliContext, measure_of, percent
 from accord.connectors.openslo.skeleton import Skeleton
 
-__all__ = ["ANNOTATION", "import_openslo", "window_of"]
+__all__ = ["ANNOTATION", "API_VERSION", "import_openslo", "window_of"]
 
 API_VERSION: Final = "openslo/v1"
 #: Annotation prefix of what Accord writes into OpenSLO and reads back.

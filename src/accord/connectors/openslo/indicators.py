@@ -19,7 +19,7 @@ from typing import Any, Final
 from accord.connectors.openslo.documents import Document, Notes
 from accord.connectors.openslo.promql import counter_selector
 
-__all__ = ["ACCORD_TYPE", "Measure", "SliContext", "measure_of", "percent"]
+__all__ = ["ACCORD_TYPE", "PLACEHOLDER_URL", "Measure", "SliContext", "measure_of", "percent"]
 
 ACCORD_TYPE: Final = "Accord"
 PLACEHOLDER_URL: Final = "http://prometheus:9090"

@@ -33,7 +33,16 @@ from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.prometheus import PrometheusQuery, parse_selector
 from accord.core.model.sources import Source
 
-__all__ = ["SETTLED", "Cache", "Fetched", "Page", "fetch_source", "page_length", "pages"]
+__all__ = [
+    "SETTLED",
+    "Cache",
+    "Fetched",
+    "Page",
+    "Progress",
+    "fetch_source",
+    "page_length",
+    "pages",
+]
 
 #: Most points Prometheus returns per series from one range query.
 _MAX_POINTS: Final = 11_000

@@ -30,6 +30,7 @@ from accord.core.spec import DurationField, Spec, problem
 from accord.core.units import Duration
 
 __all__ = [
+    "BUCKET_LABEL",
     "GOOD_COLUMN",
     "TIME_COLUMN",
     "VALUE_COLUMN",

@@ -21,7 +21,14 @@ from accord.server.web.rendering import CSRF_COOKIE, CSRF_FIELD, page
 from accord.services.errors import Forbidden, Throttled, Unauthenticated
 from accord.services.permissions import Principal
 
-__all__ = ["CsrfRefused", "PagePrincipal", "SignInRequired", "checked_form", "router"]
+__all__ = [
+    "CsrfRefused",
+    "PagePrincipal",
+    "SignInRequired",
+    "checked_form",
+    "router",
+    "sign_in_redirect",
+]
 
 router = APIRouter()
 _HOME: Final = "/"
