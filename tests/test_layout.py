@@ -36,7 +36,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/compliance/findings.py",
         "core/evaluation.py",
         "core/model/agreement.py",
-        "core/model/data_handling.py",
         "core/model/governance.py",
         "core/model/incidents.py",
         "core/model/indicator_base.py",

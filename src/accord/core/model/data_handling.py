@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from accord.core.spec import DurationField, Identifier, Spec
+from accord.core.spec import DurationField, Identifier, Spec, problem
 
 __all__ = ["DataHandling", "Encryption", "Region", "Retention"]
 
 #: A region data may be kept in: EU, EEA, or an ISO 3166-1 alpha-2 country code.
 Region = Annotated[str, Field(pattern=r"^(EU|EEA|[A-Z]{2})$")]
+
+#: Codes people write for a country that are not its ISO 3166-1 code (the EU's own
+#: abbreviation for Greece, the common one for the United Kingdom): read as given they would
+#: match no location, so every location there would be reported outside the regions.
+_NOT_ISO: Final = {"UK": ("GB", "the United Kingdom"), "EL": ("GR", "Greece")}
 
 
 class Encryption(Spec):
@@ -60,3 +65,16 @@ class DataHandling(Spec):
     risk_assessment: str | None = Field(
         default=None, description="Third-party risk assessments and attestations."
     )
+
+    @model_validator(mode="after")
+    def _iso_regions(self) -> DataHandling:
+        for index, region in enumerate(self.allowed_regions):
+            if region in _NOT_ISO:
+                code, country = _NOT_ISO[region]
+                raise problem(
+                    "region",
+                    f"{region!r} is not the ISO 3166-1 code of {country}",
+                    f"write {code!r}",
+                    ("allowed_regions", index),
+                )
+        return self
