@@ -144,16 +144,15 @@ class Reports:
         with self._context.uow(principal) as uow:
             scope, subject, partner_id = self._scope(uow, query)
             parties = uow.agreements.all_parties()
-            names = {o.id: o.name for o in uow.organisations.all()}
+            # The agreement's partners are its parties other than the company, whoever asks.
+            names = {o.id: o.name for o in uow.organisations.all() if o.kind != "company"}
             agreements = []
             for row in uow.agreements.all():
                 linked = set(parties.get(row.id, {}).values())
                 if partner_id is not None and partner_id not in linked:
                     continue
                 results = _results(uow, row, labels, before)
-                results.partners = sorted(
-                    names[o] for o in linked if o in names and o != principal.organisation_id
-                )
+                results.partners = sorted(names[o] for o in linked if o in names)
                 agreements.append(results)
         return PeriodReport(scope, subject, query.period, previous, agreements)
 
