@@ -45,7 +45,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/model/prometheus.py",
         "core/model/recorded.py",
         "core/model/sources.py",
-        "core/model/status.py",
         "core/model/support.py",
         "core/model_errors.py",
         "core/review_pack.py",
