@@ -82,7 +82,6 @@ NOT_YET_MIRRORED = frozenset(
         "store/governance_rows.py",
         "store/incident_rows.py",
         "store/migrations/env.py",
-        "store/repositories/compliance.py",
         "store/repositories/governance.py",
         "store/repositories/incidents.py",
         "store/repositories/measurements.py",
