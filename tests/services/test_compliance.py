@@ -200,21 +200,6 @@ def test_a_country_that_is_not_a_code_is_refused(world: World) -> None:
         declare_data_handling(world, "Germany")
 
 
-def test_the_register_lists_what_each_tenant_sees(world: World) -> None:
-    require_certifications(world)
-    acme = world.services.register.entries(world.principal("auditor@acme.example"))
-    assert [e["contractual_arrangement_reference"] for e in acme] == ["acme-bravo", "acme-charlie"]
-    assert acme[0]["data_declared_countries"] == "DE"
-    assert acme[0]["subcontractors"] == "Vault AG (AT, backups)"
-    bravo = world.services.register.entries(world.principal("partner@bravo.example"))
-    assert [e["contractual_arrangement_reference"] for e in bravo] == ["acme-bravo"]
-    csv = world.services.register.export(CONSOLE, "acme-bravo", "csv").content.decode()
-    header, row, *rest = csv.splitlines()
-    assert header.startswith("contractual_arrangement_reference,title,version,")
-    assert row.startswith("acme-bravo,Acme and bravo,2 (stored version 2),")
-    assert rest == []
-
-
 def _location_notices(world: World) -> list[tuple[str, str, dt.datetime, str]]:
     query = ObligationQuery(agreement="acme-bravo", kinds=("location_notice",))
     found = world.services.obligations.list(world.principal("manager@acme.example"), query)
