@@ -74,7 +74,6 @@ NOT_YET_MIRRORED = frozenset(
         "services/incident_reviews.py",
         "services/incidents.py",
         "services/measuring.py",
-        "services/register.py",
         "services/rendering.py",
         "services/reports.py",
         "services/status.py",
