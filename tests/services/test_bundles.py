@@ -92,6 +92,9 @@ def test_the_bundle_lists_the_batches_read_with_their_ids_and_digests(
         assert hashlib.sha256(files[item["path"]]).hexdigest() == item["digest"]
     manifest = {f["path"] for f in json.loads(files["manifest.json"])["files"]}
     assert {"inputs.json", *(i["path"] for i in inputs)} <= manifest
+    readme = files["README.txt"].decode()
+    assert "inputs.json" in readme
+    assert "inputs/source requests: 2 Parquet files" in readme
 
 
 def test_a_changed_batch_in_the_bundle_is_named(world: World, pushed: int, tmp_path: Path) -> None:

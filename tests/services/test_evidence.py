@@ -297,6 +297,9 @@ def test_a_ticket_verdict_s_bundle_lists_its_tickets_with_due_instants_in_items_
     manifest = json.loads(files["manifest.json"])
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert listed["items.csv"] == hashlib.sha256(files["items.csv"]).hexdigest()
+    readme = files["README.txt"].decode()
+    assert "items.csv       the items behind the verdicts" in readme
+    assert "inputs.json" not in readme
 
 
 def test_an_edited_items_csv_is_named_as_changed(samples: Path, tmp_path: Path) -> None:
@@ -345,6 +348,7 @@ def test_the_bundle_holds_the_agreement_byte_for_byte_and_hashes_every_file(
         if name != "manifest.json"
     }
     assert "accord evidence verify bundle.zip" in files["README.txt"].decode()
+    assert ("items.csv" in files) == ("items.csv" in files["README.txt"].decode())
 
 
 def test_the_recorded_verdict_says_how_to_repeat_the_evaluation(ratio_bundle: Path) -> None:

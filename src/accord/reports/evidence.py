@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 import textwrap
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Final
 
@@ -67,7 +68,7 @@ def readme_text(facts: ReadmeFacts) -> str:
     ]
     for verdict in facts.verdicts:
         lines += [*_verdict_lines(evaluation, verdict), ""]
-    lines += [*_contents(agreement, facts.sources), "", _RULE]
+    lines += [*_contents(agreement, facts), "", _RULE]
     lines += [*_with_accord(facts), "", *_by_hand(facts), ""]
     return "\n".join(lines)
 
@@ -128,7 +129,8 @@ def _band(verdict: Verdict) -> str:
     return f"met at {target} or less, a deviation up to {tolerance}, above it a breach"
 
 
-def _contents(agreement: Agreement, sources: Sequence[BundledRows]) -> Iterator[str]:
+def _contents(agreement: Agreement, facts: ReadmeFacts) -> Iterator[str]:
+    sources: Sequence[BundledRows] = facts.sources
     yield "WHAT IS IN IT"
     yield "  agreement.yaml  the agreement file exactly as evaluated; its version hash (the sha256"
     yield f"                  of its canonical form) is {agreement.version_hash()}"
@@ -145,6 +147,21 @@ def _contents(agreement: Agreement, sources: Sequence[BundledRows]) -> Iterator[
         )
         for file in item.files:
             yield f"      data/{file}"
+    if facts.items:
+        yield "  items.csv       the items behind the verdicts, one row each: tickets with their"
+        yield "                  due instants and on time or late, bad slices, or worst hours"
+    if facts.inputs:
+        yield "  inputs.json     which source each file in inputs/ is, with the batch id, the"
+        yield "                  sha256 digest recorded at the push and the batch's arrival"
+        counted = Counter(facts.inputs)
+        for source in sorted(counted):
+            number = counted[source]
+            yield from _wrap(
+                f"source {source}: {number} Parquet file{'' if number == 1 else 's'} as the "
+                "evaluation read them (pushed batches byte for byte, or rows fetched from outside)",
+                "      ",
+                "  inputs/",
+            )
 
 
 def _with_accord(facts: ReadmeFacts) -> list[str]:

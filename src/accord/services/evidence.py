@@ -334,7 +334,14 @@ def _export(
         _write_items(stage / ITEMS, evaluation, chosen)
         selection = command.selection
         facts = ReadmeFacts(
-            evaluation, chosen, selection.scope, selection.window, sources, command.output.name
+            evaluation,
+            chosen,
+            selection.scope,
+            selection.window,
+            sources,
+            command.output.name,
+            items=(stage / ITEMS).is_file(),
+            inputs=[i.source for i in command.inputs],
         )
         (stage / README).write_text(rendering.evidence_readme(facts), encoding="utf-8")
         check = _recompute(stage, recorded, evaluation.agreement.version_hash(), evaluations)

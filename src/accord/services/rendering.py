@@ -43,6 +43,10 @@ class ReadmeFacts:
     window: str | None
     sources: Sequence[BundledRows]
     bundle_name: str
+    #: Whether the bundle holds ``items.csv`` (the verdicts' drill-down).
+    items: bool = False
+    #: The bundled inputs' sources, one per pushed batch or fetched file (``inputs/``).
+    inputs: Sequence[str] = ()
 
 
 DocumentFormat = Literal["html", "markdown", "pdf"]
