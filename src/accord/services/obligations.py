@@ -65,6 +65,9 @@ class ObligationView:
     state_by: str | None
     reason: str | None
     escalated_level: int
+    #: What the duty is about, as its owner keyed it (``dispute:7:step:1``,
+    #: ``governance_review:2026-Q4``, ``incident:3:review`` …): unique per agreement.
+    key: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +117,7 @@ def view_of(row: ObligationRow, slug: str) -> ObligationView:
         state_by=row.state_by,
         reason=row.reason,
         escalated_level=row.escalated_level,
+        key=row.key,
     )
 
 

@@ -1,8 +1,10 @@
 """The dispute pages in a real browser: bravo raising a dispute of October's breach from the
 agreement's disputes page (claim, a link as evidence), the dispute with its evidence, frozen
-ladder and the current step's due instant; acme's manager recording the outcome; another
+ladder and the current step's due instant; acme's manager recording the outcome; bravo
+escalating to the ladder's next step from the dispute's page, where an auditor sees no such
+form and its forged post is refused; each dispute's duty linking to the dispute itself; another
 partner's dispute the same 404 as a missing one; a form without its CSRF token refused;
-axe-core on both pages."""
+axe-core on both pages (the manager's dispute page with every form)."""
 
 from __future__ import annotations
 
@@ -198,3 +200,53 @@ def test_the_partner_disputes_a_credit_with_the_amount_it_holds_owed(
     assert refused.status == 422
     assert "a lot" in refused.text()
     assert "is not a number" in refused.text()
+
+
+def test_the_partner_escalates_and_a_reader_sees_no_form_and_is_refused(
+    page: Page, dispute: int
+) -> None:
+    url = f"/agreements/acme-bravo/disputes/{dispute}"
+    sign_in(page, "auditor@acme.example")
+    page.goto(url)
+    expect(page.locator("dl.facts")).to_contain_text("1. Operational review")
+    expect(page.get_by_role("button", name="Escalate to step 2")).to_have_count(0)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "accord_csrf")
+    forged = page.request.post(f"{url}/escalation", form={"csrf_token": token, "reason": "forged"})
+    assert forged.status == 403
+    page.context.clear_cookies()
+
+    sign_in(page, "partner@bravo.example")
+    refused = page.request.post(f"{url}/escalation", form={"reason": "no token"})
+    assert refused.status == 403
+    page.goto(url)
+    expect(page.locator(".timeline li")).to_have_count(1)
+    page.get_by_label("Why it goes up now").fill("The managers cannot agree on the probe.")
+    page.get_by_role("button", name="Escalate to step 2").click()
+    expect(page).to_have_url(f"{page.url.split('/agreements')[0]}{url}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("open")
+    expect(page.locator("dl.facts")).to_contain_text("2. Executive meeting, decided by CIO")
+    expect(page.locator('#ladder + table tr[aria-current="step"]')).to_contain_text(
+        "2. Executive meeting"
+    )
+    escalated = page.locator(".timeline li").filter(has_text="escalated")
+    expect(escalated).to_contain_text("The managers cannot agree on the probe.")
+    screenshot(page, "dispute-escalated")
+    # Step 3 (mediation) is the last: there is nowhere further to go.
+    page.get_by_label("Why it goes up now").fill("Still no agreement.")
+    page.get_by_role("button", name="Escalate to step 3").click()
+    expect(page.locator("dl.facts")).to_contain_text("3. ")
+    expect(page.get_by_role("heading", name="Escalate")).to_have_count(0)
+    expect(page.get_by_role("button", name="Send the answer")).to_be_visible()
+
+
+def test_each_dispute_duty_links_to_its_own_dispute(page: Page, dispute: int) -> None:
+    own = f"/agreements/acme-bravo/disputes/{dispute}"
+    sign_in(page, "manager@acme.example")
+    for where in ("/", "/agreements/acme-bravo"):
+        page.goto(where)
+        link = page.locator("#duties + table").get_by_role(
+            "link", name=f"dispute {dispute}, step 1: Operational review"
+        )
+        expect(link).to_have_attribute("href", own)
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{dispute} Dispute")

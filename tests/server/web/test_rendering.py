@@ -1,15 +1,17 @@
-"""Pages from templates: ratios read as percentages, and the CSRF cookie every form is
-checked against, set once per browser (HttpOnly) and carried in each form."""
+"""Pages from templates: ratios read as percentages, the CSRF cookie every form is checked
+against, set once per browser (HttpOnly) and carried in each form, and where each dated duty
+links to."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from starlette.testclient import TestClient
 
-from accord.server.web.rendering import CSRF_COOKIE, CSRF_FIELD, percent
+from accord.server.web.rendering import CSRF_COOKIE, CSRF_FIELD, _duty_page, percent
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,25 @@ def test_the_csrf_cookie_is_set_once_and_carried_in_the_form(client: TestClient)
     again = client.get("/sign-in")
     assert "set-cookie" not in again.headers
     assert f'value="{token}"' in again.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "target"),
+    [
+        ("dispute_step", "dispute:7:step:2", "/agreements/acme-x/disputes/7"),
+        ("governance_review", "governance_review:2026-Q4", "/agreements/acme-x/reviews/2026-Q4"),
+        ("governance_review", "governance_review:2026-10", "/agreements/acme-x/reviews/2026-10"),
+        ("incident_review", "incident:3:review", "/incidents/3"),
+        ("breach_notice", "incident:3:breach_notice:dora:initial", "/incidents/3"),
+        # A review's action names its entry, not its review: the list of reviews.
+        ("review_action", "review_action:12", "/agreements/acme-x/reviews"),
+        ("location_notice", "location_notice:2026-11-01:ab12", "/agreements/acme-x/amendments"),
+        ("renewal_notice", "renewal_notice:2027-12-31", "/agreements/acme-x"),
+        ("dispute_step", "dispute:x:step:1", "/agreements/acme-x/disputes"),
+    ],
+)  # fmt: skip
+def test_a_duty_links_to_its_own_item_when_its_key_names_one(
+    kind: str, key: str, target: str
+) -> None:
+    duty = SimpleNamespace(agreement="acme-x", kind=kind, key=key)
+    assert _duty_page(duty) == target

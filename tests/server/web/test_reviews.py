@@ -6,6 +6,7 @@ axe-core on both pages."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -124,3 +125,15 @@ def test_the_review_pages_have_no_serious_accessibility_violation(
         found[path] = _violations(audited, axe_source)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_scheduled_review_s_duty_links_to_its_own_review(page: Page, governed: World) -> None:
+    sign_in(page, "partner@bravo.example")
+    for where in ("/", "/agreements/acme-bravo"):
+        page.goto(where)
+        link = page.locator("#duties + table").get_by_role(
+            "link", name=re.compile(r"hold the 2026-Q4 governance review")
+        )
+        expect(link).to_have_attribute("href", "/agreements/acme-bravo/reviews/2026-Q4")
+    link.click()
+    expect(page.locator("#scorecard + table")).to_contain_text("not rated yet")

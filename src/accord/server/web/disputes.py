@@ -1,9 +1,10 @@
 """Disputes of an agreement: the list with the form that raises one on a verdict or a credit,
 and each dispute's page with the claim, the evidence (files by their SHA-256, links, incident
 references), the frozen ladder with the current step's due instant, the exchange and the
-outcome; a party answers with more evidence there, and the company's agreement manager records
-the outcome. The forms appear for roles that allow them; the service decides who may act and
-whether it is in time. Another partner's dispute is the same 404 as one that does not exist."""
+outcome; a party answers with more evidence there or takes the dispute to the ladder's next
+step before the current one lapses, and the company's agreement manager records the outcome.
+The forms appear for roles that allow them; the service decides who may act and whether it is
+in time. Another partner's dispute is the same 404 as one that does not exist."""
 
 from __future__ import annotations
 
@@ -138,6 +139,9 @@ def dispute(
         principal,
         dispute=shown,
         may_respond=is_open and principal.can(Permission.GOVERN),
+        may_escalate=is_open
+        and principal.can(Permission.GOVERN)
+        and shown.step < len(shown.ladder),
         may_decide=is_open and principal.can(Permission.MANAGE_AGREEMENTS),
         outcomes=[o.value for o in DisputeOutcome],
     )
@@ -150,6 +154,17 @@ async def respond(
     form = await checked_form(request)
     submission = await _submission(form, "text")
     services.disputes.respond(principal, slug, _dispute_id(slug, dispute_id), submission)
+    return _back(slug, dispute_id)
+
+
+@router.post("/agreements/{slug}/disputes/{dispute_id}/escalation", include_in_schema=False)
+async def escalate(
+    slug: str, dispute_id: int, request: Request, principal: PagePrincipal, services: ServicesDep
+) -> Response:
+    form = await checked_form(request)
+    services.disputes.escalate(
+        principal, slug, _dispute_id(slug, dispute_id), _text(form, "reason")
+    )
     return _back(slug, dispute_id)
 
 

@@ -4,6 +4,7 @@ filters that show ratios, money and instants as people read them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 from functools import cache
@@ -56,8 +57,25 @@ _DUTY_PAGES: Final = {
 }
 
 
+#: Keys that name the one item a duty is about: its dispute's step, its scheduled review's
+#: period, its incident (``services.disputes``, ``core.obligations.governance`` and
+#: ``core.obligations.incidents`` key them so).
+_DUTY_ITEMS: Final = (
+    (re.compile(r"dispute:(\d+):step:\d+"), "/agreements/{agreement}/disputes/{0}"),
+    (
+        re.compile(r"governance_review:(\d{4}-(?:\d{2}|Q[1-4]))"),
+        "/agreements/{agreement}/reviews/{0}",
+    ),
+    (re.compile(r"incident:(\d+):.+"), "/incidents/{0}"),
+)
+
+
 def _duty_page(duty: Any) -> str:
-    """Where a dated duty is dealt with: its dispute, review or amendment list."""
+    """Where a dated duty is dealt with: its own dispute, review or incident when its key
+    names one, else its dispute, review or amendment list, else its agreement."""
+    for pattern, target in _DUTY_ITEMS:
+        if item := pattern.fullmatch(duty.key):
+            return target.format(item[1], agreement=duty.agreement)
     found = _DUTY_PAGES.get(duty.kind)
     return f"/agreements/{duty.agreement}/{found}" if found else f"/agreements/{duty.agreement}"
 
