@@ -226,7 +226,9 @@ def _records() -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for i in range(400):
         opened = start + dt.timedelta(minutes=157 * i)
-        closed = None if i % 17 == 0 else opened + dt.timedelta(minutes=(i * 37) % 900)
+        # sub-second instants: durations are whole microseconds on both engines
+        taken = dt.timedelta(minutes=(i * 37) % 900, microseconds=(i * 7919) % 1_000_000)
+        closed = None if i % 17 == 0 else opened + taken
         score = None if i % 13 == 0 else i % 11
         rows.append(
             (i, opened, closed, ("eu", "us")[i % 2], i % 5 != 0, 1 + i % 3, score, i % 7, 6)

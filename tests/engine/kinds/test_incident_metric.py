@@ -15,7 +15,14 @@ import pytest
 from accord.core.loader import load_agreement
 from accord.core.model import Agreement
 from accord.core.verdicts import Outcome
-from tests.engine.builders import agreement_of, document, evaluate_period, utc, write_rows
+from tests.engine.builders import (
+    agreement_of,
+    document,
+    evaluate_period,
+    utc,
+    write_csv,
+    write_rows,
+)
 
 INCIDENTS = {
     "id": "incidents",
@@ -62,8 +69,13 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _metric(folder: Path, **indicator: Any) -> tuple[Decimal | None, dict[str, int], Outcome]:
-    write_rows(folder, "incidents", "csv", ROWS)
+def _metric(
+    folder: Path, rows: list[dict[str, Any]] | None = None, **indicator: Any
+) -> tuple[Decimal | None, dict[str, int], Outcome]:
+    if rows is None:
+        write_rows(folder, "incidents", "csv", ROWS)
+    else:
+        write_csv(folder, "incidents", list(INCIDENTS["columns"]), [list(r.values()) for r in rows])
     spec = {"id": "metric", "name": "Metric", "kind": "incident_metric", "source": "incidents"}
     agreement = agreement_of(
         {
@@ -112,6 +124,34 @@ def test_the_agreement_may_count_from_the_report_instead(tmp_path: Path) -> None
 
 def test_the_median_instead_of_the_mean(tmp_path: Path) -> None:
     assert _metric(tmp_path, metric="mtta", statistic="median")[0] == Decimal(20 * 60)
+
+
+def _timed(number: int, started: str, resolved: str) -> dict[str, Any]:
+    """An incident from impact start to resolution, both written as given (sub-seconds kept)."""
+    instants = dict.fromkeys(INCIDENTS["columns"])
+    return {**instants, "id": f"i{number}", "severity": "sev1", "impact_started_at": started,
+            "reported_at": started, "resolved_at": resolved}  # fmt: skip
+
+
+# 4.483428 s exactly (the mean of epoch seconds as DOUBLE said 4.4834280014).
+SUB_SECOND = _timed(1, "2026-10-05T09:00:00.000001Z", "2026-10-05T09:00:04.483429Z")
+# Across Berlin's autumn clock change: 01:30:00.25 summer time to 03:30:00.5 winter time is
+# 3 h 0.25 s of elapsed time, not 2 h 0.25 s.
+ACROSS_DST = _timed(2, "2026-10-25T01:30:00.25+02:00", "2026-10-25T03:30:00.5+01:00")
+TENTH = _timed(3, "2026-10-12T14:00:00.1Z", "2026-10-12T14:00:00.2Z")
+
+
+def test_durations_are_exact_to_the_microsecond(tmp_path: Path) -> None:
+    assert _metric(tmp_path, [SUB_SECOND], metric="mttr")[0] == Decimal("4.483428")
+    assert _metric(tmp_path, [ACROSS_DST], metric="mttr")[0] == Decimal("10800.25")
+    # The mean divides the exact sum of microseconds once, in decimal.
+    rows = [SUB_SECOND, ACROSS_DST, TENTH]
+    micros = 4_483_428 + 10_800_250_000 + 100_000
+    assert _metric(tmp_path, rows, metric="mttr")[0] == Decimal(micros) / 3 / 1_000_000
+    assert _metric(tmp_path, rows, metric="mttr", statistic="median")[0] == Decimal("4.483428")
+    # An even count: halfway between the middle two, exactly.
+    pair = [SUB_SECOND, ACROSS_DST]
+    assert _metric(tmp_path, pair, metric="mttr", statistic="median")[0] == Decimal("5402.366714")
 
 
 def test_a_window_without_incidents_has_no_data(tmp_path: Path) -> None:

@@ -56,3 +56,20 @@ def test_an_incident_across_the_autumn_clock_change_lasts_its_elapsed_time(
     verdict = judge(tmp_path, mttr(), INSTANTS, [[started, resolved]], target="4h", tolerance="8h")
 
     assert verdict.value == Decimal(3 * 3600)
+
+
+def test_a_duration_is_exact_to_the_microsecond(tmp_path: Path) -> None:
+    # Instants written as given, sub-seconds kept; a mean of epoch seconds as DOUBLE said
+    # 4.4834280014 for the first and was off in the ninth digit for the mean.
+    rows = [
+        ["2026-10-06T08:00:00.000001Z", "2026-10-06T08:00:04.483429Z"],
+        ["2026-10-25T01:30:00.25+02:00", "2026-10-25T03:30:00.5+01:00"],  # across the DST
+        ["2026-10-06T09:00:00.1Z", "2026-10-06T09:00:00.2Z"],
+    ]
+    first = judge(tmp_path, mttr(), INSTANTS, rows[:1], target="4h", tolerance="8h")
+    mean = judge(tmp_path, mttr(), INSTANTS, rows, target="4h", tolerance="8h")
+    median = judge(tmp_path, mttr("median"), INSTANTS, rows[:2], target="4h", tolerance="8h")
+
+    assert first.value == Decimal("4.483428")
+    assert mean.value == Decimal(4_483_428 + 10_800_250_000 + 100_000) / 3 / 1_000_000
+    assert median.value == Decimal("5402.366714")  # (4.483428 + 10800.25) / 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accord.engine.kinds.base import Values
-from accord.engine.kinds.readings import share, statistic
+from accord.engine.kinds.readings import elapsed_reading, share, statistic
 
 
 def test_a_share_is_good_over_valid_with_its_counts_written_out() -> None:
@@ -41,3 +41,16 @@ def test_a_statistic_reads_the_value_exactly_as_the_engine_returned_it() -> None
 def test_a_statistic_without_values_has_none_even_when_the_engine_gives_a_number() -> None:
     assert statistic("mean of")(Values({"valid": 0, "value": 0})).value is None
     assert statistic("mean of")(Values({"valid": 3, "value": None})).computation == "no values"
+
+
+def test_an_elapsed_time_divides_whole_microseconds_once_in_decimal() -> None:
+    mean = elapsed_reading("mean", "mean of {:,} incidents", "none")
+    median = elapsed_reading("median", "median of {:,} incidents", "none")
+
+    # 10,804,833,428 µs over 3 incidents (a median halfway between two microseconds).
+    reading = mean(Values({"valid": 3, "micros": 10_804_833_428}))
+    assert reading.value == Decimal(10_804_833_428) / 3 / 1_000_000
+    assert reading.computation == "mean of 3 incidents"
+    assert median(Values({"valid": 2, "micros": 5_402_366_714.5})).value == Decimal("5402.3667145")
+    assert mean(Values({"valid": 0, "micros": None})).value is None
+    assert median(Values({})).computation == "none"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from accord.core.model.measurement import IncidentMetricIndicator
-from accord.engine.kinds.base import Count, Plan, Reading, Setting, Statistic, Values
-from accord.engine.sql import call, column, known
+from accord.engine.kinds.base import Plan, Setting
+from accord.engine.kinds.readings import elapsed, elapsed_reading
+from accord.engine.sql import column
 
 __all__ = ["KIND", "IncidentMetric"]
 
@@ -28,28 +29,9 @@ class IncidentMetric:
     def plan(self, indicator: IncidentMetricIndicator, setting: Setting) -> Plan:
         start = _first_recorded(indicator.start_columns(), setting)
         end = _first_recorded(indicator.end_columns(), setting)
-        seconds = exp.Paren(
-            this=exp.Sub(this=call("epoch", end.copy()), expression=call("epoch", start.copy()))
-        )
-        both = exp.and_(known(end), known(start))
-        function = "avg" if indicator.statistic == "mean" else "median"
-        label = f"{indicator.statistic} {indicator.metric.upper()} of"
-
-        def read(values: Values) -> Reading:
-            valid = values.count("valid")
-            value = values.value("value")
-            counts = {"valid": valid}
-            if value is None or valid == 0:
-                return Reading(None, counts, "no incidents with both instants")
-            return Reading(value, counts, f"{label} {valid:,} incidents")
-
-        return Plan(
-            aggregates={
-                "valid": Count(both),
-                "value": Statistic(call(function, seconds), both.copy()),
-            },
-            read=read,
-        )
+        label = f"{indicator.statistic} {indicator.metric.upper()} of {{:,}} incidents"
+        read = elapsed_reading(indicator.statistic, label, "no incidents with both instants")
+        return Plan(aggregates=elapsed(start, end, indicator.statistic), read=read)
 
 
 KIND = IncidentMetric()
