@@ -9,9 +9,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from accord.cli.main import app
-from tests.cli.test_incidents import data_dir
-
-__all__ = ["data_dir"]
 
 runner = CliRunner()
 
@@ -22,7 +19,7 @@ def _run(*args: str) -> str:
     return " ".join(result.stdout.split())
 
 
-def test_a_review_with_two_actions_from_the_command_line(data_dir: Path) -> None:
+def test_a_review_with_two_actions_from_the_command_line(payments_dir: Path) -> None:
     _run("incident", "open", "payments-api", "--title", "Auth errors", "--severity", "sev1")
     _run("incident", "resolve", "1")
     written = _run(
@@ -63,7 +60,7 @@ def test_a_review_with_two_actions_from_the_command_line(data_dir: Path) -> None
     assert "action 1 0 0 100.0%" in rates
 
 
-def test_bad_review_input_is_a_clear_error(data_dir: Path) -> None:
+def test_bad_review_input_is_a_clear_error(payments_dir: Path) -> None:
     _run("incident", "open", "payments-api", "--title", "Auth errors", "--severity", "sev1")
     bad = runner.invoke(app, ["incident", "review", "write", "1", "--impact", "many"])
     assert bad.exit_code == 1
