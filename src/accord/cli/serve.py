@@ -15,7 +15,7 @@ from accord.bootstrap import build
 from accord.cli.output import console
 from accord.cli.runtime import load_settings
 from accord.cli.worker import print_report
-from accord.server.app import create_app
+from accord.server.app import create_app, settle_heap
 from accord.worker import Worker
 
 __all__ = ["register"]
@@ -50,8 +50,10 @@ def serve(
         console.print(f"worker: evaluating every {minutes:g} minutes", highlight=False)
     try:
         with _signals_noted():
+            app = create_app(services)
+            settle_heap()
             uvicorn.run(
-                create_app(services),
+                app,
                 host=host or settings.host,
                 port=port or settings.port,
                 log_level="info",
