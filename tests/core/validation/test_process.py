@@ -95,6 +95,9 @@ def incidents(*severities: dict[str, Any], **more: Any) -> dict[str, Any]:
         ("4h", "4h", False),
         ("241m", "4h", True),
         ("2 business hours", "1 business days", False),
+        # A business day is the calendar's working day (8 hours), not 24 hours.
+        ("9 business hours", "1 business days", True),
+        ("8 business hours", "1 business days", False),
         # Business against wall-clock time: which is longer depends on when it starts.
         ("5h", "2 business hours", False),
     ],
@@ -105,6 +108,17 @@ def test_acknowledging_may_not_take_longer_than_resolving(
     policy = incidents(severity("sev1", acknowledge, resolve, calendar="office"))
 
     found = run(check_incidents, calendars=[OFFICE], escalation=[OPS], incidents=policy)
+
+    assert [f.path for f in found] == (
+        [("incidents", "severities", 0, "acknowledge")] if late else []
+    )
+
+
+@pytest.mark.parametrize(("acknowledge", "late"), [("5h", True), ("2h", False)])
+def test_on_24x7_business_and_wall_clock_times_compare(acknowledge: str, late: bool) -> None:
+    policy = incidents(severity("sev1", acknowledge, "2 business hours"))
+
+    found = run(check_incidents, escalation=[OPS], incidents=policy)
 
     assert [f.path for f in found] == (
         [("incidents", "severities", 0, "acknowledge")] if late else []

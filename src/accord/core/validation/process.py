@@ -8,6 +8,7 @@ from accord.core.model import Agreement
 from accord.core.model.regimes import built_in_regimes
 from accord.core.problems import DocPath
 from accord.core.validation.refs import Finding, Refs, duplicates
+from accord.core.validation.values import comparable, sort_key
 
 __all__ = [
     "check_escalation",
@@ -51,8 +52,12 @@ def check_incidents(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
     for index, severity in enumerate(policy.severities):
         path: DocPath = ("incidents", "severities", index)
         yield from refs.missing((*path, "calendar"), "calendar", severity.calendar, refs.calendars)
-        same_kind = severity.acknowledge.business == severity.resolve.business
-        if same_kind and severity.acknowledge.comparable_key > severity.resolve.comparable_key:
+        # On the severity's calendar: a business day is its working day, and on 24x7
+        # business and wall-clock time are one.
+        day = refs.days.get(severity.calendar)
+        acknowledge = sort_key(severity.acknowledge, day)
+        resolve = sort_key(severity.resolve, day)
+        if comparable(acknowledge, resolve) and acknowledge > resolve:
             yield Finding(
                 (*path, "acknowledge"),
                 f"acknowledge ({severity.acknowledge}) is later than resolve ({severity.resolve})",
