@@ -63,8 +63,6 @@ NOT_YET_MIRRORED = frozenset(
         "services/evaluation.py",
         "services/history.py",
         "services/inbound.py",
-        "services/incident_reviews.py",
-        "services/incidents.py",
         "services/measuring.py",
         "services/rendering.py",
         "services/reports.py",
