@@ -76,7 +76,6 @@ NOT_YET_MIRRORED = frozenset(
         "store/repositories/measurements.py",
         "store/repositories/verdicts.py",
         "store/review_rows.py",
-        "store/tables.py",
     }
 )
 

@@ -38,6 +38,19 @@ def open_session(engine: Engine, tenant: Tenant | None) -> Session:
     return session
 
 
+def version(agreement_id: int, number: int) -> AgreementVersionRow:
+    return AgreementVersionRow(
+        agreement_id=agreement_id,
+        number=number,
+        label=str(number),
+        version_hash="h",
+        text="",
+        uploaded_by="u",
+        uploaded_at=AT,
+        effective_at=AT,
+    )
+
+
 def seed(engine: Engine) -> World:
     with open_session(engine, Tenant.system()) as session:
         ids = []
@@ -65,18 +78,7 @@ def seed(engine: Engine) -> World:
             session.add(
                 AgreementPartyRow(agreement_id=agreement.id, organisation_id=partner, party_id="p")
             )
-            session.add(
-                AgreementVersionRow(
-                    agreement_id=agreement.id,
-                    number=1,
-                    label="1",
-                    version_hash="h",
-                    text="",
-                    uploaded_by="u",
-                    uploaded_at=AT,
-                    effective_at=AT,
-                )
-            )
+            session.add(version(agreement.id, 1))
         session.commit()
     return World(ids[0], ids[1], ids[2], agreements[0], agreements[1])
 
