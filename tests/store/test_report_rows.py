@@ -4,25 +4,12 @@ while another period or scope is a row of its own."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
-from accord.store.report_rows import ScheduledReportRow
 from accord.store.tenancy import Tenant
-from tests.store.seed import AT, open_session, seed
-
-
-def _row(organisation: int, period: str, scope: str = "bravo") -> ScheduledReportRow:
-    return ScheduledReportRow(
-        organisation_id=organisation,
-        scope=scope,
-        period=period,
-        report_hash="a" * 64,
-        files='{"report.json": "b"}',
-        generated_at=AT,
-        emails=2,
-    )
+from tests.store.rows import scheduled_report
+from tests.store.seed import open_session, seed
+from tests.store.violations import unique_violated
 
 
 def test_one_row_per_organisation_period_and_scope(engine: Engine) -> None:
@@ -30,12 +17,13 @@ def test_one_row_per_organisation_period_and_scope(engine: Engine) -> None:
     with open_session(engine, Tenant.system()) as session:
         session.add_all(
             [
-                _row(world.partner_b, "2026-10"),
-                _row(world.partner_b, "2026-Q4"),
-                _row(world.company, "2026-10", "portfolio"),
+                scheduled_report(world.partner_b, "bravo", "2026-10"),
+                scheduled_report(world.partner_b, "bravo", "2026-Q4"),
+                scheduled_report(world.partner_b, "portfolio", "2026-10"),
+                scheduled_report(world.company, "portfolio", "2026-10"),
             ]
         )
         session.commit()
-        session.add(_row(world.partner_b, "2026-10"))
-        with pytest.raises(IntegrityError):
-            session.commit()
+        with unique_violated(session, "scheduled_reports", "organisation_id", "period", "scope"):
+            session.add(scheduled_report(world.partner_b, "bravo", "2026-10"))
+            session.flush()

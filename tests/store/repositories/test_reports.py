@@ -6,32 +6,20 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from accord.store.report_rows import ScheduledReportRow
 from accord.store.repositories.reports import ScheduledReports
 from accord.store.tenancy import Tenant
+from tests.store.rows import scheduled_report
 from tests.store.seed import AT, add_run, open_session, seed
-
-
-def _report(organisation: int, scope: str, period: str) -> ScheduledReportRow:
-    return ScheduledReportRow(
-        organisation_id=organisation,
-        scope=scope,
-        period=period,
-        report_hash="0" * 64,
-        files="{}",
-        generated_at=AT,
-        emails=1,
-    )
 
 
 def test_generated_reports_newest_period_first_for_their_organisation(engine: Engine) -> None:
     world = seed(engine)
     with open_session(engine, Tenant.system()) as session:
         reports = ScheduledReports(session)
-        reports.add(_report(world.partner_b, "bravo", "2026-09"))
-        reports.add(_report(world.partner_b, "bravo", "2026-10"))
-        reports.add(_report(world.company, "portfolio", "2026-10"))
-        reports.add(_report(world.partner_c, "charlie", "2026-Q3"))
+        reports.add(scheduled_report(world.partner_b, "bravo", "2026-09"))
+        reports.add(scheduled_report(world.partner_b, "bravo", "2026-10"))
+        reports.add(scheduled_report(world.company, "portfolio", "2026-10"))
+        reports.add(scheduled_report(world.partner_c, "charlie", "2026-Q3"))
         assert reports.generated() == {
             ("bravo", "2026-09"),
             ("bravo", "2026-10"),
