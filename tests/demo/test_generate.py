@@ -17,9 +17,8 @@ from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import SourceFormat, SourceKind
 from accord.core.verdicts import Outcome
-from accord.demo.base import SampleDataError, SampleOptions, WrittenFile, span_of
+from accord.demo.base import SampleOptions, WrittenFile, span_of
 from accord.demo.generate import GENERATORS, write_sample_data
-from accord.demo.writer import partitions
 from accord.engine.sources import BadRowPolicy
 from accord.services.agreements import AgreementFiles
 from accord.services.evaluation import EvaluateCommand
@@ -102,14 +101,6 @@ def test_the_data_passes_the_engines_checks_except_the_deliberate_bad_rows(
             assert dt.datetime.fromisoformat(report.last_at) < span.end_at, (name, source.id)
 
 
-def test_text_timestamps_carry_their_utc_offset(generated: tuple[Path, list[WrittenFile]]) -> None:
-    out, _ = generated
-    header, first = (out / "cloud" / "incidents.csv").read_text().splitlines()[:2]
-    started = first.split(",")[header.split(",").index("impact_started_at")]
-    assert started.endswith("Z")
-    assert dt.datetime.fromisoformat(started).tzinfo is not None
-
-
 def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
     options = SampleOptions(months=1, volume=0.05, seed=7)
     for name in ("payments-api", "logistics-carrier"):
@@ -136,24 +127,6 @@ def test_a_rerun_with_fewer_months_leaves_no_stale_files(tmp_path: Path) -> None
     assert sorted(p.name for p in (tmp_path / "support" / "tickets").iterdir()) == [
         "2026-10.parquet"
     ]
-
-
-def test_a_glob_becomes_a_file_per_month_and_a_partition_folder_one_per_day() -> None:
-    logistics = _example("logistics-carrier")
-    span = span_of(SampleOptions(months=1), logistics.timezone)
-    by_id = {s.id: s for s in logistics.sources}
-    assert [str(p.path) for p in partitions(by_id["scans"], span)] == [
-        "logistics/scans/2026-10.jsonl"
-    ]
-    days = partitions(by_id["parcels"], span)
-    assert len(days) == 31
-    assert str(days[0].path) == "logistics/parcels/date=2026-10-01/part-0.parquet"
-    assert [str(p.path) for p in partitions(by_id["claims"], span)] == ["logistics/claims.csv"]
-
-
-def test_a_malformed_end_month_is_refused() -> None:
-    with pytest.raises(SampleDataError, match="YYYY-MM"):
-        SampleOptions(end="2026-13")
 
 
 def _evaluate_october(name: str, data: Path) -> Evaluation:
