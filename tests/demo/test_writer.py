@@ -210,3 +210,12 @@ def test_a_generator_that_lacks_a_column_is_refused_before_any_file_is_written(
     with pytest.raises(SampleDataError, match="'requests': the generator lacks ok"):
         _write(con, _source("api/*.csv"), tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_rows_in_parquet_are_refused_before_any_file_is_written(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = SourceRows("requests", "sd_requests", ({"status": "two hundred"},))
+    with pytest.raises(SampleDataError, match="bad rows need a CSV or JSON lines source"):
+        _write(con, _source("api/*.parquet", "parquet"), tmp_path, rows)
+    assert list(tmp_path.iterdir()) == []

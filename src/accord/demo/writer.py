@@ -158,8 +158,6 @@ def _select(source: Source, rows: SourceRows, where: exp.Expr, last: bool) -> ex
     )
     if not (last and rows.bad_rows):
         return _in_order(body)
-    if not text:
-        raise SampleDataError(f"source {source.id!r}: bad rows need a CSV or JSON lines source")
     names = [c.column for c in source.columns.values()]
     as_text = [exp.alias_(sql.typed(sql.column(n), "VARCHAR"), n, quoted=True) for n in names]
     combined: exp.Query = exp.select(*as_text, exp.column("__time"), exp.column("__order")).from_(
@@ -198,12 +196,16 @@ def write_source(
     """Write one source's rows under ``out_dir``; returns each file written and its row count.
 
     Partitions without rows get no file, except that a source always gets at least one.
+    Rows it cannot write (a column missing, bad rows for Parquet) are refused before any
+    file is written, so that a refusal leaves no partial source behind.
     """
     describe = exp.Describe(this=sql.table(rows.table))
     described = {str(row[0]) for row in con.execute(sql.render(describe)).fetchall()}
     missing = sorted(set(source.columns) - described)
     if missing:
         raise SampleDataError(f"source {source.id!r}: the generator lacks {', '.join(missing)}")
+    if rows.bad_rows and source.format is SourceFormat.PARQUET:
+        raise SampleDataError(f"source {source.id!r}: bad rows need a CSV or JSON lines source")
     parts = partitions(source, span)
     written: list[tuple[Path, int]] = []
     for index, part in enumerate(parts):
