@@ -62,12 +62,9 @@ NOT_YET_MIRRORED = frozenset(
         "services/reports.py",
         "services/status.py",
         "services/verdict_views.py",
-        "store/incident_rows.py",
         "store/migrations/env.py",
-        "store/repositories/incidents.py",
         "store/repositories/measurements.py",
         "store/repositories/verdicts.py",
-        "store/review_rows.py",
     }
 )
 

@@ -13,15 +13,33 @@ from accord.store.governance_rows import (
     DisputeEvidenceRow,
     DisputeRow,
 )
+from accord.store.incident_rows import (
+    IncidentEventRow,
+    IncidentNoticeRow,
+    IncidentRow,
+    IncidentSourceRow,
+)
 from accord.store.report_rows import ScheduledReportRow
+from accord.store.review_rows import IncidentReviewRow, PreventiveActionRow
+from accord.store.tables import ObligationRow
 from tests.store.seed import AT
 
+DAY = dt.timedelta(days=1)
+
 __all__ = [
+    "DAY",
     "amendment",
     "amendment_event",
     "dispute",
     "dispute_event",
     "dispute_evidence",
+    "duty",
+    "incident",
+    "incident_event",
+    "incident_notice",
+    "incident_review",
+    "incident_source",
+    "preventive_action",
     "scheduled_report",
 ]
 
@@ -93,3 +111,106 @@ def dispute_evidence(row: DisputeRow, reference: str) -> DisputeEvidenceRow:
         added_by="u",
         added_at=AT,
     )
+
+
+def incident(agreement: int, state: str = "reported", **fields: Any) -> IncidentRow:
+    values: dict[str, Any] = {
+        "title": "t",
+        "severity": "sev1",
+        "security": False,
+        "source": "manual",
+        "party": "p",
+        "ladder": "[]",
+        "reported_at": AT,
+        "reported_by": "u",
+        **fields,
+    }
+    return IncidentRow(agreement_id=agreement, state=state, **values)
+
+
+def incident_event(row: IncidentRow, kind: str, at: dt.datetime = AT) -> IncidentEventRow:
+    return IncidentEventRow(
+        incident_id=row.id,
+        agreement_id=row.agreement_id,
+        at=at,
+        actor="u",
+        kind=kind,
+        text="",
+        data="{}",
+    )
+
+
+def incident_notice(row: IncidentRow, notice: str, sent_at: dt.datetime) -> IncidentNoticeRow:
+    return IncidentNoticeRow(
+        incident_id=row.id,
+        agreement_id=row.agreement_id,
+        regime="dora",
+        notice=notice,
+        sent_at=sent_at,
+        recipient="authority",
+        content="",
+        recorded_at=AT,
+        recorded_by="u",
+    )
+
+
+def incident_source(agreement: int, name: str, secret_sha256: str) -> IncidentSourceRow:
+    return IncidentSourceRow(
+        agreement_id=agreement,
+        name=name,
+        kind="alertmanager",
+        secret_sha256=secret_sha256,
+        severity="sev2",
+        created_at=AT,
+        created_by="u",
+    )
+
+
+def incident_review(row: IncidentRow, state: str = "draft") -> IncidentReviewRow:
+    return IncidentReviewRow(
+        incident_id=row.id,
+        agreement_id=row.agreement_id,
+        state=state,
+        summary="",
+        customer_impact="{}",
+        root_cause="",
+        contributing_factors="[]",
+        went_well="",
+        went_wrong="",
+        created_at=AT,
+        created_by="u",
+        updated_at=AT,
+        updated_by="u",
+    )
+
+
+def preventive_action(
+    row: IncidentRow, title: str, due_on: dt.date, state: str = "open"
+) -> PreventiveActionRow:
+    return PreventiveActionRow(
+        incident_id=row.id,
+        agreement_id=row.agreement_id,
+        title=title,
+        owner="o",
+        party="p",
+        due_on=due_on,
+        state=state,
+        created_at=AT,
+        created_by="u",
+    )
+
+
+def duty(agreement: int, key: str, due: dt.datetime, **fields: Any) -> ObligationRow:
+    """An open obligation falling due at ``due``."""
+    values: dict[str, Any] = {
+        "kind": "report",
+        "party": "p",
+        "subject": key,
+        "trigger_at": due - DAY,
+        "calendar": "24x7",
+        "state": "open",
+        "escalated_level": 0,
+        "created_at": AT,
+        **fields,
+    }
+    return ObligationRow(agreement_id=agreement, key=key, due_at=due, **values)

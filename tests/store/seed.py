@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from accord.store.repositories import Agreements, Runs
@@ -81,6 +83,14 @@ def seed(engine: Engine) -> World:
             session.add(version(agreement.id, 1))
         session.commit()
     return World(ids[0], ids[1], ids[2], agreements[0], agreements[1])
+
+
+def agreements_seen(engine: Engine, tenant: Tenant, rows: Iterable[Any]) -> dict[str, list[int]]:
+    """For each agreement-scoped row class, the agreements whose rows the tenant sees."""
+    with open_session(engine, tenant) as session:
+        return {
+            row.__name__: sorted(set(session.scalars(select(row.agreement_id)))) for row in rows
+        }
 
 
 def add_run(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from accord.store.governance_rows import (
     AmendmentEventRow,
@@ -26,7 +26,7 @@ from tests.store.rows import (
     dispute_event,
     dispute_evidence,
 )
-from tests.store.seed import open_session, seed
+from tests.store.seed import agreements_seen, open_session, seed
 from tests.store.violations import foreign_key_violated, not_null_violated
 
 _ROWS = (AmendmentRow, AmendmentEventRow, DisputeRow, DisputeEventRow, DisputeEvidenceRow)
@@ -56,10 +56,8 @@ def test_each_organisation_sees_the_amendments_and_disputes_of_its_own_agreement
         world.company: [world.agreement_b, world.agreement_c],
     }
     for organisation, agreements in seen_by.items():
-        with open_session(engine, Tenant(organisation)) as session:
-            for row in _ROWS:
-                seen = session.scalars(select(row.agreement_id).order_by(row.agreement_id))
-                assert list(seen) == agreements, (organisation, row.__name__)
+        seen = agreements_seen(engine, Tenant(organisation), _ROWS)
+        assert seen == {row.__name__: agreements for row in _ROWS}, organisation
 
 
 @pytest.mark.parametrize(

@@ -5,43 +5,24 @@ once the due instant has passed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import Engine
 
 from accord.core.model.recorded import RECORDED_COLUMNS
 from accord.store.repositories import Obligations
 from accord.store.repositories.obligations import ObligationFilter
-from accord.store.tables import ObligationRow
 from accord.store.tenancy import Tenant
+from tests.store.rows import DAY, duty
 from tests.store.seed import AT, open_session, seed
-
-DAY = dt.timedelta(days=1)
-
-
-def _duty(agreement: int, key: str, due: dt.datetime, **fields: object) -> ObligationRow:
-    values: dict[str, object] = {
-        "kind": "report",
-        "party": "p",
-        "subject": key,
-        "trigger_at": due - DAY,
-        "calendar": "24x7",
-        "state": "open",
-        "escalated_level": 0,
-        "created_at": AT,
-        **fields,
-    }
-    return ObligationRow(agreement_id=agreement, key=key, due_at=due, **values)
 
 
 def test_obligations_are_found_by_key_and_filtered_earliest_due_first(engine: Engine) -> None:
     world = seed(engine)
     with open_session(engine, Tenant.system()) as session:
         duties = Obligations(session)
-        late = duties.add(_duty(world.agreement_b, "report:2026-10", AT + 9 * DAY))
-        early = duties.add(_duty(world.agreement_b, "notice", AT + 2 * DAY, kind="renewal_notice"))
-        done = duties.add(_duty(world.agreement_b, "report:2026-09", AT + DAY, state="met"))
-        theirs = duties.add(_duty(world.agreement_c, "report:2026-10", AT + 3 * DAY))
+        late = duties.add(duty(world.agreement_b, "report:2026-10", AT + 9 * DAY))
+        early = duties.add(duty(world.agreement_b, "notice", AT + 2 * DAY, kind="renewal_notice"))
+        done = duties.add(duty(world.agreement_b, "report:2026-09", AT + DAY, state="met"))
+        theirs = duties.add(duty(world.agreement_c, "report:2026-10", AT + 3 * DAY))
         assert duties.find_by_key(world.agreement_b, "report:2026-10") is late
         assert duties.find_by_key(world.agreement_c, "notice") is None
 
@@ -68,9 +49,9 @@ def test_recorded_states_are_read_as_they_stood_at_the_instant(engine: Engine) -
     world = seed(engine)
     with open_session(engine, Tenant.system()) as session:
         duties = Obligations(session)
-        met_early = _duty(world.agreement_b, "a", AT + 5 * DAY, state="met", state_at=AT + DAY)
-        met_late = _duty(world.agreement_b, "b", AT + 2 * DAY, state="met", state_at=AT + 4 * DAY)
-        open_ = _duty(world.agreement_b, "c", AT + 9 * DAY)
+        met_early = duty(world.agreement_b, "a", AT + 5 * DAY, state="met", state_at=AT + DAY)
+        met_late = duty(world.agreement_b, "b", AT + 2 * DAY, state="met", state_at=AT + 4 * DAY)
+        open_ = duty(world.agreement_b, "c", AT + 9 * DAY)
         for row in (met_early, met_late, open_):
             duties.add(row)
         as_of = AT + 3 * DAY
