@@ -51,7 +51,6 @@ NOT_YET_MIRRORED = frozenset(
         "engine/kinds/business_duration.py",
         "engine/measure.py",
         "reports/evidence.py",
-        "services/backup.py",
         "services/breach_notices.py",
         "services/container.py",
         "services/evaluation.py",

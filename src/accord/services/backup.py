@@ -88,6 +88,7 @@ def backup(engine: Engine, data_dir: Path, archive: Path, now: dt.datetime) -> B
             "files": {name: _sha256(path) for name, path in members},
         }
         descriptor = os.open(archive, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.fchmod(descriptor, 0o600)  # the mode above applies only to a file it creates
         with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
             text = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo(_MANIFEST)
