@@ -83,8 +83,6 @@ MIRROR_NO_MODULE = frozenset(
         "server/test_push_fuzz.py",
         "server/test_schema_fuzz.py",
         "server/web/test_accessibility.py",
-        "services/test_access.py",
-        "services/test_ledger_seal.py",
         "store/test_migrations.py",
         "test_layout.py",
         "test_public_api.py",

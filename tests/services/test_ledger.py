@@ -1,6 +1,8 @@
 """The credit ledger's lifecycle: provisional while October is open, owed once it is final,
 claimed by the company before the deadline (else expired), accepted or disputed by the
-partner, settled with a reference; lists with totals, filters and exports; every step sealed."""
+partner, settled with a reference; lists with totals, filters and exports; every entry and
+step sealed in the audit chain, so that a ledger row edited, deleted or inserted in the
+database (SQLite and PostgreSQL) is found by verifying the trail, naming the entry."""
 
 from __future__ import annotations
 
@@ -174,12 +176,76 @@ def test_a_partner_sees_only_its_own_credits(owed: World) -> None:
     assert owed.services.ledger.report(charlie, LedgerQuery()).lines == []
 
 
-def test_an_edited_lifecycle_step_is_found(owed: World, database_url: str) -> None:
-    owed.services.ledger.step(owed.principal("manager@acme.example"), _step(CreditState.CLAIMED))
+# -- sealed in the audit chain: a row changed in the database is found -------------------
+
+
+def _tamper(database_url: str, statement: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE credit_claims SET amount = '1.00' WHERE id = 1"))
+        connection.execute(text(statement))
     engine.dispose()
+
+
+def _findings(world: World) -> list[str]:
+    return [f"{f.kind}: {f.message}" for f in world.services.audit.verify(CONSOLE).findings]
+
+
+@pytest.fixture
+def booked(world: World) -> World:
+    """One credit entry booked: 100 EUR for October."""
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(
+            agreement="acme-bravo",
+            source="requests",
+            batch_id="october",
+            events=events(1000, failing_every=50),
+        ),
+    )
+    _evaluate(world)
+    return world
+
+
+def test_a_booked_entry_is_sealed_in_the_trail(booked: World) -> None:
+    assert _findings(booked) == []
+    sealed = [
+        e
+        for e in booked.services.audit.entries(CONSOLE, limit=1000)
+        if e["entity"] == "credit_entry"
+    ]
+    [entry] = sealed
+    assert entry["action"] == "credit_entry.booked"
+    assert entry["after"]["row"]["amount"] == "100.00"
+
+
+@pytest.mark.parametrize(
+    ("statement", "finding"),
+    [
+        (
+            "UPDATE credit_entries SET amount = '10.00' WHERE id = 1",
+            "edited: credit entry 1 was edited: it no longer matches its seal in entry",
+        ),
+        ("DELETE FROM credit_entries WHERE id = 1", "deleted: credit entry 1 was deleted"),
+        (
+            "INSERT INTO credit_entries (agreement_id, run_id, scheme, objective, scope_label, "
+            "window_label, tier, amount, currency, recorded_at, reason) SELECT agreement_id, "
+            "run_id, scheme, objective, scope_label, window_label, tier, '-100.00', currency, "
+            "recorded_at, 'forged' FROM credit_entries WHERE id = 1",
+            "inserted: credit entry 2 was inserted: no audit entry sealed it",
+        ),
+    ],
+)
+def test_a_ledger_row_changed_in_the_database_is_found(
+    booked: World, database_url: str, statement: str, finding: str
+) -> None:
+    _tamper(database_url, statement)
+    [found] = _findings(booked)
+    assert found.startswith(finding)
+
+
+def test_an_edited_lifecycle_step_is_found(owed: World, database_url: str) -> None:
+    owed.services.ledger.step(owed.principal("manager@acme.example"), _step(CreditState.CLAIMED))
+    _tamper(database_url, "UPDATE credit_claims SET amount = '1.00' WHERE id = 1")
     [finding] = owed.services.audit.verify(CONSOLE).findings
     assert "credit claim 1 was edited" in finding.message
 
