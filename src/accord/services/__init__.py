@@ -14,6 +14,7 @@ __all__ = [
     "container",
     "credentials",
     "deadline",
+    "dispute_data",
     "disputes",
     "drilldown",
     "errors",

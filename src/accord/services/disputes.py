@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -37,6 +38,7 @@ from accord.core.model import Agreement
 from accord.core.obligations import Obligation
 from accord.services.actors import shown_actor
 from accord.services.adjustments import BookAdjustment, book_adjustment
+from accord.services.dispute_data import DisputeComparison, check_data, compare, version_of
 from accord.services.errors import Conflict, Invalid, NotFound
 from accord.services.in_force import agreement_in_force
 from accord.services.ledger import CreditState, Ledger
@@ -55,6 +57,7 @@ __all__ = [
     "DisputeEvent",
     "DisputeView",
     "Disputes",
+    "EvidenceData",
     "EvidenceFile",
     "EvidenceItem",
     "RaiseDispute",
@@ -75,14 +78,25 @@ class EvidenceFile:
     content: bytes
 
 
+@dataclass(frozen=True)
+class EvidenceData:
+    """A party's own measurements for one of the agreement's sources (a CSV, JSON-lines or
+    Parquet file of rows under the source's column names), to be judged beside ours."""
+
+    source: str
+    file: EvidenceFile
+
+
 @dataclass(frozen=True, kw_only=True)
 class Submission:
-    """What a party says and shows: text, files, links and incident references."""
+    """What a party says and shows: text, files, its own data, links and incident
+    references."""
 
     text: str
     files: tuple[EvidenceFile, ...] = ()
     links: tuple[str, ...] = ()
     incidents: tuple[int, ...] = ()
+    data: tuple[EvidenceData, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +130,14 @@ class EvidenceItem:
     party: str
     added_by: str
     added_at: dt.datetime
+    id: int = 0
+    #: Data evidence: the source its rows stand for, and how many passed its checks.
+    source: str | None = None
+    rows_received: int | None = None
+    rows_accepted: int | None = None
+    rows_rejected: int | None = None
+    #: When the retention purge removed the stored file (the record stays).
+    purged_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +202,12 @@ def _amount(value: Decimal | None, name: str) -> Decimal | None:
 def evidence_path(data_dir: Path, dispute: DisputeRow, stored_name: str) -> Path:
     """Where a dispute's evidence file is kept: named by its SHA-256 and its cleaned name."""
     return data_dir / "disputes" / str(dispute.agreement_id) / str(dispute.id) / stored_name
+
+
+def _stored_name(upload: EvidenceFile) -> tuple[str, str]:
+    """The file's cleaned name and its SHA-256 (hex)."""
+    name = _SAFE_NAME.sub("_", upload.name).strip("._") or "evidence"
+    return name, hashlib.sha256(upload.content).hexdigest()
 
 
 def _duty_key(dispute: DisputeRow, step: int) -> str:
@@ -304,6 +332,11 @@ class Disputes:
             agreement_id = None if slug is None else get_agreement(uow, slug).id
             found = uow.disputes.matching(agreement_id=agreement_id)
             return [self._view(uow, dispute, found_slug) for dispute, found_slug in found]
+
+    def compare(self, principal: Principal, slug: str, dispute_id: int) -> DisputeComparison:
+        """The disputed window judged with our data and with each party's data evidence,
+        side by side; nothing is recorded (``accord.services.dispute_data``)."""
+        return compare(self._context, principal, slug, dispute_id)
 
     def show(self, principal: Principal, slug: str, dispute_id: int) -> DisputeView:
         """The dispute with its ladder, the whole exchange and the evidence."""
@@ -533,26 +566,45 @@ class Disputes:
             items.append(("incident", str(incident_id), None, None))
         for upload in submission.files:
             items.append(self._store(row, dispute, upload))
-        for kind, reference, digest, size in items:
-            uow.disputes.add_evidence(
-                DisputeEvidenceRow(
-                    dispute_id=dispute.id,
-                    agreement_id=row.id,
-                    kind=kind,
-                    reference=reference,
-                    sha256=digest,
-                    size=size,
-                    party=party,
-                    added_by=uow.principal.name,
-                    added_at=uow.now(),
-                )
-            )
-            uow.audit(
-                "dispute.evidence",
-                "dispute",
-                dispute.id,
-                after={"kind": kind, "reference": reference, "sha256": digest},
-            )
+        rows = [
+            DisputeEvidenceRow(kind=kind, reference=reference, sha256=digest, size=size)
+            for kind, reference, digest, size in items
+        ]
+        rows.extend(self._data(uow, row, dispute, item) for item in submission.data)
+        for evidence in rows:
+            evidence.dispute_id, evidence.agreement_id, evidence.party = dispute.id, row.id, party
+            evidence.added_by, evidence.added_at = uow.principal.name, uow.now()
+            uow.disputes.add_evidence(evidence)
+            after: dict[str, str | None] = {"kind": evidence.kind}
+            after["reference"], after["sha256"] = evidence.reference, evidence.sha256
+            if evidence.source is not None:
+                after["source"], after["checks"] = evidence.source, evidence.checks
+            uow.audit("dispute.evidence", "dispute", dispute.id, after=after)
+
+    def _data(
+        self, uow: UnitOfWork, row: AgreementRow, dispute: DisputeRow, item: EvidenceData
+    ) -> DisputeEvidenceRow:
+        """Keep a party's data as evidence: the file as handed over, and its rows as the
+        source's checks left them (never a measurement batch of the agreement)."""
+        reference, digest = _stored_name(item.file)
+        checked = check_data(
+            self._context,
+            agreement=version_of(uow, row, dispute),
+            slug=row.slug,
+            source_id=item.source,
+            name=reference,
+            content=item.file.content,
+            folder=evidence_path(self._context.data_dir, dispute, f"{digest}-{reference}.checked"),
+        )
+        _, _, _, size = self._store(row, dispute, item.file)
+        return DisputeEvidenceRow(
+            kind="data",
+            reference=reference,
+            sha256=digest,
+            size=size,
+            source=checked.source,
+            checks=checked.as_json(),
+        )
 
     def _store(
         self, row: AgreementRow, dispute: DisputeRow, upload: EvidenceFile
@@ -560,8 +612,7 @@ class Disputes:
         """Keep a file under the data directory, named by its SHA-256."""
         if len(upload.content) > _MAX_FILE:
             raise Invalid(f"file {upload.name!r}: larger than {_MAX_FILE // (1024 * 1024)} MiB")
-        name = _SAFE_NAME.sub("_", upload.name).strip("._") or "evidence"
-        digest = hashlib.sha256(upload.content).hexdigest()
+        name, digest = _stored_name(upload)
         target = evidence_path(self._context.data_dir, dispute, f"{digest}-{name}")
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
@@ -636,16 +687,24 @@ class Disputes:
                 DisputeEvent(e.kind, e.party, shown_actor(uow, e.actor), e.at, e.text)
                 for e in uow.disputes.events(dispute.id)
             ],
-            evidence=[
-                EvidenceItem(
-                    e.kind,
-                    e.reference,
-                    e.sha256,
-                    e.size,
-                    e.party,
-                    shown_actor(uow, e.added_by),
-                    e.added_at,
-                )
-                for e in uow.disputes.evidence(dispute.id)
-            ],
+            evidence=[_evidence_item(uow, e) for e in uow.disputes.evidence(dispute.id)],
         )
+
+
+def _evidence_item(uow: UnitOfWork, row: DisputeEvidenceRow) -> EvidenceItem:
+    checks = json.loads(row.checks) if row.checks else {}
+    return EvidenceItem(
+        row.kind,
+        row.reference,
+        row.sha256,
+        row.size,
+        row.party,
+        shown_actor(uow, row.added_by),
+        row.added_at,
+        id=row.id,
+        source=row.source,
+        rows_received=checks.get("received"),
+        rows_accepted=checks.get("accepted"),
+        rows_rejected=checks.get("rejected"),
+        purged_at=row.purged_at,
+    )

@@ -43,6 +43,7 @@ __all__ = [
     "ItemsPage",
     "JudgedFrom",
     "fetched_for",
+    "judge_again",
     "judged_from",
 ]
 MAX_ITEMS: Final = 500
@@ -142,6 +143,26 @@ def fetched_for(context: ServiceContext, judged: JudgedFrom) -> External:
         raise Invalid(f"the verdict's data cannot be read again: {exc}") from None
 
 
+def judge_again(context: ServiceContext, judged: JudgedFrom, *, items: bool = False) -> Evaluation:
+    """The verdict's agreement judged again from what ``judged`` holds (its agreement, period,
+    as-of instant, batches and records, as the caller may have narrowed or replaced them),
+    fetched sources read again; nothing is recorded."""
+    external = fetched_for(context, judged)
+    request = EvaluationRequest(
+        data_dir=context.data_dir / "files",
+        period=parse_period(judged.period, judged.agreement.timezone),
+        as_of=judged.as_of,
+        reader=context.reader,
+        pushed={**judged.pushed(), **external.files},
+        items=items,
+        recorded=judged.recorded,
+    )
+    try:
+        return external.restore(evaluate(external.agreement, request))
+    except DataError as exc:
+        raise Invalid(f"the verdict's data cannot be read again: {exc}") from None
+
+
 def _judge_again(context: ServiceContext, judged: JudgedFrom) -> Evaluation:
     """The verdict's objective alone judged again with its items: the other objectives and
     the remedies change nothing about its rows, so they are left out (and their sources
@@ -152,21 +173,7 @@ def _judge_again(context: ServiceContext, judged: JudgedFrom) -> Evaluation:
             "remedies": None,
         }
     )
-    judged = replace(judged, agreement=alone)
-    external = fetched_for(context, judged)
-    request = EvaluationRequest(
-        data_dir=context.data_dir / "files",
-        period=parse_period(judged.period, judged.agreement.timezone),
-        as_of=judged.as_of,
-        reader=context.reader,
-        pushed={**judged.pushed(), **external.files},
-        items=True,
-        recorded=judged.recorded,
-    )
-    try:
-        return external.restore(evaluate(external.agreement, request))
-    except DataError as exc:
-        raise Invalid(f"the verdict's data cannot be read again: {exc}") from None
+    return judge_again(context, replace(judged, agreement=alone), items=True)
 
 
 @dataclass(frozen=True)

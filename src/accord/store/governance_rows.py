@@ -132,7 +132,7 @@ class DisputeEvidenceRow(Base):
     id: Mapped[int] = id_column()
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
-    #: file | link | incident
+    #: file | data | link | incident
     kind: Mapped[str] = mapped_column(String(16))
     #: File name, URL or incident id.
     reference: Mapped[str] = mapped_column(Text)
@@ -141,3 +141,10 @@ class DisputeEvidenceRow(Base):
     party: Mapped[str] = mapped_column(String(64))
     added_by: Mapped[str]
     added_at: Mapped[dt.datetime]
+    #: Data evidence: the agreement's source the party's own measurements stand for.
+    source: Mapped[str | None] = mapped_column(String(64))
+    #: Data evidence: how its rows fared under the source's checks (JSON: received,
+    #: accepted, duplicates, rejected, issues, and the checked rows' file).
+    checks: Mapped[str | None] = mapped_column(Text)
+    #: When the retention purge removed the stored file (the record stays).
+    purged_at: Mapped[dt.datetime | None]
