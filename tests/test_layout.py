@@ -44,7 +44,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/model/sources.py",
         "core/model_errors.py",
         "core/review_pack.py",
-        "demo/logistics.py",
         "demo/support.py",
         "engine/connection.py",
         "engine/evidence.py",
