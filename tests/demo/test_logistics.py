@@ -197,3 +197,20 @@ def test_the_disruptions_are_those_of_the_months_generated(story: Generated) -> 
         (september, september + dt.timedelta(hours=20), "be", "road_closure"),
         (october, october + dt.timedelta(hours=19), "fr", "sorting_centre_outage"),
     ]
+
+
+def test_every_journey_is_scanned_in_order(story: Generated) -> None:
+    (wrong,) = _rows(
+        story,
+        """
+        WITH journey AS (
+            SELECT parcel_id, list(scan_type ORDER BY scanned_at) AS types
+            FROM sd_scans GROUP BY ALL
+        )
+        SELECT count(*) FROM sd_parcels AS p JOIN journey AS j USING (parcel_id)
+        WHERE p.status = 'delivered' AND p.collected_at >= TIMESTAMPTZ '2026-09-01 00:00Z'
+          AND p.delivered_at < TIMESTAMPTZ '2026-10-31 00:00Z'
+          AND j.types <> ['collected', 'hub', 'out_for_delivery', 'delivered']
+        """,
+    )
+    assert wrong == (0,)

@@ -208,24 +208,33 @@ _PARCELS: Final = sql.template(
     """
 )
 
-#: Four scans per parcel journey between $start and $end; $late_uploads of them (more
-#: during backlogs) uploaded late.
+#: Four scans per parcel journey between $start and $end, in the journey's order: the hub
+#: scan in the first 40 % of the time from collection to the first attempt,
+#: out for delivery in the last 30 % (a same-day parcel has a few hours for both);
+#: $late_uploads of them (more during backlogs) uploaded late.
 _SCANS: Final = sql.template(
     """
     CREATE OR REPLACE TEMP TABLE sd_scans AS
-    WITH scans AS (
+    WITH journeys AS (
+        SELECT *, epoch_us(first_attempt_at) - epoch_us(collected_at) AS journey_us
+        FROM sd_parcels
+    ),
+    scans AS (
         SELECT __order * 4 AS id, collected_at AS scanned_at, parcel_id, region,
                'collected' AS scan_type
         FROM sd_parcels WHERE collected_at IS NOT NULL
         UNION ALL
-        SELECT __order * 4 + 1, collected_at + to_microseconds(
-                   ((3 + 4 * rnd(__order, 'hub')) * 3600e6)::BIGINT), parcel_id, region, 'hub'
-        FROM sd_parcels WHERE collected_at IS NOT NULL AND first_attempt_at IS NOT NULL
+        SELECT __order * 4 + 1, collected_at + to_microseconds(least(
+                   (3 + 4 * rnd(__order, 'hub')) * 3600e6,
+                   (0.1 + 0.3 * rnd(__order, 'hub')) * journey_us)::BIGINT),
+               parcel_id, region, 'hub'
+        FROM journeys WHERE collected_at IS NOT NULL AND first_attempt_at IS NOT NULL
         UNION ALL
-        SELECT __order * 4 + 2, first_attempt_at - to_microseconds(
-                   ((1 + 5 * rnd(__order, 'van')) * 3600e6)::BIGINT), parcel_id, region,
-               'out_for_delivery'
-        FROM sd_parcels WHERE first_attempt_at IS NOT NULL
+        SELECT __order * 4 + 2, first_attempt_at - to_microseconds(least(
+                   (1 + 5 * rnd(__order, 'van')) * 3600e6,
+                   (0.05 + 0.25 * rnd(__order, 'van')) * journey_us)::BIGINT),
+               parcel_id, region, 'out_for_delivery'
+        FROM journeys WHERE first_attempt_at IS NOT NULL
         UNION ALL
         SELECT __order * 4 + 3, delivered_at, parcel_id, region, 'delivered'
         FROM sd_parcels WHERE delivered_at IS NOT NULL
