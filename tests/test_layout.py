@@ -46,7 +46,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/review_pack.py",
         "demo/support.py",
         "engine/connection.py",
-        "engine/evidence.py",
         "engine/kinds/business_duration.py",
         "engine/measure.py",
         "reports/evidence.py",
