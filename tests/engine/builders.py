@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -20,6 +21,7 @@ from accord.core.model import Agreement
 from accord.core.periods import WindowSpan, parse_period, windows_in_period
 from accord.engine.evaluate import EvaluationRequest, evaluate
 from accord.engine.kinds import Setting, plan_of
+from accord.engine.measure import Target
 from accord.engine.planner import Member
 from accord.engine.rows import Interval, Restrictions, Rows
 from accord.engine.sources import BadRowPolicy
@@ -227,3 +229,22 @@ def batch_members(
         rows = Rows(objective, indicator, source, restrictions)
         members.append(Member(rows, plan_of(indicator, Setting(model, source))))
     return span, members
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, agreement: Agreement, folder: Path) -> None:
+    """Every source of the agreement read from ``folder`` into DuckDB, as evaluation does."""
+    reader = FileReader()
+    for source in agreement.sources:
+        found = reader.find(source, folder)
+        reader.load(con, source, found, BadRowPolicy.QUARANTINE, folder / "quarantine")
+
+
+def target_of(agreement: Agreement, as_of: dt.datetime, index: int = 0) -> Target:
+    """One objective of the agreement to measure (with its peak period, no exclusions)."""
+    objective = agreement.objectives[index]
+    indicator = next(i for i in agreement.indicators if i.id == objective.indicator)
+    source = next(s for s in agreement.sources if s.id == indicator.source)
+    peak = next((p for p in agreement.peak_periods if p.id == objective.during), None)
+    rows = Rows(objective, indicator, source, Restrictions(agreement.timezone, peak))
+    plan = plan_of(indicator, Setting(agreement, source))
+    return Target(agreement, objective, indicator, source, rows, plan, as_of)

@@ -10,7 +10,7 @@ from typing import Any
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.verdicts import Verdict
-from tests.engine.builders import agreement_of, utc, write_csv
+from tests.engine.builders import BERLIN, agreement_of, utc, write_csv
 
 REQUESTS_SOURCE = {
     "id": "requests",
@@ -105,6 +105,17 @@ def write_maintenance(folder: Path, rows: list[tuple[dt.datetime, dt.datetime, d
 def spread(start: dt.datetime, count: int, status: int, region: str = "eu") -> list[Row]:
     """``count`` events a minute apart from ``start``."""
     return [(start + dt.timedelta(minutes=i), region, status) for i in range(count)]
+
+
+def daily(first: dt.date, last: dt.date, skip: tuple[int, ...] = ()) -> list[Row]:
+    """One good event at noon (Berlin) each day from ``first`` to ``last``, except on the
+    weekdays in ``skip`` (Monday is 0)."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [
+        (dt.datetime.combine(day, dt.time(12), BERLIN).astimezone(dt.UTC), "eu", 200)
+        for day in days
+        if day.weekday() not in skip
+    ]
 
 
 def verdicts_of(evaluation: Evaluation, objective: str = "availability") -> dict[str, Verdict]:

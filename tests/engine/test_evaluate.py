@@ -32,6 +32,7 @@ from tests.engine.requests import (
     Row,
     availability,
     credits,
+    daily,
     maintenance_exclusion,
     only,
     requests_agreement,
@@ -145,16 +146,6 @@ def test_a_window_that_has_not_started_says_so(tmp_path: Path) -> None:
     assert verdict.notes[-1].startswith("window not started: it starts 2026-11-30T23:00:00")
 
 
-def test_a_region_silent_for_the_whole_window_still_appears_with_no_data(tmp_path: Path) -> None:
-    write_requests(tmp_path, [*spread(MID_OCTOBER, 5, 200), *spread(utc(2026, 9, 3), 5, 500, "us")])
-    verdicts = verdicts_of(evaluate_period(requests_agreement(), tmp_path))
-
-    assert verdicts["region=eu"].outcome is Outcome.MET
-    assert verdicts["region=us"].outcome is Outcome.NO_DATA
-    assert verdicts["region=us"].counts == {"good": 0, "valid": 0}
-    assert "no valid events" in verdicts["region=us"].computation
-
-
 def test_too_few_events_are_insufficient_data_and_earn_no_credit(tmp_path: Path) -> None:
     write_requests(tmp_path, spread(MID_OCTOBER, 3, 500))
     agreement = requests_agreement(availability(minimum_events=10), remedies=credits())
@@ -195,78 +186,6 @@ def test_the_worst_hours_are_listed_worst_first_when_items_are_asked_for(
     ]
     assert evaluation.tickets == []
     assert evaluate_period(requests_agreement(), tmp_path).hours == []
-
-
-def test_events_after_as_of_are_not_counted(tmp_path: Path) -> None:
-    write_requests(tmp_path, [*spread(MID_OCTOBER, 4, 200), *spread(utc(2026, 10, 20), 4, 500)])
-    verdict = only(evaluate_period(requests_agreement(), tmp_path, as_of=utc(2026, 10, 18)))
-
-    assert verdict.counts == {"good": 4, "valid": 4}
-    assert verdict.outcome is Outcome.MET
-
-
-def daily(first: dt.date, last: dt.date, skip: tuple[int, ...] = ()) -> list[Row]:
-    """One good event at noon (Berlin) each day from ``first`` to ``last``, except on the
-    weekdays in ``skip`` (Monday is 0)."""
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    return [
-        (dt.datetime.combine(day, dt.time(12), BERLIN).astimezone(dt.UTC), "eu", 200)
-        for day in days
-        if day.weekday() not in skip
-    ]
-
-
-DELIVERY_DAYS = {
-    "id": "delivery-days",
-    "timezone": "Europe/Berlin",
-    "hours": {"mon-sat": ["00:00-24:00"]},
-    "holidays": {"country": "DE"},
-}
-REQUESTS_ON_DELIVERY_DAYS = {**REQUESTS_SOURCE, "expected_on": "delivery-days"}
-
-
-def test_a_source_without_sunday_data_is_short_of_data_unless_sundays_are_not_expected(
-    tmp_path: Path,
-) -> None:
-    write_requests(tmp_path, daily(dt.date(2026, 10, 1), dt.date(2026, 10, 31), skip=(6,)))
-    every_day = only(evaluate_period(requests_agreement(), tmp_path))
-    expected = only(
-        evaluate_period(
-            requests_agreement(requests=REQUESTS_ON_DELIVERY_DAYS, calendars=[DELIVERY_DAYS]),
-            tmp_path,
-        )
-    )
-
-    assert every_day.coverage.detail == "27 of 31 days"
-    assert "data covers 27 of 31 days" in every_day.notes
-    # 3 October (German Unity Day, a Saturday) is a holiday: 26 delivery days, all with data.
-    assert expected.coverage.detail == "26 of 26 days (delivery-days)"
-    assert expected.coverage.ratio == 1
-    assert not any(note.startswith("data covers") for note in expected.notes)
-
-
-def test_a_missing_delivery_day_is_a_gap_in_coverage(tmp_path: Path) -> None:
-    rows = daily(dt.date(2026, 10, 1), dt.date(2026, 10, 31), skip=(6,))
-    write_requests(tmp_path, [row for row in rows if row[0].date() != dt.date(2026, 10, 17)])
-    agreement = requests_agreement(requests=REQUESTS_ON_DELIVERY_DAYS, calendars=[DELIVERY_DAYS])
-    verdict = only(evaluate_period(agreement, tmp_path))
-
-    assert verdict.coverage.detail == "25 of 26 days (delivery-days)"
-
-
-def test_a_dated_peak_period_expects_data_only_on_its_dates(tmp_path: Path) -> None:
-    write_requests(tmp_path, daily(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
-    peak = {
-        "id": "black-friday",
-        "timezone": "Europe/Berlin",
-        "dates": [{"from": "2026-11-27", "to": "2026-11-30"}],
-    }
-    objective = availability(during="black-friday")
-    agreement = requests_agreement(objective, peak_periods=[peak])
-    verdict = only(evaluate_period(agreement, tmp_path, period="2026-11"))
-
-    assert verdict.counts == {"good": 4, "valid": 4}
-    assert verdict.coverage.detail == "4 of 4 days (black-friday)"
 
 
 # -- verdicts, ties and credits ---------------------------------------------------------
@@ -436,27 +355,6 @@ def test_a_peak_period_restricts_the_events_to_its_local_hours(tmp_path: Path) -
 
     assert verdict.counts == {"good": 1, "valid": 2}
     assert verdict.outcome is Outcome.MET
-
-
-def test_a_region_busy_only_off_peak_is_silent_during_the_peak(tmp_path: Path) -> None:
-    monday = dt.datetime(2026, 10, 5, tzinfo=BERLIN)
-    rows = [
-        ((monday + dt.timedelta(hours=10)).astimezone(dt.UTC), "eu", 200),
-        ((monday + dt.timedelta(hours=20)).astimezone(dt.UTC), "us", 200),  # evening only
-    ]
-    write_requests(tmp_path, rows)
-    peak = {
-        "id": "office-hours",
-        "timezone": "Europe/Berlin",
-        "hours": {"weekdays": ["09:00-17:00"]},
-    }
-    objective = availability(during="office-hours")
-    verdicts = verdicts_of(
-        evaluate_period(requests_agreement(objective, peak_periods=[peak]), tmp_path)
-    )
-
-    assert verdicts["region=eu"].outcome is Outcome.MET
-    assert verdicts["region=us"].outcome is Outcome.NO_DATA
 
 
 # -- exclusions -------------------------------------------------------------------------

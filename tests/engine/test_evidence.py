@@ -120,7 +120,7 @@ def test_periods_are_kept_by_the_month_they_start_in_the_agreement_s_time_zone(
     write_maintenance(tmp_path, [a, b, c])
     model = agreement(sources=[MAINTENANCE_SOURCE], exclusions=[maintenance_exclusion()])
 
-    requests, maintenance = copy(model, tmp_path, tmp_path / "out")
+    _, maintenance = copy(model, tmp_path, tmp_path / "out")
 
     assert maintenance.roles == ("periods of exclusion planned",)
     starts = [row[0] for row in read(tmp_path / "out" / "maintenance.csv")]
