@@ -54,8 +54,6 @@ NOT_YET_MIRRORED = frozenset(
         "services/status.py",
         "services/verdict_views.py",
         "store/migrations/env.py",
-        "store/repositories/measurements.py",
-        "store/repositories/verdicts.py",
     }
 )
 

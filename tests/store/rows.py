@@ -21,7 +21,7 @@ from accord.store.incident_rows import (
 )
 from accord.store.report_rows import ScheduledReportRow
 from accord.store.review_rows import IncidentReviewRow, PreventiveActionRow
-from accord.store.tables import ObligationRow
+from accord.store.tables import EvaluationRunRow, MeasurementBatchRow, ObligationRow, VerdictRow
 from tests.store.seed import AT
 
 DAY = dt.timedelta(days=1)
@@ -30,6 +30,7 @@ __all__ = [
     "DAY",
     "amendment",
     "amendment_event",
+    "batch",
     "dispute",
     "dispute_event",
     "dispute_evidence",
@@ -41,6 +42,7 @@ __all__ = [
     "incident_source",
     "preventive_action",
     "scheduled_report",
+    "verdict",
 ]
 
 
@@ -214,3 +216,41 @@ def duty(agreement: int, key: str, due: dt.datetime, **fields: Any) -> Obligatio
         **fields,
     }
     return ObligationRow(agreement_id=agreement, key=key, due_at=due, **values)
+
+
+def batch(agreement: int, source: str, batch_id: str, **fields: Any) -> MeasurementBatchRow:
+    """A pushed batch of one event, received at ``AT``, without a stored file unless given."""
+    values: dict[str, Any] = {
+        "events_received": 1,
+        "events_accepted": 1,
+        "events_duplicate": 0,
+        "events_rejected": 0,
+        "digest": "d",
+        "received_at": AT,
+        "received_by": "u",
+        **fields,
+    }
+    return MeasurementBatchRow(agreement_id=agreement, source=source, batch_id=batch_id, **values)
+
+
+def verdict(run: EvaluationRunRow, objective: str, window_label: str, **fields: Any) -> VerdictRow:
+    """A verdict of the run, met, for the window starting at ``AT`` unless told otherwise."""
+    values: dict[str, Any] = {
+        "scope_key": "{}",
+        "scope_label": "all",
+        "window_start": AT,
+        "window_end": AT + 31 * DAY,
+        "outcome": "met",
+        "evidence": "{}",
+        "digest": "d",
+        "recorded_at": AT,
+        **fields,
+    }
+    return VerdictRow(
+        agreement_id=run.agreement_id,
+        version_id=run.version_id,
+        run_id=run.id,
+        objective=objective,
+        window_label=window_label,
+        **values,
+    )

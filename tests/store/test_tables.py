@@ -20,12 +20,12 @@ from accord.store.tables import (
     Base,
     ClosedWindowRow,
     CreditAdjustmentRow,
-    MeasurementBatchRow,
     OrganisationRow,
     UserRow,
     VerdictRow,
 )
 from accord.store.tenancy import Tenant
+from tests.store.rows import batch, verdict
 from tests.store.seed import AT, World, add_run, open_session, seed, version
 from tests.store.violations import foreign_key_violated, not_null_violated, unique_violated
 
@@ -94,39 +94,9 @@ def test_decimals_are_stored_as_text_and_read_back_exactly(engine: Engine) -> No
         assert [str(amount) for amount in read] == [str(amount) for amount in amounts]
 
 
-def _batch(agreement: int, source: str, batch_id: str) -> MeasurementBatchRow:
-    return MeasurementBatchRow(
-        agreement_id=agreement,
-        source=source,
-        batch_id=batch_id,
-        events_received=1,
-        events_accepted=1,
-        events_duplicate=0,
-        events_rejected=0,
-        digest="d",
-        received_at=AT,
-        received_by="u",
-    )
-
-
 def _verdict(session: Session, world: World, supersedes: int | None) -> VerdictRow:
     run = add_run(session, world.agreement_b, "2026-10", AT)
-    return VerdictRow(
-        agreement_id=world.agreement_b,
-        version_id=run.version_id,
-        run_id=run.id,
-        objective="uptime",
-        scope_key="{}",
-        scope_label="all",
-        window_label="2026-10",
-        window_start=AT,
-        window_end=AT,
-        outcome="met",
-        evidence="{}",
-        digest="d",
-        recorded_at=AT,
-        supersedes_id=supersedes,
-    )
+    return verdict(run, "uptime", "2026-10", supersedes_id=supersedes)
 
 
 def _original_and_correction(session: Session, world: World) -> list[Base]:
@@ -196,11 +166,11 @@ _UNIQUE_KEYS: dict[str, tuple[str, tuple[str, ...], _Rows, _Rows]] = {
         "measurement_batches",
         ("agreement_id", "source", "batch_id"),
         lambda s, w: [
-            _batch(w.agreement_b, "requests", "b1"),
-            _batch(w.agreement_b, "tickets", "b1"),
-            _batch(w.agreement_c, "requests", "b1"),
+            batch(w.agreement_b, "requests", "b1"),
+            batch(w.agreement_b, "tickets", "b1"),
+            batch(w.agreement_c, "requests", "b1"),
         ],
-        lambda s, w: [_batch(w.agreement_b, "requests", "b1")],
+        lambda s, w: [batch(w.agreement_b, "requests", "b1")],
     ),
     "the verdict a verdict supersedes (each is superseded once at most)": (
         "verdicts",
