@@ -44,7 +44,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/model/sources.py",
         "core/model_errors.py",
         "core/review_pack.py",
-        "demo/support.py",
         "reports/evidence.py",
         "services/evaluation.py",
         "services/history.py",
