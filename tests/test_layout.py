@@ -41,7 +41,6 @@ NOT_YET_MIRRORED = frozenset(
         "core/model/objectives.py",
         "core/model/prometheus.py",
         "core/model/recorded.py",
-        "core/model/sources.py",
         "core/model_errors.py",
         "core/review_pack.py",
         "reports/evidence.py",

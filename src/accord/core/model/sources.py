@@ -171,8 +171,9 @@ class Source(Spec):
             return data
         kind = data.get("kind")
         found = dict(data)
-        if kind not in RECORDED_COLUMNS:
-            # Only so that the kind is the problem named (by the after-validator).
+        if not isinstance(kind, str) or kind not in RECORDED_COLUMNS:
+            # Only so that the kind is the problem named (a list or mapping as well: neither
+            # is hashable, so it is tested for a string first).
             found.setdefault("columns", {"timestamp": {"column": "-", "type": "timestamp"}})
             return found
         found.setdefault("timestamp", RECORDED_TIMESTAMP[kind])
