@@ -47,7 +47,6 @@ NOT_YET_MIRRORED = frozenset(
         "services/reports.py",
         "services/status.py",
         "services/verdict_views.py",
-        "store/migrations/env.py",
     }
 )
 
