@@ -1,4 +1,6 @@
-"""Alembic environment: migrates the engine passed in ``config.attributes`` (online only)."""
+"""Alembic environment: migrates the engine passed in ``config.attributes`` (online only:
+some revisions read the rows they change, and SQLite's batch operations reflect the live
+table, so an offline SQL script would stop half-way)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,18 @@ from sqlalchemy import Engine
 from accord.store.tables import Base
 
 
+def _engine() -> Engine:
+    engine = context.config.attributes.get("engine")
+    if context.is_offline_mode() or not isinstance(engine, Engine):
+        raise RuntimeError(
+            "Accord's migrations run online, on an engine: "
+            "call accord.store.migrations.upgrade(engine)"
+        )
+    return engine
+
+
 def _run() -> None:
-    engine = context.config.attributes["engine"]
-    assert isinstance(engine, Engine), "call accord.store.migrations.upgrade(engine)"
-    with engine.connect() as connection:
+    with _engine().connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
