@@ -28,7 +28,6 @@ _REVISIONS_TESTED_BY = "store/test_migrations.py"
 NOT_YET_MIRRORED = frozenset(
     {
         "cli/demo_store.py",
-        "cli/report.py",
         "connectors/fetched.py",
         "core/compliance/findings.py",
         "core/evaluation.py",
