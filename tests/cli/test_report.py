@@ -143,3 +143,10 @@ def test_an_unknown_partner_is_refused_by_name(judged: Path) -> None:
     assert result.exit_code == 1
     assert "no organisation 'delta'" in result.stderr
     assert _kept(judged) == {}
+
+
+def test_an_unknown_partner_among_several_keeps_none_of_their_reports(judged: Path) -> None:
+    result = runner.invoke(app, ["report", "2026-10", "--partner", "bravo", "--partner", "delta"])
+    assert result.exit_code == 1
+    assert "no organisation 'delta'" in result.stderr
+    assert _kept(judged) == {}

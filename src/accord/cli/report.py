@@ -26,12 +26,15 @@ _CONSOLE = Principal.console("report")
 def generate_reports(
     services: Services, period: str, partners: list[str | None]
 ) -> list[StoredReport]:
-    """Render and keep the report of ``period`` for each partner (``None``: the portfolio)."""
-    kept = []
-    for partner in partners:
-        content = services.reports.content(_CONSOLE, ReportQuery(period=period, partner=partner))
-        kept.append(services.reports.store(_CONSOLE, content, render_files(content)))
-    return kept
+    """Render and keep the report of ``period`` for each partner (``None``: the portfolio).
+
+    Every report's content is read before any is kept, so that an unknown partner among
+    several keeps none of them rather than the ones before it."""
+    contents = [
+        services.reports.content(_CONSOLE, ReportQuery(period=period, partner=partner))
+        for partner in partners
+    ]
+    return [services.reports.store(_CONSOLE, c, render_files(c)) for c in contents]
 
 
 def report(
