@@ -1,7 +1,8 @@
 """The tables as the databases keep them: instants are stored as UTC and read back tz-aware
 (an instant given in another zone is the same instant; one without a zone is refused), so
 they compare and sort by the instant on SQLite too; decimals come back exactly as written;
-and the keys the tables declare are enforced by the database itself, on both backends."""
+the keys the tables declare are enforced by the database itself, on both backends; and the
+column each table's tenancy names is a reference to what its scope is about."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from accord.store.tables import (
     ClosedWindowRow,
     CreditAdjustmentRow,
     OrganisationRow,
+    TenantScope,
     UserRow,
     VerdictRow,
 )
-from accord.store.tenancy import Tenant
+from accord.store.tenancy import Tenant, declared_tenancy
 from tests.store.rows import batch, verdict
 from tests.store.seed import AT, World, add_run, open_session, seed, version
 from tests.store.violations import foreign_key_violated, not_null_violated, unique_violated
@@ -221,3 +223,31 @@ def test_an_agreement_without_a_title_is_refused(engine: Engine) -> None:
     ):
         session.add(AgreementRow(slug="s", owner_organisation_id=world.company, created_at=AT))
         session.flush()
+
+
+_SCOPE_TABLE = {
+    TenantScope.AGREEMENT: "agreements",
+    TenantScope.ORGANISATION: "organisations",
+    TenantScope.USER: "users",
+}
+
+
+def test_each_table_s_tenancy_column_refers_to_what_its_scope_is_about() -> None:
+    # A tenancy naming the wrong column (a run's id taken for an agreement's) would filter
+    # every read by the wrong number: a leak no query would show.
+    wrong = []
+    for row, tenancy in declared_tenancy().items():
+        if tenancy.scope is TenantScope.SHARED:
+            continue
+        column = row.__table__.c[tenancy.column]
+        target = _SCOPE_TABLE[tenancy.scope]
+        if row.__table__.name == target:
+            refers = column.primary_key
+        else:
+            refers = any(
+                (fk.column.table.name, fk.column.name) == (target, "id")
+                for fk in column.foreign_keys
+            )
+        if not refers:
+            wrong.append(f"{row.__name__}.{tenancy.column} ({tenancy.scope})")
+    assert wrong == []
