@@ -40,9 +40,6 @@ NOT_YET_MIRRORED = frozenset(
         "services/history.py",
         "services/inbound.py",
         "services/rendering.py",
-        "services/reports.py",
-        "services/status.py",
-        "services/verdict_views.py",
     }
 )
 

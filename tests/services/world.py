@@ -113,6 +113,33 @@ def data_handling(**fields: object) -> dict[str, object]:
     }
 
 
+def incident_policy(partner: str) -> dict[str, object]:
+    """``escalation`` and ``incidents`` sections: one severity, sev1 (acknowledge within 15
+    minutes, update every hour, resolve within 4 hours), escalated to the partner's duty
+    manager."""
+    return {
+        "escalation": [
+            {
+                "id": "operational",
+                "levels": [
+                    {"level": 1, "party": partner, "owner": "Duty manager", "within": "30m",
+                     "authority": "Roll back"},
+                ],
+            }
+        ],
+        "incidents": {
+            "escalation": "operational",
+            "on_call": f"{partner.title()} NOC, 24x7",
+            "severities": [
+                {"id": "sev1", "name": "Critical", "classification": "Payments failing",
+                 "acknowledge": "15m", "update_every": "1h", "resolve": "4h"}
+            ],
+            "review": {"required_for": ["sev1"], "deadline": "5 business days"},
+            "security_breach_notification": "24h",
+        },
+    }  # fmt: skip
+
+
 def agreement_text(partner: str, **changes: str) -> str:
     return json.dumps(agreement_document(partner, **changes), indent=2)
 

@@ -51,17 +51,3 @@ def test_addresses_outside_the_pattern_are_422(api: Api) -> None:
     for path in ("bravo/october/report.html", "Bravo/2026-10/report.html", "bravo/2026-10/x.exe"):
         response = api.get(f"{REPORTS}/{path}", "viewer@acme.example")
         assert response.status_code == 422, path
-
-
-def test_an_agreement_s_partners_are_its_parties_but_the_company_whoever_asks(api: Api) -> None:
-    """The same report, made by the console, the company or the partner itself, names the
-    partner and never the company: its files, and so its hash, do not depend on who made it."""
-    reports, world = api.world.services.reports, api.world
-    askers = (
-        CONSOLE,
-        world.principal("manager@acme.example"),
-        world.principal("partner@bravo.example"),
-    )
-    for asker in askers:
-        content = reports.content(asker, ReportQuery(period="2026-10", partner="bravo"))
-        assert [a.partners for a in content.agreements] == [["Bravo"]]

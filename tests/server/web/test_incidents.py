@@ -14,33 +14,13 @@ from accord.services.incidents import OpenIncident
 from accord.services.portfolio import UploadVersion
 from tests.server.web.conftest import screenshot, sign_in
 from tests.server.web.test_accessibility import _violations, axe_source
-from tests.services.world import World, agreement_document
+from tests.services.world import World, agreement_document, incident_policy
 
 __all__ = ["axe_source"]
 
 
 def _with_incident_policy() -> dict[str, Any]:
-    document = agreement_document("bravo", version="2")
-    document["escalation"] = [
-        {
-            "id": "operational",
-            "levels": [
-                {"level": 1, "party": "bravo", "owner": "Duty manager", "within": "30m",
-                 "authority": "Roll back"},
-            ],
-        }
-    ]  # fmt: skip
-    document["incidents"] = {
-        "escalation": "operational",
-        "on_call": "Bravo NOC, 24x7",
-        "severities": [
-            {"id": "sev1", "name": "Critical", "classification": "Payments failing",
-             "acknowledge": "15m", "update_every": "1h", "resolve": "4h"}
-        ],
-        "review": {"required_for": ["sev1"], "deadline": "5 business days"},
-        "security_breach_notification": "24h",
-    }  # fmt: skip
-    return document
+    return {**agreement_document("bravo", version="2"), **incident_policy("bravo")}
 
 
 @pytest.fixture
