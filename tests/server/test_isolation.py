@@ -110,6 +110,7 @@ ENDPOINTS = (
     Endpoint("POST", "/amendments", "propose", "amendment"),
     Endpoint("GET", "/disputes", "read"),
     Endpoint("GET", "/disputes/{dispute}", "read"),
+    Endpoint("GET", "/disputes/{dispute}/comparison", "read"),
     Endpoint("POST", "/disputes/{dispute}/responses", "govern", {"text": "see the logs"}),
     Endpoint("POST", "/disputes/{dispute}/evidence", "govern", "multipart"),
     Endpoint("POST", "/disputes/{dispute}/escalation", "govern_closed", {"reason": "stuck"}),

@@ -1,6 +1,8 @@
-"""``accord dispute``: raise a dispute of a verdict or a credit with evidence, answer it, take
-it up the ladder, record its outcome. The operator records each act for a user with ``--as
-<email>`` (the user's own permissions and party); without it, for the company."""
+"""``accord dispute``: raise a dispute of a verdict or a credit with evidence, answer it, add
+evidence files or a party's own data for a source, compare the disputed window judged with
+our data and with theirs, take it up the ladder, record its outcome. The operator records
+each act for a user with ``--as <email>`` (the user's own permissions and party); without
+it, for the company."""
 
 from __future__ import annotations
 
@@ -12,14 +14,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 
-from accord.cli.output import console, fail
+from accord.cli.output import Format, FormatOpt, console, fail
 from accord.cli.runtime import open_services
 from accord.core.disputes import DisputeOutcome
 from accord.services.container import Services
+from accord.services.dispute_data import DataComparison, DisputeComparison
 from accord.services.disputes import (
     DecideDispute,
     DisputeView,
+    EvidenceData,
     EvidenceFile,
     RaiseDispute,
     Submission,
@@ -48,21 +53,25 @@ def _principal(services: Services, email: str | None) -> Principal:
     return CONSOLE if email is None else services.credentials.acting_as(CONSOLE, email)
 
 
-def _submission(
-    text: str, files: list[Path] | None, links: list[str] | None, incidents: list[int] | None
-) -> Submission:
+def _read(files: list[Path] | None) -> tuple[EvidenceFile, ...]:
     read = []
     for path in files or []:
         try:
             read.append(EvidenceFile(path.name, path.read_bytes()))
         except OSError as exc:
             fail(f"cannot read {path}: {exc.strerror}")
+    return tuple(read)
+
+
+def _submission(
+    text: str, files: list[Path] | None, links: list[str] | None, incidents: list[int] | None
+) -> Submission:
     return Submission(
-        text=text, files=tuple(read), links=tuple(links or ()), incidents=tuple(incidents or ())
+        text=text, files=_read(files), links=tuple(links or ()), incidents=tuple(incidents or ())
     )
 
 
-def _plain(view: DisputeView) -> dict[str, Any]:
+def _plain(view: DisputeView | DisputeComparison) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(view), default=str))  # type: ignore[no-any-return]
 
 
@@ -132,6 +141,99 @@ def respond(
             _principal(services, acting), agreement, dispute_id, submission
         )
     _say(view)
+
+
+@dispute.command("evidence")
+def evidence(
+    agreement: AgreementArg,
+    dispute_id: DisputeArg,
+    files: Annotated[list[Path], typer.Option("--file", help="Evidence file (repeat).")],
+    data_for: Annotated[
+        str | None,
+        typer.Option(
+            "--data-for",
+            help="The files are the party's own measurements for this source (CSV, JSON "
+            "lines or Parquet), judged beside ours by 'accord dispute compare'.",
+        ),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="What the files show.")] = None,
+    acting: AsOption = None,
+) -> None:
+    """Add evidence files, or a party's own data for a source, to an open dispute."""
+    read = _read(files)
+    said = text or "evidence: " + ", ".join(item.name for item in read)
+    if data_for is None:
+        submission = Submission(text=said, files=read)
+    else:
+        submission = Submission(text=said, data=tuple(EvidenceData(data_for, f) for f in read))
+    with open_services() as services:
+        view = services.disputes.respond(
+            _principal(services, acting), agreement, dispute_id, submission
+        )
+    _say(view)
+    for item in view.evidence[-len(read) :]:
+        rows = ""
+        if item.source is not None:
+            rows = (
+                f" for source {item.source}: {item.rows_accepted} of {item.rows_received} rows "
+                f"accepted, {item.rows_rejected} rejected (kept)"
+            )
+        console.print(f"  evidence {item.kind} {escape(item.reference)} sha256 {item.sha256}{rows}")
+
+
+@dispute.command("compare")
+def compare(
+    agreement: AgreementArg,
+    dispute_id: DisputeArg,
+    output: FormatOpt = Format.TABLE,
+    acting: AsOption = None,
+) -> None:
+    """The disputed window judged with our data and with each party's data, side by side
+    (computed now; nothing is recorded)."""
+    with open_services() as services:
+        found = services.disputes.compare(_principal(services, acting), agreement, dispute_id)
+    if output is Format.JSON:
+        typer.echo(json.dumps(_plain(found), indent=2))
+        return
+    console.print(
+        f"dispute {found.dispute} of {found.agreement}: verdict {found.verdict} "
+        f"({found.objective}, {found.window}) under version {found.version}; nothing recorded"
+    )
+    if not found.data:
+        console.print(
+            "no data evidence to compare: add some with 'accord dispute evidence --data-for SOURCE'"
+        )
+    for data in found.data:
+        console.print(_comparison_table(data))
+
+
+def _comparison_table(data: DataComparison) -> Table:
+    table = Table(
+        "objective", "scope", "ours", "theirs", "difference", "our credit", "their credit",
+        title=f"source {data.source}: ours beside {data.party}'s {escape(data.reference)} "
+        f"({data.accepted} rows accepted, {data.rejected} rejected)",
+    )  # fmt: skip
+    for row in data.objectives:
+        table.add_row(
+            row.objective,
+            row.scope,
+            f"{row.ours.outcome} {row.ours.shown}",
+            f"{row.theirs.outcome} {row.theirs.shown}",
+            row.shown_difference,
+            "—" if row.ours.credit is None else str(row.ours.credit),
+            "—" if row.theirs.credit is None else str(row.theirs.credit),
+        )
+    for credit in data.credits:
+        table.add_row(
+            f"credit {credit.scheme}",
+            "",
+            f"{credit.ours} {credit.currency}",
+            f"{credit.theirs} {credit.currency}",
+            f"{credit.difference:+} {credit.currency}",
+            "",
+            "",
+        )
+    return table
 
 
 @dispute.command("escalate")

@@ -1,6 +1,7 @@
 """Disputes over the API: bravo disputes October's credit with a file (base64) and a link;
 acme answers; a party escalates; the company records the outcome and the credit follows it.
-Another partner sees nothing; evidence that is not base64 is a 422 problem."""
+Another partner sees nothing; evidence that is not base64 is a 422 problem. A partner
+disputes a breach with its own data, and both sides read the comparison."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import hashlib
 import pytest
 
 from tests.server.conftest import Api
+from tests.services.test_dispute_data import breached_october, probe_csv
 from tests.services.test_disputes import claim_october
+from tests.services.world import events
 
 DISPUTES = "/api/v1/agreements/acme-bravo/disputes"
 PARTNER, MANAGER = "partner@bravo.example", "manager@acme.example"
@@ -165,3 +168,93 @@ def test_the_multipart_route_has_its_own_limit_and_media_type(claimed: Api) -> N
         evidence, "partner@charlie.example", data={"text": "x"}, files=[("files", ("a", b"a"))]
     )
     assert charlie.status_code == 404
+
+
+@pytest.fixture
+def breached(api: Api) -> tuple[Api, int]:
+    """October's availability is a breach by our data (80%); the agreement has a ladder."""
+    return api, breached_october(api.world)
+
+
+def test_a_partner_disputes_a_breach_with_its_data_and_both_sides_see_the_comparison(
+    breached: tuple[Api, int],
+) -> None:
+    api, verdict = breached
+    theirs = probe_csv(events(1000))
+    body = {
+        "verdict": verdict,
+        "text": "Our probes saw every request succeed.",
+        "data": [
+            {
+                "source": "requests",
+                "name": "probes.csv",
+                "content_base64": base64.b64encode(theirs).decode(),
+            }
+        ],
+    }
+    raised = api.post(DISPUTES, PARTNER, json=body)
+    assert raised.status_code == 201, raised.text
+    [data] = raised.json()["evidence"]
+    assert (data["kind"], data["source"], data["sha256"], data["rows_accepted"]) == (
+        "data",
+        "requests",
+        hashlib.sha256(theirs).hexdigest(),
+        1000,
+    )
+    comparison = f"{DISPUTES}/{raised.json()['id']}/comparison"
+    for who in (PARTNER, MANAGER, "auditor@bravo.example"):
+        answer = api.get(comparison, who)
+        assert answer.status_code == 200, answer.text
+        [side_by_side] = answer.json()["data"]
+        [row] = side_by_side["objectives"]
+        assert (row["ours"]["outcome"], row["ours"]["shown"]) == ("breach", "80%")
+        assert (row["theirs"]["outcome"], row["theirs"]["shown"]) == ("met", "100%")
+        assert (row["shown_difference"], answer.json()["recorded"]) == ("+20%", False)
+    charlie = api.get(comparison, "partner@charlie.example")
+    missing = api.get(
+        "/api/v1/agreements/no-such-thing/disputes/1/comparison", "partner@charlie.example"
+    )
+    assert (charlie.status_code, charlie.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
+    assert charlie.json()["detail"].replace("acme-bravo", "X") == missing.json()["detail"].replace(
+        "no-such-thing", "X"
+    )
+
+
+def test_data_goes_as_multipart_for_a_source_and_bad_data_is_a_422_naming_the_column(
+    breached: tuple[Api, int],
+) -> None:
+    api, verdict = breached
+    raised = api.post(DISPUTES, PARTNER, json={"verdict": verdict, "text": "wrong"}).json()
+    evidence = f"{DISPUTES}/{raised['id']}/evidence"
+    probes = probe_csv(events(1000, prefix="probe"))
+    uploaded = api.post(
+        evidence,
+        PARTNER,
+        data={"text": "Our probes", "data_for": "requests"},
+        files=[("files", ("probes.csv", probes, "text/csv"))],
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    assert [(e["kind"], e["source"]) for e in uploaded.json()["evidence"]] == [("data", "requests")]
+    refused = api.post(
+        evidence,
+        PARTNER,
+        data={"text": "Our probes", "data_for": "requests"},
+        files=[("files", ("short.csv", b"ts,request_id\n2026-10-02T00:00:00Z,r1\n", "text/csv"))],
+    )
+    assert (refused.status_code, refused.headers["content-type"]) == (
+        422,
+        "application/problem+json",
+    )
+    assert "source 'requests'" in refused.json()["detail"]
+    assert "http_status" in refused.json()["detail"]
+    unknown = api.post(
+        evidence,
+        PARTNER,
+        data={"text": "Our pings", "data_for": "pings"},
+        files=[("files", ("pings.csv", probes, "text/csv"))],
+    )
+    assert unknown.status_code == 422
+    assert "has no such source" in unknown.json()["detail"]

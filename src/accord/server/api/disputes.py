@@ -1,5 +1,6 @@
-"""Disputes: a party challenges a verdict or a credit with evidence; the ladder runs; the
-outcome is recorded and a credit's ledger follows it. Both parties see the exchange.
+"""Disputes: a party challenges a verdict or a credit with evidence (its own data among it,
+compared side by side with ours at ``…/comparison``); the ladder runs; the outcome is
+recorded and a credit's ledger follows it. Both parties see the exchange.
 
 Evidence files ride in the JSON bodies as base64 while they are small (a JSON body is held to
 64 KiB); larger ones go as ``multipart/form-data`` to ``…/disputes/{id}/evidence``, whose
@@ -18,9 +19,11 @@ from pydantic import BaseModel, Field
 from accord.core.disputes import DisputeOutcome
 from accord.server.api.params import IdPath
 from accord.server.security import CurrentPrincipal, ServicesDep
+from accord.services.dispute_data import DisputeComparison
 from accord.services.disputes import (
     DecideDispute,
     DisputeView,
+    EvidenceData,
     EvidenceFile,
     RaiseDispute,
     Submission,
@@ -39,25 +42,39 @@ class FileIn(BaseModel):
     content_base64: str = Field(description="The file's bytes, base64 (small files only).")
 
 
+class DataIn(FileIn):
+    source: str = Field(
+        max_length=64, description="The agreement's source the party's own rows stand for."
+    )
+
+
+def _decoded(item: FileIn) -> EvidenceFile:
+    try:
+        content = base64.b64decode(item.content_base64, validate=True)
+    except binascii.Error:
+        raise Invalid(f"file {item.name!r}: content_base64 is not base64") from None
+    return EvidenceFile(item.name, content)
+
+
 class SubmissionIn(BaseModel):
     text: str = Field(max_length=4000, description="What the party says.")
     files: list[FileIn] = Field(default_factory=list, max_length=_MAX_FILES)
     links: list[str] = Field(default_factory=list, max_length=20)
     incidents: list[int] = Field(default_factory=list, max_length=20)
+    data: list[DataIn] = Field(
+        default_factory=list,
+        max_length=_MAX_FILES,
+        description="The party's own measurements (CSV, JSON lines or Parquet) for a source, "
+        "judged beside ours in the dispute's comparison.",
+    )
 
     def submission(self) -> Submission:
-        files = []
-        for item in self.files:
-            try:
-                content = base64.b64decode(item.content_base64, validate=True)
-            except binascii.Error:
-                raise Invalid(f"file {item.name!r}: content_base64 is not base64") from None
-            files.append(EvidenceFile(item.name, content))
         return Submission(
             text=self.text,
-            files=tuple(files),
+            files=tuple(_decoded(item) for item in self.files),
             links=tuple(self.links),
             incidents=tuple(self.incidents),
+            data=tuple(EvidenceData(item.source, _decoded(item)) for item in self.data),
         )
 
 
@@ -114,6 +131,17 @@ def dispute(
     return services.disputes.show(principal, slug, dispute_id)
 
 
+@router.get(
+    "/agreements/{slug}/disputes/{dispute_id}/comparison",
+    summary="The disputed window judged with our data and with each party's data evidence",
+    description="Computed on request, never recorded: no run, verdict or ledger entry.",
+)
+def comparison(
+    slug: str, dispute_id: IdPath, principal: CurrentPrincipal, services: ServicesDep
+) -> DisputeComparison:
+    return services.disputes.compare(principal, slug, dispute_id)
+
+
 @router.post(
     "/agreements/{slug}/disputes/{dispute_id}/responses",
     status_code=status.HTTP_201_CREATED,
@@ -168,11 +196,22 @@ def _uploaded(
     text: Annotated[str, Form(max_length=4000, description="What the party says.")],
     files: Annotated[list[UploadFile], File(description="The files (each kept by SHA-256).")],
     links: Annotated[list[str] | None, Form(description="http(s) addresses.")] = None,
+    data_for: Annotated[
+        str | None,
+        Form(
+            max_length=64,
+            description="The files are the party's own measurements for this source (CSV, "
+            "JSON lines or Parquet), judged beside ours in the dispute's comparison.",
+        ),
+    ] = None,
 ) -> Submission:
     """The multipart form as a submission (its files read from their spooled copies)."""
     if len(files) > _MAX_FILES:
         raise Invalid(f"files: at most {_MAX_FILES} in one upload")
     evidence = tuple(EvidenceFile(item.filename or "evidence", item.file.read()) for item in files)
+    if data_for is not None:
+        data = tuple(EvidenceData(data_for, item) for item in evidence)
+        return Submission(text=text, data=data, links=tuple(links or ()))
     return Submission(text=text, files=evidence, links=tuple(links or ()))
 
 
