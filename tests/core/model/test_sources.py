@@ -123,7 +123,7 @@ def test_only_a_duration_column_has_a_unit_and_it_must_have_one() -> None:
     )
     assert refusal(Column, {"column": "code", "type": "integer", "unit": "ms"})[:2] == (
         ("unit",),
-        "only duration columns take a unit; 'code' is a integer column",
+        "only duration columns take a unit; 'code' has type integer",
     )
 
 

@@ -82,7 +82,7 @@ class Column(Spec):
         if self.type is not ColumnType.DURATION and self.unit is not None:
             raise problem(
                 "column",
-                f"only duration columns take a unit; {self.column!r} is a {self.type} column",
+                f"only duration columns take a unit; {self.column!r} has type {self.type}",
                 "remove the unit, or set type: duration",
                 ("unit",),
             )
