@@ -31,8 +31,6 @@ NOT_YET_MIRRORED = frozenset(
         "connectors/fetched.py",
         "core/compliance/findings.py",
         "core/evaluation.py",
-        "core/model/agreement.py",
-        "core/model/objectives.py",
         "core/model_errors.py",
         "core/review_pack.py",
         "reports/evidence.py",
