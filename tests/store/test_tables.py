@@ -68,6 +68,11 @@ def test_an_instant_without_a_zone_is_refused(engine: Engine) -> None:
         session.add(_organisation("naive", dt.datetime(2026, 10, 1, 12)))
         with pytest.raises(StatementError, match="instant without a time zone: 2026-10-01 12:00"):
             session.flush()
+        session.rollback()
+        # Nor may a query compare with one (on SQLite it would compare wall clocks as text).
+        naive = select(OrganisationRow).where(OrganisationRow.created_at > dt.datetime(2026, 10, 1))
+        with pytest.raises(StatementError, match="instant without a time zone"):
+            session.scalars(naive).all()
 
 
 def test_decimals_are_stored_as_text_and_read_back_exactly(engine: Engine) -> None:

@@ -3,7 +3,8 @@ source oldest first (a batch whose file is gone has none); the batches that arri
 span had been judged, or that ended before a cutoff (by their last event, else by receipt);
 and the index of event keys pushes look duplicates up in: keys known per agreement and
 source, in chunks however many are asked, batches not indexed under the source's identity,
-and a removed batch taking its keys with it."""
+and a removed batch taking its keys with it (never, from another tenant's session, keys of a
+batch it cannot see)."""
 
 from __future__ import annotations
 
@@ -126,3 +127,18 @@ def test_batches_not_indexed_under_the_source_s_identity(engine: Engine) -> None
             before,
             retyped,
         ]
+
+
+def test_a_partner_s_session_removes_no_keys_of_another_partner_s_batch(engine: Engine) -> None:
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        batches = Batches(session)
+        theirs = batches.add(batch(world.agreement_b, "requests", "1", file_path="1.parquet"))
+        batches.add_keys(theirs, ["a" * 32], "id:int")
+        session.commit()
+    with open_session(engine, Tenant(world.partner_c)) as session:
+        Batches(session).remove_keys(theirs)
+        session.commit()
+    with open_session(engine, Tenant.system()) as session:
+        assert Batches(session).known_keys(world.agreement_b, "requests", ["a" * 32]) == {"a" * 32}
+        assert Batches(session).unindexed(world.agreement_b, "requests", "id:int") == []
