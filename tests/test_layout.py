@@ -29,10 +29,8 @@ NOT_YET_MIRRORED = frozenset(
     {
         "cli/demo_store.py",
         "connectors/fetched.py",
-        "core/compliance/findings.py",
         "core/evaluation.py",
         "core/model_errors.py",
-        "core/review_pack.py",
         "reports/evidence.py",
         "services/evaluation.py",
         "services/history.py",
