@@ -29,8 +29,6 @@ NOT_YET_MIRRORED = frozenset(
     {
         "cli/demo_store.py",
         "connectors/fetched.py",
-        "core/evaluation.py",
-        "core/model_errors.py",
         "reports/evidence.py",
         "services/evaluation.py",
         "services/history.py",
