@@ -46,7 +46,6 @@ MIRROR_NO_MODULE = frozenset(
         "engine/kinds/test_registry.py",
         "engine/test_oracle.py",
         "engine/test_portable.py",
-        "engine/test_push_sources.py",
         "scripts/test_same_verdicts.py",
         "server/test_incident_end_to_end.py",
         "server/test_isolation.py",
