@@ -32,7 +32,6 @@ NOT_YET_MIRRORED = frozenset(
         "reports/evidence.py",
         "services/evaluation.py",
         "services/history.py",
-        "services/inbound.py",
         "services/rendering.py",
     }
 )

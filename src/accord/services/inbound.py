@@ -18,15 +18,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from accord.services.errors import Conflict, Invalid, Unauthenticated
+from accord.core.model import Agreement
+from accord.services.errors import Conflict, Invalid, NotFound, Unauthenticated
 from accord.services.escalation import timeline
 from accord.services.in_force import agreement_in_force
-from accord.services.incidents import IncidentView, OpenIncident, incident_view, open_incident
-from accord.services.obligations import fulfil, release
+from accord.services.incidents import (
+    IncidentView,
+    OpenIncident,
+    incident_view,
+    open_incident,
+    resolution_clocks,
+    tell,
+)
+from accord.services.obligations import fulfil
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.incident_rows import IncidentRow, IncidentSourceRow
+from accord.store.tables import AgreementRow
 
 __all__ = ["Alert", "CreateSource", "CreatedSource", "Inbound"]
 
@@ -201,7 +210,10 @@ class Inbound:
         found = uow.incidents.find_by_source(row.id, label, alert.key)
         if found is None or found.state in ("resolved", "closed"):
             return None
-        _resolve(uow, found)
+        agreement = agreement_in_force(uow, row, uow.now())
+        if agreement is None:
+            raise NotFound(f"agreement {row.slug!r} has no version")
+        _resolve(uow, row, agreement, found)
         return incident_view(found, row.slug)
 
     def _severity(self, uow: UnitOfWork, row: Any, named: str | None, default: str) -> str:
@@ -233,12 +245,18 @@ class Inbound:
         return source, principal
 
 
-def _resolve(uow: UnitOfWork, incident: IncidentRow) -> None:
-    now = uow.now()
-    incident.state, incident.resolved_at, incident.resolved_by = "resolved", now, uow.principal.name
-    for duty in uow.incidents.duties(incident.id):
-        if duty.kind == "resolve":
-            fulfil(uow, duty)
-        elif duty.kind == "update":
-            release(uow, duty, "the incident was resolved")
-    timeline(uow, incident, "resolved", f"resolved by {uow.principal.name} (the alert resolved)")
+def _resolve(
+    uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow
+) -> None:
+    """As a resolution by hand: one that nobody acknowledged acknowledges it (its clock is
+    met, not left to lapse and escalate), and the review's clock starts."""
+    now, actor = uow.now(), uow.principal.name
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, actor
+        for duty in uow.incidents.duties(incident.id):
+            if duty.kind == "acknowledge":
+                fulfil(uow, duty)
+    incident.state, incident.resolved_at, incident.resolved_by = "resolved", now, actor
+    resolution_clocks(uow, row, agreement, incident)
+    timeline(uow, incident, "resolved", f"resolved by {actor} (the alert resolved)")
+    tell(uow, row, agreement, incident, "resolved")

@@ -49,6 +49,7 @@ __all__ = [
     "incident_view",
     "incident_writing",
     "open_incident",
+    "resolution_clocks",
     "schedule_breach_notices",
     "tell",
 ]
@@ -393,7 +394,7 @@ class Incidents:
                         incident.id,
                     )
             if action == "resolve":
-                _resolved(uow, row, agreement, incident)
+                resolution_clocks(uow, row, agreement, incident)
             timeline(uow, incident, state, f"{state} by {principal.name}")
             tell(uow, row, agreement, incident, state)
             uow.commit()
@@ -408,10 +409,11 @@ class Incidents:
         return incident_writing(self._context, principal, lambda _uow: incident_id)
 
 
-def _resolved(
+def resolution_clocks(
     uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow
 ) -> None:
-    """Resolution meets the resolve clock, stops the updates and starts the review's."""
+    """Resolution (by hand, or by the alert that opened the incident) meets the resolve
+    clock, stops the updates and starts the review's."""
     for duty in uow.incidents.duties(incident.id):
         if duty.kind == "resolve":
             fulfil(uow, duty)
