@@ -1,5 +1,5 @@
-"""Inbound incident sources: an alert that resolves resolves its incident as a resolution
-by hand would."""
+"""Inbound incident sources: a source's severity is one the policy knows; an alert that
+resolves resolves its incident as a resolution by hand would."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from accord.services.errors import Invalid
 from accord.services.inbound import CreateSource
 from accord.services.portfolio import UploadVersion
 from tests.services.world import CONSOLE, World, agreement_document
@@ -78,3 +79,18 @@ def test_an_alert_that_resolves_closes_the_incident_as_a_resolution_by_hand_woul
     desk.clock.advance(dt.timedelta(hours=2))
     desk.services.obligations.check(CONSOLE)
     assert desk.services.obligations.late_escalations(CONSOLE) == []
+
+
+def test_a_source_s_severity_must_be_one_the_policy_knows(desk: World) -> None:
+    manager = desk.principal(MANAGER)
+    unknown = CreateSource(agreement="acme-bravo", name="pager", kind="generic", severity="P1")
+    with pytest.raises(
+        Invalid,
+        match="severity 'P1' is not in the incident policy of acme-bravo; severities: sev1, sev2",
+    ):
+        desk.services.inbound.create_source(manager, unknown)
+    no_policy = CreateSource(
+        agreement="acme-charlie", name="pager", kind="generic", severity="sev1"
+    )
+    with pytest.raises(Invalid, match="acme-charlie; severities: none"):
+        desk.services.inbound.create_source(manager, no_policy)

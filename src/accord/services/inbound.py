@@ -157,6 +157,13 @@ class Inbound:
         with self._context.uow(principal, write=True) as uow:
             row = get_agreement(uow, command.agreement)
             principal.require(Permission.MANAGE_AGREEMENTS)
+            # Checked now: else every alert naming no known severity would be refused later.
+            known = _severities(agreement_in_force(uow, row, uow.now()))
+            if command.severity not in known:
+                raise Invalid(
+                    f"severity {command.severity!r} is not in the incident policy of "
+                    f"{row.slug}; severities: {', '.join(known) or 'none'}"
+                )
             if any(s.name == command.name for s in uow.incidents.sources(row.id)):
                 raise Conflict(f"agreement {row.slug!r} already has a source {command.name!r}")
             uow.incidents.add_source(
@@ -217,9 +224,7 @@ class Inbound:
         return incident_view(found, row.slug)
 
     def _severity(self, uow: UnitOfWork, row: Any, named: str | None, default: str) -> str:
-        agreement = agreement_in_force(uow, row, uow.now())
-        policy = None if agreement is None else agreement.incidents
-        known: Sequence[str] = [s.id for s in policy.severities] if policy else []
+        known = _severities(agreement_in_force(uow, row, uow.now()))
         return named if named is not None and named in known else default
 
     def _source(self, secret: str, kind: str) -> tuple[IncidentSourceRow, Principal]:
@@ -243,6 +248,12 @@ class Inbound:
             permissions=frozenset({Permission.READ, Permission.INCIDENTS}),
         )
         return source, principal
+
+
+def _severities(agreement: Agreement | None) -> Sequence[str]:
+    """The severities of the incident policy in force (none without one)."""
+    policy = None if agreement is None else agreement.incidents
+    return [s.id for s in policy.severities] if policy else []
 
 
 def _resolve(
