@@ -90,6 +90,8 @@ def test_a_change_of_meaning_changes_the_version_hash() -> None:
         ("2026-11-01T08:30:00-05:00", dt.datetime(2026, 11, 1, 13, 30, tzinfo=dt.UTC)),
         # The autumn hour that happens twice: its first occurrence (still summer time).
         ("2026-10-25T02:30:00", dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)),
+        # A local time the spring change skips: read with winter time's offset (03:30 CEST).
+        ("2026-03-29T02:30:00", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)),
     ],
 )
 def test_a_version_takes_effect_at_local_time_in_the_agreements_zone_unless_an_offset_is_given(
