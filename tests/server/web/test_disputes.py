@@ -4,12 +4,14 @@ ladder and the current step's due instant; acme's manager recording the outcome;
 escalating to the ladder's next step from the dispute's page, where an auditor sees no such
 form and its forged post is refused; each dispute's duty linking to the dispute itself; another
 partner's dispute the same 404 as a missing one; a form without its CSRF token refused;
-axe-core on both pages (the manager's dispute page with every form)."""
+axe-core on both pages (the manager's dispute page with every form). Bravo answers with its
+own probe data for the source, and both sides see it judged beside ours."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,8 +19,9 @@ from playwright.sync_api import Browser, Page, expect
 from accord.services.disputes import RaiseDispute, Submission
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import VerdictQuery
-from tests.server.web.conftest import screenshot, sign_in
+from tests.server.web.conftest import month_of_requests, screenshot, sign_in
 from tests.server.web.test_accessibility import _violations, axe_source
+from tests.services.test_dispute_data import probe_csv
 from tests.services.world import CONSOLE, World, agreement_document
 
 __all__ = ["axe_source"]
@@ -250,3 +253,54 @@ def test_each_dispute_duty_links_to_its_own_dispute(page: Page, dispute: int) ->
         expect(link).to_have_attribute("href", own)
     link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{dispute} Dispute")
+
+
+def test_the_partner_answers_with_its_own_data_and_both_sides_see_it_beside_ours(
+    page: Page, dispute: int, tmp_path: Path, browser: Browser, live_url: str, axe_source: str
+) -> None:
+    probes = tmp_path / "probes.csv"
+    probes.write_bytes(probe_csv(month_of_requests(2026, 10, prefix="probe")))
+    url = f"/agreements/acme-bravo/disputes/{dispute}"
+    sign_in(page, "partner@bravo.example")
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Their data beside ours")).to_have_count(0)
+    page.get_by_label("Your answer").fill("Our own probes saw every request succeed.")
+    page.get_by_label("An evidence file (optional)").set_input_files(str(probes))
+    page.get_by_label("If the file is your own measurements").fill("requests")
+    page.get_by_role("button", name="Send the answer").click()
+    evidence = page.locator("#evidence + table")
+    expect(evidence).to_contain_text("data for source requests, 1036 of 1036 rows accepted")
+    compared = page.locator("table.comparison")
+    expect(compared).to_contain_text("ours beside bravo's probes.csv")
+    row = compared.locator("tbody tr").first  # one request in five failed by our data
+    expect(row).to_contain_text("breach 79.9615%")
+    expect(row).to_contain_text("met 100%")
+    expect(row).to_contain_text("+20.0385%")
+    expect(
+        compared.locator("tbody tr").filter(has_text="credit availability-credits")
+    ).to_contain_text("100.00 EUR")
+    screenshot(page, "dispute-comparison")
+    page.context.clear_cookies()
+
+    sign_in(page, "manager@acme.example")
+    page.goto(url)
+    expect(page.locator("table.comparison tbody tr").first).to_contain_text("met 100%")
+    refused = page.request.post(
+        f"{url}/responses",
+        multipart={
+            "csrf_token": next(
+                c["value"] for c in page.context.cookies() if c["name"] == "accord_csrf"
+            ),
+            "text": "ours",
+            "data_for": "pings",
+            "file": {"name": "pings.csv", "mimeType": "text/csv", "buffer": probes.read_bytes()},
+        },
+    )
+    assert refused.status == 422
+    assert "has no such source" in refused.text()
+    context = browser.new_context(base_url=live_url, bypass_csp=True)
+    audited = context.new_page()
+    sign_in(audited, "manager@acme.example")
+    audited.goto(url)
+    assert _violations(audited, axe_source) == []
+    context.close()

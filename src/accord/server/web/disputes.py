@@ -1,8 +1,10 @@
 """Disputes of an agreement: the list with the form that raises one on a verdict or a credit,
 and each dispute's page with the claim, the evidence (files by their SHA-256, links, incident
 references), the frozen ladder with the current step's due instant, the exchange and the
-outcome; a party answers with more evidence there or takes the dispute to the ladder's next
-step before the current one lapses, and the company's agreement manager records the outcome.
+outcome; a party answers with more evidence there (a file, or its own data for a source,
+shown judged beside ours in a small comparison table) or takes the dispute to the ladder's
+next step before the current one lapses, and the company's agreement manager records the
+outcome.
 The forms appear for roles that allow them; the service decides who may act and whether it is
 in time. Another partner's dispute is the same 404 as one that does not exist."""
 
@@ -19,7 +21,15 @@ from accord.core.disputes import DisputeOutcome
 from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal, checked_form
 from accord.server.web.rendering import page
-from accord.services.disputes import DecideDispute, EvidenceFile, RaiseDispute, Submission
+from accord.services.dispute_data import DisputeComparison
+from accord.services.disputes import (
+    DecideDispute,
+    DisputeView,
+    EvidenceData,
+    EvidenceFile,
+    RaiseDispute,
+    Submission,
+)
 from accord.services.errors import Invalid, NotFound
 from accord.services.ledger import LedgerQuery
 from accord.services.permissions import Permission
@@ -73,7 +83,24 @@ async def _submission(form: FormData, text_field: str) -> Submission:
             files = (EvidenceFile(upload.filename, await upload.read()),)
     finally:
         await form.close()
+    data_for = _text(form, "data_for").strip()
+    if data_for and files:
+        data = tuple(EvidenceData(data_for, file) for file in files)
+        return Submission(text=_text(form, text_field), data=data, links=links)
     return Submission(text=_text(form, text_field), files=files, links=links)
+
+
+def _comparison(
+    services: ServicesDep, principal: PagePrincipal, shown: DisputeView
+) -> tuple[DisputeComparison | None, str | None]:
+    """The side-by-side judgement when the dispute holds data evidence, or why it cannot be
+    computed now."""
+    if not any(e.kind == "data" and e.purged_at is None for e in shown.evidence):
+        return None, None
+    try:
+        return services.disputes.compare(principal, shown.agreement, shown.id), None
+    except Invalid as exc:
+        return None, exc.message
 
 
 @router.get("/agreements/{slug}/disputes", include_in_schema=False)
@@ -133,11 +160,14 @@ def dispute(
 ) -> Response:
     shown = services.disputes.show(principal, slug, _dispute_id(slug, dispute_id))
     is_open = shown.state == "open"
+    comparison, not_compared = _comparison(services, principal, shown)
     return page(
         request,
         "dispute.html",
         principal,
         dispute=shown,
+        comparison=comparison,
+        not_compared=not_compared,
         may_respond=is_open and principal.can(Permission.GOVERN),
         may_escalate=is_open
         and principal.can(Permission.GOVERN)
