@@ -29,10 +29,8 @@ NOT_YET_MIRRORED = frozenset(
     {
         "cli/demo_store.py",
         "connectors/fetched.py",
-        "reports/evidence.py",
         "services/evaluation.py",
         "services/history.py",
-        "services/rendering.py",
     }
 )
 
