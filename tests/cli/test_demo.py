@@ -75,23 +75,9 @@ def _signs_in_to_the_demo_store(out: Path, output: str) -> None:
             assert bundle.status_code == 200, bundle.text[:500]
             names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
             assert {"agreement.yaml", "verdict.json", "manifest.json"} <= set(names)
-        _shows_an_incident_with_its_review(services)
         _keeps_october_s_reports_as_the_worker_does(services)
     finally:
         services.close()
-
-
-def _shows_an_incident_with_its_review(services: Services) -> None:
-    """The store holds an incident run to its end, its review filed, one action done and
-    one open."""
-    console = Principal.console()
-    [incident] = services.incidents.list(console, agreement="payments-api")
-    assert incident.state == "resolved"
-    detail = services.incident_reviews.get(console, incident.id)
-    assert detail.review is not None
-    assert detail.review.state == "filed"
-    assert detail.review.customer_impact["customers affected"] == 420
-    assert sorted(action.state for action in detail.actions) == ["done", "open"]
 
 
 def _keeps_october_s_reports_as_the_worker_does(services: Services) -> None:
