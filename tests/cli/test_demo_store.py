@@ -121,7 +121,9 @@ def test_months_ending_a_period_run_oldest_first_across_the_year() -> None:
     assert months_ending("2027-02", 3) == ["2026-12", "2027-01", "2027-02"]
 
 
-@pytest.mark.parametrize("period", ["2026-Q4", "2026", "2026-1"])
+@pytest.mark.parametrize(
+    "period", ["2026-Q4", "2026", "2026-1", "26-10", "2026-13", "2026-00", "２０２６-10"]
+)
 def test_any_other_period_is_evaluated_alone(period: str) -> None:
     assert months_ending(period) == [period]
 

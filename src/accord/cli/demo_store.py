@@ -9,6 +9,7 @@ disputes a verdict."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 COMPANY: Final = "acme"
+_MONTH: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])", re.ASCII)
 _CONSOLE: Final = Principal.console("demo")
 _COMPANY_USERS: Final = (
     ("admin", Role.ADMIN),
@@ -222,8 +224,8 @@ def clear(folder: Path) -> None:
 def months_ending(period: str, count: int = 6) -> list[str]:
     """``count`` calendar months ending with ``period`` (``YYYY-MM``), oldest first; any
     other period alone."""
-    year, dash, month = period.partition("-")
-    if not (dash and year.isdigit() and month.isdigit() and len(month) == 2):
+    found = _MONTH.fullmatch(period)
+    if found is None:
         return [period]
-    index = int(year) * 12 + int(month) - 1
+    index = int(found[1]) * 12 + int(found[2]) - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
