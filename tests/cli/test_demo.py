@@ -92,3 +92,19 @@ def test_demo_fails_clearly_without_agreements(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--examples", str(tmp_path)])
     assert result.exit_code == 1
     assert "no agreements" in result.output
+
+
+def test_demo_refuses_a_bad_period_before_writing_anything(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    shutil.copy(EXAMPLES / "payments-api.yaml", examples)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["demo", "--out", str(out), "--examples", str(examples), "--period", "2026-13"],
+        env={"ACCORD_DEMO_SERVE": "0"},
+    )
+    assert result.exit_code == 1
+    assert "'2026-13' is not a period" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not out.exists()

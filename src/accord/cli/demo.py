@@ -21,6 +21,7 @@ from accord.cli.report import generate_reports
 from accord.core.documents import evaluation_document
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
+from accord.core.periods import PeriodError, parse_period
 from accord.core.verdicts import Outcome
 from accord.demo.base import SampleOptions
 from accord.demo.generate import has_generator, write_sample_data
@@ -98,6 +99,10 @@ def demo(
 ) -> None:
     """Validate and render every example, generate sample data and evaluate it; load it all
     into an embedded store with a user per role, and serve the web app on it."""
+    try:
+        parse_period(period, "UTC")
+    except PeriodError as exc:
+        fail(str(exc))  # before anything is written
     paths = sorted(examples.glob("*.yaml"))
     if not paths:
         fail(f"no agreements (*.yaml) in {examples}")
