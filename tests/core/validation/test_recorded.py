@@ -117,7 +117,7 @@ def test_duties_are_counted_by_kind_and_state_as_text() -> None:
     found = run([duties_file(kind="string", state="integer")], [on_time("update")])
 
     assert [f.message for f in found] == [
-        "column 'state' of source 'duties' is a integer column, not string",
+        "column 'state' of source 'duties' is an integer column, not string",
     ]
 
 

@@ -166,6 +166,18 @@ def test_expected_on_is_for_dense_sources_and_names_a_known_calendar() -> None:
     assert found[2].message == "unknown calendar 'ofice'"
 
 
+@pytest.mark.parametrize(
+    ("kind", "written"), [("incidents", "an incidents source"), ("surveys", "a surveys source")]
+)
+def test_a_source_kind_is_named_with_its_article(kind: str, written: str) -> None:
+    office = {"id": "office", "timezone": "Europe/Berlin", "hours": {"mon-fri": "09:00-17:00"}}
+    source = {**TICKETS, "kind": kind, "expected_on": "office"}
+
+    (finding,) = run(check_sources, agreement(calendars=[office], sources=[source]))
+
+    assert finding.message == f"expected_on applies to events and probes, not to {written}"
+
+
 def test_an_indicator_on_an_unknown_source_is_told_nothing_else() -> None:
     broken = {**SUCCESS, "source": "request", "good": "nonsense = 1"}
 
@@ -239,7 +251,7 @@ def test_pauses_come_from_a_status_changes_source_keyed_like_the_tickets() -> No
     )
 
     assert [f.message for f in found] == [
-        "source 'requests' is a events source, not status_changes",
+        "source 'requests' is an events source, not status_changes",
         "pauses need a 'key' on both the ticket source and the status source",
         "column 'state' is not in source 'requests'",
     ]

@@ -15,7 +15,7 @@ from accord.core.model.measurement import (
 )
 from accord.core.obligations.model import KINDS
 from accord.core.problems import DocPath
-from accord.core.validation.refs import Finding, Refs
+from accord.core.validation.refs import Finding, Refs, a_or_an
 
 __all__ = ["check_recorded_indicators"]
 
@@ -60,7 +60,7 @@ def _columns(
         elif column.type is not wanted:
             yield Finding(
                 (*path, "source"),
-                f"column {name!r} of source {source.id!r} is a {column.type} column, "
+                f"column {name!r} of source {source.id!r} is {a_or_an(column.type)} column, "
                 f"not {wanted.value}",
                 f"set type: {wanted.value}",
             )

@@ -19,7 +19,7 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath, Severity
 
-__all__ = ["DayLength", "Finding", "Refs", "duplicates"]
+__all__ = ["DayLength", "Finding", "Refs", "a_or_an", "duplicates"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,13 @@ class Refs:
         listed = f"known {_plural(kind)}: {', '.join(sorted(names))}"
         hint = guess + listed if names else f"define the {kind} first"
         yield Finding(path, f"unknown {kind} {ref!r}", hint)
+
+
+def a_or_an(word: str) -> str:
+    """The word with its indefinite article: 'an integer', 'an events', 'a string' (the
+    words named here are column types and source kinds, none spoken with a silent or
+    sounded-out first letter)."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _plural(kind: str) -> str:

@@ -20,7 +20,7 @@ from accord.core.model.measurement import (
 from accord.core.model.objectives import Objective
 from accord.core.problems import DocPath, Severity
 from accord.core.units import Duration
-from accord.core.validation.refs import DayLength, Finding, Refs, duplicates
+from accord.core.validation.refs import DayLength, Finding, Refs, a_or_an, duplicates
 from accord.core.validation.values import (
     comparable,
     kind_mismatch,
@@ -134,7 +134,7 @@ def check_sources(agreement: Agreement, refs: Refs) -> Iterator[Finding]:
         if source.kind not in _DENSE:
             yield Finding(
                 (*path, "expected_on"),
-                f"expected_on applies to events and probes, not to a {source.kind} source",
+                f"expected_on applies to events and probes, not to {a_or_an(source.kind)} source",
                 "every row of a sparse source counts; remove expected_on",
             )
         yield from refs.missing(
@@ -187,7 +187,7 @@ def _indicator_kind_checks(
         if column is not None and column.type not in _NUMERIC:
             yield Finding(
                 (*path, "measure"),
-                f"measure {indicator.measure!r} is a {column.type} column, not a number",
+                f"measure {indicator.measure!r} is {a_or_an(column.type)} column, not a number",
                 "measure a column of type integer, number or duration",
             )
         if isinstance(indicator, ThresholdIndicator) and column is not None:
@@ -207,7 +207,7 @@ def _indicator_kind_checks(
             if column is not None and column.type is not ColumnType.TIMESTAMP:
                 yield Finding(
                     (*path, name),
-                    f"{name} column {getattr(indicator, name)!r} is a {column.type} column, "
+                    f"{name} column {getattr(indicator, name)!r} is {a_or_an(column.type)} column, "
                     "not a timestamp",
                     "name a column of type timestamp",
                 )
@@ -227,7 +227,7 @@ def _pause_checks(
     if pauses.kind is not SourceKind.STATUS_CHANGES:
         yield Finding(
             pause_path,
-            f"source {pauses.id!r} is a {pauses.kind} source, not status_changes",
+            f"source {pauses.id!r} is {a_or_an(pauses.kind)} source, not status_changes",
             "pause the clock from a source of kind status_changes",
         )
     if source.key is None or pauses.key is None:
