@@ -206,3 +206,24 @@ def test_maintenance_in_progress_or_ahead_shows_once_announced_with_the_componen
         PublicMaintenance(at("2026-11-03T08:00:00Z"), at("2026-11-03T10:00:00Z"), both, True),
         PublicMaintenance(at("2026-11-15T01:00:00Z"), at("2026-11-15T03:00:00Z"), both, False),
     ]
+
+
+def test_a_quarter_is_not_shown_as_a_month(world: World) -> None:
+    document = _document("2")
+    document["objectives"].append(
+        {"id": "served-quarter", "name": "Served in the quarter", "indicator": "served",
+         "target": "99%", "tolerance": "90%", "window": "quarter"}
+    )  # fmt: skip
+    document["status_page"]["components"].append(
+        {"name": "Quarterly", "objectives": ["served-quarter"]}
+    )
+    _publish(world, document)
+    world.clock.at = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    push(world, "bravo", "september", requests(2026, 9, prefix="s"))
+    world.clock.at = NOW
+    evaluate(world, "acme-bravo", "2026-Q3")
+
+    [api, _edge, quarterly] = _components(world)
+    assert quarterly.state == "operational"  # the quarter's verdict still gives the state
+    assert quarterly.months == []
+    assert api.months == [MonthValue("2026-09", "100%")]  # July and August had no data

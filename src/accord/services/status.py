@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ _MAX_VERDICTS: Final = 5000
 #: Announced maintenance listed, the soonest first.
 _MAX_MAINTENANCE: Final = 20
 _OPEN: Final = ("open", "acknowledged", "mitigated")
+#: A monthly window's label (a quarter's, ``2026-Q4``, is as long but no month).
+_MONTH: Final = re.compile(r"\d{4}-\d{2}")
 _STATES: Final = {
     "met": "operational",
     "deviation": "degraded",
@@ -114,7 +117,8 @@ def _months(rows: Sequence[VerdictRow], now: dt.datetime, count: int) -> list[Mo
     it closed (later recordings do not change it)."""
     first: dict[tuple[str, str, str], VerdictRow] = {}
     for row in sorted(rows, key=lambda r: r.id):
-        if len(row.window_label) != 7 or row.window_end > now or row.recorded_at < row.window_end:
+        closed = row.window_end <= now and row.recorded_at >= row.window_end
+        if not closed or not _MONTH.fullmatch(row.window_label):
             continue
         first.setdefault((row.window_label, row.objective, row.scope_key), row)
     lowest: dict[str, tuple[float, str]] = {}
