@@ -152,6 +152,37 @@ def test_a_calendar_month_starts_at_local_midnight_of_the_first_day_in_the_agree
     assert slo["spec"]["objectives"] == [{"displayName": "Availability", "target": 0.99}]
 
 
+@pytest.mark.parametrize(
+    ("effective", "window", "start"),
+    [
+        ("2026-01-15", "month", "2026-01-01"),
+        ("2026-01-15", "week", "2026-01-12"),  # a Thursday: its ISO week starts on Monday
+        ("2026-02-10", "quarter", "2026-01-01"),
+        ("2026-02-10", "year", "2026-01-01"),
+        ("2026-02-10", "day", "2026-02-10"),
+    ],
+)
+def test_calendar_windows_start_where_accord_s_do_whatever_day_the_term_starts(
+    effective: str, window: str, start: str
+) -> None:
+    term = {
+        "effective": effective,
+        "duration": "24 months",
+        "renewal": {"mode": "manual", "notice": "3 months"},
+        "termination_notice": "3 months",
+    }
+
+    objects, _ = exported(
+        term=term,
+        sources=[REQUESTS_SOURCE],
+        indicators=[SUCCESS],
+        objectives=[availability(window=window)],
+    )
+
+    (written,) = objects["SLO"][0]["spec"]["timeWindow"]
+    assert written["calendar"]["startTime"] == f"{start} 00:00:00"
+
+
 def test_a_rolling_window_is_written_in_days() -> None:
     objective = availability(window="rolling 28 days")
 

@@ -17,6 +17,7 @@ import io
 import json
 from decimal import Decimal
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
 
@@ -31,6 +32,7 @@ from accord.core.model.measurement import (
 )
 from accord.core.model.objectives import Objective
 from accord.core.model.sources import Source
+from accord.core.periods import parse_period, windows_in_period
 from accord.core.units import Percentage
 
 __all__ = ["export_openslo"]
@@ -150,13 +152,15 @@ def _shorthand(seconds: Decimal) -> str:
 
 
 def _window(objective: Objective, agreement: Agreement) -> dict[str, Any] | None:
-    """Calendar windows start at local midnight of the agreement's first day, in its zone."""
+    """Calendar windows start where Accord's do: at local midnight, in the agreement's zone,
+    of the first day of the calendar unit (ISO week, month, quarter, year) holding the
+    agreement's first day; OpenSLO repeats the window from there."""
     window = objective.window
     if window.unit is not None:
-        calendar = {
-            "startTime": f"{agreement.term.effective.isoformat()} 00:00:00",
-            "timeZone": agreement.timezone,
-        }
+        first_day = parse_period(agreement.term.effective.isoformat(), agreement.timezone)
+        first = windows_in_period(window, first_day)[0]
+        start = first.start_at.astimezone(ZoneInfo(agreement.timezone)).date()
+        calendar = {"startTime": f"{start.isoformat()} 00:00:00", "timeZone": agreement.timezone}
         return {"duration": _CALENDAR[window.unit], "isRolling": False, "calendar": calendar}
     return {"duration": f"{window.days}d", "isRolling": True}
 
