@@ -29,7 +29,6 @@ NOT_YET_MIRRORED = frozenset(
     {
         "connectors/fetched.py",
         "services/evaluation.py",
-        "services/history.py",
     }
 )
 
