@@ -28,7 +28,6 @@ _REVISIONS_TESTED_BY = "store/test_migrations.py"
 NOT_YET_MIRRORED = frozenset(
     {
         "connectors/fetched.py",
-        "services/evaluation.py",
     }
 )
 
