@@ -1,5 +1,5 @@
 """The rows behind verdicts, copied straight from a data folder: the window's rows by
-``[start, end)`` to the microsecond, one row for a silent scope, excluded periods by the
+``[start, end)``, one row for a silent scope, excluded periods by the
 month they start in the agreement's time zone, every status change of the tickets taken,
 and paths a bundle can hold (the bundle itself is tested in tests/services)."""
 
@@ -56,7 +56,7 @@ def agreement(requests: dict[str, Any] = REQUESTS_SOURCE, **sections: Any) -> Ag
     )
 
 
-def test_the_window_holds_its_first_microsecond_and_not_the_next_window_s(
+def test_the_window_holds_its_first_and_last_second_and_not_the_next_window_s(
     tmp_path: Path,
 ) -> None:
     second = dt.timedelta(seconds=1)

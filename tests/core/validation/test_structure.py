@@ -70,7 +70,7 @@ def requests_with(*objectives: dict[str, Any], **sections: Any) -> Agreement:
 # -- ids and parties --------------------------------------------------------------------
 
 
-def test_duplicate_ids_are_found_in_every_section_that_names_things() -> None:
+def test_a_duplicate_id_is_placed_in_its_own_section() -> None:
     model = requests_with(availability(), availability(), indicators=[SUCCESS])
 
     assert paths(run(check_unique_ids, model)) == [
