@@ -106,6 +106,17 @@ def test_a_ticket_answered_exactly_at_the_threshold_is_within_it(tmp_path: Path)
     assert verdict.value == Decimal("0.5")
 
 
+def test_a_business_day_is_the_calendar_s_working_day(tmp_path: Path) -> None:
+    """Within 1 business day on an 8-hour calendar: Monday 16:00 to Tuesday 16:00 is 1 + 7
+    business hours, exactly a day; a minute more is late."""
+    on_time = (berlin(5, 16), berlin(6, 16))
+    late = (berlin(5, 16), berlin(6, 16, 1))
+
+    verdict = judge(tmp_path, [on_time, late], statistic="within", threshold="1 business day")
+
+    assert (verdict.counts["good"], verdict.counts["valid"]) == (1, 2)
+
+
 def test_a_closed_day_does_not_count(tmp_path: Path) -> None:
     """Thursday 16:00 to Monday 10:00 with the Friday closed: 1 + 1 business hours."""
     assert mean_hours(tmp_path, berlin(15, 16), berlin(19, 10)) == 2
