@@ -238,3 +238,60 @@ def test_a_dispute_without_data_compares_nothing(world: World) -> None:
     )
     compared = world.services.disputes.compare(CONSOLE, "acme-bravo", 1)
     assert (compared.verdict, compared.data) == (verdict, [])
+
+
+def test_a_file_source_is_compared_with_their_rows_in_its_place(
+    world: World, tmp_path: Path
+) -> None:
+    """The same story with ``requests`` read from a CSV file under the data folder: their
+    rows take the file's place for the comparison, and the file is left as it was."""
+    world.clock.at = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    document = agreement_document("bravo", version="2")
+    document["disputes"] = DISPUTES
+    requests = document["sources"][0]
+    requests.update({"format": "csv", "path": "bravo/requests.csv"})
+    ours = tmp_path / "data" / "files" / "bravo" / "requests.csv"
+    ours.parent.mkdir(parents=True)
+    ours.write_bytes(probe_csv(events(1000, failing_every=5)))
+    manager = world.principal("manager@acme.example")
+    world.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    world.clock.at = AFTER_CLOSE
+    world.services.verdicts.evaluate(
+        manager, RunEvaluation(agreement="acme-bravo", period="2026-10")
+    )
+    (verdict,) = _october(world)
+    world.services.disputes.raise_(
+        world.principal(PARTNER),
+        RaiseDispute(agreement="acme-bravo", submission=_their_data(), verdict=verdict.id),
+    )
+    (data,) = world.services.disputes.compare(CONSOLE, "acme-bravo", 1).data
+    ((row),) = data.objectives
+    assert (row.ours.outcome, row.ours.shown, row.theirs.outcome, row.theirs.shown) == (
+        "breach",
+        "80%",
+        "met",
+        "100%",
+    )
+    assert ours.read_bytes() == probe_csv(events(1000, failing_every=5))
+
+
+def test_a_credit_dispute_compares_the_credit_s_verdict(world: World) -> None:
+    breached_october(world)
+    world.services.disputes.raise_(
+        world.principal(PARTNER),
+        RaiseDispute(
+            agreement="acme-bravo",
+            submission=_their_data(),
+            scheme="availability-credits",
+            window="2026-10",
+            amount=Decimal(0),
+        ),
+    )
+    compared = world.services.disputes.compare(CONSOLE, "acme-bravo", 1)
+    assert (compared.objective, compared.window) == ("availability", "2026-10")
+    ((credit),) = compared.data[0].credits
+    assert (credit.ours, credit.theirs, credit.difference) == (
+        Decimal(100),
+        Decimal(0),
+        Decimal(-100),
+    )

@@ -16,7 +16,13 @@ import pytest
 from sqlalchemy import text
 
 from accord.core.disputes import DisputeOutcome
-from accord.services.disputes import DecideDispute, EvidenceFile, RaiseDispute, Submission
+from accord.services.disputes import (
+    DecideDispute,
+    EvidenceData,
+    EvidenceFile,
+    RaiseDispute,
+    Submission,
+)
 from accord.services.ingestion import PushBatch
 from accord.services.ledger import CreditState, LedgerStep
 from accord.services.portfolio import UploadVersion
@@ -225,3 +231,37 @@ def test_a_dry_run_redacts_and_removes_nothing(disputed: World) -> None:
     assert "would remove" in report.summary()
     assert _trail(world) == before
     assert len(_evidence_files(world)) == 1
+
+
+def test_purged_evidence_leaves_its_record_marked_and_its_data_rows_go_too(
+    disputed: World,
+) -> None:
+    world = disputed
+    rows = "ts,request_id,http_status\n2026-10-02T00:00:00Z,p1,200\n2026-10-02T00:05:00Z,p2,x\n"
+    world.services.disputes.respond(
+        world.principal("partner@bravo.example"),
+        "acme-bravo",
+        1,
+        Submission(
+            text="Our probes.",
+            data=(EvidenceData("requests", EvidenceFile("probes.csv", rows.encode())),),
+        ),
+    )
+    folder = world.services.context.data_dir / "disputes"
+    assert list(folder.rglob("*-probes.csv.checked/rows/requests/*.parquet"))
+    assert list(folder.rglob("*-probes.csv.checked/rejected/requests/*/requests.csv"))
+    _decide(world)
+    world.clock.at = LATER
+
+    (purged,) = world.services.retention.purge(CONSOLE).agreements
+
+    assert purged.evidence_removed == ["dispute 1: deploy_log.txt", "dispute 1: probes.csv"]
+    assert [path for path in folder.rglob("*") if path.is_file()] == []
+    shown = world.services.disputes.show(CONSOLE, "acme-bravo", 1)
+    assert [(e.reference, e.purged_at) for e in shown.evidence] == [
+        ("deploy_log.txt", LATER),
+        ("probes.csv", LATER),
+    ]
+    assert world.services.disputes.compare(CONSOLE, "acme-bravo", 1).data == []
+    again = world.services.retention.purge(CONSOLE).agreements
+    assert [item.evidence_removed for item in again] in ([], [[]])

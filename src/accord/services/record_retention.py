@@ -25,6 +25,7 @@ from accord.core.retention import Hold, held
 from accord.services.disputes import evidence_path
 from accord.services.uow import UnitOfWork
 from accord.store import audit
+from accord.store.governance_rows import DisputeEvidenceRow
 from accord.store.tables import AgreementRow, AuditEntryRow
 
 __all__ = ["AuditPurge", "EvidencePurge", "Keeping", "audit_to_redact", "evidence_to_remove"]
@@ -80,6 +81,10 @@ class EvidencePurge:
     #: ``dispute N: file`` of each file that goes, and its path.
     removed: list[str] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    #: The checked rows kept beside data evidence (folders), removed with it.
+    folders: list[Path] = field(default_factory=list)
+    #: The evidence records whose file goes: marked ``purged_at``, kept.
+    items: list[DisputeEvidenceRow] = field(default_factory=list)
     #: ``dispute N: file`` of each file past the rule that a legal hold keeps.
     held: list[str] = field(default_factory=list)
 
@@ -140,14 +145,16 @@ def audit_to_redact(
 def evidence_to_remove(
     uow: UnitOfWork, row: AgreementRow, before: dt.datetime, keep: Keeping, data_dir: Path
 ) -> EvidencePurge:
-    """The files of the agreement's disputes decided before ``before`` that are still stored;
-    an open dispute's files stay, and so do those of a dispute a legal hold covers."""
+    """The files (and data) of the agreement's disputes decided before ``before`` that are
+    still stored; an open dispute's files stay, and so do those of a dispute a legal hold
+    covers."""
     purge = EvidencePurge()
     for dispute, item in uow.compliance.dispute_files(row.id):
         if dispute.state == _OPEN or dispute.decided_at is None or dispute.decided_at >= before:
             continue
-        path = evidence_path(data_dir, dispute, f"{item.sha256}-{item.reference}")
-        if not path.exists():
+        stored = f"{item.sha256}-{item.reference}"
+        path = evidence_path(data_dir, dispute, stored)
+        if item.purged_at is not None or not path.exists():
             continue  # purged before
         name = f"dispute {dispute.id}: {item.reference}"
         if held(keep.holds, dispute.raised_at, dispute.decided_at):
@@ -155,4 +162,7 @@ def evidence_to_remove(
         else:
             purge.removed.append(name)
             purge.paths.append(path)
+            purge.items.append(item)
+            if item.kind == "data":
+                purge.folders.append(evidence_path(data_dir, dispute, f"{stored}.checked"))
     return purge

@@ -14,6 +14,7 @@ the files go after the commit, so a purge that fails leaves everything in place.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -232,6 +233,8 @@ class Retention:
             uow.commit()
         for path in [*files, *evidence.paths]:
             path.unlink(missing_ok=True)
+        for folder in evidence.folders:
+            shutil.rmtree(folder, ignore_errors=True)
         return purged
 
     def _remove_batches(
@@ -262,6 +265,8 @@ class Retention:
         if not evidence.removed:
             return
         assert purged.evidence_cutoff is not None
+        for item in evidence.items:
+            item.purged_at = uow.now()  # the record stays: the page says what removed it
         uow.audit(
             audit.PURGE_ACTION,
             "agreement",

@@ -119,11 +119,15 @@ class Compliance:
         }
 
     def dispute_files(self, agreement_id: int) -> Sequence[tuple[DisputeRow, DisputeEvidenceRow]]:
-        """Every stored evidence file of the agreement's disputes, with its dispute."""
+        """Every stored evidence file (files and data) of the agreement's disputes, with its
+        dispute."""
         query = (
             select(DisputeRow, DisputeEvidenceRow)
             .join(DisputeEvidenceRow, DisputeEvidenceRow.dispute_id == DisputeRow.id)
-            .where(DisputeRow.agreement_id == agreement_id, DisputeEvidenceRow.kind == "file")
+            .where(
+                DisputeRow.agreement_id == agreement_id,
+                DisputeEvidenceRow.kind.in_(("file", "data")),
+            )
             .order_by(DisputeEvidenceRow.id)
         )
         return [(dispute, item) for dispute, item in self._session.execute(query)]
