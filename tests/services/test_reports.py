@@ -113,6 +113,13 @@ def test_a_partner_s_report_is_its_own_whatever_it_asks_and_never_another_s(
         _content(months, "2026-10", "portfolio", bravo)
 
 
+def test_the_company_is_not_a_partner_its_report_is_the_portfolio_s(months: World) -> None:
+    """Asked for the company as if it were a partner, a report would hold every agreement
+    under a partner's scope: a second portfolio report filed under the wrong name."""
+    with pytest.raises(Invalid, match="'acme' is the company, not a partner"):
+        _content(months, "2026-10", "acme")
+
+
 def test_an_agreement_s_partners_are_its_parties_but_the_company_whoever_asks(
     world: World,
 ) -> None:

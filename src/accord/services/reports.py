@@ -22,7 +22,7 @@ from typing import Final
 
 from accord.core.period_report import PORTFOLIO, AgreementResults, PeriodReport, VerdictLine
 from accord.services.errors import Forbidden, Invalid, NotFound
-from accord.services.organisations import get_organisation
+from accord.services.organisations import OrganisationKind, get_organisation
 from accord.services.permissions import Permission, Principal
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import VerdictFilter
@@ -135,6 +135,11 @@ class Reports:
             company = uow.organisations.find_company()
             return PORTFOLIO, company.name if company else "the portfolio", None
         partner = get_organisation(uow, query.partner)
+        if partner.kind == OrganisationKind.COMPANY:
+            raise Invalid(
+                f"{partner.slug!r} is the company, not a partner: its report is the "
+                "portfolio's (ask without a partner)"
+            )
         return partner.slug, partner.name, partner.id
 
     def content(self, principal: Principal, query: ReportQuery) -> PeriodReport:
