@@ -5,6 +5,7 @@ partner reads, keeps and fetches only its own organisation's."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from decimal import Decimal
@@ -156,6 +157,20 @@ def test_a_report_is_kept_only_with_its_json_and_the_portfolio_only_by_the_compa
     with pytest.raises(Forbidden, match="only the company keeps portfolio reports"):
         reports.store(months.principal(BRAVO), portfolio, _files(portfolio))
     assert not (months.services.context.data_dir / "reports" / "portfolio").exists()
+
+
+def test_a_partner_keeps_only_its_own_organisation_s_report(months: World) -> None:
+    reports, bravo = months.services.reports, months.principal(BRAVO)
+    _keep(months, "2026-10", "charlie")
+    charlie = _content(months, "2026-10", "charlie")
+    forged = dataclasses.replace(charlie, agreements=[])
+
+    with pytest.raises(NotFound, match="no organisation 'charlie'"):
+        reports.store(bravo, forged, _files(forged))
+    kept = reports.file(CONSOLE, "charlie", "2026-10", "report.json")
+    assert kept == _files(charlie)["report.json"]
+    own = reports.store(bravo, _content(months, "2026-10", "bravo"), {"report.json": b"{}"})
+    assert (own.scope, own.generated_by) == ("bravo", BRAVO)
 
 
 def test_a_partner_lists_and_fetches_only_its_own_kept_reports(months: World) -> None:

@@ -164,12 +164,17 @@ class Reports:
     def store(
         self, principal: Principal, report: PeriodReport, files: Mapping[str, bytes]
     ) -> StoredReport:
-        """Keep the rendered files (``report.json`` among them) with their manifest."""
+        """Keep the rendered files (``report.json`` among them) with their manifest; a
+        partner keeps only its own organisation's (another's is not found, as in
+        ``content``)."""
         principal.require(Permission.READ)
         if "report.json" not in files:
             raise Invalid("a stored report needs its JSON export, report.json")
-        if not principal.company and report.scope == PORTFOLIO:
+        own = self._own_scope(principal)
+        if own is not None and report.scope == PORTFOLIO:
             raise Forbidden("only the company keeps portfolio reports")
+        if own is not None and report.scope != own:
+            raise NotFound(f"no organisation {report.scope!r}")
         folder = self._folder / report.scope / report.period
         folder.mkdir(parents=True, exist_ok=True)
         digests = {}
