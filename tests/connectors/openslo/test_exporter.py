@@ -5,14 +5,18 @@ rides along as annotations, and the rest is noted."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
 from accord.connectors.openslo.exporter import export_openslo
+from accord.connectors.openslo.importer import import_openslo
+from accord.core.loader import load_agreement
 from tests.engine.builders import MAINTENANCE_SOURCE, agreement_of
 from tests.engine.requests import (
     P90_LATENCY,
@@ -204,6 +208,7 @@ def test_time_slices_are_budgeted_as_timeslices_with_their_window_and_target(
     )
 
     spec = objects["SLO"][0]["spec"]
+    assert objects["SLO"][0]["metadata"]["annotations"]["accord/no-traffic"] == "excluded"
     assert spec["budgetingMethod"] == "Timeslices"
     assert spec["objectives"][0]["timeSliceTarget"] == 0.9
     assert spec["objectives"][0]["timeSliceWindow"] == written
@@ -279,3 +284,30 @@ def test_each_journey_stage_is_a_service_and_an_objective_without_one_the_agreem
         ({"name": "test-agreement", "displayName": "Test agreement"}, {}),
     ]
     assert [slo["spec"]["service"] for slo in objects["SLO"]] == ["checkout", "test-agreement"]
+
+
+@pytest.mark.parametrize("no_traffic", ["good", "bad", "excluded"])
+def test_how_silent_slices_count_survives_a_round_trip_through_prometheus_counters(
+    tmp_path: Path, no_traffic: str
+) -> None:
+    uptime = {**counted("uptime", "checkout"), "kind": "timeslice", "slice": "1m"}
+    uptime |= {"slice_target": "95%", "no_traffic": no_traffic}
+    text, _ = export_openslo(
+        agreement_of(
+            {
+                "sources": [prometheus()],
+                "indicators": [uptime],
+                "objectives": [availability(indicator="uptime", scope=[])],
+            }
+        )
+    )
+    (tmp_path / "exported.yaml").write_text(text, encoding="utf-8")
+
+    imported, notes = import_openslo([tmp_path / "exported.yaml"], today=dt.date(2026, 12, 5))
+
+    loaded = load_agreement(imported, "imported.yaml").agreement
+    assert loaded is not None
+    (indicator,) = loaded.indicators
+    assert indicator.kind == "timeslice"
+    assert indicator.no_traffic == no_traffic
+    assert not any("slices without traffic" in line for line in notes.lines)

@@ -258,3 +258,15 @@ def test_accord_s_own_export_comes_back_as_written_less_what_the_agreement_lacks
         "slo.yaml:20: SLI checkout: the source's owner is left to fill in",
         "slo.yaml:20: SLI checkout: the source's expected_on is left to fill in",
     ]
+
+
+def test_slices_without_traffic_count_as_accord_s_export_said() -> None:
+    notes = Notes()
+    context = SliContext(
+        "checkout", counters(), {"main": MAIN}, True, {"target": 0.99}, "slo.yaml:20", "good"
+    )
+
+    measure = measure_of(context, notes)
+
+    assert measure.indicator["no_traffic"] == "good"
+    assert not any("slices without traffic" in line for line in notes.lines)

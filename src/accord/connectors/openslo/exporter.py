@@ -7,8 +7,8 @@ Prometheus counters when it reads one exactly so, otherwise a metric source of t
 anything; only Accord reads this one). Journey stages become ``Service`` objects and
 Prometheus servers ``DataSource`` objects. What OpenSLO has no place for is kept as
 ``accord/…`` annotations when it belongs to one objective (tolerance, scope, condition,
-minimum events), so an import restores it, and reported otherwise (credits, exclusions,
-peak periods, consistency, calendars, parties, term).
+minimum events, how slices without traffic count), so an import restores it, and reported
+otherwise (credits, exclusions, peak periods, consistency, calendars, parties, term).
 """
 
 from __future__ import annotations
@@ -128,6 +128,10 @@ class _Export:
 
     def annotations(self, objective: Objective) -> dict[str, str]:
         kept = {f"{ANNOTATION}tolerance": str(objective.tolerance)}
+        indicator = self.indicators[objective.indicator]
+        if isinstance(indicator, TimesliceIndicator):
+            # OpenSLO does not say how a slice without events counts.
+            kept[f"{ANNOTATION}no-traffic"] = str(indicator.no_traffic)
         if objective.scope:
             kept[f"{ANNOTATION}scope"] = ", ".join(objective.scope)
         if objective.where is not None:

@@ -159,8 +159,15 @@ def _import_slo(slo: Document, objects: _Objects, skeleton: Skeleton, notes: Not
         suffix = "" if len(objectives) == 1 else f"-{index + 1}"
         depends = timeslices or "thresholdMetric" in sli_spec
         indicator_id = identifier(sli_name) + (suffix if depends else "")
+        no_traffic = annotations.get(f"{ANNOTATION}no-traffic")
         context = SliContext(
-            indicator_id, sli_spec, objects.datasources, timeslices, objective, slo.where
+            indicator_id,
+            sli_spec,
+            objects.datasources,
+            timeslices,
+            objective,
+            slo.where,
+            None if no_traffic is None else str(no_traffic),
         )
         measure = measure_of(context, notes)
         skeleton.measure(indicator_id, shown, measure)

@@ -51,6 +51,9 @@ class SliContext:
     timeslices: bool
     objective: dict[str, Any]
     where: str
+    #: How slices without traffic count, as Accord's export annotated the SLO (``None``
+    #: when the SLO does not say: OpenSLO has no field for it).
+    no_traffic: str | None = None
 
 
 def _metric_source(metric: Any) -> tuple[str, dict[str, Any], str | None]:
@@ -109,14 +112,14 @@ def _judged(context: SliContext, good: str) -> dict[str, Any]:
         "slice": f"{window}m" if isinstance(window, int) else str(window),
         "good": good,
         "slice_target": percent(slice_target),
-        "no_traffic": "excluded",
+        "no_traffic": context.no_traffic or "excluded",
     }
 
 
 def measure_of(context: SliContext, notes: Notes) -> Measure:
     """The source and indicator an SLI becomes (see the module's docstring)."""
     spec = context.spec
-    if context.timeslices:
+    if context.timeslices and context.no_traffic is None:
         notes.add(
             context.where,
             f"SLI {context.name}: OpenSLO does not say how slices without traffic count; "
