@@ -217,3 +217,28 @@ def test_governance_names_known_participants_recipients_and_calendar() -> None:
         (("governance", "reports", 0, "recipients", 0), "unknown party 'cfo'"),
         (("governance", "calendar"), "unknown calendar 'office'"),
     ]
+
+
+def test_support_channels_and_commitments_name_known_calendars_severities_and_parties() -> None:
+    support = {
+        "channels": [
+            {"channel": "phone", "address": "+49 69 555 0100", "severities": ["sev1", "sev2"]},
+            {"channel": "email", "address": "help@seller.example", "calendar": "desk"},
+        ],
+        "languages": ["en"],
+    }
+    commitment = {"id": "status-page", "party": "sellr", "behaviour": "Post every incident."}
+
+    found = run(
+        check_other_references,
+        escalation=[OPS],
+        incidents=incidents(severity("sev1", "15m", "4h")),
+        support=support,
+        commitments=[commitment],
+    )
+
+    assert said(found) == [
+        (("commitments", 0, "party"), "unknown party 'sellr'"),
+        (("support", "channels", 0, "severities", 1), "unknown severity 'sev2'"),
+        (("support", "channels", 1, "calendar"), "unknown calendar 'desk'"),
+    ]
