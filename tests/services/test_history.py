@@ -19,10 +19,12 @@ from tests.services.world import World, agreement_document, events
 MANAGER = "manager@acme.example"
 
 
-def _push(world: World, batch_id: str, rows: list[dict[str, object]]) -> None:
+def _push(
+    world: World, batch_id: str, rows: list[dict[str, object]], agreement: str = "acme-bravo"
+) -> None:
     world.services.ingestion.push(
         world.principal("partner@bravo.example"),
-        PushBatch(agreement="acme-bravo", source="requests", batch_id=batch_id, events=rows),
+        PushBatch(agreement=agreement, source="requests", batch_id=batch_id, events=rows),
     )
 
 
@@ -106,3 +108,25 @@ def test_only_who_sees_the_agreement_sees_its_history(world: World) -> None:
         history.objectives(world.principal("partner@charlie.example"), "acme-bravo")
     with pytest.raises(NotFound):
         history.objectives(world.principal(MANAGER), "acme-nobody")
+
+
+def test_each_objective_charts_the_budget_of_its_own_open_window(world: World) -> None:
+    document = agreement_document("bravo")
+    document["metadata"]["id"] = "acme-bravo-two"
+    quarterly = {**document["objectives"][0], "id": "quarterly", "window": "quarter"}
+    document["objectives"].append({**quarterly, "name": "Availability per quarter"})
+    world.services.portfolio.upload(
+        world.principal(MANAGER), UploadVersion(text=json.dumps(document))
+    )
+    _push(world, "november", events(10), agreement="acme-bravo-two")
+    _evaluate(world, "2026-11", agreement="acme-bravo-two")
+    histories = world.services.history.objectives(world.principal(MANAGER), "acme-bravo-two")
+    assert {h.objective: [p.window for p in h.points] for h in histories} == {
+        "availability": ["2026-11"],
+        "quarterly": ["2026-Q4"],
+    }
+    # The quarter began before November: its open window is Q4, with a budget of its own.
+    assert {h.objective: len(h.burn_down) for h in histories} == {
+        "availability": 1,
+        "quarterly": 1,
+    }

@@ -116,18 +116,19 @@ class History:
             histories: dict[tuple[str, str], ObjectiveHistory] = {}
             for verdict_id in sorted(charted, key=lambda i: (charted[i].window_start, i)):
                 _add(histories, charted[verdict_id])
-            newest = max(summaries, key=lambda v: v.window_start, default=None)
-            latest = None if newest is None else newest.window_label
-            every = (
-                uow.verdicts.search(
+            # Each objective × scope's own open window: a quarter opened before a month.
+            latest = {(s.objective, s.scope_label): s.window_label for s in summaries}
+            every = [
+                verdict
+                for label in sorted(set(latest.values()))
+                for verdict in uow.verdicts.search(
                     row.id,
-                    VerdictFilter(window_label=latest, include_superseded=True),
+                    VerdictFilter(window_label=label, include_superseded=True),
                     limit=_MAX_VERDICTS,
                     offset=0,
                 )[0]
-                if latest
-                else []
-            )
+                if latest.get((verdict.objective, verdict.scope_label)) == label
+            ]
         for verdict in sorted(every, key=lambda v: v.recorded_at):
             left = _left(verdict)
             history = histories.get((verdict.objective, verdict.scope_label or "all"))
