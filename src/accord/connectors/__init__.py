@@ -7,7 +7,6 @@ __all__ = [
     "batches",
     "checked",
     "credentials",
-    "fetched",
     "files",
     "notify",
     "openslo",

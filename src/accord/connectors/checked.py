@@ -1,23 +1,36 @@
 """Rows from outside checked like a file's and kept in the shape the engine reads pushed
-batches from: the one place connectors turn a relation into stored rows."""
+batches from: the one place connectors turn a relation into stored rows, and what a
+connector hands the services (``Fetched``): those rows' files and what checking them found."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 from sqlglot import exp
 
+from accord.core.declared import DeclaredIncident
 from accord.core.evaluation import SourceIssue, SourceReport
 from accord.core.model.sources import Source
 from accord.engine.rows import source_table
 from accord.engine.sources import BadRowPolicy, load_rows
 from accord.engine.sql import copy_to, render
 
-__all__ = ["read_report", "write_checked"]
+__all__ = ["Fetched", "read_report", "write_checked"]
+
+
+@dataclass
+class Fetched:
+    """A source's rows: Parquet files in the shape pushed batches are kept in, and the
+    report of reading them (rows read, accepted, set aside with their reasons)."""
+
+    files: list[Path] = field(default_factory=list)
+    report: SourceReport | None = None
+    #: Incidents a partner's status feed declares (status-feed sources only).
+    declared: list[DeclaredIncident] = field(default_factory=list)
 
 
 def write_checked(source: Source, rows: exp.Query, stem: Path) -> tuple[Path, SourceReport]:

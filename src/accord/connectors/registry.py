@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from accord.connectors.fetched import Fetched
+from accord.connectors.checked import Fetched
 from accord.connectors.prometheus.client import Server
 from accord.connectors.prometheus.connector import PrometheusConnector
 from accord.connectors.status_feeds import StatusFeedConnector

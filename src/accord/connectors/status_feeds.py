@@ -25,8 +25,7 @@ from typing import Any
 import httpx
 from sqlglot import exp
 
-from accord.connectors.checked import read_report, write_checked
-from accord.connectors.fetched import Fetched
+from accord.connectors.checked import Fetched, read_report, write_checked
 from accord.core.declared import DeclaredIncident
 from accord.core.model.sources import Source, SourceKind
 from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from accord.connectors.fetched import Fetched
+from accord.connectors.checked import Fetched
 from accord.connectors.prometheus.client import PrometheusClient, PrometheusError, Server
 from accord.connectors.prometheus.fetch import Cache, Progress, fetch_source
 from accord.core.model.prometheus import PrometheusQuery

@@ -25,8 +25,7 @@ from typing import Final
 
 from sqlglot import exp
 
-from accord.connectors.checked import read_report, write_checked
-from accord.connectors.fetched import Fetched
+from accord.connectors.checked import Fetched, read_report, write_checked
 from accord.connectors.prometheus.client import PrometheusClient
 from accord.connectors.prometheus.series import Subset, counter_rows, histogram_rows, sample_rows
 from accord.core.evaluation import SourceIssue, SourceReport

@@ -15,8 +15,7 @@ from typing import Final
 import duckdb
 from sqlglot import exp
 
-from accord.connectors.checked import write_checked
-from accord.connectors.fetched import Fetched
+from accord.connectors.checked import Fetched, write_checked
 from accord.connectors.tickets import jira, servicenow, zendesk
 from accord.core.model.sources import Source, SourceKind
 from accord.core.model.ticket_exports import TicketExport, TicketSystem
