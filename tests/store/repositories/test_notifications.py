@@ -87,6 +87,7 @@ def test_a_user_s_preferences_are_found_by_address(engine: Engine) -> None:
             )
         )
         assert outbox.preference_of("u@bravo") is saved
+        assert outbox.preference_of("U@Bravo") is saved
         assert outbox.preference(user.id) is saved
         assert outbox.preference_of("u@charlie") is None
         assert outbox.preference_of("nobody@bravo") is None

@@ -68,3 +68,25 @@ def test_roles_are_granted_listed_and_revoked(engine: Engine) -> None:
         assert users.revoke(user.id, "viewer") is True
         assert users.revoke(user.id, "viewer") is False
         assert users.roles(user.id) == ["partner"]
+
+
+def test_a_user_is_found_by_address_in_any_case_the_exact_spelling_first(engine: Engine) -> None:
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        users = Users(session)
+        ops = users.add(
+            UserRow(
+                organisation_id=world.partner_b, email="Ops@Bravo.Example", name="O", created_at=AT
+            )
+        )
+        assert users.find_by_email("ops@bravo.example") is ops
+        assert users.find_by_email("OPS@BRAVO.EXAMPLE") is ops
+        assert users.find_by_email("ops@bravo.example.org") is None
+        # Two spellings stored before addresses were matched in any case: each finds its own.
+        legacy = users.add(
+            UserRow(
+                organisation_id=world.partner_b, email="ops@bravo.example", name="L", created_at=AT
+            )
+        )
+        assert users.find_by_email("ops@bravo.example") is legacy
+        assert users.find_by_email("Ops@Bravo.Example") is ops

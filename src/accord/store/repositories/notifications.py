@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.store.repositories.organisations import Users
 from accord.store.review_rows import NotificationPreferenceRow
-from accord.store.tables import AgreementRow, DeliveryAttemptRow, NotificationRow, UserRow
+from accord.store.tables import AgreementRow, DeliveryAttemptRow, NotificationRow
 
 __all__ = ["Outbox"]
 
@@ -40,12 +41,10 @@ class Outbox:
         ).all()
 
     def preference_of(self, email: str) -> NotificationPreferenceRow | None:
-        """The preferences of the user with this address, if one is a user and set them."""
-        return self._session.scalar(
-            select(NotificationPreferenceRow)
-            .join(UserRow, UserRow.id == NotificationPreferenceRow.user_id)
-            .where(UserRow.email == email)
-        )
+        """The preferences of the user with this address (in any case), if one is a user and
+        set them."""
+        user = Users(self._session).find_by_email(email)
+        return None if user is None else self.preference(user.id)
 
     def preference(self, user_id: int) -> NotificationPreferenceRow | None:
         return self._session.scalar(

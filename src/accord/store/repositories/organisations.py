@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from accord.store.tables import (
@@ -58,7 +58,14 @@ class Users:
         return self._session.get(UserRow, user_id)
 
     def find_by_email(self, email: str) -> UserRow | None:
-        return self._session.scalar(select(UserRow).where(UserRow.email == email))
+        """The user with this address written in any case (SQLite folds only ASCII
+        letters); where two spellings were stored, the exact one."""
+        query = (
+            select(UserRow)
+            .where(or_(UserRow.email == email, func.lower(UserRow.email) == email.lower()))
+            .order_by(case((UserRow.email == email, 0), else_=1), UserRow.id)
+        )
+        return self._session.scalar(query.limit(1))
 
     def domain_used_elsewhere(self, domain: str, organisation_id: int) -> bool:
         """Whether users of another organisation have e-mail addresses at ``domain``."""
