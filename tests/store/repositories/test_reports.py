@@ -26,10 +26,12 @@ def test_generated_reports_newest_period_first_for_their_organisation(engine: En
             ("portfolio", "2026-10"),
             ("charlie", "2026-Q3"),
         }
+        # By when the period ends, not as text ('2026-Q3' > '2026-10'); of two ending
+        # together, the longer first.
         assert [(r.scope, r.period) for r in reports.all()] == [
-            ("charlie", "2026-Q3"),
             ("bravo", "2026-10"),
             ("portfolio", "2026-10"),
+            ("charlie", "2026-Q3"),
             ("bravo", "2026-09"),
         ]
         session.commit()

@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accord.core.periods import parse_period
 from accord.store.report_rows import ScheduledReportRow
 from accord.store.tables import EvaluationRunRow
 
 __all__ = ["ScheduledReports"]
+
+
+def _newest_first(row: ScheduledReportRow) -> tuple[float, float, str]:
+    # Months and quarters are labelled alike in every zone; UTC orders them the same.
+    period = parse_period(row.period, "UTC")
+    return (-period.end_at.timestamp(), period.start_at.timestamp(), row.scope)
 
 
 class ScheduledReports:
@@ -28,10 +35,9 @@ class ScheduledReports:
         return {(scope, period) for scope, period in self._session.execute(query)}
 
     def all(self) -> Sequence[ScheduledReportRow]:
-        query = select(ScheduledReportRow).order_by(
-            ScheduledReportRow.period.desc(), ScheduledReportRow.scope
-        )
-        return self._session.scalars(query).all()
+        """Newest period first (by its end; of two ending together, the longer first)."""
+        rows = self._session.scalars(select(ScheduledReportRow)).all()
+        return sorted(rows, key=_newest_first)
 
     def judged(self, agreement_ids: Sequence[int]) -> set[tuple[int, str]]:
         """(agreement id, period) of every period these agreements' runs judged."""
