@@ -44,6 +44,7 @@ def open_at(
     *,
     security: bool = False,
     source_key: str | None = None,
+    detected_at: dt.datetime | None = None,
 ) -> IncidentView:
     """An incident on payments-api opened by PayCo's NOC at ``at``."""
     world.clock.at = at
@@ -54,5 +55,6 @@ def open_at(
         security=security,
         source="webhook:tests" if source_key else "api",
         source_key=source_key,
+        detected_at=detected_at,
     )
     return world.services.incidents.open(world.principal(NOC), command)

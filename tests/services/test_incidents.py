@@ -94,6 +94,55 @@ def test_a_blank_title_is_refused(desk: World) -> None:
         desk.services.incidents.open(desk.principal(NOC), command)
 
 
+@pytest.mark.parametrize(
+    ("instants", "words"),
+    [
+        ({"detected_at": dt.datetime(2026, 11, 6, 17, 0)}, "detected_at needs a time zone"),
+        (
+            {"impact_started_at": dt.datetime(2026, 11, 6, 17)},
+            "impact_started_at needs a time zone",
+        ),
+        (
+            {"detected_at": FRIDAY_EVENING + dt.timedelta(days=2)},
+            "detected_at is after the incident is reported",
+        ),
+        (
+            {"impact_started_at": FRIDAY_EVENING + dt.timedelta(minutes=1)},
+            "impact_started_at is after the incident is reported",
+        ),
+        (
+            {
+                "impact_started_at": FRIDAY_EVENING - dt.timedelta(minutes=5),
+                "detected_at": FRIDAY_EVENING - dt.timedelta(minutes=10),
+            },
+            "impact_started_at is after detected_at",
+        ),
+    ],
+)
+def test_instants_without_a_zone_or_after_the_report_are_refused_by_name(
+    desk: World, instants: dict[str, dt.datetime], words: str
+) -> None:
+    """A detection after the report would move the breach notices' clocks (they run from
+    when the provider became aware) into the future."""
+    desk.clock.at = FRIDAY_EVENING
+    command = OpenIncident(
+        agreement=AGREEMENT, title="Card data exposed", severity="sev1", security=True, **instants
+    )
+    with pytest.raises(Invalid, match=words):
+        desk.services.incidents.open(desk.principal(NOC), command)
+    assert desk.services.incidents.list(desk.principal(NOC)) == []
+
+
+def test_an_incident_detected_before_its_report_runs_its_notices_from_the_detection(
+    desk: World,
+) -> None:
+    detected = FRIDAY_EVENING - dt.timedelta(hours=3)
+    incident = open_at(desk, FRIDAY_EVENING, "sev1", security=True, detected_at=detected)
+
+    notice = _clocks(desk, incident.id)["breach_notice:contract:notice"]
+    assert notice.due_at == detected + dt.timedelta(hours=24)
+
+
 def test_an_agreement_without_an_incident_policy_opens_none(world: World) -> None:
     command = OpenIncident(agreement="acme-bravo", title="Outage", severity="sev1")
     with pytest.raises(Invalid, match="'acme-bravo' has no incident policy"):

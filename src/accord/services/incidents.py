@@ -155,6 +155,22 @@ def _severity(agreement: Agreement, severity_id: str) -> Severity:
     return found
 
 
+def _check_instants(command: OpenIncident, reported_at: dt.datetime) -> None:
+    """When the impact started and when it was detected are told by people (API, CLI): with
+    a time zone, and not after the report, since the breach notices' clocks run from the
+    detection. (Inbound alerts carry the sender's start, which clock skew may put ahead.)"""
+    impact, detected = command.impact_started_at, command.detected_at
+    for name, instant in (("impact_started_at", impact), ("detected_at", detected)):
+        if instant is None:
+            continue
+        if instant.tzinfo is None:
+            raise Invalid(f"{name} needs a time zone, e.g. 2026-11-06T17:41:00Z")
+        if instant > reported_at:
+            raise Invalid(f"{name} is after the incident is reported ({reported_at.isoformat()})")
+    if impact is not None and detected is not None and impact > detected:
+        raise Invalid("impact_started_at is after detected_at; the impact starts first")
+
+
 def tell(
     uow: UnitOfWork, row: AgreementRow, agreement: Agreement, incident: IncidentRow, what: str
 ) -> None:
@@ -255,6 +271,7 @@ class Incidents:
         with self._context.uow(principal, write=True) as uow:
             row = get_agreement(uow, command.agreement)
             principal.require(Permission.INCIDENTS)
+            _check_instants(command, uow.now())
             uow.serialise("incident-source", row.id, command.source, command.source_key)
             incident, created = open_incident(uow, row, command)
             uow.commit()
