@@ -31,6 +31,7 @@ from typing import Any, Final
 from accord.core.evaluation import Evaluation
 from accord.core.model import Agreement
 from accord.core.model.measurement import Source, SourceFormat
+from accord.core.remedies import ChronicFailure, CreditScheme
 from accord.core.verdicts import Verdict, show_value
 from accord.engine.sources import BadRowPolicy, DataError
 from accord.services.drilldown import BatchRead, JudgedFrom, judge_again, judged_from
@@ -314,13 +315,49 @@ def compare(
         window=judged.window,
         version=judged.agreement.metadata.version,
     )
-    if not data:
-        return found
-    ours = judge_again(context, judged)
+    judged_ours: dict[frozenset[str], Evaluation] = {}
     for item in data:
-        theirs = judge_again(context, _swapped(context, judged, item))
-        found.data.append(_compared(judged, item, ours, theirs))
+        wanted = _fed_by(judged.agreement, item.checks.source) | {judged.objective}
+        narrowed = replace(judged, agreement=_narrowed(judged.agreement, wanted))
+        kept = frozenset(o.id for o in narrowed.agreement.objectives)
+        if kept not in judged_ours:
+            judged_ours[kept] = judge_again(context, narrowed)
+        theirs = judge_again(context, _swapped(context, narrowed, item))
+        found.data.append(_compared(narrowed, item, judged_ours[kept], theirs))
     return found
+
+
+def _narrowed(agreement: Agreement, wanted: set[str]) -> Agreement:
+    """The objectives compared, with every objective a credit scheme or chronic clause ties
+    to them (so that their credits are the agreement's), and only those schemes and clauses:
+    the other objectives change nothing compared, and judging them would read their sources
+    for nothing (a year of probes, say). Caps across schemes apply to the schemes kept."""
+    remedies = agreement.remedies
+    clauses: list[CreditScheme | ChronicFailure] = []
+    if remedies is not None:
+        clauses = [*remedies.credits, *remedies.chronic]
+    kept = set(wanted)
+    grown = True
+    while grown:
+        grown = False
+        for clause in clauses:
+            tied = set(clause.objectives)
+            if tied & kept and not tied <= kept:
+                kept |= tied
+                grown = True
+    if remedies is not None:
+        remedies = remedies.model_copy(
+            update={
+                "credits": [c for c in remedies.credits if set(c.objectives) <= kept],
+                "chronic": [c for c in remedies.chronic if set(c.objectives) <= kept],
+            }
+        )
+    return agreement.model_copy(
+        update={
+            "objectives": [o for o in agreement.objectives if o.id in kept],
+            "remedies": remedies,
+        }
+    )
 
 
 def _swapped(context: ServiceContext, judged: JudgedFrom, item: _Data) -> JudgedFrom:
