@@ -1,9 +1,8 @@
 """Tests mirror the source module by module (issue 9 §5).
 
 ``src/accord/<pkg>/<module>.py`` is tested by ``tests/<pkg>/test_<module>.py``, so a newcomer
-finds a module's tests without searching. ``NOT_YET_MIRRORED`` holds today's exceptions; it
-may only shrink: an entry whose mirror file now exists, or whose module is gone, fails the
-test until its line is removed. Test files that mirror no module are either cross-cutting
+finds a module's tests without searching; every module has one (a new module without it
+fails here). Test files that mirror no module are either cross-cutting
 suites (isolation, fuzzing, portability, oracles) or tests still named for a module that
 moved; they are named in ``MIRROR_NO_MODULE`` so that a new one is a decision rather than an
 accident, and that list too only shrinks.
@@ -13,8 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 _ROOT = Path(__file__).resolve().parent.parent
 _SOURCE = _ROOT / "src" / "accord"
 _TESTS = _ROOT / "tests"
@@ -23,12 +20,6 @@ _TESTS = _ROOT / "tests"
 #: this test file, not one test file per revision.
 _REVISIONS = "store/migrations/versions"
 _REVISIONS_TESTED_BY = "store/test_migrations.py"
-
-#: Modules (relative to src/accord) without their mirror test file yet. Sorted, one per line.
-NOT_YET_MIRRORED = frozenset(
-    {
-    }
-)
 
 #: Test files (relative to tests/) that mirror no module: cross-cutting suites, and tests
 #: still named for a module that moved. Sorted, one per line.
@@ -78,23 +69,9 @@ def _mirrored_module(test_file: str) -> Path:
 
 
 def test_every_module_has_its_mirror_test_file() -> None:
-    missing = [
-        module
-        for module in _modules()
-        if module not in NOT_YET_MIRRORED and not _mirror(module).is_file()
-    ]
+    missing = [module for module in _modules() if not _mirror(module).is_file()]
     assert missing == [], "modules without tests/<pkg>/test_<module>.py (write it): " + ", ".join(
         missing
-    )
-
-
-def test_the_list_of_exceptions_only_shrinks() -> None:
-    modules = set(_modules())
-    gone = sorted(NOT_YET_MIRRORED - modules)
-    now_mirrored = sorted(m for m in NOT_YET_MIRRORED & modules if _mirror(m).is_file())
-    assert gone == [], "remove from NOT_YET_MIRRORED (no such module): " + ", ".join(gone)
-    assert now_mirrored == [], "remove from NOT_YET_MIRRORED (now mirrored): " + ", ".join(
-        now_mirrored
     )
 
 
@@ -118,10 +95,9 @@ def test_the_revision_scripts_are_tested_as_one_chain() -> None:
     assert (_TESTS / _REVISIONS_TESTED_BY).is_file()
 
 
-@pytest.mark.parametrize("name", ["NOT_YET_MIRRORED", "MIRROR_NO_MODULE"])
-def test_the_lists_are_written_sorted_one_entry_per_line(name: str) -> None:
+def test_the_list_is_written_sorted_one_entry_per_line() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
-    block = text.split(f"{name} = frozenset(\n    {{\n", 1)[1].split("    }\n)", 1)[0]
+    block = text.split("MIRROR_NO_MODULE = frozenset(\n    {\n", 1)[1].split("    }\n)", 1)[0]
     lines = block.splitlines()
     assert lines == sorted(lines)
     assert all(line.startswith('        "') and line.endswith('",') for line in lines)

@@ -185,3 +185,27 @@ def test_only_the_agreement_s_parties_see_and_only_incident_handlers_record(
         notices.record(viewer, incident, _notice())
     with pytest.raises(Forbidden):
         notices.classify_major(viewer, incident)
+
+
+def test_a_partner_records_only_the_notices_its_own_party_owes(payco: World) -> None:
+    """GDPR's article 33 notice to the authority is the controller's (the consumer's): the
+    provider's NOC may not mark it sent, and nothing is kept; the company's manager may."""
+    incident = _breach(payco)
+    notices = payco.services.breach_notices
+    gdpr = _notice(regime="gdpr-art-33", notice="notification", recipient="The DPA")
+    with pytest.raises(Forbidden, match=r"owed by 'acme'.*records only the notices its own"):
+        notices.record(payco.principal(NOC), incident, gdpr)
+    assert notices.sent(payco.principal(NOC), incident) == []
+    sent = notices.record(payco.principal("manager@acme.example"), incident, gdpr)
+    assert sent.obligation is not None
+    assert sent.obligation.state == "met"
+
+
+def test_a_notice_sent_before_its_incident_was_detected_is_refused(payco: World) -> None:
+    incident = _breach(payco)
+    notices = payco.services.breach_notices
+    noc = payco.principal(NOC)
+    early = _notice(sent_at=DETECTED - dt.timedelta(microseconds=1))
+    with pytest.raises(Invalid, match=r"is before incident \d+ was detected"):
+        notices.record(noc, incident, early)
+    assert notices.record(noc, incident, _notice(sent_at=DETECTED)).sent_at == DETECTED

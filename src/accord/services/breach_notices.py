@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from accord.core.model import Agreement
 from accord.core.obligations import notice_key, regimes_of
-from accord.services.errors import Conflict, Invalid
+from accord.services.errors import Conflict, Forbidden, Invalid
 from accord.services.escalation import timeline
 from accord.services.incidents import (
     get_incident,
@@ -25,6 +25,7 @@ from accord.services.incidents import (
 )
 from accord.services.obligations import ObligationView, fulfil, view_of
 from accord.services.permissions import Permission, Principal
+from accord.services.renewals import party_of
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.incident_rows import IncidentNoticeRow, IncidentRow
 from accord.store.tables import AgreementRow
@@ -140,6 +141,12 @@ class BreachNotices:
                 raise Invalid("sent_at needs a time zone, e.g. 2026-11-06T18:00:00Z")
             if sent_at > uow.now():
                 raise Invalid("sent_at is in the future; record a notice once it is sent")
+            detected = incident.detected_at or incident.impact_started_at
+            if detected is not None and sent_at < detected:
+                raise Invalid(
+                    f"sent_at {sent_at.isoformat()} is before incident {incident.id} was "
+                    f"detected ({detected.isoformat()}); a notice follows what it reports"
+                )
             _check(uow, agreement, incident, command)
             sent = uow.incidents.add_notice(
                 IncidentNoticeRow(
@@ -162,6 +169,11 @@ class BreachNotices:
                 raise Conflict(
                     f"notice {command.regime}/{command.notice} is not owed yet "
                     "(its triggering instant has not happened)"
+                )
+            if not principal.company and duty.party != party_of(uow, row, agreement):
+                raise Forbidden(
+                    f"notice {command.regime}/{command.notice} is owed by {duty.party!r}; "
+                    f"{principal.name} records only the notices its own party owes"
                 )
             fulfil(uow, duty, sent_at)
             timeline(
