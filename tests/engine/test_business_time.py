@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,8 +15,11 @@ import psycopg
 import pytest
 from sqlglot import exp
 
+from accord.connectors.files import FileReader
 from accord.core.calendars.clock import BusinessCalendar, Interval
 from accord.core.calendars.spec import Calendar
+from accord.core.model import Agreement
+from accord.core.periods import parse_period
 from accord.core.units import Duration
 from accord.engine.business_time import (
     business_durations,
@@ -22,7 +27,11 @@ from accord.engine.business_time import (
     pause_intervals,
     register_schedule,
 )
+from accord.engine.evaluate import EvaluationRequest, evaluate
+from accord.engine.planner import clock_statement
+from accord.engine.spark import SparkEngine
 from accord.engine.sql import POSTGRES_PRELUDE, instant, portable, render, table
+from tests.engine.builders import agreement_of, batch_members, evaluate_period, write_csv
 
 RANGE_START = datetime(2025, 12, 1, tzinfo=UTC)
 RANGE_END = datetime(2027, 3, 1, tzinfo=UTC)
@@ -123,10 +132,14 @@ def run(
     return dict(con.execute(render(query)).fetchall())
 
 
-def durations(pauses: exp.Expr | None = None, as_of: datetime | None = AS_OF) -> exp.Select:
-    """The tickets' business time on the schedule, measured up to ``as_of``."""
+def durations(
+    pauses: exp.Expr | None = None, as_of: datetime | None = AS_OF, unit: str = "business_seconds"
+) -> exp.Select:
+    """The tickets' business time on the schedule, measured up to ``as_of``: (key, time) in
+    seconds (``business_seconds``) or whole microseconds (``business_us``)."""
     until = instant(as_of) if as_of is not None else exp.null()
-    return business_durations(table("tickets"), "schedule", until, pauses)
+    measured = business_durations(table("tickets"), "schedule", until, pauses)
+    return exp.select("key", unit).from_(measured.subquery("d"))
 
 
 def waiting(states: Sequence[str] = ("waiting_on_customer",)) -> exp.Expr:
@@ -419,6 +432,8 @@ def test_postgresql_measures_the_same_business_time_as_duckdb(
     load(con, "changes", change_columns, changes)
     query = durations(waiting())
     in_duckdb = dict(con.execute(render(query)).fetchall())
+    exact = durations(waiting(), unit="business_us")
+    micros_in_duckdb = dict(con.execute(render(exact)).fetchall())
 
     schedule = con.execute("SELECT start_us, end_us, cum_before_us FROM schedule").fetchall()
     postgres.execute(POSTGRES_PRELUDE)
@@ -433,8 +448,11 @@ def test_postgresql_measures_the_same_business_time_as_duckdb(
     copy_to_postgres(postgres, "changes", change_columns, changes)
     rows = postgres.execute(portable(query, "postgres")).fetchall()
     in_postgres = {key: float(seconds) for key, seconds in rows}
+    micros_in_postgres = dict(postgres.execute(portable(exact, "postgres")).fetchall())
 
     assert in_postgres == in_duckdb
+    assert micros_in_postgres == micros_in_duckdb  # whole microseconds: equal as integers
+    assert all(isinstance(micros, int) for micros in micros_in_postgres.values())
     assert sum(1 for seconds in in_duckdb.values() if seconds > 0) > 100
 
 
@@ -455,3 +473,214 @@ def test_postgresql_fails_loudly_on_a_ticket_outside_the_schedule(
 
     with pytest.raises(psycopg.errors.RaiseException, match="ticket 7 lies outside"):
         postgres.execute(query)
+
+
+# Ticket clocks judged to the microsecond: each ticket's business time is whole microseconds
+# (``business_us``); the mean sums them, the median and percentiles rank them, and the
+# reading divides once, in decimal (a mean of seconds as DOUBLE is off in the last digits).
+
+OFFICE = {
+    "id": "office",
+    "timezone": "Europe/Berlin",
+    # Sunday's night shift covers the autumn clock change (03:00 CEST → 02:00 CET).
+    "hours": {"mon-fri": "09:00-17:00", "sun": "00:00-06:00"},
+    "holidays": {"dates": ["2026-10-14"]},
+}
+LONDON = {**OFFICE, "id": "london", "timezone": "Europe/London"}
+TICKETS = {
+    "id": "tickets",
+    "kind": "tickets",
+    "format": "csv",
+    "path": "tickets.csv",
+    "timestamp": "opened_at",
+    "key": "ticket",
+    "columns": {
+        "ticket": {"column": "ticket", "type": "string"},
+        "opened_at": {"column": "opened_at", "type": "timestamp"},
+        "answered_at": {"column": "answered_at", "type": "timestamp"},
+    },
+}
+# 4.483428 s inside Tuesday's hours (seconds as DOUBLE: 4.483428000000001 for the mean).
+SUB_SECOND = ["t1", "2026-10-06T09:00:00.000001Z", "2026-10-06T09:00:04.483429Z"]
+# Sunday 25 October, Berlin: 01:30:00.25 summer time to 03:30:00.5 winter time is 3 h 0.25 s
+# of working time (the repeated hour counts twice), not 2 h 0.25 s.
+ACROSS_DST = ["t2", "2026-10-25T01:30:00.25+02:00", "2026-10-25T03:30:00.5+01:00"]
+TENTH = ["t3", "2026-10-12T14:00:00.1Z", "2026-10-12T14:00:00.2Z"]
+# Tuesday 16:00 to Thursday 10:00:00.5 in Berlin over Wednesday 14 October, a holiday:
+# 1 h on Tuesday and 1 h 0.5 s on Thursday.
+OVER_HOLIDAY = ["t4", "2026-10-13T16:00:00+02:00", "2026-10-15T10:00:00.5+02:00"]
+# Still open at the end of October: not among the finished tickets a statistic reads.
+OPEN = ["t5", "2026-10-20T09:00:00Z", ""]
+
+
+def _clock_agreement(calendar: str = "office", **indicator: Any) -> Agreement:
+    """One business-duration indicator of the tickets, judged by month."""
+    targets = (
+        {"target": "90%", "tolerance": "80%"}
+        if indicator.get("statistic") == "within"
+        else {"target": "4 business hours", "tolerance": "8 business hours"}
+    )
+    return agreement_of(
+        {
+            "calendars": [OFFICE, LONDON],
+            "sources": [TICKETS],
+            "indicators": [
+                {
+                    "id": "answer",
+                    "name": "Answer",
+                    "kind": "business_duration",
+                    "source": "tickets",
+                    "start": "opened_at",
+                    "end": "answered_at",
+                    "calendar": calendar,
+                    **indicator,
+                }
+            ],
+            "objectives": [
+                {
+                    "id": "answer",
+                    "name": "Answer",
+                    "indicator": "answer",
+                    **targets,
+                    "window": "month",
+                }
+            ],
+        }
+    )
+
+
+def _clock_value(
+    folder: Path, tickets: list[list[str]], calendar: str = "office", **indicator: Any
+) -> Decimal | None:
+    """The October value of a business-duration indicator over the tickets."""
+    agreement = _clock_agreement(calendar, **indicator)
+    write_csv(folder, "tickets", ["ticket", "opened_at", "answered_at"], tickets)
+    [verdict] = evaluate_period(agreement, folder).verdicts
+    return verdict.value
+
+
+def _seconds(micros: int) -> Decimal:
+    return Decimal(micros) / 1_000_000
+
+
+def test_a_sub_second_business_time_is_exact(tmp_path: Path) -> None:
+    assert _clock_value(tmp_path, [SUB_SECOND], statistic="mean") == Decimal("4.483428")
+    assert _clock_value(tmp_path, [SUB_SECOND], statistic="median") == Decimal("4.483428")
+    assert _clock_value(tmp_path, [TENTH], statistic="mean") == Decimal("0.1")
+
+
+def test_the_mean_of_three_tickets_divides_their_whole_microseconds_once(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [SUB_SECOND, ACROSS_DST, TENTH, OPEN]
+    micros = 4_483_428 + 10_800_250_000 + 100_000
+    # What the mean of the three as DOUBLE seconds says: not the exact mean.
+    doubles = "SELECT avg(us / 1e6) FROM (VALUES (4483428), (10800250000), (100000)) AS v(us)"
+    row = con.execute(doubles).fetchone()
+    assert row is not None
+    assert Decimal(str(row[0])) != _seconds(micros) / 3
+
+    assert _clock_value(tmp_path, rows, statistic="mean") == _seconds(micros) / 3
+
+
+def test_a_ticket_across_the_autumn_clock_change_counts_the_repeated_hour(
+    tmp_path: Path,
+) -> None:
+    assert _clock_value(tmp_path, [ACROSS_DST], statistic="mean") == Decimal("10800.25")
+    # London falls back an hour earlier in UTC terms of its own wall clock: 00:30:00.25
+    # summer time to 01:30:00.5 winter time is 2 h 0.25 s, all of it on Sunday's shift.
+    london = ["t6", "2026-10-25T00:30:00.25+01:00", "2026-10-25T01:30:00.5+00:00"]
+    assert _clock_value(tmp_path, [london], "london", statistic="mean") == Decimal("7200.25")
+
+
+def test_a_holiday_inside_a_ticket_is_not_working_time(tmp_path: Path) -> None:
+    assert _clock_value(tmp_path, [OVER_HOLIDAY], statistic="mean") == Decimal("7200.5")
+
+
+def test_the_median_and_percentiles_rank_whole_microseconds(tmp_path: Path) -> None:
+    rows = [SUB_SECOND, ACROSS_DST, TENTH, OVER_HOLIDAY, OPEN]
+    # Ranked: 0.1, 4.483428, 7200.5, 10800.25; the median halfway between the middle two.
+    assert _clock_value(tmp_path, rows, statistic="median") == Decimal("3602.491714")
+    # The discrete percentile is one ticket's own time.
+    p50 = _clock_value(tmp_path, rows, statistic="percentile", percentile=50)
+    p90 = _clock_value(tmp_path, rows, statistic="percentile", percentile=90)
+    assert (p50, p90) == (Decimal("4.483428"), Decimal("10800.25"))
+
+
+def test_within_compares_whole_microseconds_with_the_threshold(tmp_path: Path) -> None:
+    # 2 h 0.000001 s of Thursday's hours is past a 2-hour threshold by one microsecond.
+    on_time = ["t7", "2026-10-15T09:00:00+02:00", "2026-10-15T11:00:00+02:00"]
+    late = ["t8", "2026-10-15T09:00:00+02:00", "2026-10-15T11:00:00.000001+02:00"]
+    share = _clock_value(
+        tmp_path, [on_time, late], statistic="within", threshold="2 business hours"
+    )
+    assert share == Decimal("0.5")
+
+
+TICKET_COLUMNS = '"ticket" VARCHAR, "opened_at" TIMESTAMPTZ, "answered_at" TIMESTAMPTZ'
+EXACT_ROWS = [SUB_SECOND, ACROSS_DST, TENTH, OVER_HOLIDAY, OPEN]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        {"statistic": "mean"},
+        {"statistic": "median"},
+        {"statistic": "percentile", "percentile": 90},
+        {"statistic": "within", "threshold": "2 business hours"},
+    ],
+)
+def test_postgresql_gives_the_same_exact_ticket_statistics(
+    con: duckdb.DuckDBPyConnection,
+    postgres: psycopg.Connection[tuple[object, ...]],
+    indicator: dict[str, Any],
+) -> None:
+    span, (member,) = batch_members(_clock_agreement(**indicator))
+    clock = member.plan.clock
+    assert clock is not None
+    rows = [(key, opened, answered or None) for key, opened, answered in EXACT_ROWS]
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f'CREATE TABLE "src_tickets" ({TICKET_COLUMNS})')
+    con.executemany('INSERT INTO "src_tickets" VALUES (?, ?, ?)', rows)
+    clock.prepare(con, span.end_at)
+    schedule = con.execute('SELECT * FROM "schedule_answer"').fetchall()
+    statement = clock_statement(span, member, span.end_at).query
+    expected = con.execute(render(statement)).fetchall()
+
+    postgres.execute(POSTGRES_PRELUDE)
+    copy_to_postgres(
+        postgres,
+        '"schedule_answer"',
+        {"start_us": "BIGINT", "end_us": "BIGINT", "cum_before_us": "BIGINT"},
+        schedule,
+    )
+    copy_to_postgres(
+        postgres,
+        '"src_tickets"',
+        {"ticket": "VARCHAR", "opened_at": "TIMESTAMPTZ", "answered_at": "TIMESTAMPTZ"},
+        rows,
+    )
+    got = postgres.execute(portable(statement, "postgres")).fetchall()
+
+    # Counts and whole microseconds (a median halfway between two: .5), equal exactly.
+    assert [tuple(Decimal(str(v)) for v in row) for row in got] == [
+        tuple(Decimal(str(v)) for v in row) for row in expected
+    ]
+    assert len(expected) == 1
+
+
+def test_spark_gives_the_same_exact_ticket_statistics(spark: SparkEngine, tmp_path: Path) -> None:
+    write_csv(tmp_path, "tickets", ["ticket", "opened_at", "answered_at"], EXACT_ROWS)
+    for indicator, value in [
+        ({"statistic": "mean"}, _seconds(18_005_333_428) / 4),
+        ({"statistic": "median"}, Decimal("3602.491714")),
+        ({"statistic": "percentile", "percentile": 90}, Decimal("10800.25")),
+    ]:
+        agreement = _clock_agreement(**indicator)
+        period = parse_period("2026-10", agreement.timezone)
+        request = EvaluationRequest(
+            reader=FileReader(), data_dir=tmp_path, period=period, as_of=period.end_at, spark=spark
+        )
+        [verdict] = evaluate(agreement, request).verdicts
+        assert verdict.value == value, indicator

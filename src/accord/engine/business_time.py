@@ -165,7 +165,8 @@ _BUSINESS: Final = {
 
 _DURATIONS: Final = with_ctes(
     """
-    SELECT e.key, (e.end_b - e.start_b) / 1e6 AS business_seconds
+    SELECT e.key, (e.end_b - e.start_b)::BIGINT AS business_us,
+           (e.end_b - e.start_b) / 1e6 AS business_seconds
     FROM at_end AS e
     """,
     _CLOCK,
@@ -173,7 +174,8 @@ _DURATIONS: Final = with_ctes(
 )
 _PAUSED_DURATIONS: Final = with_ctes(
     """
-    SELECT e.key, (e.end_b - e.start_b - coalesce(p.paused_us, 0)) / 1e6 AS business_seconds
+    SELECT e.key, (e.end_b - e.start_b - coalesce(p.paused_us, 0))::BIGINT AS business_us,
+           (e.end_b - e.start_b - coalesce(p.paused_us, 0)) / 1e6 AS business_seconds
     FROM at_end AS e LEFT JOIN paused AS p ON p.key = e.key
     """,
     _CLOCK,
@@ -188,15 +190,17 @@ def business_durations(
     as_of: exp.Expr,
     pauses: exp.Expr | None = None,
 ) -> exp.Select:
-    """A query of ``(key, business_seconds)``: each ticket's business time on a schedule.
+    """A query of ``(key, business_us, business_seconds)``: each ticket's business time on a
+    schedule.
 
     ``tickets`` is a relation with ``key``, ``start_at`` and ``end_at`` (TIMESTAMPTZ);
     ``pauses``, if given, one with ``key``, ``pause_start`` and ``pause_end`` (NULL while
     still paused), for example ``pause_intervals``. A ticket still open (``end_at`` NULL) is
     measured up to ``as_of`` (an instant; NULL gives open tickets NULL). A ticket ending
     before it starts measures 0. An instant outside the schedule's range raises an error
-    instead of being clipped. ``business_seconds`` is a DOUBLE holding whole microseconds
-    / 1e6.
+    instead of being clipped. ``business_us`` is the business time in whole microseconds
+    (an integer: exact, to be summed, compared or ranked); ``business_seconds`` the same /
+    1e6 as a DOUBLE, for showing one ticket (a sum or mean of it is not exact).
     """
     values = {"tickets": tickets, "schedule": table(schedule), "as_of": as_of}
     if pauses is None:

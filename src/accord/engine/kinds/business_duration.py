@@ -26,9 +26,9 @@ from accord.core.verdicts import WorkingTime
 from accord.engine.business_time import business_durations, pause_intervals, register_schedule
 from accord.engine.connection import Connection
 from accord.engine.kinds.base import Aggregate, Count, Plan, Reading, Setting, Statistic, Values
-from accord.engine.kinds.readings import share, statistic
+from accord.engine.kinds.readings import elapsed_reading, share
 from accord.engine.rows import INCLUDED, source_table
-from accord.engine.sql import call, column, instant, number, render
+from accord.engine.sql import call, column, instant, microseconds, number, render
 
 __all__ = ["KIND", "BusinessDuration", "TicketClock"]
 
@@ -60,6 +60,11 @@ class TicketClock:
     def threshold_seconds(self) -> float:
         assert self.indicator.threshold is not None
         return self.calendar.target_time(self.indicator.threshold).total_seconds()
+
+    def threshold_micros(self) -> int:
+        """The threshold in whole microseconds of business time, as ``business_us`` counts."""
+        assert self.indicator.threshold is not None
+        return microseconds(self.calendar.target_time(self.indicator.threshold))
 
     def prepare(self, con: Connection, as_of: dt.datetime) -> None:
         """Create the working schedule covering every ticket of the source, once."""
@@ -151,8 +156,8 @@ def _counted(*conditions: exp.Expr) -> Count:
 
 def _within(indicator: BusinessDurationIndicator, clock: TicketClock) -> dict[str, Aggregate]:
     done = exp.Not(this=exp.Is(this=_of_tickets("end_at"), expression=exp.Null()))
-    seconds = exp.column("business_seconds", table="d")
-    limit = number(clock.threshold_seconds())
+    seconds = exp.column("business_us", table="d")
+    limit = number(clock.threshold_micros())
     overdue = exp.and_(
         exp.Not(this=exp.Paren(this=done.copy())),
         exp.GT(this=seconds.copy(), expression=limit.copy()),
@@ -174,18 +179,22 @@ def _within(indicator: BusinessDurationIndicator, clock: TicketClock) -> dict[st
 
 
 def _statistic(indicator: BusinessDurationIndicator) -> dict[str, Aggregate]:
+    """The finished tickets' business time in whole microseconds (``d.business_us``): their
+    sum for the mean, their median, or the percentile (``quantile_disc``: one ticket's own
+    time, an integer); ``elapsed_reading`` divides once, in decimal. An average of seconds
+    as DOUBLE is off in the last digits."""
     done = exp.Not(this=exp.Is(this=_of_tickets("end_at"), expression=exp.Null()))
-    seconds = exp.column("business_seconds", table="d")
+    micros = exp.column("business_us", table="d")
     if indicator.statistic == "mean":
-        function = call("avg", seconds)
+        function = call("sum", micros)
     elif indicator.statistic == "median":
-        function = call("median", seconds)
+        function = call("median", micros)
     else:
         fraction = number((indicator.percentile or Decimal(50)) / 100)
-        function = call("quantile_disc", seconds, fraction)
+        function = call("quantile_disc", micros, fraction)
     return {
         "valid": _counted(done.copy()),
-        "value": Statistic(function, exp.and_(_of_tickets(INCLUDED), done.copy())),
+        "micros": Statistic(function, exp.and_(_of_tickets(INCLUDED), done.copy())),
         "open": _counted(exp.Not(this=exp.Paren(this=done.copy()))),
     }
 
@@ -193,9 +202,11 @@ def _statistic(indicator: BusinessDurationIndicator) -> dict[str, Aggregate]:
 def _reader(indicator: BusinessDurationIndicator) -> ReadTickets:
     if indicator.statistic == "within":
         return ReadTickets(indicator, share)
+    label: str = indicator.statistic
     if indicator.statistic == "percentile" and indicator.percentile is not None:
-        return ReadTickets(indicator, statistic(f"p{format_decimal(indicator.percentile)} of"))
-    return ReadTickets(indicator, statistic(f"{indicator.statistic} of"))
+        label = f"p{format_decimal(indicator.percentile)}"
+    read = elapsed_reading(indicator.statistic, f"{label} of {{:,}} values", "no values")
+    return ReadTickets(indicator, read)
 
 
 class ReadTickets:
