@@ -9,8 +9,11 @@ import datetime as dt
 import functools
 import http.server
 import json
+import logging
+import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from typer.testing import CliRunner
 from accord.bootstrap import file_evaluations
 from accord.cli.main import app
 from accord.connectors.registry import connectors_for
+from accord.connectors.status_feeds import prune_polls
 from accord.core.evaluation import Evaluation
 from accord.core.model.sources import Source
 from accord.services.evaluation import EvaluateCommand
@@ -250,3 +254,95 @@ def test_what_polls_kept_is_read_again_without_polling(tmp_path: Path) -> None:
     assert again is not None
     assert again.files == kept.files  # the same polls kept: the same checked file
     assert connectors.kept(Source.model_validate(agreement["sources"][0])) is None  # a CSV
+
+
+def _age(folder: Path, hours: float) -> None:
+    """Every file under the folder as last written ``hours`` ago."""
+    then = time.time() - hours * 3600
+    for path in folder.iterdir():
+        os.utime(path, (then, then))
+
+
+def test_each_poll_prunes_the_cached_views_of_earlier_polls(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / ".accord-cache"
+    connectors = connectors_for(tmp_path, cache)
+    folder = cache / "status-feeds"
+    page = tmp_path / "page"
+    shutil.copytree(FILES / "statuspage", page)
+    october = (utc(2026, 10, 1), utc(2026, 11, 1))
+    with _serving(page) as url:
+        agreement = json.loads(_agreement(tmp_path, {"url": url}).read_text(encoding="utf-8"))
+        incidents, maintenance = (Source.model_validate(s) for s in agreement["sources"][1:])
+        connectors(incidents, *october, now=utc(2026, 11, 2))
+        connectors(maintenance, *october, now=utc(2026, 11, 2))
+        first = connectors.kept(incidents)  # the status page's view of the first poll
+        assert first is not None
+        connectors.kept(maintenance)
+        # The partner's page changes (an incident renamed): the next poll keeps different
+        # merged polls.
+        listed = page / "api" / "v2" / "incidents.json"
+        changed = json.loads(listed.read_text(encoding="utf-8"))
+        changed["incidents"][0]["name"] += " (root cause found)"
+        listed.write_text(json.dumps(changed), encoding="utf-8")
+        connectors(incidents, *october, now=utc(2026, 11, 2))
+        # A view that began on the earlier polls may still be reading them: kept for now.
+        assert first.files[0].exists()
+        _age(folder, hours=1)
+        interrupted = folder / "partner-incidents-rows.jsonl.4242-7"  # a write cut short
+        interrupted.write_text("{}", encoding="utf-8")
+        os.utime(interrupted, (time.time() - 3600, time.time() - 3600))
+        before = {path.name for path in folder.iterdir()}
+        with caplog.at_level(logging.INFO, logger="accord.connectors.status_feeds"):
+            connectors(incidents, *october, now=utc(2026, 11, 2))
+        latest = connectors.kept(incidents)
+
+    after = {path.name for path in folder.iterdir()}
+    removed = before - after
+    # The first poll's view went (rows, checked rows, report), and the half-written file.
+    assert removed == {
+        first.files[0].name,
+        first.files[0].with_suffix(".json").name,
+        first.files[0].name.replace("-checked.parquet", "-rows.jsonl"),
+        interrupted.name,
+    }
+    # What stays: each feed's merged polls, the latest poll's rows, the view of what is
+    # kept now, and the other source's files (its own polls prune them).
+    assert [n for n in after if "-polled-" in n and n.startswith("partner-incidents")]
+    assert "partner-incidents-checked.parquet" in after
+    assert latest is not None
+    assert latest.files[0].exists()
+    assert latest.report is not None
+    assert first.report is not None
+    assert latest.report.rows_read == first.report.rows_read
+    assert any("(root cause found)" in incident.name for incident in latest.declared)
+    assert any(n.startswith("partner-maintenance-kept-") for n in after)
+    [record] = [r for r in caplog.records if "removed 4 cached file(s)" in r.getMessage()]
+    assert "status feed partner-incidents" in record.getMessage()
+    assert interrupted.name in record.getMessage()
+
+
+def test_pruning_matches_only_the_source_s_own_files(tmp_path: Path) -> None:
+    stale = "0123456789abcdef"
+    current = "fedcba9876543210"
+    names = [
+        f"feed-kept-{stale}-rows.jsonl",
+        f"feed-kept-{stale}-checked.parquet",
+        f"feed-kept-{current}-checked.parquet",  # the view of what is kept now
+        f"feed-polled-{stale}.json",  # a feed's merged polls: never pruned
+        "feed-checked.parquet",  # the latest poll
+        f"feed-kept-kept-{stale}-rows.jsonl",  # source 'feed-kept' is another source
+        f"feedback-kept-{stale}-rows.jsonl",
+    ]
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    _age(tmp_path, hours=1)
+
+    removed = prune_polls(tmp_path, "feed", current)
+
+    assert [path.name for path in removed] == [
+        f"feed-kept-{stale}-checked.parquet",
+        f"feed-kept-{stale}-rows.jsonl",
+    ]
+    assert prune_polls(tmp_path / "never-polled", "feed", current) == []

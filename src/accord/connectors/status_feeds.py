@@ -8,6 +8,14 @@ or any evaluation) saw it. A record seen again replaces the earlier copy (its re
 arrives later than its start). Rows are checked like a file's: a time that does not parse
 is set aside with its reason. The incidents come back as ``DeclaredIncident`` too, to be
 compared with the downtime measured.
+
+**What the work folder keeps** per source: the merged polls of each feed (``…-polled-…json``,
+the history a page no longer lists), the latest poll's checked rows, and the checked rows
+that views of the kept polls share (``…-kept-<hash of the merged polls>…``). Each poll
+removes the views' files of earlier merged polls and half-written files of interrupted
+writes, once they are older than ``STALE_AFTER`` (a view that began reading them just
+before the poll finishes first), and logs what it removed: the folder holds one generation
+per feed, not one per poll.
 """
 
 from __future__ import annotations
@@ -15,12 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import re
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 from sqlglot import exp
@@ -32,7 +44,12 @@ from accord.core.model.status_feeds import FEED_COLUMNS, StatusFeed
 from accord.engine.sources import DataError
 from accord.engine.sql import reading, shape, text, typed
 
-__all__ = ["StatusFeedConnector", "feed_rows"]
+__all__ = ["STALE_AFTER", "StatusFeedConnector", "feed_rows", "prune_polls"]
+
+_log = logging.getLogger(__name__)
+
+#: How old a cached file of earlier polls must be before a poll removes it.
+STALE_AFTER: Final = dt.timedelta(minutes=10)
 
 _TYPES = {SourceKind.INCIDENTS: "incident", SourceKind.MAINTENANCE: "maintenance"}
 Record = dict[str, Any]
@@ -197,8 +214,10 @@ class StatusFeedConnector:
         rows.update({str(r["id"]): r for r in fresh})
         self.work_dir.mkdir(parents=True, exist_ok=True)
         partial = kept.with_suffix(".tmp")
-        partial.write_text(json.dumps(list(rows.values())), encoding="utf-8")
+        content = json.dumps(list(rows.values()))
+        partial.write_text(content, encoding="utf-8")
         partial.replace(kept)
+        prune_polls(self.work_dir, source.id, _content_hash(content.encode()))
         return list(rows.values())
 
     def check(self, source: Source) -> str:
@@ -229,7 +248,7 @@ class StatusFeedConnector:
         content = kept.read_bytes()
         # Named by what was kept: views of the same polls share one checked file, written
         # whole, and never touch the files a poll is writing.
-        stem = self.work_dir / f"{source.id}-kept-{hashlib.sha256(content).hexdigest()[:16]}"
+        stem = self.work_dir / f"{source.id}-kept-{_content_hash(content)}"
         checked = stem.with_name(f"{stem.name}-checked")
         report = read_report(checked)
         if report is not None:  # checked by an earlier view of the same polls
@@ -258,3 +277,61 @@ class StatusFeedConnector:
         target, report = write_checked(source, query, stem.with_name(f"{stem.name}-checked"))
         report.files = [source.status_feed.url if source.status_feed else source.id]
         return Fetched(files=[target], report=report, declared=_declared(rows))
+
+
+def _content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
+def _stale_pattern(source_id: str, current: str) -> re.Pattern[str]:
+    """The names of a source's cached files that no view or poll reads any more: the views'
+    files of merged polls other than ``current`` (rows, checked rows, report, rows set
+    aside) and any half-written file (``…tmp``, ``….<pid>-<thread>``)."""
+    name = re.escape(source_id)
+    hexes = "[0-9a-f]{16}"
+    partial = r"(?:\.tmp|\.\d+-\d+)"
+    return re.compile(
+        rf"^{name}-(?:"
+        rf"kept-(?!{current}-){hexes}-(?:rows\.jsonl|checked(?:\.parquet|\.json|-quarantine))"
+        rf"|kept-{hexes}-(?:rows\.jsonl{partial}|checked\.parquet\.tmp)"
+        rf"|polled-{hexes}\.tmp"
+        rf"|rows\.jsonl{partial}"
+        rf"|checked\.parquet\.tmp"
+        rf")$"
+    )
+
+
+def prune_polls(
+    work_dir: Path, source_id: str, current: str, *, older_than: dt.timedelta = STALE_AFTER
+) -> list[Path]:
+    """Remove the source's cached files of earlier polls (``_stale_pattern``; ``current``
+    is the hash of the merged polls now kept) last written more than ``older_than`` ago,
+    and log them; the merged polls of each feed and the latest poll's rows stay. Returns
+    what was removed, by name order."""
+    if not work_dir.is_dir():
+        return []
+    stale = _stale_pattern(source_id, current)
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for path in sorted(work_dir.iterdir()):
+        if not stale.match(path.name):
+            continue
+        try:
+            if path.stat().st_mtime > cutoff:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:  # removed by a poll running beside this one
+            continue
+        removed.append(path)
+    if removed:
+        _log.info(
+            "status feed %s: removed %d cached file(s) of earlier polls from %s: %s",
+            source_id,
+            len(removed),
+            work_dir,
+            ", ".join(path.name for path in removed),
+        )
+    return removed
