@@ -294,3 +294,21 @@ def test_a_viewer_reads_reviews_but_may_not_write_them(desk: World, resolved: in
 def test_an_unknown_action_is_not_found(desk: World) -> None:
     with pytest.raises(NotFound, match="no preventive action 999"):
         desk.services.incident_reviews.complete_action(_noc(desk), 999)
+
+
+def test_cancelling_an_overdue_action_stops_its_escalation(desk: World, resolved: int) -> None:
+    """Level 1 is told when the action lapses (the end of 13 November in Berlin, 23:00 UTC),
+    level 2 two hours after level 1: by then the action is cancelled."""
+    reviews = desk.services.incident_reviews
+    action = _action(desk, resolved, dt.date(2026, 11, 13))
+    lapsed = dt.datetime(2026, 11, 13, 23, 0, tzinfo=dt.UTC)
+    desk.clock.at = lapsed + dt.timedelta(minutes=10)
+    told = desk.services.obligations.check(WORKER).escalated
+    assert [(e.duty, e.level) for e in told] == [("action", 1)]
+    desk.clock.at = lapsed + dt.timedelta(minutes=20)
+
+    cancelled = reviews.cancel_action(desk.principal(MANAGER), action, "superseded by a redesign")
+
+    desk.clock.at = lapsed + dt.timedelta(hours=6)
+    assert desk.services.obligations.check(WORKER).escalated == ()
+    assert _duty(cancelled).state == "missed"  # it was overdue when it was cancelled

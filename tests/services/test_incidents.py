@@ -13,7 +13,7 @@ import pytest
 from accord.services.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.services.incidents import IncidentDetail, OpenIncident
 from accord.services.obligations import ObligationView
-from tests.services.payco import AGREEMENT, FRIDAY_EVENING, NOC, add_payco, open_at
+from tests.services.payco import AGREEMENT, FRIDAY_EVENING, NOC, WORKER, add_payco, open_at
 from tests.services.world import World
 
 #: Friday 23 October 2026, 17:50 in London (BST, UTC+1); the clocks go back on Sunday 25th.
@@ -288,3 +288,22 @@ def test_a_viewer_reads_incidents_but_may_not_act_on_them(desk: World) -> None:
     with pytest.raises(Forbidden):
         incidents.open(viewer, OpenIncident(agreement=AGREEMENT, title="x", severity="sev1"))
     assert _detail(desk, incident.id).incident.state == "open"
+
+
+def test_an_update_missed_before_the_resolution_stops_escalating_once_resolved(
+    desk: World,
+) -> None:
+    """sev1: acknowledged at once, the first update due 30 minutes later; it is missed, level
+    1 is told, then the incident is resolved before level 2's turn."""
+    incidents, noc = desk.services.incidents, desk.principal(NOC)
+    opened_at = dt.datetime(2026, 11, 9, 10, 0, tzinfo=dt.UTC)
+    incident = open_at(desk, opened_at, "sev1")
+    incidents.acknowledge(noc, incident.id)
+    desk.clock.at = opened_at + dt.timedelta(minutes=35)
+    told = desk.services.obligations.check(WORKER).escalated
+    assert [(e.duty, e.level) for e in told] == [("update", 1)]
+
+    incidents.resolve(noc, incident.id)
+
+    desk.clock.at = opened_at + dt.timedelta(hours=8)
+    assert desk.services.obligations.check(WORKER).escalated == ()

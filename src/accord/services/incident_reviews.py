@@ -34,9 +34,10 @@ from accord.services.incidents import (
     get_incident,
     incident_view,
     incident_writing,
+    stand_down,
     tell,
 )
-from accord.services.obligations import ObligationView, fulfil, record_obligation, release, view_of
+from accord.services.obligations import ObligationView, fulfil, record_obligation, view_of
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
 from accord.services.uow import ServiceContext, UnitOfWork
@@ -390,7 +391,7 @@ class IncidentReviews:
             if duty is not None and state == "done":
                 fulfil(uow, duty)
             elif duty is not None:
-                release(uow, duty, f"preventive action cancelled: {note}")
+                stand_down(uow, duty, f"preventive action cancelled: {note}")
             timeline(
                 uow,
                 incident,

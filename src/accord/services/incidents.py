@@ -37,7 +37,7 @@ from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.incident_rows import IncidentRow
-from accord.store.tables import AgreementRow
+from accord.store.tables import AgreementRow, ObligationRow
 
 __all__ = [
     "IncidentDetail",
@@ -51,6 +51,7 @@ __all__ = [
     "open_incident",
     "resolution_clocks",
     "schedule_breach_notices",
+    "stand_down",
     "tell",
 ]
 
@@ -435,10 +436,22 @@ def resolution_clocks(
         if duty.kind == "resolve":
             fulfil(uow, duty)
         elif duty.kind == "update":
-            release(uow, duty, "the incident was resolved")
+            stand_down(uow, duty, "the incident was resolved")
     review = review_obligation(incident.id, agreement, incident.severity, uow.now())
     if review is not None:
         record_obligation(uow, row, review, incident.id)
+
+
+def stand_down(uow: UnitOfWork, duty: ObligationRow, reason: str) -> None:
+    """A duty that no longer applies (updates once resolved, a cancelled preventive action):
+    waived while open; a missed one stays missed, since it was late, but stops climbing the
+    escalation ladder now (escalation stops at ``done_at``), with the reason."""
+    if duty.state == "missed" and duty.done_at is None:
+        duty.done_at, duty.reason = uow.now(), reason
+        after = {"at": duty.done_at.isoformat(), "reason": reason}
+        uow.audit("obligation.stood_down", "obligation", duty.id, after=after)
+    else:
+        release(uow, duty, reason)
 
 
 def get_incident(uow: UnitOfWork, incident_id: int) -> tuple[IncidentRow, AgreementRow]:
