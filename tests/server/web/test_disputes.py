@@ -5,7 +5,8 @@ escalating to the ladder's next step from the dispute's page, where an auditor s
 form and its forged post is refused; each dispute's duty linking to the dispute itself; another
 partner's dispute the same 404 as a missing one; a form without its CSRF token refused;
 axe-core on both pages (the manager's dispute page with every form). Bravo answers with its
-own probe data for the source, and both sides see it judged beside ours."""
+own probe data for the source, and both sides see it judged beside ours; evidence the
+retention purge removed says so."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accord.services.disputes import RaiseDispute, Submission
+from accord.core.disputes import DisputeOutcome
+from accord.services.disputes import DecideDispute, EvidenceFile, RaiseDispute, Submission
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import VerdictQuery
 from tests.server.web.conftest import month_of_requests, screenshot, sign_in
 from tests.server.web.test_accessibility import _violations, axe_source
 from tests.services.test_dispute_data import probe_csv
-from tests.services.world import CONSOLE, World, agreement_document
+from tests.services.world import CONSOLE, World, agreement_document, data_handling
 
 __all__ = ["axe_source"]
 
@@ -304,3 +306,43 @@ def test_the_partner_answers_with_its_own_data_and_both_sides_see_it_beside_ours
     audited.goto(url)
     assert _violations(audited, axe_source) == []
     context.close()
+
+
+def test_evidence_removed_by_retention_says_so_instead_of_naming_a_file(
+    page: Page, governed: World
+) -> None:
+    """Version 3 keeps dispute evidence 30 days; a decided dispute's file is purged later."""
+    document = agreement_document("bravo", version="3")
+    document["disputes"] = DISPUTES
+    document["data_handling"] = data_handling(
+        retention=[{"data": "dispute evidence", "period": "30 days", "applies_to": "evidence"}]
+    )
+    manager = governed.principal("manager@acme.example")
+    governed.services.portfolio.upload(manager, UploadVersion(text=json.dumps(document)))
+    governed.clock.at += dt.timedelta(hours=1)
+    raised = governed.services.disputes.raise_(
+        governed.principal("partner@bravo.example"),
+        RaiseDispute(
+            agreement="acme-bravo",
+            submission=Submission(
+                text="See the probe log.", files=(EvidenceFile("probe.log", b"all green\n"),)
+            ),
+            verdict=_breach(governed),
+        ),
+    )
+    governed.services.disputes.decide(
+        manager,
+        DecideDispute(
+            agreement="acme-bravo",
+            dispute=raised.id,
+            outcome=DisputeOutcome.REJECTED,
+            reason="The probe ran from inside bravo's network.",
+        ),
+    )
+    governed.clock.at += dt.timedelta(days=40)
+    governed.services.retention.purge(CONSOLE)
+
+    sign_in(page, "partner@bravo.example")
+    page.goto(f"/agreements/acme-bravo/disputes/{raised.id}")
+    evidence = page.locator("#evidence + table tbody tr")
+    expect(evidence).to_contain_text("probe.log (10 bytes); removed by retention on 2026-12-")
