@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from accord.store.tables import (
@@ -29,7 +29,12 @@ from accord.store.tables import (
 from accord.store.tenancy import Tenant, declared_tenancy
 from tests.store.rows import batch, verdict
 from tests.store.seed import AT, World, add_run, open_session, seed, version
-from tests.store.violations import foreign_key_violated, not_null_violated, unique_violated
+from tests.store.violations import (
+    foreign_key_violated,
+    not_null_violated,
+    unique_index_violated,
+    unique_violated,
+)
 
 
 def _organisation(slug: str, created_at: dt.datetime) -> OrganisationRow:
@@ -136,14 +141,6 @@ _UNIQUE_KEYS: dict[str, tuple[str, tuple[str, ...], _Rows, _Rows]] = {
         lambda s, w: [],
         lambda s, w: [_organisation("bravo", AT)],
     ),
-    "a user's email": (
-        "users",
-        ("email",),
-        lambda s, w: [],
-        lambda s, w: [
-            UserRow(organisation_id=w.partner_c, email="u@bravo", name="n", created_at=AT)
-        ],
-    ),
     "an agreement's slug for its owner (another owner may use it)": (
         "agreements",
         ("owner_organisation_id", "slug"),
@@ -208,6 +205,38 @@ def test_the_database_refuses_a_second_row_with_the_same_unique_key(
         with unique_violated(session, table, *columns):
             session.add_all(rows)
             session.flush()
+
+
+def _user(world: World, email: str) -> UserRow:
+    return UserRow(organisation_id=world.partner_c, email=email, name="n", created_at=AT)
+
+
+def test_a_second_user_whose_email_differs_only_in_case_is_refused(engine: Engine) -> None:
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        session.add(_user(world, "ops@x.example"))
+        session.flush()
+        with unique_index_violated(session, "users", "uq_users_lower_email"):
+            session.add(_user(world, "Ops@x.example"))
+            session.flush()
+
+
+def test_a_second_user_with_the_same_email_is_refused(engine: Engine) -> None:
+    # Two keys refuse it (the exact one and the one in any case); which one the database
+    # names first differs between SQLite and PostgreSQL.
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        session.add(_user(world, "u@bravo"))
+        with pytest.raises(IntegrityError):
+            session.flush()
+
+
+def test_users_whose_emails_differ_in_more_than_case_are_kept(engine: Engine) -> None:
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        session.add_all([_user(world, "ops@x.example"), _user(world, "ops@x.example.org")])
+        session.flush()
+        assert session.scalar(select(func.count()).select_from(UserRow)) == 5
 
 
 def test_a_version_of_an_agreement_that_does_not_exist_is_refused(engine: Engine) -> None:

@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 
 from accord.store.tables import Base
 
-__all__ = ["foreign_key_violated", "not_null_violated", "unique_violated"]
+__all__ = [
+    "foreign_key_violated",
+    "not_null_violated",
+    "unique_index_violated",
+    "unique_violated",
+]
 
 
 def _constraint_name(
@@ -57,6 +62,21 @@ def unique_violated(session: Session, table: str, *columns: str) -> Iterator[Non
     else:
         name = _constraint_name(table, UniqueConstraint, columns)
         _says(_postgres_says(caught)[:2], ("23505", name))
+
+
+@contextmanager
+def unique_index_violated(session: Session, table: str, index: str) -> Iterator[None]:
+    """The block's statement is refused by the unique index ``index`` of ``table`` (one over
+    an expression, which no unique key can declare)."""
+    assert any(i.name == index and i.unique for i in Base.metadata.tables[table].indexes), (
+        f"{table} declares no unique index {index}"
+    )
+    with _refused(session) as caught:
+        yield
+    if session.get_bind().dialect.name == "sqlite":
+        _says(str(caught.value.orig), f"UNIQUE constraint failed: index '{index}'")
+    else:
+        _says(_postgres_says(caught)[:2], ("23505", index))
 
 
 @contextmanager

@@ -30,6 +30,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -169,6 +171,12 @@ class OrganisationRow(Base):
 class UserRow(Base):
     __tablename__ = "users"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
+    #: An address is one user in any case (users are found by it case-insensitively), so
+    #: two accounts differing only in case are refused by the database too, even when
+    #: created at the same instant.
+    __table_args__ = (
+        Index("uq_users_lower_email", func.lower(literal_column("email")), unique=True),
+    )
     id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
