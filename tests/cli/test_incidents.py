@@ -7,7 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from accord.bootstrap import build
 from accord.cli.main import app
+from accord.services.permissions import Principal
+from accord.services.portfolio import UploadVersion
+from accord.settings import Settings
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
@@ -76,3 +80,49 @@ def test_a_security_incident_s_notices_from_the_command_line(payments_dir: Path)
     )  # fmt: skip
     assert future.exit_code == 1
     assert "in the future" in future.stderr
+
+
+def test_a_source_omitting_its_severity_is_refused_when_the_policy_has_several(
+    payments_dir: Path,
+) -> None:
+    omitted = runner.invoke(app, ["incident", "source", "payments-api", "prometheus"])
+    assert omitted.exit_code == 1
+    said = " ".join(omitted.stderr.split())
+    assert "name the one for alerts that name none" in said
+    assert "payments-api has severities: sev1, sev2" in said
+    chosen = ["incident", "source", "payments-api", "prometheus", "--severity", "sev2"]
+    created = runner.invoke(app, chosen)
+    assert created.exit_code == 0, created.output
+    assert "naming no severity open sev2" in " ".join(created.stdout.split())
+
+
+def test_a_source_naming_an_unknown_severity_is_refused_naming_it(payments_dir: Path) -> None:
+    unknown = runner.invoke(
+        app, ["incident", "source", "payments-api", "prometheus", "--severity", "p1"]
+    )
+    assert unknown.exit_code == 1
+    said = " ".join(unknown.stderr.split())
+    assert "severity 'p1' is not in the incident policy of payments-api" in said
+    assert "severities: sev1, sev2" in said
+
+
+def _one_severity(text: str) -> str:
+    """payments-api as ``payments-one``, whose incident policy has sev1 only."""
+    head, sev2 = text.split("    - id: sev2\n", 1)
+    rest = sev2.split("  review:\n", 1)[1]
+    text = f"{head}  review:\n{rest}".replace("[sev1, sev2]", "[sev1]")
+    return text.replace("  id: payments-api\n", "  id: payments-one\n", 1)
+
+
+def test_a_source_omitting_its_severity_takes_the_policy_s_only_one(
+    payments_dir: Path,
+) -> None:
+    services = build(Settings.load())
+    try:
+        upload = UploadVersion(text=_one_severity(EXAMPLE.read_text()))
+        services.portfolio.upload(Principal.console(), upload)
+    finally:
+        services.close()
+    created = runner.invoke(app, ["incident", "source", "payments-one", "prometheus"])
+    assert created.exit_code == 0, created.output
+    assert "naming no severity open sev1" in " ".join(created.stdout.split())

@@ -130,7 +130,14 @@ def source(
     agreement: Annotated[str, typer.Argument(help="Agreement id.")],
     name: Annotated[str, typer.Argument(help="A name for the source, e.g. prometheus.")],
     kind: Annotated[str, typer.Option("--kind", help="alertmanager or generic.")] = "alertmanager",
-    severity: Annotated[str, typer.Option("--severity", help="When an alert names none.")] = "",
+    severity: Annotated[
+        str | None,
+        typer.Option(
+            "--severity",
+            help="When an alert names none; omitted: the policy's only severity (required "
+            "when it has several).",
+        ),
+    ] = None,
 ) -> None:
     """Create an inbound webhook source and print its secret (shown once)."""
     with open_services() as services:
@@ -138,7 +145,10 @@ def source(
             CONSOLE,
             CreateSource(agreement=agreement, name=name, kind=kind, severity=severity),  # type: ignore[arg-type]
         )
-    console.print(f"source {created.name} ({created.kind}) on {created.agreement}; secret:")
+    console.print(
+        f"source {created.name} ({created.kind}) on {created.agreement}; alerts naming no "
+        f"severity open {created.severity}; secret:"
+    )
     typer.echo(created.secret)
 
 

@@ -48,8 +48,9 @@ class CreateSource:
     agreement: str
     name: str
     kind: Literal["alertmanager", "generic"]
-    #: The severity of incidents whose alert names none the policy knows.
-    severity: str
+    #: The severity of incidents whose alert names none the policy knows; ``None``: the
+    #: policy's only severity (a policy with several must be told which).
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,25 @@ def generic_alerts(payload: Mapping[str, Any]) -> list[Alert]:
     ]
 
 
+def _source_severity(asked: str | None, known: Sequence[str], slug: str) -> str:
+    """The severity a source opens incidents with when an alert names none: the one asked
+    for, or the policy's only one. Of several, none is taken silently (not even the
+    lowest): an unlabelled alert may be the worst, and its clocks are the contract's."""
+    listed = ", ".join(known) or "none"
+    if asked is None:
+        if len(known) == 1:
+            return known[0]
+        raise Invalid(
+            f"severity: name the one for alerts that name none; the incident policy of "
+            f"{slug} has severities: {listed}"
+        )
+    if asked not in known:
+        raise Invalid(
+            f"severity {asked!r} is not in the incident policy of {slug}; severities: {listed}"
+        )
+    return asked
+
+
 class Inbound:
     """Use cases of inbound incident sources."""
 
@@ -159,11 +179,7 @@ class Inbound:
             principal.require(Permission.MANAGE_AGREEMENTS)
             # Checked now: else every alert naming no known severity would be refused later.
             known = _severities(agreement_in_force(uow, row, uow.now()))
-            if command.severity not in known:
-                raise Invalid(
-                    f"severity {command.severity!r} is not in the incident policy of "
-                    f"{row.slug}; severities: {', '.join(known) or 'none'}"
-                )
+            severity = _source_severity(command.severity, known, row.slug)
             if any(s.name == command.name for s in uow.incidents.sources(row.id)):
                 raise Conflict(f"agreement {row.slug!r} already has a source {command.name!r}")
             uow.incidents.add_source(
@@ -172,7 +188,7 @@ class Inbound:
                     name=command.name,
                     kind=command.kind,
                     secret_sha256=_digest(secret),
-                    severity=command.severity,
+                    severity=severity,
                     created_at=uow.now(),
                     created_by=principal.name,
                 )
@@ -184,7 +200,7 @@ class Inbound:
                 after={"name": command.name, "kind": command.kind},
             )
             uow.commit()
-        return CreatedSource(row.slug, command.name, command.kind, command.severity, secret)
+        return CreatedSource(row.slug, command.name, command.kind, severity, secret)
 
     def receive(self, secret: str, kind: str, payload: Mapping[str, Any]) -> list[IncidentView]:
         """Open (or resolve) the incidents an inbound webhook reports."""

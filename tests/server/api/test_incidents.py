@@ -181,3 +181,16 @@ def test_a_security_incident_owes_the_contract_s_breach_notice(desk: Desk) -> No
         if "contract's breach" in o.subject
     ]
     assert missed.state_at == FRIDAY_EVENING + dt.timedelta(hours=24)
+
+
+def test_a_source_omitting_its_severity_is_told_the_policy_s_severities(desk: Desk) -> None:
+    omitted = desk.client.post(
+        "/api/v1/agreements/payments-api/incident-sources",
+        headers=desk.headers("manager"),
+        json={"name": "prometheus", "kind": "alertmanager"},
+    )
+    assert omitted.status_code == 422, omitted.text
+    assert omitted.json()["detail"] == (
+        "severity: name the one for alerts that name none; "
+        "the incident policy of payments-api has severities: sev1, sev2"
+    )

@@ -42,7 +42,12 @@ class SeverityIn(BaseModel):
 class SourceIn(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     kind: Literal["alertmanager", "generic"]
-    severity: str = Field(min_length=1, max_length=64, description="When an alert names none.")
+    severity: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="When an alert names none; omitted: the policy's only severity.",
+    )
 
 
 @router.post(
