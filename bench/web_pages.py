@@ -7,6 +7,8 @@ verdict-read benchmark seeds (``bench.verdict_seed``). Each page is then asked f
 manager, and the server time's median and 95th percentile printed against the 200 ms
 target, with the ratio to ``/healthz`` measured in the same run (the framework's floor) and
 the median CPU time (on a shared machine the wall clock measures the machine's load too).
+The pages timed: the portfolio, the agreement, a verdict, the agreement's governance pages
+(amendments, disputes, governance reviews), reports and the sign-in form.
 
     .venv/bin/python -m bench.web_pages [--agreements 100] [--requests 50]
 """
@@ -48,6 +50,8 @@ TARGET_MS = 200.0
 _OBJECTIVES = 5
 _MONTHS = 24
 _EVIDENCE = verdict_seed._evidence
+#: The agreement's governance pages: amendments, disputes, governance reviews.
+_GOVERNANCE = ("amendments", "disputes", "reviews")
 
 
 def _with_budget(objective: str, label: str, value: Decimal, outcome: str) -> dict[str, Any]:
@@ -179,7 +183,8 @@ def main() -> None:
                         f"{'page':<40} {'median ms':>10} {'p95 ms':>8} "
                         f"{'p95/target':>11} {'median/floor':>13} {'cpu ms':>7}"
                     )
-                    for path in ("/", agreement, verdict, "/reports", "/sign-in"):
+                    governance = [f"{agreement}/{part}" for part in _GOVERNANCE]
+                    for path in ("/", agreement, verdict, *governance, "/reports", "/sign-in"):
                         times, cpu = _time(client, path, options.requests)
                         median, p95 = statistics.median(times), _p95(times)
                         print(

@@ -15,6 +15,7 @@ from accord.bootstrap import build
 from accord.reports.review import review_html
 from accord.services.errors import Forbidden, Invalid, NotFound
 from accord.services.ingestion import PushBatch
+from accord.services.obligations import ObligationQuery
 from accord.services.permissions import Principal
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
@@ -122,6 +123,10 @@ def test_both_sides_rate_and_a_decision_with_a_due_date_is_an_obligation(world: 
     assert (decision.owner, decision.due_on) == ("bravo", dt.date(2027, 1, 31))
     (duty,) = [d for d in pack.obligations if d.kind == "review_action"]
     assert (duty.party, duty.due_at) == ("bravo", dt.datetime(2027, 1, 31, 23, tzinfo=dt.UTC))
+    # Its key names its review, so that pages link the duty to that review.
+    duties = world.services.obligations.list(CONSOLE, ObligationQuery(agreement="acme-bravo"))
+    (action,) = [d for d in duties if d.kind == "review_action"]
+    assert action.key.startswith("review_action:2026-Q4:")
     assert "Share a capacity forecast monthly" in review_html(pack)
     assert list(world.services.audit.export(CONSOLE))[-1]["action"] == "obligation.scheduled"
 

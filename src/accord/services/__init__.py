@@ -3,6 +3,7 @@
 __all__ = [
     "actors",
     "adjustments",
+    "agreement_page",
     "agreements",
     "amendments",
     "auto_open",

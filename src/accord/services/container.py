@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from accord.services.adjustments import Adjustments
+from accord.services.agreement_page import AgreementPages
 from accord.services.amendments import Amendments
 from accord.services.books import Books
 from accord.services.breach_notices import BreachNotices
@@ -52,6 +53,7 @@ class Services:
     portfolio: Portfolio
     overview: Overview
     history: History
+    agreement_pages: AgreementPages
     reports: Reports
     scheduled_reports: ScheduledReports
     status: Status
@@ -92,6 +94,7 @@ class Services:
             portfolio=Portfolio(context),
             overview=Overview(context),
             history=History(context),
+            agreement_pages=AgreementPages(context),
             reports=reports,
             scheduled_reports=ScheduledReports(context, reports),
             status=Status(context),

@@ -13,11 +13,11 @@ from typing import Any, Final
 
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_agreement
-from accord.services.uow import ServiceContext
+from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.repositories import VerdictFilter, VerdictSummaryRow
-from accord.store.tables import VerdictRow
+from accord.store.tables import AgreementRow, VerdictRow
 
-__all__ = ["BurnPoint", "History", "ObjectiveHistory", "WindowPoint"]
+__all__ = ["BurnPoint", "History", "ObjectiveHistory", "WindowPoint", "objective_histories"]
 
 #: Enough windows for two years of months; older ones stay on the verdict list.
 _MAX_VERDICTS: Final = 5000
@@ -110,28 +110,32 @@ class History:
         monthly objective), oldest first, and the open window's burn-down."""
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
-            row = get_agreement(uow, slug)
-            summaries = uow.verdicts.current_summaries(row.id)
-            charted = uow.verdicts.by_ids(_charted_ids(summaries))
-            histories: dict[tuple[str, str], ObjectiveHistory] = {}
-            for verdict_id in sorted(charted, key=lambda i: (charted[i].window_start, i)):
-                _add(histories, charted[verdict_id])
-            # Each objective × scope's own open window: a quarter opened before a month.
-            latest = {(s.objective, s.scope_label): s.window_label for s in summaries}
-            every = [
-                verdict
-                for label in sorted(set(latest.values()))
-                for verdict in uow.verdicts.search(
-                    row.id,
-                    VerdictFilter(window_label=label, include_superseded=True),
-                    limit=_MAX_VERDICTS,
-                    offset=0,
-                )[0]
-                if latest.get((verdict.objective, verdict.scope_label)) == label
-            ]
-        for verdict in sorted(every, key=lambda v: v.recorded_at):
-            left = _left(verdict)
-            history = histories.get((verdict.objective, verdict.scope_label or "all"))
-            if left is not None and history is not None:
-                history.burn_down.append(BurnPoint(verdict.recorded_at, left))
-        return sorted(histories.values(), key=lambda h: (h.objective, h.scope))
+            return objective_histories(uow, get_agreement(uow, slug))
+
+
+def objective_histories(uow: UnitOfWork, row: AgreementRow) -> list[ObjectiveHistory]:
+    """``History.objectives`` inside a unit of work the caller opened (the agreement page's)."""
+    summaries = uow.verdicts.current_summaries(row.id)
+    charted = uow.verdicts.by_ids(_charted_ids(summaries))
+    histories: dict[tuple[str, str], ObjectiveHistory] = {}
+    for verdict_id in sorted(charted, key=lambda i: (charted[i].window_start, i)):
+        _add(histories, charted[verdict_id])
+    # Each objective × scope's own open window: a quarter opened before a month.
+    latest = {(s.objective, s.scope_label): s.window_label for s in summaries}
+    every = [
+        verdict
+        for label in sorted(set(latest.values()))
+        for verdict in uow.verdicts.search(
+            row.id,
+            VerdictFilter(window_label=label, include_superseded=True),
+            limit=_MAX_VERDICTS,
+            offset=0,
+        )[0]
+        if latest.get((verdict.objective, verdict.scope_label)) == label
+    ]
+    for verdict in sorted(every, key=lambda v: v.recorded_at):
+        left = _left(verdict)
+        history = histories.get((verdict.objective, verdict.scope_label or "all"))
+        if left is not None and history is not None:
+            history.burn_down.append(BurnPoint(verdict.recorded_at, left))
+    return sorted(histories.values(), key=lambda h: (h.objective, h.scope))

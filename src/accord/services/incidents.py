@@ -47,6 +47,7 @@ __all__ = [
     "TimelineEntry",
     "get_incident",
     "incident_view",
+    "incident_views",
     "incident_writing",
     "open_incident",
     "resolution_clocks",
@@ -283,9 +284,8 @@ class Incidents:
     ) -> list[IncidentView]:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
-            agreement_id = None if agreement is None else get_agreement(uow, agreement).id
-            found = uow.incidents.matching(agreement_id=agreement_id, states=states)
-            return [incident_view(row, slug) for row, slug in found]
+            row = None if agreement is None else get_agreement(uow, agreement)
+            return incident_views(uow, row, states)
 
     def get(self, principal: Principal, incident_id: int) -> IncidentDetail:
         principal.require(Permission.READ)
@@ -480,3 +480,12 @@ def incident_writing(
         if agreement is None:
             raise NotFound(f"agreement {row.slug!r} has no version")
         yield uow, incident, row, agreement
+
+
+def incident_views(
+    uow: UnitOfWork, row: AgreementRow | None, states: tuple[str, ...] = ()
+) -> list[IncidentView]:
+    """``Incidents.list`` (of the agreement ``row``, or of every one when None) inside a unit
+    of work the caller opened (the agreement page's)."""
+    found = uow.incidents.matching(agreement_id=None if row is None else row.id, states=states)
+    return [incident_view(incident, slug) for incident, slug in found]

@@ -48,6 +48,7 @@ __all__ = [
     "PushBatch",
     "SweepReport",
     "identity_description",
+    "pushed_sources",
     "signed_content",
 ]
 
@@ -187,7 +188,7 @@ class Ingestion:
             row = get_agreement(uow, command.agreement)
             principal.require(Permission.PUSH)
             source = self._source(uow, row, command.source)
-            self._check_supplier(uow, principal, row, source)
+            _check_supplier(uow, principal, row, source)
             uow.serialise("batch", row.id, source.id)
             stored = uow.batches.find(row.id, source.id, command.batch_id)
             if stored is not None:
@@ -245,19 +246,7 @@ class Ingestion:
     def sources(self, principal: Principal, agreement: str) -> list[str]:
         """The pushed sources of the agreement the principal may push batches to."""
         with self._context.uow(principal) as uow:
-            row = get_agreement(uow, agreement)
-            if not principal.can(Permission.PUSH):
-                return []
-            found = []
-            for source in parsed(get_version(uow, row, None)).sources:
-                if source.format is not SourceFormat.PUSH:
-                    continue
-                try:
-                    self._check_supplier(uow, principal, row, source)
-                except Forbidden:
-                    continue
-                found.append(source.id)
-            return found
+            return pushed_sources(uow, get_agreement(uow, agreement))
 
     def _source(self, uow: UnitOfWork, row: AgreementRow, source_id: str) -> Source:
         agreement = parsed(get_version(uow, row, None))
@@ -270,23 +259,6 @@ class Ingestion:
                 "declare it with format: push to send it to the service"
             )
         return source
-
-    def _check_supplier(
-        self, uow: UnitOfWork, principal: Principal, row: AgreementRow, source: Source
-    ) -> None:
-        if source.owner is None or principal.organisation_id is None:
-            return
-        mine = sorted(
-            party
-            for party, organisation in uow.agreements.parties(row.id).items()
-            if organisation == principal.organisation_id
-        )
-        if source.owner not in mine:
-            yours = f"party {', '.join(mine)}" if mine else "not a party"
-            raise Forbidden(
-                f"source {source.id!r} is supplied by party {source.owner!r}; "
-                f"your organisation is {yours}"
-            )
 
     def _write(
         self, uow: UnitOfWork, row: AgreementRow, source: Source, command: PushBatch
@@ -404,3 +376,38 @@ def _remove_if_old(path: Path, cutoff: float) -> int:
         return 0
     path.unlink(missing_ok=True)
     return 1
+
+
+def pushed_sources(uow: UnitOfWork, row: AgreementRow) -> list[str]:
+    """``Ingestion.sources`` inside a unit of work the caller opened (the agreement page's)."""
+    principal = uow.principal
+    if not principal.can(Permission.PUSH):
+        return []
+    found = []
+    for source in parsed(get_version(uow, row, None)).sources:
+        if source.format is not SourceFormat.PUSH:
+            continue
+        try:
+            _check_supplier(uow, principal, row, source)
+        except Forbidden:
+            continue
+        found.append(source.id)
+    return found
+
+
+def _check_supplier(
+    uow: UnitOfWork, principal: Principal, row: AgreementRow, source: Source
+) -> None:
+    if source.owner is None or principal.organisation_id is None:
+        return
+    mine = sorted(
+        party
+        for party, organisation in uow.agreements.parties(row.id).items()
+        if organisation == principal.organisation_id
+    )
+    if source.owner not in mine:
+        yours = f"party {', '.join(mine)}" if mine else "not a party"
+        raise Forbidden(
+            f"source {source.id!r} is supplied by party {source.owner!r}; "
+            f"your organisation is {yours}"
+        )

@@ -40,6 +40,7 @@ __all__ = [
     "LedgerStep",
     "LedgerTotal",
     "Parties",
+    "ledger_report",
     "ledger_sums",
 ]
 
@@ -171,26 +172,14 @@ class Ledger:
 
     def report(self, principal: Principal, query: LedgerQuery) -> LedgerReport:
         """The credits the principal sees, filtered, with totals per currency and state."""
-        principal.require(Permission.READ)
-        if query.state is not None and query.state not in set(CreditState):
-            states = ", ".join(CreditState)
-            raise Invalid(f"no credit state {query.state!r}; states: {states}")
+        _check_report(principal, query)
         with self._context.uow(principal) as uow:
             rows = (
                 [get_agreement(uow, query.agreement)]
                 if query.agreement
                 else list(uow.agreements.all())
             )
-            read = _read(uow, rows)
-            lines = [line for row in rows for line in _lines(read, row) if _wanted(line, query)]
-        totals: dict[tuple[str, str], LedgerTotal] = {}
-        for line in lines:
-            key = (line.currency, line.state)
-            before = totals.get(key, LedgerTotal(line.currency, line.state, Decimal(0), 0))
-            totals[key] = LedgerTotal(
-                line.currency, line.state, before.amount + line.owed, before.credits + 1
-            )
-        return LedgerReport(lines, [totals[key] for key in sorted(totals)])
+            return ledger_report(uow, rows, query)
 
     def step(self, principal: Principal, command: LedgerStep) -> LedgerLine:
         """Claim, accept, dispute or settle one credit; a new, sealed row in the ledger."""
@@ -256,6 +245,29 @@ class Parties:
 
     links: dict[int, dict[str, int]]
     organisations: dict[int, OrganisationRow]
+
+
+def _check_report(principal: Principal, query: LedgerQuery) -> None:
+    principal.require(Permission.READ)
+    if query.state is not None and query.state not in set(CreditState):
+        states = ", ".join(CreditState)
+        raise Invalid(f"no credit state {query.state!r}; states: {states}")
+
+
+def ledger_report(uow: UnitOfWork, rows: list[AgreementRow], query: LedgerQuery) -> LedgerReport:
+    """``Ledger.report`` of the agreements ``rows`` inside a unit of work the caller opened
+    (the agreement page's)."""
+    _check_report(uow.principal, query)
+    read = _read(uow, rows)
+    lines = [line for row in rows for line in _lines(read, row) if _wanted(line, query)]
+    totals: dict[tuple[str, str], LedgerTotal] = {}
+    for line in lines:
+        key = (line.currency, line.state)
+        before = totals.get(key, LedgerTotal(line.currency, line.state, Decimal(0), 0))
+        totals[key] = LedgerTotal(
+            line.currency, line.state, before.amount + line.owed, before.credits + 1
+        )
+    return LedgerReport(lines, [totals[key] for key in sorted(totals)])
 
 
 def _read(uow: UnitOfWork, rows: list[AgreementRow], parties: Parties | None = None) -> _Read:

@@ -41,6 +41,7 @@ __all__ = [
     "Obligations",
     "fulfil",
     "invite",
+    "obligation_views",
     "record_obligation",
     "release",
     "remind",
@@ -323,14 +324,7 @@ class Obligations:
                 if found is None:
                     raise NotFound(f"no agreement {query.agreement!r}")
                 agreement_id = found.id
-            due_before = None if query.due_within is None else uow.now() + query.due_within
-            where = ObligationFilter(
-                agreement_id=agreement_id,
-                states=query.states,
-                kinds=query.kinds,
-                due_before=due_before,
-            )
-            return [view_of(row, slug) for row, slug in uow.obligations.matching(where)]
+            return obligation_views(uow, agreement_id, query)
 
     def get(self, principal: Principal, obligation_id: int) -> ObligationView:
         principal.require(Permission.READ)
@@ -407,3 +401,18 @@ class Obligations:
                 release(uow, row, reason or "")
             uow.commit()
             return view_of(row, slug)
+
+
+def obligation_views(
+    uow: UnitOfWork, agreement_id: int | None, query: ObligationQuery
+) -> list[ObligationView]:
+    """``Obligations.list`` (of the agreement ``agreement_id``, or of every one when None)
+    inside a unit of work the caller opened (the agreement page's)."""
+    due_before = None if query.due_within is None else uow.now() + query.due_within
+    where = ObligationFilter(
+        agreement_id=agreement_id,
+        states=query.states,
+        kinds=query.kinds,
+        due_before=due_before,
+    )
+    return [view_of(row, slug) for row, slug in uow.obligations.matching(where)]

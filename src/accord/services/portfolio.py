@@ -42,6 +42,7 @@ __all__ = [
     "VersionText",
     "VersionView",
     "add_version",
+    "agreement_view",
     "get_agreement",
     "get_version",
     "get_version_in_force",
@@ -315,12 +316,12 @@ class Portfolio:
     def agreements(self, principal: Principal) -> list[AgreementView]:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
-            return [self._view(uow, row, with_versions=False) for row in uow.agreements.all()]
+            return [agreement_view(uow, row, with_versions=False) for row in uow.agreements.all()]
 
     def agreement(self, principal: Principal, slug: str) -> AgreementView:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
-            return self._view(uow, get_agreement(uow, slug), with_versions=True)
+            return agreement_view(uow, get_agreement(uow, slug), with_versions=True)
 
     def version(self, principal: Principal, slug: str, number: int | None) -> VersionText:
         principal.require(Permission.READ)
@@ -445,28 +446,30 @@ class Portfolio:
             after={"party": party_id, "organisation": organisation.slug},
         )
 
-    def _view(self, uow: UnitOfWork, row: AgreementRow, *, with_versions: bool) -> AgreementView:
-        latest = uow.agreements.latest_version(row.id)
-        links = uow.agreements.parties(row.id)
-        names = {
-            o.id: o.slug
-            for o in uow.organisations.by_ids({*links.values(), row.owner_organisation_id}).values()
-        }
-        parties = []
-        if latest is not None:
-            parties = [
-                PartyView(p.id, p.name, p.role.value, names.get(links.get(p.id, -1)))
-                for p in parsed(latest).parties
-            ]
-        versions = uow.agreements.versions(row.id) if with_versions else []
-        return AgreementView(
-            id=row.slug,
-            title=row.title,
-            owner=names.get(row.owner_organisation_id),
-            latest=None if latest is None else _version_view(uow, row.slug, latest),
-            parties=parties,
-            versions=[_version_view(uow, row.slug, v) for v in versions],
-        )
+
+def agreement_view(uow: UnitOfWork, row: AgreementRow, *, with_versions: bool) -> AgreementView:
+    """The agreement as the portfolio and its page show it, inside the caller's unit of work."""
+    latest = uow.agreements.latest_version(row.id)
+    links = uow.agreements.parties(row.id)
+    names = {
+        o.id: o.slug
+        for o in uow.organisations.by_ids({*links.values(), row.owner_organisation_id}).values()
+    }
+    parties = []
+    if latest is not None:
+        parties = [
+            PartyView(p.id, p.name, p.role.value, names.get(links.get(p.id, -1)))
+            for p in parsed(latest).parties
+        ]
+    versions = uow.agreements.versions(row.id) if with_versions else []
+    return AgreementView(
+        id=row.slug,
+        title=row.title,
+        owner=names.get(row.owner_organisation_id),
+        latest=None if latest is None else _version_view(uow, row.slug, latest),
+        parties=parties,
+        versions=[_version_view(uow, row.slug, v) for v in versions],
+    )
 
 
 def _version_record(row: AgreementVersionRow) -> dict[str, object]:

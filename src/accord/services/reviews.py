@@ -305,7 +305,7 @@ class Reviews:
                     row,
                     Obligation(
                         kind="review_action",
-                        key=f"review_action:{entry.id}",
+                        key=f"review_action:{command.period}:{entry.id}",
                         party=command.owner or party,
                         subject=f"{command.period} review: {text[:200]}",
                         trigger_at=uow.now(),

@@ -59,7 +59,15 @@ from accord.services.verdict_views import (
 from accord.store.repositories import VerdictFilter
 from accord.store.tables import AgreementRow, EvaluationRunRow, MeasurementBatchRow, VerdictRow
 
-__all__ = ["MAX_PAGE", "RunEvaluation", "VerdictQuery", "Verdicts", "parse_scope"]
+__all__ = [
+    "MAX_PAGE",
+    "RunEvaluation",
+    "VerdictQuery",
+    "Verdicts",
+    "credit_ledger",
+    "parse_scope",
+    "verdict_page",
+]
 
 MAX_PAGE: Final = 500
 _OUTCOMES: Final = ("met", "deviation", "breach", "no_data", "insufficient_data")
@@ -429,28 +437,13 @@ class Verdicts:
 
     def verdicts(self, principal: Principal, agreement: str, query: VerdictQuery) -> VerdictPage:
         with self._context.uow(principal) as uow:
-            row, rows, total = self._search(uow, agreement, query)
-            views = Views(uow, row)
-            items = [views.verdict(verdict) for verdict in rows]
-        following = query.offset + len(items)
-        return VerdictPage(
-            items, total, query.limit, query.offset, following if following < total else None
-        )
+            return verdict_page(uow, get_agreement(uow, agreement), query)
 
     def _search(
         self, uow: UnitOfWork, agreement: str, query: VerdictQuery
     ) -> tuple[AgreementRow, Sequence[VerdictRow], int]:
-        uow.principal.require(Permission.READ)
-        _check_query(query)
-        wanted = VerdictFilter(
-            objective=query.objective,
-            scope_key=parse_scope(query.scope),
-            window_label=query.window,
-            outcome=query.outcome,
-            include_superseded=query.include_superseded,
-        )
         row = get_agreement(uow, agreement)
-        rows, total = uow.verdicts.search(row.id, wanted, limit=query.limit, offset=query.offset)
+        rows, total = _matching(uow, row, query)
         return row, rows, total
 
     def verdict(self, principal: Principal, agreement: str, verdict_id: int) -> VerdictDetail:
@@ -485,31 +478,59 @@ class Verdicts:
     def credits(self, principal: Principal, agreement: str, window: str | None) -> CreditLedger:
         principal.require(Permission.READ)
         with self._context.uow(principal) as uow:
-            row = get_agreement(uow, agreement)
-            entries = [
-                CreditEntryView(
-                    scheme=e.scheme,
-                    objective=e.objective,
-                    scope=e.scope_label,
-                    window=e.window_label,
-                    tier=e.tier,
-                    amount=e.amount,
-                    currency=e.currency,
-                    recorded_at=e.recorded_at,
-                    reason=e.reason,
-                    clipped=e.clipped,
-                    caps=e.caps,
-                )
-                for e in uow.credits.all(row.id, window)
-            ]
-            balances = [
-                CreditBalance(scheme, label, amount, currency)
-                for (scheme, label), (amount, currency) in sorted(
-                    uow.credits.balances(row.id).items()
-                )
-                if window is None or label == window
-            ]
-        return CreditLedger(balances, entries)
+            return credit_ledger(uow, get_agreement(uow, agreement), window)
+
+
+def _matching(
+    uow: UnitOfWork, row: AgreementRow, query: VerdictQuery
+) -> tuple[Sequence[VerdictRow], int]:
+    uow.principal.require(Permission.READ)
+    _check_query(query)
+    wanted = VerdictFilter(
+        objective=query.objective,
+        scope_key=parse_scope(query.scope),
+        window_label=query.window,
+        outcome=query.outcome,
+        include_superseded=query.include_superseded,
+    )
+    return uow.verdicts.search(row.id, wanted, limit=query.limit, offset=query.offset)
+
+
+def verdict_page(uow: UnitOfWork, row: AgreementRow, query: VerdictQuery) -> VerdictPage:
+    """``Verdicts.verdicts`` inside a unit of work the caller opened (the agreement page's)."""
+    rows, total = _matching(uow, row, query)
+    views = Views(uow, row)
+    items = [views.verdict(verdict) for verdict in rows]
+    following = query.offset + len(items)
+    return VerdictPage(
+        items, total, query.limit, query.offset, following if following < total else None
+    )
+
+
+def credit_ledger(uow: UnitOfWork, row: AgreementRow, window: str | None) -> CreditLedger:
+    """``Verdicts.credits`` inside a unit of work the caller opened (the agreement page's)."""
+    entries = [
+        CreditEntryView(
+            scheme=e.scheme,
+            objective=e.objective,
+            scope=e.scope_label,
+            window=e.window_label,
+            tier=e.tier,
+            amount=e.amount,
+            currency=e.currency,
+            recorded_at=e.recorded_at,
+            reason=e.reason,
+            clipped=e.clipped,
+            caps=e.caps,
+        )
+        for e in uow.credits.all(row.id, window)
+    ]
+    balances = [
+        CreditBalance(scheme, label, amount, currency)
+        for (scheme, label), (amount, currency) in sorted(uow.credits.balances(row.id).items())
+        if window is None or label == window
+    ]
+    return CreditLedger(balances, entries)
 
 
 def _open_incidents(

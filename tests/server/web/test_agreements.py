@@ -7,16 +7,20 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import event
 
 from accord.bootstrap import evidence_bundles
+from accord.server.app import create_app
 from accord.services.ledger import CreditState, LedgerStep
 from accord.services.portfolio import UploadVersion
 from accord.services.verdicts import RunEvaluation
+from tests.server.conftest import TestClient
 from tests.server.web.conftest import screenshot, sign_in
-from tests.services.world import CONSOLE, World, agreement_text
+from tests.services.world import CONSOLE, PASSWORD, World, agreement_text
 
 
 def test_a_manager_walks_from_a_breach_to_its_explanation(page: Page) -> None:
@@ -129,3 +133,35 @@ def test_credits_show_where_they_stand_on_the_portfolio_and_the_ledger(
     expect(row.locator(".state")).to_have_text("claimed")
     expect(row).to_contain_text("2026-11-30 23:00 UTC")  # claim by: 30 days after October
     screenshot(page, "agreement-ledger")
+
+
+def test_the_agreement_page_reads_in_one_unit_of_work(evaluated_world: World) -> None:
+    """One transaction for the signed-in user, one for everything the page shows; the
+    statements counted so that a read added per row (or per part) shows here."""
+    context = evaluated_world.services.context
+    begun: list[object] = []
+    statements: list[str] = []
+
+    def on_begin(session: object, transaction: object, connection: object) -> None:
+        begun.append(session)
+
+    def on_statement(connection: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(statement)
+
+    with TestClient(create_app(evaluated_world.services)) as client:
+        form = client.get("/sign-in").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert token is not None
+        signed = {"email": "manager@acme.example", "password": PASSWORD}
+        client.post("/sign-in", data={**signed, "csrf_token": token.group(1)})
+        event.listen(context.sessions, "after_begin", on_begin)
+        event.listen(context.engine, "before_cursor_execute", on_statement)
+        try:
+            response = client.get("/agreements/acme-bravo")
+        finally:
+            event.remove(context.sessions, "after_begin", on_begin)
+            event.remove(context.engine, "before_cursor_execute", on_statement)
+    assert response.status_code == 200
+    assert "Acme and bravo" in response.text
+    assert len(begun) == 2, begun
+    assert len(statements) <= 31, "\n".join(statements)

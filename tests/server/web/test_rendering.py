@@ -53,8 +53,12 @@ def test_the_csrf_cookie_is_set_once_and_carried_in_the_form(client: TestClient)
         ("governance_review", "governance_review:2026-10", "/agreements/acme-x/reviews/2026-10"),
         ("incident_review", "incident:3:review", "/incidents/3"),
         ("breach_notice", "incident:3:breach_notice:dora:initial", "/incidents/3"),
-        # A review's action names its entry, not its review: the list of reviews.
+        # A review's action names its review's period and its entry: that review.
+        ("review_action", "review_action:2026-Q4:12", "/agreements/acme-x/reviews/2026-Q4"),
+        ("review_action", "review_action:2026-10:12", "/agreements/acme-x/reviews/2026-10"),
+        # Keyed before it named the period: the list of reviews.
         ("review_action", "review_action:12", "/agreements/acme-x/reviews"),
+        ("review_action", "review_action:2026-Q5:12", "/agreements/acme-x/reviews"),
         ("location_notice", "location_notice:2026-11-01:ab12", "/agreements/acme-x/amendments"),
         ("renewal_notice", "renewal_notice:2027-12-31", "/agreements/acme-x"),
         ("dispute_step", "dispute:x:step:1", "/agreements/acme-x/disputes"),

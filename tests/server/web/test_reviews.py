@@ -82,8 +82,16 @@ def test_both_sides_rate_decide_and_record_the_quarter_s_review(
     expect(page.locator("#reviews tbody tr").first).to_contain_text("met")
     page.goto("/")
     expect(page.locator("#duties + table")).to_contain_text("Bravo adds a second region")
-    page.get_by_role("link", name="2026-Q4 review: Bravo adds a second region").first.click()
-    expect(page).to_have_url(f"{page.url.split('/agreements')[0]}/agreements/acme-bravo/reviews")
+    action = page.get_by_role("link", name="2026-Q4 review: Bravo adds a second region").first
+    # The decision's action links to its own review, on the portfolio and the agreement page.
+    expect(action).to_have_attribute("href", "/agreements/acme-bravo/reviews/2026-Q4")
+    page.goto("/agreements/acme-bravo")
+    action = page.locator("#duties + table").get_by_role(
+        "link", name="2026-Q4 review: Bravo adds a second region"
+    )
+    expect(action).to_have_attribute("href", "/agreements/acme-bravo/reviews/2026-Q4")
+    action.click()
+    expect(page.locator("#decisions + table")).to_contain_text("Bravo adds a second region")
 
 
 def test_another_partner_gets_the_same_404_for_the_reviews(page: Page, governed: World) -> None:

@@ -22,11 +22,9 @@ from accord.server.security import ServicesDep
 from accord.server.web.auth import PagePrincipal
 from accord.server.web.drilldown import drill_view
 from accord.server.web.rendering import DOCUMENT_CSP, page, percent
+from accord.services.agreement_page import PageQuery
 from accord.services.errors import NotFound
 from accord.services.history import ObjectiveHistory
-from accord.services.ledger import LedgerQuery
-from accord.services.obligations import ObligationQuery
-from accord.services.verdicts import MAX_PAGE, VerdictQuery
 
 __all__ = ["router"]
 
@@ -79,16 +77,11 @@ def agreement(
     services: ServicesDep,
     chosen: Annotated[AgreementFilter, Query()],
 ) -> Response:
-    view = services.portfolio.agreement(principal, slug)
-    histories = services.history.objectives(principal, slug)
-    windows = sorted({p.window for h in histories for p in h.points}, reverse=True)
-    window = chosen.window or (windows[0] if windows else "")
     outcome = chosen.outcome if chosen.outcome in _OUTCOMES else None
-    verdicts = services.verdicts.verdicts(
-        principal,
-        slug,
-        VerdictQuery(window=window or None, outcome=outcome, limit=MAX_PAGE),
+    shown = services.agreement_pages.page(
+        principal, slug, PageQuery(window=chosen.window or None, outcome=outcome)
     )
+    view = shown.agreement
     numbers = [v.number for v in view.versions]
     diff = _diff(services, principal, slug, chosen, numbers)
     return page(
@@ -98,25 +91,18 @@ def agreement(
         agreement=view,
         charts=[
             (h, _objective_chart(h), _burn_chart(h) if len(h.burn_down) > 1 else None)
-            for h in histories
+            for h in shown.histories
         ],
-        windows=windows,
-        window=window,
+        windows=shown.windows,
+        window=shown.window,
         outcome=outcome or "",
         outcomes=_OUTCOMES,
-        verdicts=verdicts.items,
-        ledger=services.verdicts.credits(principal, slug, None),
-        credits=services.ledger.report(principal, LedgerQuery(agreement=slug)),
-        incidents=sorted(
-            services.incidents.list(principal, agreement=slug),
-            key=lambda i: i.reported_at,
-            reverse=True,
-        )[:_LISTED],
-        duties=sorted(
-            services.obligations.list(principal, ObligationQuery(agreement=slug, states=("open",))),
-            key=lambda d: d.due_at,
-        )[:_LISTED],
-        push_sources=services.ingestion.sources(principal, slug),
+        verdicts=shown.verdicts.items,
+        ledger=shown.ledger,
+        credits=shown.credits,
+        incidents=sorted(shown.incidents, key=lambda i: i.reported_at, reverse=True)[:_LISTED],
+        duties=sorted(shown.duties, key=lambda d: d.due_at)[:_LISTED],
+        push_sources=shown.push_sources,
         diff=diff,
         numbers=numbers,
         compare=(

@@ -66,6 +66,12 @@ _DUTY_ITEMS: Final = (
         re.compile(r"governance_review:(\d{4}-(?:\d{2}|Q[1-4]))"),
         "/agreements/{agreement}/reviews/{0}",
     ),
+    # A review decision's action, keyed by its review's period since it was (earlier keys
+    # name the entry alone and keep linking to the list of reviews).
+    (
+        re.compile(r"review_action:(\d{4}-(?:\d{2}|Q[1-4])):\d+"),
+        "/agreements/{agreement}/reviews/{0}",
+    ),
     (re.compile(r"incident:(\d+):.+"), "/incidents/{0}"),
 )
 
