@@ -25,10 +25,16 @@ from accord.services.ports import Clock, SystemClock
 from accord.services.uow import Limits, ServiceContext
 from accord.settings import Settings
 from accord.store.db import make_engine
-from accord.store.migrations import upgrade
+from accord.store.migrations import MigrationRefused, upgrade
 from accord.store.tenancy import session_factory
 
-__all__ = ["build", "connection_store", "evidence_bundles", "file_evaluations"]
+__all__ = [
+    "MigrationRefused",
+    "build",
+    "connection_store",
+    "evidence_bundles",
+    "file_evaluations",
+]
 
 
 def connection_store(settings: Settings) -> ConnectionStore:

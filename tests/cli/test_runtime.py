@@ -4,14 +4,20 @@ problem placed when it has them), exit 1, never a traceback."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import typer
+from sqlalchemy import MetaData, Table, insert
 
 from accord.cli.runtime import load_settings, open_services
 from accord.core.problems import Problem
 from accord.services.errors import Invalid, NotFound
+from accord.settings import sqlite_url
+from accord.store.db import make_engine
+from accord.store.migrations import current_revision, upgrade
+from tests.store.seed import seed
 
 
 @pytest.fixture
@@ -62,3 +68,33 @@ def test_invalid_input_prints_every_problem_or_the_message(
     with pytest.raises(typer.Exit), open_services():
         raise Invalid("period: 'soon' is not a month")
     assert capsys.readouterr().err.strip() == "error: period: 'soon' is not a month"
+
+
+def test_a_migration_the_data_refuses_is_an_error_not_a_traceback(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database at 0025 holding two addresses that differ only in case cannot take 0026's
+    index: the command stops naming them, and the database stays as it was."""
+    data_dir.mkdir()
+    engine = make_engine(sqlite_url(data_dir))
+    upgrade(engine, "0025")
+    world = seed(engine)
+    users = Table("users", MetaData(), autoload_with=engine)
+    with engine.begin() as connection:
+        for email in ("ops@x.example", "Ops@X.example"):
+            connection.execute(
+                insert(users).values(
+                    organisation_id=world.partner_c,
+                    email=email,
+                    name="n",
+                    created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+                )
+            )
+    with pytest.raises(typer.Exit) as raised, open_services():
+        pass
+    assert raised.value.exit_code == 1
+    error = capsys.readouterr().err
+    assert "these differ only in case: Ops@X.example and ops@x.example" in error
+    assert "Traceback" not in error
+    assert current_revision(engine) == "0025"
+    engine.dispose()

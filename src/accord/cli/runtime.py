@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import typer
 
-from accord.bootstrap import build, connection_store
+from accord.bootstrap import MigrationRefused, build, connection_store
 from accord.cli.output import EXIT_INVALID, fail, print_problems
 from accord.connectors.credentials import ConnectionError_
 from accord.connectors.prometheus.client import Server
@@ -16,7 +16,7 @@ from accord.services.container import Services
 from accord.services.errors import Invalid, ServiceError
 from accord.settings import Settings, SettingsError
 
-__all__ = ["configured_servers", "load_settings", "open_services"]
+__all__ = ["build_services", "configured_servers", "load_settings", "open_services"]
 
 
 def load_settings() -> Settings:
@@ -34,12 +34,18 @@ def configured_servers() -> Mapping[str, Server]:
         fail(str(exc))
 
 
+def build_services(settings: Settings) -> Services:
+    """The services over ``settings``, or an error saying why they cannot open (a credential
+    that does not decrypt, a migration refused by the data it found), exit 1."""
+    try:
+        return build(settings)
+    except (ConnectionError_, MigrationRefused) as exc:
+        fail(str(exc))
+
+
 @contextmanager
 def open_services() -> Iterator[Services]:
-    try:
-        services = build(load_settings())
-    except ConnectionError_ as exc:
-        fail(str(exc))
+    services = build_services(load_settings())
     try:
         yield services
     except Invalid as exc:

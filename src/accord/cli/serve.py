@@ -11,9 +11,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from accord.bootstrap import build
 from accord.cli.output import console
-from accord.cli.runtime import load_settings
+from accord.cli.runtime import build_services, load_settings
 from accord.cli.worker import print_report
 from accord.server.app import create_app, settle_heap
 from accord.worker import Worker
@@ -35,7 +34,7 @@ def serve(
     accord worker beside it); it stops when the server stops.
     """
     settings = load_settings()
-    services = build(settings)
+    services = build_services(settings)
     console.print(f"data in {settings.data_dir}", highlight=False)
     worker = None
     if settings.worker:

@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 __all__ = [
+    "MigrationRefused",
     "alembic_config",
     "current_revision",
     "head_revision",
@@ -21,6 +22,12 @@ __all__ = [
 ]
 
 _HERE = Path(__file__).parent
+
+
+class MigrationRefused(RuntimeError):
+    """A revision that cannot apply to the data it finds (e.g. two users whose addresses
+    differ only in case): the database stays at the revision before it, and the message says
+    what to put right by hand before upgrading again."""
 
 
 def alembic_config(engine: Engine) -> Config:

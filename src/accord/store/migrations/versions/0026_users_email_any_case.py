@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from accord.store.migrations import MigrationRefused
+
 revision = "0026"
 down_revision = "0025"
 branch_labels = None
@@ -17,7 +19,7 @@ depends_on = None
 _INDEX = "uq_users_lower_email"
 
 
-class DuplicateEmails(RuntimeError):
+class DuplicateEmails(MigrationRefused):
     """Users whose addresses differ only in case: the index cannot be created."""
 
 
