@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +17,12 @@ import pytest
 
 from accord.bootstrap import build
 from accord.reports.period import render_files
+from accord.services.books import RequestRestatement
 from accord.services.ingestion import PushBatch
 from accord.services.notifications import Preferences
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
-from accord.services.report_schedule import due_periods
+from accord.services.report_schedule import due_periods, last_month, since_first
 from accord.services.reports import ReportQuery
 from accord.settings import Settings
 from accord.worker import tick
@@ -37,6 +39,8 @@ from tests.services.world import (
 
 #: Five business days after October (Berlin) have passed.
 AFTER_CLOSE = dt.datetime(2026, 11, 9, 9, tzinfo=dt.UTC)
+#: And after November.
+AFTER_NOVEMBER_CLOSE = dt.datetime(2026, 12, 9, 9, tzinfo=dt.UTC)
 LINKS = "https://accord.acme.example"
 
 
@@ -75,6 +79,14 @@ def _settings(data_dir: Path, database_url: str, smtp: Mailbox, **changes: objec
     return dataclasses.replace(settings, **changes)
 
 
+def _push(world: World, batch_id: str, batch: list[dict[str, object]]) -> None:
+    """Requests pushed by bravo for acme-bravo."""
+    world.services.ingestion.push(
+        world.principal("partner@bravo.example"),
+        PushBatch(agreement="acme-bravo", source="requests", batch_id=batch_id, events=batch),
+    )
+
+
 @pytest.fixture
 def october(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[World]:
     """October's requests pushed for bravo (2% failing: a deviation, 100 EUR owed) and
@@ -85,15 +97,7 @@ def october(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[World]
     )
     world = populate(services, clock)
     _governed(world)
-    services.ingestion.push(
-        world.principal("partner@bravo.example"),
-        PushBatch(
-            agreement="acme-bravo",
-            source="requests",
-            batch_id="october",
-            events=events(1000, failing_every=50),
-        ),
-    )
+    _push(world, "october", events(1000, failing_every=50))
     clock.advance(dt.timedelta(minutes=5))
     assert tick(services).reports == ()  # October is in grace: not final, no report
     yield world
@@ -243,3 +247,125 @@ def test_a_month_is_due_once_every_agreement_that_judged_it_closed_it() -> None:
     closed = {(1, "2026-12"), (2, "2026-12"), (1, "2026-11")}
     assert due_periods([1, 2], judged, closed) == ["2026-11", "2026-12", "2026-Q4"]
     assert due_periods([2], judged, {(1, "2026-10")}) == []
+
+
+def test_a_restated_month_s_report_is_sent_again_as_its_next_edition(
+    october: World, smtp: Mailbox
+) -> None:
+    services = october.services
+    october.clock.at = AFTER_CLOSE
+    tick(services)
+    first = {(r.scope, r.period): r for r in services.reports.stored(CONSOLE)}
+    # Delayed requests arrive after the close; the partner asks for October to be restated
+    # and the company's manager approves it.
+    _push(october, "late", events(2000, prefix="late", step_minutes=10))
+    why = "2,000 requests were delayed by our exporter"
+    command = RequestRestatement(
+        agreement="acme-bravo", period="2026-10", reason_code="late_data", reason=why
+    )
+    asked = services.books.request_restatement(october.principal("partner@bravo.example"), command)
+    october.clock.advance(dt.timedelta(hours=2))
+    services.books.approve(october.principal("manager@acme.example"), "acme-bravo", asked.id)
+    october.clock.advance(dt.timedelta(minutes=5))
+
+    restated = tick(services).reports
+
+    # bravo's and the portfolio's reports cover acme-bravo; charlie's does not.
+    assert [(r.scope, r.period, r.edition, r.emails) for r in restated] == [
+        ("bravo", "2026-10", 2, 2),
+        ("portfolio", "2026-10", 2, 1),
+    ]
+    [_, again] = smtp.to("partner@bravo.example")
+    assert again["Subject"] == "[Accord] Report: Restated monthly report 2026-10: Bravo"
+    text = _body(again)
+    assert "Restatement: edition 2, replacing edition 1 of 2026-11-09" in text
+    assert f"(SHA-256 {first['bravo', '2026-10'].report_hash})" in text
+    assert "acme-bravo 2026-10 restated on 2026-11-09 (late_data: 2,000 requests were" in text
+    assert f"SHA-256 of the JSON export: {restated[0].report_hash}" in text
+    assert restated[0].report_hash != first["bravo", "2026-10"].report_hash
+    # The earlier edition is kept: its row, superseded, and its files beside the new ones.
+    with services.context.uow(CONSOLE) as uow:
+        rows = [
+            (r.scope, r.edition, r.report_hash, r.superseded_at is not None, r.restated)
+            for r in uow.scheduled_reports.all()
+            if r.scope == "bravo"
+        ]
+    assert sorted(rows, key=lambda r: r[1]) == [
+        ("bravo", 1, first["bravo", "2026-10"].report_hash, True, None),
+        (
+            "bravo",
+            2,
+            restated[0].report_hash,
+            False,
+            "acme-bravo 2026-10 restated on 2026-11-09 "
+            "(late_data: 2,000 requests were delayed by our exporter)",
+        ),
+    ]
+    folder = services.context.data_dir / "reports" / "bravo" / "2026-10"
+    earlier = (folder / "edition-1" / "report.json").read_bytes()
+    assert hashlib.sha256(earlier).hexdigest() == first["bravo", "2026-10"].report_hash
+    assert services.reports.file(CONSOLE, "bravo", "2026-10", "report.json") != earlier
+    # Once per restatement: the next tick sends nothing.
+    assert tick(services).reports == ()
+    assert len(smtp.to("partner@bravo.example")) == 2
+    actions = [e["action"] for e in services.audit.entries(CONSOLE, limit=1000)]
+    assert actions.count("report.restated") == 2
+
+
+def test_turned_on_the_worker_sends_the_last_closed_month_not_every_earlier_one(
+    october: World, smtp: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    """October and November closed while reports were off: turning them on sends
+    November's, not a backlog of every closed month; later months follow as they close."""
+    services = october.services
+    _push(october, "november", events(2600, prefix="n", step_minutes=37))  # into December
+    off = build(
+        _settings(tmp_path / "data", database_url, smtp, scheduled_reports=False),
+        clock=october.clock,
+        passwords=FAST_HASHES,
+    )
+    try:
+        october.clock.at = AFTER_CLOSE
+        tick(off)  # October closes
+        october.clock.at = AFTER_NOVEMBER_CLOSE
+        tick(off)  # November closes
+        closed = services.books.periods(CONSOLE, "acme-bravo")
+        assert [p.window for p in closed] == ["2026-10", "2026-11"]
+    finally:
+        off.close()
+
+    assert services.scheduled_reports.due(CONSOLE) == [
+        ("bravo", "2026-11"),
+        ("charlie", "2026-11"),
+        ("portfolio", "2026-11"),
+    ]
+    generated = tick(services).reports
+    assert [(r.scope, r.period) for r in generated] == [
+        ("bravo", "2026-11"),
+        ("charlie", "2026-11"),
+        ("portfolio", "2026-11"),
+    ]
+    assert services.scheduled_reports.due(CONSOLE) == []  # October is never sent late
+    assert [str(m["Subject"]) for m in smtp.to("partner@bravo.example")] == [
+        "[Accord] Report: Monthly report 2026-11: Bravo"
+    ]
+
+
+def test_reports_begin_with_the_first_period_generated() -> None:
+    assert since_first(["2026-09", "2026-10", "2026-11"], []) == ["2026-11"]
+    # A quarter ends with its last month: due with it, not before.
+    assert since_first(["2026-11", "2026-12", "2026-Q4"], []) == ["2026-12", "2026-Q4"]
+    assert since_first(["2026-09", "2026-Q3", "2026-10"], []) == ["2026-10"]
+    # Once one was generated, every period from it on (one that failed stays due).
+    generated = ["2026-10"]
+    assert since_first(["2026-09", "2026-10", "2026-11", "2026-Q4"], generated) == [
+        "2026-10",
+        "2026-11",
+        "2026-Q4",
+    ]
+    assert since_first([], []) == []
+    assert (last_month("2026-Q1"), last_month("2026-Q4"), last_month("2026-07")) == (
+        "2026-03",
+        "2026-12",
+        "2026-07",
+    )

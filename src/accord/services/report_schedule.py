@@ -10,6 +10,18 @@ email per recipient. A second tick, a restarted worker, or one that crashed afte
 the files and before the commit, finds the row (or writes the same files again and then
 records them): a report is recorded and sent exactly once.
 
+**Which periods.** Only periods that close after the service began generating reports: the
+first time it generates any (``ACCORD_SCHEDULED_REPORTS`` turned on, or a new installation),
+it generates the most recent final month (and the quarter it ends) and none before it; from
+then on, every period from the first one generated on. Earlier periods are not sent out
+months late; ``accord report`` still makes any of them.
+
+**Restated periods.** When a restatement of a period a report covers is applied after the
+report was generated (``accord.services.books``), the report is generated again as its next
+edition: a new row (``edition`` one more, ``restated`` naming the restatements) beside the
+earlier one, which is kept and marked superseded, its files copied into ``edition-<n>/``
+beside the new ones. Its email says that it is a restatement, of what and why.
+
 **Who is emailed.** For each agreement in the report: the recipients of its
 ``governance.reports`` of the period's cadence (monthly, quarterly), or, where it declares no
 reports, its governance participants; their contacts' addresses — only those of the
@@ -20,6 +32,7 @@ not sent. Users may mute ``report`` emails in their notification preferences.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -28,30 +41,33 @@ from typing import Final
 
 from accord.core.model import Agreement
 from accord.core.period_report import PORTFOLIO
-from accord.services.errors import Conflict
+from accord.services.errors import Conflict, Invalid
 from accord.services.in_force import parsed
 from accord.services.messages import Notice
 from accord.services.notifications import contacts_of, enqueue
 from accord.services.permissions import Permission, Principal
 from accord.services.portfolio import get_version_in_force
-from accord.services.reports import ReportQuery, Reports, StoredReport
+from accord.services.reports import ReportQuery, Reports, StoredReport, period_labels
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.report_rows import ScheduledReportRow
 from accord.store.tables import AgreementRow, OrganisationRow
 
-__all__ = ["GeneratedReport", "ScheduledReports", "due_periods"]
+__all__ = ["GeneratedReport", "ScheduledReports", "due_periods", "last_month", "since_first"]
 
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER: Final = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 @dataclass(frozen=True)
 class GeneratedReport:
-    """A report generated on schedule: its scope, period, hash and emails written."""
+    """A report generated on schedule: its scope, period, hash and emails written; an
+    edition after the first is a restated period's."""
 
     scope: str
     period: str
     report_hash: str
     emails: int
+    edition: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,56 @@ def due_periods(
         if int(found[2]) % 3 == 0:
             quarters.append(f"{found[1]}-Q{int(found[2]) // 3}")
     return sorted(final + quarters)
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A report to generate: a period's first edition, or the next one of a restated
+    period (``earlier`` the edition it supersedes, ``restated`` the restatements why)."""
+
+    scope: _Scope
+    period: str
+    earlier: ScheduledReportRow | None = None
+    restated: tuple[str, ...] = ()
+
+    @property
+    def edition(self) -> int:
+        return 1 if self.earlier is None else self.earlier.edition + 1
+
+
+def last_month(period: str) -> str:
+    """The last month of a report's period: ``2026-10`` → itself, ``2026-Q4`` → ``2026-12``."""
+    found = _QUARTER.match(period)
+    if found is None:
+        return period
+    return f"{found[1]}-{int(found[2]) * 3:02d}"
+
+
+def since_first(periods: Iterable[str], generated: Iterable[str]) -> list[str]:
+    """The periods due by when reports began: those ending at or after the first period
+    ever generated; before any was, only the most recent month and its quarter."""
+    candidates = list(periods)
+    months = [last_month(p) for p in generated]
+    if months:
+        start = min(months)
+    else:
+        ends = [last_month(p) for p in candidates]
+        start = max(ends, default="")
+    return [p for p in candidates if last_month(p) >= start]
+
+
+def _months(period: str) -> set[str]:
+    """The months of a month or quarter; any other window label stands for itself."""
+    try:
+        labels, _ = period_labels(period)
+    except Invalid:
+        return {period}
+    return {label for label in labels if _MONTH.match(label)}
+
+
+def _touches(restated: str, period: str) -> bool:
+    """Whether a restated window (a month, a quarter) lies in a report's period."""
+    return bool(_months(restated) & _months(period))
 
 
 def _scopes(uow: UnitOfWork) -> list[_Scope]:
@@ -146,24 +212,48 @@ def _recipients(
     return found
 
 
-def _notice(scope: _Scope, kept: StoredReport, summary: Sequence[str], base: str) -> Notice:
+def _notice(due: _Due, kept: StoredReport, summary: Sequence[str], base: str) -> Notice:
+    """The report's email: a restated edition's says so, what it replaces and why."""
+    scope = due.scope
     about = "the portfolio" if scope.name == PORTFOLIO else scope.organisation.name
     cadence = "Monthly" if _MONTH.match(kept.period) else "Quarterly"
     link = f"{base}/reports/{kept.scope}/{kept.period}"
-    return Notice(
-        event="report",
-        key=f"report:{kept.scope}:{kept.period}",
-        agreement=about,
-        title=f"{cadence} report {kept.period}: {about}",
-        facts={
-            "Period": kept.period,
-            "About": about,
-            "Summary": " ".join(summary),
-            "Read it": f"{link}/report.html",
-            "PDF": f"{link}/report.pdf",
-            "SHA-256 of the JSON export": kept.report_hash,
-        },
-    )
+    facts = {
+        "Period": kept.period,
+        "About": about,
+        "Summary": " ".join(summary),
+        "Read it": f"{link}/report.html",
+        "PDF": f"{link}/report.pdf",
+        "SHA-256 of the JSON export": kept.report_hash,
+    }
+    title = f"{cadence} report {kept.period}: {about}"
+    key = f"report:{kept.scope}:{kept.period}"
+    if due.earlier is not None:
+        title = f"Restated {cadence.lower()} report {kept.period}: {about}"
+        key = f"{key}:edition-{due.edition}"
+        earlier = f"edition {due.earlier.edition} of {due.earlier.generated_at:%Y-%m-%d}"
+        facts = {
+            "Restatement": f"edition {due.edition}, replacing {earlier} "
+            f"(SHA-256 {due.earlier.report_hash}): " + "; ".join(due.restated),
+            **facts,
+        }
+    return Notice(event="report", key=key, agreement=about, title=title, facts=facts)
+
+
+def _restated(uow: UnitOfWork, scope: _Scope, period: str, since: dt.datetime) -> list[str]:
+    """The restatements of the scope's agreements applied to the period after ``since``."""
+    found = []
+    for row in scope.agreements:
+        for restatement in uow.books.restatements(row.id):
+            decided = restatement.decided_at
+            if restatement.state != "applied" or decided is None or decided <= since:
+                continue
+            if _touches(restatement.period, period):
+                found.append(
+                    f"{row.slug} {restatement.period} restated on {decided:%Y-%m-%d} "
+                    f"({restatement.reason_code}: {restatement.reason})"
+                )
+    return found
 
 
 class ScheduledReports:
@@ -179,17 +269,20 @@ class ScheduledReports:
         return self._context.scheduled_reports
 
     def due(self, principal: Principal) -> list[tuple[str, str]]:
-        """(scope, period) of every report due and not generated yet, oldest period first."""
+        """(scope, period) of every report due and not generated yet (or restated since),
+        oldest period first."""
         principal.require(Permission.MANAGE_AGREEMENTS)
         with self._context.uow(principal) as uow:
-            return [(scope.name, period) for scope, period in self._due(uow)]
+            return [(due.scope.name, due.period) for due in self._due(uow)]
 
     def generate(self, principal: Principal, scope: str, period: str) -> GeneratedReport | None:
         """Generate, keep and send one due report; ``None`` when it is not due (any more)."""
         principal.require(Permission.MANAGE_AGREEMENTS)
         with self._context.uow(principal) as uow:
-            found = next((s for s, p in self._due(uow) if (s.name, p) == (scope, period)), None)
-        return None if found is None else self._generate(principal, found, period)
+            found = next(
+                (d for d in self._due(uow) if (d.scope.name, d.period) == (scope, period)), None
+            )
+        return None if found is None else self._generate(principal, found)
 
     def generate_due(self, principal: Principal) -> list[GeneratedReport]:
         """Generate every due report once; nothing when the settings turned them off."""
@@ -199,60 +292,99 @@ class ScheduledReports:
         with self._context.uow(principal) as uow:
             due = self._due(uow)
         generated = []
-        for scope, period in due:
-            done = self._generate(principal, scope, period)
+        for item in due:
+            done = self._generate(principal, item)
             if done is not None:
                 generated.append(done)
         return generated
 
-    def _due(self, uow: UnitOfWork) -> list[tuple[_Scope, str]]:
+    def _due(self, uow: UnitOfWork) -> list[_Due]:
         scopes = _scopes(uow)
         ids = [row.id for row in uow.agreements.all()]
         judged = uow.scheduled_reports.judged(ids)
         closed = set(uow.books.closed_of(ids))
-        done = uow.scheduled_reports.generated()
-        due = [
-            (scope, period)
+        current = uow.scheduled_reports.current()
+        final = {
+            scope.name: due_periods((a.id for a in scope.agreements), judged, closed)
             for scope in scopes
-            for period in due_periods((a.id for a in scope.agreements), judged, closed)
-            if (scope.name, period) not in done
-        ]
-        return sorted(due, key=lambda item: (item[1], item[0].name == PORTFOLIO, item[0].name))
+        }
+        begun = since_first(
+            {p for periods in final.values() for p in periods}, (p for _, p in current)
+        )
+        due = []
+        for scope in scopes:
+            for period in final[scope.name]:
+                earlier = current.get((scope.name, period))
+                if earlier is None:
+                    if period in begun:
+                        due.append(_Due(scope, period))
+                    continue
+                restated = _restated(uow, scope, period, earlier.generated_at)
+                if restated:
+                    due.append(_Due(scope, period, earlier, tuple(restated)))
+        return sorted(due, key=lambda d: (d.period, d.scope.name == PORTFOLIO, d.scope.name))
 
-    def _generate(self, principal: Principal, scope: _Scope, period: str) -> GeneratedReport | None:
+    def _generate(self, principal: Principal, due: _Due) -> GeneratedReport | None:
+        scope, period = due.scope, due.period
         partner = None if scope.name == PORTFOLIO else scope.name
         content = self._reports.content(principal, ReportQuery(period=period, partner=partner))
         rendered = self._context.rendering.period_report(content)
+        if due.earlier is not None:  # its files stay readable beside the new edition's
+            self._reports.keep_edition(principal, scope.name, period, due.earlier.edition)
         # The files first: a crash before the commit below leaves files that the next tick
         # writes again (the same verdicts give the same files) and then records.
         kept = self._reports.store(principal, content, rendered.files)
-        notice = _notice(scope, kept, rendered.summary, self._context.public_url)
+        notice = _notice(due, kept, rendered.summary, self._context.public_url)
         try:
             with self._context.uow(principal, write=True) as uow:
-                if (scope.name, period) in uow.scheduled_reports.generated():
+                emails = self._record(uow, due, kept, notice)
+                if emails is None:
                     return None
-                emails = sum(
-                    enqueue(uow, row, agreement, notice, addresses)
-                    for row, agreement, addresses in _recipients(uow, scope, period)
-                )
-                uow.scheduled_reports.add(
-                    ScheduledReportRow(
-                        organisation_id=scope.organisation.id,
-                        scope=scope.name,
-                        period=period,
-                        report_hash=kept.report_hash,
-                        files=json.dumps(kept.files, sort_keys=True),
-                        generated_at=uow.now(),
-                        emails=emails,
-                    )
-                )
-                uow.audit(
-                    "report.generated",
-                    "report",
-                    f"{scope.name}/{period}",
-                    after={"report_hash": kept.report_hash, "files": kept.files, "emails": emails},
-                )
                 uow.commit()
         except Conflict:  # another worker recorded it first: it sent the emails
             return None
-        return GeneratedReport(scope.name, period, kept.report_hash, emails)
+        return GeneratedReport(scope.name, period, kept.report_hash, emails, due.edition)
+
+    def _record(self, uow: UnitOfWork, due: _Due, kept: StoredReport, notice: Notice) -> int | None:
+        """The report's row, its emails and audit entry (the edition it supersedes marked);
+        ``None`` when another worker recorded this edition first."""
+        scope, period = due.scope, due.period
+        latest = uow.scheduled_reports.current().get((scope.name, period))
+        if (latest.edition if latest else 0) != due.edition - 1:
+            return None
+        emails = sum(
+            enqueue(uow, row, agreement, notice, addresses)
+            for row, agreement, addresses in _recipients(uow, scope, period)
+        )
+        if latest is not None:
+            latest.superseded_at = uow.now()
+        uow.scheduled_reports.add(
+            ScheduledReportRow(
+                organisation_id=scope.organisation.id,
+                scope=scope.name,
+                period=period,
+                report_hash=kept.report_hash,
+                files=json.dumps(kept.files, sort_keys=True),
+                generated_at=uow.now(),
+                emails=emails,
+                edition=due.edition,
+                restated="; ".join(due.restated) or None,
+            )
+        )
+        after: dict[str, object] = {
+            "report_hash": kept.report_hash,
+            "files": kept.files,
+            "emails": emails,
+        }
+        if latest is not None:
+            after |= {"edition": due.edition, "restated": list(due.restated)}
+        uow.audit(
+            "report.restated" if latest is not None else "report.generated",
+            "report",
+            f"{scope.name}/{period}",
+            before=None
+            if latest is None
+            else {"edition": latest.edition, "report_hash": latest.report_hash},
+            after=after,
+        )
+        return emails

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -199,6 +200,22 @@ class Reports:
         }
         (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return stored
+
+    def keep_edition(self, principal: Principal, scope: str, period: str, edition: int) -> None:
+        """Copy the kept files of a report into ``edition-<n>/`` beside them, before a later
+        edition (a restated period's) replaces them; once: a copy already made stays."""
+        principal.require(Permission.MANAGE_AGREEMENTS)
+        folder = self._folder / scope / period
+        target = folder / f"edition-{edition}"
+        if target.exists() or not folder.is_dir():
+            return
+        partial = folder / f".edition-{edition}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        for path in folder.iterdir():
+            if path.is_file():
+                shutil.copy2(path, partial / path.name)
+        partial.rename(target)
 
     def stored(self, principal: Principal) -> list[StoredReport]:
         """The reports kept that the principal may read: all for the company, its own

@@ -1,5 +1,6 @@
 """The period reports the service generated on its own once a period closed: one row per
-organisation, period and scope, so that a report is generated and sent exactly once.
+organisation, period, scope and edition, so that a report is generated and sent exactly once,
+and again, as a new edition, once per restatement of its period.
 
 Registered with the other tables by ``accord.store.tables`` (imported at its end), so the
 tenancy filter and the migrations see them wherever the import starts.
@@ -25,7 +26,7 @@ class ScheduledReportRow(Base):
 
     __tablename__ = "scheduled_reports"
     __tenancy__: ClassVar[Tenancy] = Tenancy(TenantScope.ORGANISATION, "organisation_id")
-    __table_args__ = (UniqueConstraint("organisation_id", "period", "scope"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "period", "scope", "edition"),)
     id: Mapped[int] = id_column()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     #: ``portfolio`` or the partner organisation's id (``accord.core.period_report``).
@@ -39,3 +40,9 @@ class ScheduledReportRow(Base):
     generated_at: Mapped[dt.datetime]
     #: How many emails were written to the outbox for it.
     emails: Mapped[int]
+    #: 1 for the report of the period as it closed; one more for each restated edition.
+    edition: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: When a later edition replaced this one (``None``: the current edition).
+    superseded_at: Mapped[dt.datetime | None]
+    #: For a restated edition: which restatements it follows (agreement, id, reason).
+    restated: Mapped[str | None] = mapped_column(Text)

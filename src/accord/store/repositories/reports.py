@@ -30,9 +30,14 @@ class ScheduledReports:
         return row
 
     def generated(self) -> set[tuple[str, str]]:
-        """(scope, period) of every report generated so far."""
+        """(scope, period) of every report generated so far (any edition)."""
         query = select(ScheduledReportRow.scope, ScheduledReportRow.period)
         return {(scope, period) for scope, period in self._session.execute(query)}
+
+    def current(self) -> dict[tuple[str, str], ScheduledReportRow]:
+        """(scope, period) → the latest edition of each report generated so far."""
+        query = select(ScheduledReportRow).where(ScheduledReportRow.superseded_at.is_(None))
+        return {(row.scope, row.period): row for row in self._session.scalars(query)}
 
     def all(self) -> Sequence[ScheduledReportRow]:
         """Newest period first (by its end; of two ending together, the longer first)."""
