@@ -22,7 +22,7 @@ from accord.services.ingestion import PushBatch
 from accord.services.notifications import Preferences
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
-from accord.services.report_schedule import due_periods, last_month, since_first
+from accord.services.report_schedule import due_periods, last_month, lies_in, since_first
 from accord.services.reports import ReportQuery
 from accord.settings import Settings
 from accord.worker import tick
@@ -369,3 +369,14 @@ def test_reports_begin_with_the_first_period_generated() -> None:
         "2026-12",
         "2026-07",
     )
+
+
+def test_a_restated_month_touches_its_month_s_and_its_quarter_s_report() -> None:
+    assert lies_in("2026-10", "2026-10")
+    assert lies_in("2026-10", "2026-Q4")  # the quarter's report is sent again too
+    assert lies_in("2026-Q4", "2026-11")  # a quarterly window restated: each of its months
+    assert not lies_in("2026-09", "2026-Q4")
+    assert not lies_in("2026-10", "2026-11")
+    # Any other window stands for itself.
+    assert lies_in("2026-W42", "2026-W42")
+    assert not lies_in("2026-W42", "2026-10")

@@ -52,7 +52,14 @@ from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.report_rows import ScheduledReportRow
 from accord.store.tables import AgreementRow, OrganisationRow
 
-__all__ = ["GeneratedReport", "ScheduledReports", "due_periods", "last_month", "since_first"]
+__all__ = [
+    "GeneratedReport",
+    "ScheduledReports",
+    "due_periods",
+    "last_month",
+    "lies_in",
+    "since_first",
+]
 
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER: Final = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -148,7 +155,7 @@ def _months(period: str) -> set[str]:
     return {label for label in labels if _MONTH.match(label)}
 
 
-def _touches(restated: str, period: str) -> bool:
+def lies_in(restated: str, period: str) -> bool:
     """Whether a restated window (a month, a quarter) lies in a report's period."""
     return bool(_months(restated) & _months(period))
 
@@ -248,7 +255,7 @@ def _restated(uow: UnitOfWork, scope: _Scope, period: str, since: dt.datetime) -
             decided = restatement.decided_at
             if restatement.state != "applied" or decided is None or decided <= since:
                 continue
-            if _touches(restatement.period, period):
+            if lies_in(restatement.period, period):
                 found.append(
                     f"{row.slug} {restatement.period} restated on {decided:%Y-%m-%d} "
                     f"({restatement.reason_code}: {restatement.reason})"
