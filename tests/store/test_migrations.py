@@ -19,13 +19,6 @@ from tests.store.seed import AT, open_session, seed
 
 # SQLite's indexes over an expression cannot be reflected, so Alembic cannot compare this
 # one there (PostgreSQL's it does); test_tables proves it refuses on both databases.
-@pytest.mark.filterwarnings(
-    "ignore:Skipped unsupported reflection of expression-based index uq_users_lower_email"
-)
-@pytest.mark.filterwarnings(
-    "ignore:autogenerate skipping metadata-specified expression-based index "
-    "'uq_users_lower_email'; dialect 'sqlite'"
-)
 def test_migrations_create_exactly_the_declared_schema(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
