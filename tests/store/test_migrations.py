@@ -6,12 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData, Table, insert, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, Table, insert, inspect, select
 
 from accord.store.db import make_engine
-from accord.store.migrations import current_revision, head_revision, upgrade
+from accord.store.migrations import alembic_config, current_revision, head_revision, upgrade
 from accord.store.tables import Base, EvaluationRunRow, VerdictRow
 from accord.store.tenancy import Tenant
 from tests.store.seed import AT, open_session, seed
@@ -26,7 +27,7 @@ def test_migrations_create_exactly_the_declared_schema(engine: Engine) -> None:
 
 
 def test_a_migrated_database_is_at_the_head_revision(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0027"
+    assert current_revision(engine) == head_revision() == "0028"
 
 
 def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
@@ -36,12 +37,17 @@ def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
     assert set(Base.metadata.tables) <= set(before)
 
 
-@pytest.fixture
-def engine_before_figures(database_url: str) -> Iterator[Engine]:
+def _at(database_url: str, revision: str) -> Iterator[Engine]:
+    """A database migrated up to ``revision`` (to put rows of its time in, then upgrade)."""
     created = make_engine(database_url)
-    upgrade(created, "0019")
+    upgrade(created, revision)
     yield created
     created.dispose()
+
+
+@pytest.fixture
+def engine_before_figures(database_url: str) -> Iterator[Engine]:
+    yield from _at(database_url, "0019")
 
 
 def _verdict(run: EvaluationRunRow, n: int, evidence: dict[str, object]) -> dict[str, object]:
@@ -100,10 +106,7 @@ def test_verdicts_recorded_before_0020_get_their_budget_and_coverage_figures(
 
 @pytest.fixture
 def engine_before_email_index(database_url: str) -> Iterator[Engine]:
-    created = make_engine(database_url)
-    upgrade(created, "0025")
-    yield created
-    created.dispose()
+    yield from _at(database_url, "0025")
 
 
 def _users(engine: Engine, *emails: str) -> None:
@@ -145,3 +148,93 @@ def test_the_upgrade_goes_on_once_the_accounts_are_told_apart(
         )
     upgrade(engine_before_email_index)
     assert current_revision(engine_before_email_index) == head_revision()
+
+
+@pytest.fixture
+def engine_before_review_keys(database_url: str) -> Iterator[Engine]:
+    yield from _at(database_url, "0027")
+
+
+def _entry(connection: Connection, agreement: int, period: str) -> int:
+    entries = Table("review_entries", MetaData(), autoload_with=connection)
+    added = connection.execute(
+        insert(entries).values(
+            agreement_id=agreement,
+            period=period,
+            kind="decision",
+            party="acme",
+            text="t",
+            recorded_by="u",
+            recorded_at=AT,
+        )
+    )
+    key: int = added.inserted_primary_key[0]
+    return key
+
+
+def _duties(connection: Connection, agreement: int, *keys: tuple[str, str]) -> None:
+    obligations = Table("obligations", MetaData(), autoload_with=connection)
+    for kind, key in keys:
+        connection.execute(
+            insert(obligations).values(
+                agreement_id=agreement,
+                kind=kind,
+                key=key,
+                party="acme",
+                subject="s",
+                trigger_at=AT,
+                due_at=AT,
+                calendar="24x7",
+                state="open",
+                escalated_level=0,
+                created_at=AT,
+            )
+        )
+
+
+def _keys(engine: Engine) -> list[str]:
+    obligations = Table("obligations", MetaData(), autoload_with=engine)
+    with engine.connect() as connection:
+        return list(connection.scalars(select(obligations.c.key).order_by(obligations.c.id)))
+
+
+def test_review_decisions_duties_keyed_by_entry_alone_take_their_reviews_period(
+    engine_before_review_keys: Engine,
+) -> None:
+    world = seed(engine_before_review_keys)
+    with engine_before_review_keys.begin() as connection:
+        quarter = _entry(connection, world.agreement_b, "2026-Q4")
+        month = _entry(connection, world.agreement_b, "2026-10")
+        elsewhere = _entry(connection, world.agreement_c, "2026-Q3")
+        _duties(
+            connection,
+            world.agreement_b,
+            ("review_action", f"review_action:{quarter}"),
+            ("review_action", f"review_action:2026-10:{month}"),
+            # its entry is gone, and one of another agreement is not its entry
+            ("review_action", "review_action:9999"),
+            ("review_action", f"review_action:{elsewhere}"),
+            ("governance_review", "governance_review:2026-Q4"),
+        )
+        _duties(connection, world.agreement_c, ("review_action", f"review_action:{elsewhere}"))
+    upgrade(engine_before_review_keys)
+    upgraded = [
+        f"review_action:2026-Q4:{quarter}",
+        f"review_action:2026-10:{month}",
+        "review_action:9999",
+        f"review_action:{elsewhere}",
+        "governance_review:2026-Q4",
+        f"review_action:2026-Q3:{elsewhere}",
+    ]
+    assert _keys(engine_before_review_keys) == upgraded
+    command.downgrade(alembic_config(engine_before_review_keys), "0027")
+    assert _keys(engine_before_review_keys) == [
+        f"review_action:{quarter}",
+        f"review_action:{month}",
+        "review_action:9999",
+        f"review_action:{elsewhere}",
+        "governance_review:2026-Q4",
+        f"review_action:{elsewhere}",
+    ]
+    upgrade(engine_before_review_keys)
+    assert _keys(engine_before_review_keys) == upgraded
