@@ -31,8 +31,24 @@ def test_partner_proposes_and_the_company_approves(world_dir: Path, tmp_path: Pa
     approved = runner.invoke(app, ["amend", "approve", "acme-bravo", "1"])
     assert approved.exit_code == 0, approved.output
     assert "became version 2" in approved.stdout
-    listed = json.loads(runner.invoke(app, ["amend", "list", "acme-bravo", "--json"]).stdout)
+    listed = json.loads(
+        runner.invoke(app, ["amend", "list", "acme-bravo", "--format", "json"]).stdout
+    )
     assert [(a["state"], a["approved_by"]) for a in listed] == [("approved", ["bravo", "acme"])]
+    one = json.loads(
+        runner.invoke(app, ["amend", "show", "acme-bravo", "1", "--format", "json"]).stdout
+    )
+    assert (one["state"], one["diff"]["format"]) == ("approved", "accord.diff/v1")
+    # --json, the spelling before --format, still works (hidden from --help)
+    assert (
+        json.loads(runner.invoke(app, ["amend", "list", "acme-bravo", "--json"]).stdout) == listed
+    )
+    assert (
+        json.loads(runner.invoke(app, ["amend", "show", "acme-bravo", "1", "--json"]).stdout) == one
+    )
+    helped = runner.invoke(app, ["amend", "list", "--help"], env={"COLUMNS": "200"})
+    assert "--format" in helped.stdout
+    assert "--json" not in helped.stdout
 
 
 def test_bad_input_is_named(world_dir: Path, tmp_path: Path) -> None:

@@ -57,9 +57,14 @@ def test_a_certification_recorded_from_its_document_expires_into_a_finding(
     after = runner.invoke(app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03"])
     assert "finding certification_expired" in after.stdout
     as_json = runner.invoke(
-        app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03", "--json"]
+        app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03", "--format", "json"]
     )
     assert json.loads(as_json.stdout)["findings"][0]["subject"] == "ISO/IEC 27001"
+    # --json, the spelling before --format, still works for scripts written for it
+    old = runner.invoke(
+        app, ["compliance", "findings", "acme-bravo", "--at", "2026-11-03", "--json"]
+    )
+    assert json.loads(old.stdout) == json.loads(as_json.stdout)
 
 
 def test_an_unreadable_document_and_an_unknown_organisation_are_named(

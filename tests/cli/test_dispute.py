@@ -64,9 +64,28 @@ def test_a_verdict_disputed_with_evidence_and_decided(world_dir: Path, tmp_path:
     assert decided.exit_code == 0, decided.output
     assert "outcome: rejected" in decided.stdout
     listed = json.loads(
-        runner.invoke(app, ["dispute", "list", "--json", "--as", "auditor@bravo.example"]).stdout
+        runner.invoke(
+            app, ["dispute", "list", "--format", "json", "--as", "auditor@bravo.example"]
+        ).stdout
     )
     assert [(d["id"], d["outcome"]) for d in listed] == [(1, "rejected")]
+    shown_json = json.loads(
+        runner.invoke(app, ["dispute", "show", "acme-bravo", "1", "--format", "json"]).stdout
+    )
+    assert (shown_json["id"], shown_json["outcome"]) == (1, "rejected")
+    # --json, the spelling before --format, still works for scripts written for it
+    old = runner.invoke(app, ["dispute", "show", "acme-bravo", "1", "--json"])
+    assert json.loads(old.stdout) == shown_json
+    old_list = runner.invoke(app, ["dispute", "list", "--json", "--as", "auditor@bravo.example"])
+    assert json.loads(old_list.stdout) == listed
+
+
+def test_dispute_commands_offer_format_and_hide_the_old_json_spelling() -> None:
+    for command in ("show", "list", "compare"):
+        shown = runner.invoke(app, ["dispute", command, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, shown.output
+        assert "--format" in shown.stdout
+        assert "--json" not in shown.stdout
 
 
 def test_bad_input_is_named(world_dir: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from accord.cli.output import console, fail
+from accord.cli.output import Format, FormatOpt, JsonAliasOpt, console, fail, format_of
 from accord.cli.runtime import open_services
 from accord.services.amendments import AmendmentAct, AmendmentView, ProposeAmendment
 from accord.services.container import Services
@@ -30,7 +30,6 @@ AsOption = Annotated[
     str | None, typer.Option("--as", help="Act for this user (e-mail): its party and roles.")
 ]
 NoteOption = Annotated[str, typer.Option("--note", help="Why (required to reject).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="As JSON.")]
 
 
 def _principal(services: Services, email: str | None) -> Principal:
@@ -142,13 +141,14 @@ def withdraw(
 def show(
     agreement: AgreementArg,
     amendment: AmendmentArg,
-    as_json: JsonOption = False,
+    output: FormatOpt = Format.TABLE,
+    as_json: JsonAliasOpt = False,
     acting: AsOption = None,
 ) -> None:
     """The amendment with its semantic diff, approvals, waivers and events."""
     with open_services() as services:
         view = services.amendments.show(_principal(services, acting), agreement, amendment)
-    if as_json:
+    if format_of(output, as_json) is Format.JSON:
         typer.echo(json.dumps(_plain(view), indent=2))
         return
     _say(view)
@@ -162,11 +162,16 @@ def show(
 
 
 @amend.command("list")
-def list_(agreement: AgreementArg, as_json: JsonOption = False, acting: AsOption = None) -> None:
+def list_(
+    agreement: AgreementArg,
+    output: FormatOpt = Format.TABLE,
+    as_json: JsonAliasOpt = False,
+    acting: AsOption = None,
+) -> None:
     """The agreement's amendments, oldest first."""
     with open_services() as services:
         views = services.amendments.list(_principal(services, acting), agreement)
-    if as_json:
+    if format_of(output, as_json) is Format.JSON:
         typer.echo(json.dumps([_plain(view) for view in views], indent=2))
         return
     if not views:

@@ -14,7 +14,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.cli.output import EXIT_INVALID, console, fail, print_problems
+from accord.cli.output import (
+    EXIT_INVALID,
+    Format,
+    FormatOpt,
+    JsonAliasOpt,
+    console,
+    fail,
+    format_of,
+    print_problems,
+)
 from accord.cli.runtime import open_services
 from accord.core.compliance.certifications import Certification
 from accord.core.yaml_text import parse_yaml
@@ -113,7 +122,8 @@ def findings(
     warn_days: Annotated[
         int, typer.Option("--warn-days", min=0, help="Warn this many days before expiry.")
     ] = 60,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    output: FormatOpt = Format.TABLE,
+    as_json: JsonAliasOpt = False,
 ) -> None:
     """What the agreement's processor's records break (findings) or soon will (warnings)."""
     if at is not None and at.tzinfo is None:
@@ -122,7 +132,7 @@ def findings(
         report = services.compliance.findings(
             CONSOLE, agreement, at=at, warn_within=dt.timedelta(days=warn_days)
         )
-    if as_json:
+    if format_of(output, as_json) is Format.JSON:
         typer.echo(json.dumps(asdict(report), default=str, indent=2))
         return
     console.print(

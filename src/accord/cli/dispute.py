@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.cli.output import Format, FormatOpt, console, fail
+from accord.cli.output import Format, FormatOpt, JsonAliasOpt, console, fail, format_of
 from accord.cli.runtime import open_services
 from accord.core.disputes import DisputeOutcome
 from accord.services.container import Services
@@ -46,7 +46,6 @@ LinkOption = Annotated[list[str] | None, typer.Option("--link", help="Evidence l
 IncidentOption = Annotated[
     list[int] | None, typer.Option("--incident", help="An incident it refers to (repeat).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="As JSON.")]
 
 
 def _principal(services: Services, email: str | None) -> Principal:
@@ -279,13 +278,14 @@ def decide(
 def show(
     agreement: AgreementArg,
     dispute_id: DisputeArg,
-    as_json: JsonOption = False,
+    output: FormatOpt = Format.TABLE,
+    as_json: JsonAliasOpt = False,
     acting: AsOption = None,
 ) -> None:
     """The dispute with its ladder, exchange and evidence."""
     with open_services() as services:
         view = services.disputes.show(_principal(services, acting), agreement, dispute_id)
-    if as_json:
+    if format_of(output, as_json) is Format.JSON:
         typer.echo(json.dumps(_plain(view), indent=2))
         return
     _say(view)
@@ -301,13 +301,14 @@ def show(
 @dispute.command("list")
 def list_(
     agreement: Annotated[str | None, typer.Argument(help="Agreement id (default: all).")] = None,
-    as_json: JsonOption = False,
+    output: FormatOpt = Format.TABLE,
+    as_json: JsonAliasOpt = False,
     acting: AsOption = None,
 ) -> None:
     """Disputes, oldest first."""
     with open_services() as services:
         views = services.disputes.list(_principal(services, acting), agreement)
-    if as_json:
+    if format_of(output, as_json) is Format.JSON:
         typer.echo(json.dumps([_plain(view) for view in views], indent=2))
         return
     if not views:

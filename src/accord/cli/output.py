@@ -21,10 +21,12 @@ __all__ = [
     "EXIT_INVALID",
     "Format",
     "FormatOpt",
+    "JsonAliasOpt",
     "console",
     "emit",
     "err_console",
     "fail",
+    "format_of",
     "print_problems",
     "valid_agreement",
 ]
@@ -40,6 +42,15 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="table or json.")]
+#: ``--json``, the governance commands' spelling of ``--format json`` before they took
+#: ``--format`` like the other commands: hidden, kept so that scripts written for it work.
+JsonAliasOpt = Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json.")]
+
+
+def format_of(output: Format, as_json: bool) -> Format:
+    """The format chosen by ``--format`` or its old spelling ``--json``."""
+    return Format.JSON if as_json else output
+
 
 # Piped output (CI logs, files) gets room for tables instead of the 80-column default.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
