@@ -66,8 +66,9 @@ _DUTY_ITEMS: Final = (
         re.compile(r"governance_review:(\d{4}-(?:\d{2}|Q[1-4]))"),
         "/agreements/{agreement}/reviews/{0}",
     ),
-    # A review decision's action, keyed by its review's period since it was (earlier keys
-    # name the entry alone and keep linking to the list of reviews).
+    # A review decision's action, keyed by its review's period (migration 0028 gave the
+    # older keys, which named the entry alone, their period; one whose entry is gone still
+    # names the entry alone and links to the list of reviews).
     (
         re.compile(r"review_action:(\d{4}-(?:\d{2}|Q[1-4])):\d+"),
         "/agreements/{agreement}/reviews/{0}",
