@@ -23,6 +23,7 @@ from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from tests.mailbox import Mailbox, mailbox
 from tests.migrated import at_head
+from tests.populated import place_populated
 from tests.services.world import NOW, World, make_services, populate
 
 POSTGRES_URL = os.environ.get(
@@ -93,16 +94,30 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+#: The token secrets of a world copied into place for the test (tests/populated.py).
+_POPULATED = pytest.StashKey[dict[str, str]]()
+
+
 @pytest.fixture
-def services(database_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
+def services(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[Services]:
+    if "world" in request.fixturenames:
+        tokens = place_populated(database_url, tmp_path / "data", clock)
+        if tokens is not None:
+            request.node.stash[_POPULATED] = tokens
     built = make_services(tmp_path / "data", database_url, clock)
     yield built
     built.close()
 
 
 @pytest.fixture
-def world(services: Services, clock: FixedClock) -> World:
-    return populate(services, clock)
+def world(request: pytest.FixtureRequest, services: Services, clock: FixedClock) -> World:
+    tokens = request.node.stash.get(_POPULATED, None)
+    if tokens is None:
+        return populate(services, clock)
+    assert clock.at == NOW, "the clock moved between the services and the world"
+    return World(services, clock, tokens)
 
 
 @pytest.fixture(scope="session")

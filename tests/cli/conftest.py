@@ -15,6 +15,7 @@ from accord.services.permissions import Principal
 from accord.services.portfolio import UploadVersion
 from accord.services.ports import FixedClock
 from accord.settings import Settings, sqlite_url
+from tests.populated import place_populated
 from tests.services.world import NOW, World, make_services, populate
 
 PAYMENTS_API = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
@@ -26,11 +27,12 @@ def world_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ACCORD_DATA_DIR", str(folder))
     monkeypatch.delenv("ACCORD_DATABASE_URL", raising=False)
     monkeypatch.delenv("ACCORD_CONFIG", raising=False)
-    services = make_services(folder, sqlite_url(folder), FixedClock(NOW))
-    try:
-        populate(services, FixedClock(NOW))
-    finally:
-        services.close()
+    if place_populated(sqlite_url(folder), folder, FixedClock(NOW)) is None:
+        services = make_services(folder, sqlite_url(folder), FixedClock(NOW))
+        try:
+            populate(services, FixedClock(NOW))
+        finally:
+            services.close()
     return folder
 
 

@@ -31,6 +31,7 @@ from accord.services.ports import FixedClock
 from accord.settings import Settings
 from tests.mailbox import Mailbox
 from tests.migrated import at_head
+from tests.populated import place_populated
 from tests.services.world import FAST_HASHES, NOW, World, populate
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "payments-api.yaml"
@@ -114,9 +115,10 @@ def desk(database_url: str, tmp_path: Path, smtp: Mailbox) -> Iterator[Desk]:
         smtp_port=smtp.port,
     )
     clock = FixedClock(NOW)
+    populated = place_populated(database_url, settings.data_dir, clock)
     at_head(database_url)
     services = build(settings, clock=clock, passwords=FAST_HASHES)
-    world = populate(services, clock)
+    world = populate(services, clock) if populated is None else World(services, clock, populated)
     tokens = {
         **_payco(services),
         "manager": world.tokens["manager@acme.example"],
