@@ -23,7 +23,7 @@ from accord.store.db import make_engine
 from accord.store.migrations import upgrade
 from tests.mailbox import Mailbox, mailbox
 from tests.migrated import at_head
-from tests.populated import place_populated
+from tests.populated import STORY_TOLD, Story, place_populated
 from tests.services.world import NOW, World, make_services, populate
 
 POSTGRES_URL = os.environ.get(
@@ -99,13 +99,22 @@ _POPULATED = pytest.StashKey[dict[str, str]]()
 
 
 @pytest.fixture
+def world_story() -> Story | None:
+    """What the tests of a folder do to the world first, when its conftest says (once on
+    the copied template, not test by test)."""
+    return None
+
+
+@pytest.fixture
 def services(
     request: pytest.FixtureRequest, database_url: str, tmp_path: Path, clock: FixedClock
 ) -> Iterator[Services]:
     if "world" in request.fixturenames:
-        tokens = place_populated(database_url, tmp_path / "data", clock)
+        story: Story | None = request.getfixturevalue("world_story")
+        tokens = place_populated(database_url, tmp_path / "data", clock, story)
         if tokens is not None:
             request.node.stash[_POPULATED] = tokens
+            request.node.stash[STORY_TOLD] = story
     built = make_services(tmp_path / "data", database_url, clock)
     yield built
     built.close()

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from accord.server.app import create_app
 from accord.services.ingestion import PushBatch
 from accord.services.verdicts import RunEvaluation
+from tests.populated import STORY_TOLD, Story
 from tests.services.world import CONSOLE, PASSWORD, World
 
 CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
@@ -68,8 +69,7 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-@pytest.fixture
-def evaluated_world(world: World) -> World:
+def evaluate_two_months(world: World) -> None:
     """Bravo met its target in September and breached it in October (20% failing);
     Charlie deviated in October (2% failing)."""
     # September's data arrived inside its grace period (by 7 October), so it counts when
@@ -85,6 +85,18 @@ def evaluated_world(world: World) -> World:
             world.services.verdicts.evaluate(
                 CONSOLE, RunEvaluation(agreement=agreement, period=period)
             )
+
+
+@pytest.fixture
+def world_story(request: pytest.FixtureRequest) -> Story | None:
+    return evaluate_two_months if "evaluated_world" in request.fixturenames else None
+
+
+@pytest.fixture
+def evaluated_world(request: pytest.FixtureRequest, world: World) -> World:
+    """The world after ``evaluate_two_months``: copied so (tests/populated.py) on SQLite."""
+    if request.node.stash.get(STORY_TOLD, None) is not evaluate_two_months:
+        evaluate_two_months(world)
     return world
 
 
