@@ -55,6 +55,8 @@ def _keep(world: World, period: str, partner: str | None) -> StoredReport:
         ("2026-01", {"2026-01"}, "2025-12"),
         ("2026-Q4", {"2026-Q4", "2026-10", "2026-11", "2026-12"}, "2026-Q3"),
         ("2026-Q1", {"2026-Q1", "2026-01", "2026-02", "2026-03"}, "2025-Q4"),
+        ("2026-q4", {"2026-Q4", "2026-10", "2026-11", "2026-12"}, "2026-Q3"),
+        (" 2026-q1 ", {"2026-Q1", "2026-01", "2026-02", "2026-03"}, "2025-Q4"),
     ],
 )
 def test_a_period_covers_its_windows_and_follows_the_one_before(
@@ -99,6 +101,15 @@ def test_the_portfolio_s_quarter_holds_every_agreement_s_months(months: World) -
         "acme-charlie": {"deviation": 1},
     }
     assert report.totals(previous=True)["met"] == 1
+
+
+def test_a_lowercase_quarter_is_the_same_report_labelled_as_windows_are(months: World) -> None:
+    viewer = months.principal("viewer@acme.example")
+
+    lower, upper = (_content(months, p, None, viewer) for p in ("2026-q4", "2026-Q4"))
+
+    assert (lower.period, lower.previous_period) == ("2026-Q4", "2026-Q3")
+    assert lower == upper
 
 
 def test_a_partner_s_report_is_its_own_whatever_it_asks_and_never_another_s(

@@ -41,29 +41,41 @@ def _month(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _label(period: str) -> str:
+    """The period as windows are labelled: ``2026-q4`` is ``2026-Q4``, as the core's period
+    parser (``accord.core.periods.parse_period``) reads it."""
+    text = period.strip()
+    return text.upper() if _QUARTER.fullmatch(text.upper()) else text
+
+
 def period_labels(period: str) -> tuple[set[str], str]:
     """The window labels a month or quarter report covers (a quarter: itself and its three
-    months), and the label of the period before it."""
-    if found := _MONTH.fullmatch(period):
+    months), and the label of the period before it; a lowercase ``q`` is read as ``Q``."""
+    label = _label(period)
+    if found := _MONTH.fullmatch(label):
         year, month = int(found[1]), int(found[2])
         if not 1 <= month <= 12:
             raise Invalid(f"period {period!r}: there is no month {month}")
         before = _month(year - (month == 1), 12 if month == 1 else month - 1)
-        return {period}, before
-    if found := _QUARTER.fullmatch(period):
+        return {label}, before
+    if found := _QUARTER.fullmatch(label):
         year, quarter = int(found[1]), int(found[2])
         months = {_month(year, 3 * (quarter - 1) + m) for m in (1, 2, 3)}
         before = f"{year - (quarter == 1)}-Q{4 if quarter == 1 else quarter - 1}"
-        return {period, *months}, before
+        return {label, *months}, before
     raise Invalid(f"period {period!r}: reports are monthly (2026-10) or quarterly (2026-Q4)")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReportQuery:
+    #: Normalised as windows are labelled (``2026-q4`` is ``2026-Q4``).
     period: str
     #: A partner organisation's id; ``None``: the whole portfolio (the caller's own
     #: organisation, for a partner).
     partner: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", _label(self.period))
 
 
 @dataclass(frozen=True)
