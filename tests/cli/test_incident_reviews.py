@@ -32,6 +32,9 @@ def test_a_review_with_two_actions_from_the_command_line(payments_dir: Path) -> 
     assert "impact: customers affected = 1200" in written
     _run("incident", "review", "comment", "1", "Please add the refund count")
     assert "filed" in _run("incident", "review", "file", "1")
+    rewrite = runner.invoke(app, ["incident", "review", "write", "1", "--summary", "later"])
+    assert rewrite.exit_code == 1
+    assert "a filed review is not rewritten" in " ".join(rewrite.stderr.split())
     _run(
         "action",
         "add",

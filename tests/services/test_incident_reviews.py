@@ -137,6 +137,27 @@ def test_filing_in_time_meets_the_review_clock_once(desk: World, resolved: int) 
         reviews.file(_noc(desk), resolved)
 
 
+def test_a_filed_review_is_not_rewritten_what_comes_later_is_a_comment(
+    desk: World, resolved: int
+) -> None:
+    reviews = desk.services.incident_reviews
+    reviews.write(_noc(desk), resolved, WRITTEN)
+    desk.clock.at = REVIEW_DUE
+    reviews.file(_noc(desk), resolved)
+    desk.clock.at = REVIEW_DUE + dt.timedelta(days=1)
+
+    with pytest.raises(Conflict) as refused:
+        reviews.write(_noc(desk), resolved, ReviewDraft(root_cause="DNS, after all."))
+    reviews.comment(_noc(desk), resolved, "Root cause revised: DNS, after all.")
+
+    assert f"filed at {REVIEW_DUE.isoformat()} by {NOC}" in str(refused.value)
+    assert "add what you learnt since as a comment" in str(refused.value)
+    after = _review(desk, resolved)
+    assert after.review is not None
+    assert (after.review.state, after.review.root_cause) == ("filed", "Cache flushed.")
+    assert [e.kind for e in after.timeline][-2:] == ["review_filed", "review_comment"]
+
+
 def test_a_review_filed_late_stays_missed(desk: World, resolved: int) -> None:
     reviews = desk.services.incident_reviews
     reviews.write(_noc(desk), resolved, WRITTEN)

@@ -219,7 +219,8 @@ class IncidentReviews:
 
     def write(self, principal: Principal, incident_id: int, draft: ReviewDraft) -> ReviewDetail:
         """Write parts of the review (starting it if there is none); each edit is in the
-        timeline with the parts it changed."""
+        timeline with the parts it changed. A filed review is a record both sides (and an
+        auditor) rely on as filed: it is not rewritten; what comes later is a comment."""
         with incident_writing(self._context, principal, lambda _uow: incident_id) as (
             uow,
             incident,
@@ -229,6 +230,13 @@ class IncidentReviews:
             review = uow.incidents.find_review(incident.id)
             if review is None:
                 review = self._start(uow, incident)
+            if review.state == "filed":
+                filed_at = review.filed_at.isoformat() if review.filed_at else "?"
+                raise Conflict(
+                    f"the review of incident {incident_id} was filed at {filed_at} by "
+                    f"{review.filed_by}; a filed review is not rewritten: add what you "
+                    "learnt since as a comment on the review"
+                )
             changed = _apply(review, draft)
             if changed:
                 review.updated_at, review.updated_by = uow.now(), principal.name

@@ -110,6 +110,9 @@ def test_a_review_is_written_commented_filed_and_its_overdue_action_escalates(
     assert (filed["review"]["state"], filed["obligation"]["state"]) == ("filed", "met")
     again = desk.client.post(f"{review}/filing", headers=desk.headers("payco"))
     assert again.status_code == 409
+    rewrite = desk.client.put(review, headers=desk.headers("payco"), json={"summary": "x"})
+    assert rewrite.status_code == 409
+    assert "a filed review is not rewritten" in rewrite.json()["detail"]
 
     desk.tick(ACTION_B_DUE)  # the due instant itself is still in time
     assert _escalations(smtp) == []
