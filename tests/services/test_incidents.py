@@ -245,6 +245,40 @@ def test_a_change_of_severity_needs_a_reason_and_a_known_severity(desk: World) -
     assert _detail(desk, incident.id).incident.severity == "sev2"
 
 
+def test_a_resolved_incident_is_reclassified_but_its_clocks_stay_as_they_ran(
+    desk: World,
+) -> None:
+    saturday = dt.datetime(2026, 11, 7, 3, 0, tzinfo=dt.UTC)
+    incident = open_at(desk, saturday, "sev1")
+    desk.clock.at = saturday + dt.timedelta(hours=2)  # acknowledged late, by the resolution
+    desk.services.incidents.resolve(desk.principal(NOC), incident.id)
+    before = {k: (o.state, o.due_at) for k, o in _clocks(desk, incident.id).items()}
+
+    changed = desk.services.incidents.change_severity(
+        desk.principal(MANAGER), incident.id, "sev2", "the review found 3% affected"
+    )
+
+    # Under sev2 the acknowledgement would be due on Monday, in time: it stays missed.
+    assert before["acknowledge"] == ("missed", saturday + dt.timedelta(minutes=15))
+    assert (changed.severity, changed.state) == ("sev2", "resolved")
+    assert {k: (o.state, o.due_at) for k, o in _clocks(desk, incident.id).items()} == before
+    assert "stay met or missed" in _detail(desk, incident.id).timeline[-1].text
+
+
+def test_a_closed_incident_keeps_its_severity(desk: World) -> None:
+    incidents, noc = desk.services.incidents, desk.principal(NOC)
+    incident = open_at(desk, FRIDAY_EVENING)
+    incidents.resolve(noc, incident.id)
+    incidents.close(noc, incident.id)
+
+    with pytest.raises(Conflict) as refused:
+        incidents.change_severity(desk.principal(MANAGER), incident.id, "sev1", "worse")
+
+    assert f"incident {incident.id} is closed" in str(refused.value)
+    assert "a human decision, recorded elsewhere" in str(refused.value)
+    assert _detail(desk, incident.id).incident.severity == "sev2"
+
+
 def test_only_a_security_incident_owes_breach_notices(desk: World) -> None:
     plain = open_at(desk, FRIDAY_EVENING)
     breach = open_at(desk, FRIDAY_EVENING, security=True)

@@ -337,40 +337,35 @@ class Incidents:
     def change_severity(
         self, principal: Principal, incident_id: int, severity_id: str, reason: str
     ) -> IncidentView:
-        """The open clocks follow the new severity from their original triggers."""
+        """The open clocks follow the new severity from their original triggers.
+
+        A closed incident keeps its severity: changing it would move contractual clocks
+        after the fact. A resolved one may be reclassified (the post-incident review often
+        does), but its clocks have run: met and missed ones stay as they were, and the
+        review's deadline stays as the resolution set it."""
         if not reason.strip():
             raise Invalid("a change of severity needs a reason")
         with self._writing(principal, incident_id) as (uow, incident, row, agreement):
+            if incident.state == "closed":
+                raise Conflict(
+                    f"incident {incident_id} is closed; its severity ({incident.severity}) is "
+                    "no longer changed, since that would move contractual clocks after the "
+                    "fact: a correction after closing is a human decision, recorded elsewhere "
+                    "(a dispute or an amendment of the agreement)"
+                )
             severity = _severity(agreement, severity_id)
             before = incident.severity
             incident.severity = severity.id
-            recomputed = {
-                o.key: o
-                for o in incident_obligations(
-                    incident.id, agreement, severity, incident.reported_at
-                )
-            }
-            for duty in uow.incidents.duties(incident.id):
-                if duty.state != "open":
-                    continue
-                if duty.key in recomputed:
-                    record_obligation(uow, row, recomputed[duty.key], incident.id)
-                elif duty.kind == "update":
-                    number = int(duty.key.rsplit(":", 1)[1])
-                    record_obligation(
-                        uow,
-                        row,
-                        update_obligation(
-                            incident.id, number, agreement, severity, duty.trigger_at
-                        ),
-                        incident.id,
-                    )
+            if incident.state == "resolved":
+                clocks = "the clocks that ran stay met or missed as they were"
+            else:
+                _follow_severity(uow, row, agreement, incident, severity)
+                clocks = "open clocks now follow the new severity"
             timeline(
                 uow,
                 incident,
                 "severity_changed",
-                f"severity {before} → {severity.id}: {reason.strip()}; "
-                "open clocks now follow the new severity",
+                f"severity {before} → {severity.id}: {reason.strip()}; {clocks}",
                 before=before,
                 after=severity.id,
             )
@@ -425,6 +420,29 @@ class Incidents:
         self, principal: Principal, incident_id: int
     ) -> AbstractContextManager[tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]]:
         return incident_writing(self._context, principal, lambda _uow: incident_id)
+
+
+def _follow_severity(
+    uow: UnitOfWork,
+    row: AgreementRow,
+    agreement: Agreement,
+    incident: IncidentRow,
+    severity: Severity,
+) -> None:
+    """Move the incident's open clocks onto ``severity``, each from its original trigger."""
+    recomputed = {
+        o.key: o
+        for o in incident_obligations(incident.id, agreement, severity, incident.reported_at)
+    }
+    for duty in uow.incidents.duties(incident.id):
+        if duty.state != "open":
+            continue
+        if duty.key in recomputed:
+            record_obligation(uow, row, recomputed[duty.key], incident.id)
+        elif duty.kind == "update":
+            number = int(duty.key.rsplit(":", 1)[1])
+            following = update_obligation(incident.id, number, agreement, severity, duty.trigger_at)
+            record_obligation(uow, row, following, incident.id)
 
 
 def resolution_clocks(

@@ -158,6 +158,16 @@ def test_opening_by_hand_names_the_severities_and_partners_see_only_their_own(
         json={"severity": "sev2", "reason": "fewer than 5% affected"},
     )
     assert changed.json()["severity"] == "sev2"
+    incident = f"/api/v1/incidents/{made.json()['id']}"
+    for step in ("resolution", "closure"):
+        assert client.post(f"{incident}/{step}", headers=desk.headers("payco")).status_code == 200
+    late = client.post(
+        f"{incident}/severity",
+        headers=desk.headers("manager"),
+        json={"severity": "sev1", "reason": "worse than thought"},
+    )
+    assert late.status_code == 409
+    assert "is closed" in late.json()["detail"]
 
 
 def test_a_security_incident_owes_the_contract_s_breach_notice(desk: Desk) -> None:
