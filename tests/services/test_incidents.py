@@ -60,6 +60,31 @@ def test_the_first_update_is_due_two_business_hours_after_the_acknowledgement(
     assert clocks["update:1"].due_at == dt.datetime(2026, 11, 10, 8, 20, tzinfo=dt.UTC)
 
 
+def test_mitigating_first_counts_as_the_acknowledgement_and_starts_the_updates_in_hours(
+    desk: World,
+) -> None:
+    incident = open_at(desk, dt.datetime(2026, 11, 9, 16, 0, tzinfo=dt.UTC))  # Monday
+    mitigated_at = dt.datetime(2026, 11, 9, 16, 20, tzinfo=dt.UTC)
+    desk.clock.at = mitigated_at
+    mitigated = desk.services.incidents.mitigate(desk.principal(NOC), incident.id)
+
+    assert (mitigated.state, mitigated.acknowledged_at, mitigated.acknowledged_by) == (
+        "mitigated",
+        mitigated_at,
+        NOC,
+    )
+    clocks = _clocks(desk, incident.id)
+    assert clocks["acknowledge"].state == "met"
+    # As after an acknowledgement: 1 h 40 min on Monday, the last 20 minutes on Tuesday.
+    assert (clocks["update:1"].trigger_at, clocks["update:1"].due_at) == (
+        mitigated_at,
+        dt.datetime(2026, 11, 10, 8, 20, tzinfo=dt.UTC),
+    )
+    assert _detail(desk, incident.id).timeline[-1].text == (
+        f"mitigated by {NOC}, which counts as the acknowledgement"
+    )
+
+
 def test_a_sev1_clock_runs_on_the_wall_clock_through_the_weekend(desk: World) -> None:
     saturday = dt.datetime(2026, 11, 7, 3, 0, tzinfo=dt.UTC)
     incident = open_at(desk, saturday, "sev1")

@@ -390,25 +390,14 @@ class Incidents:
             setattr(incident, f"{instant}_at", now)
             setattr(incident, f"{instant}_by", principal.name)
             incident.state = state
-            duties = {d.kind: d for d in uow.incidents.duties(incident.id) if d.kind != "update"}
-            if action == "acknowledge" or (
-                action in ("mitigate", "resolve") and incident.acknowledged_at is None
-            ):
-                if incident.acknowledged_at is None:
-                    incident.acknowledged_at, incident.acknowledged_by = now, principal.name
-                if "acknowledge" in duties:
-                    fulfil(uow, duties["acknowledge"])
-                if action == "acknowledge":
-                    severity = _severity(agreement, incident.severity)
-                    record_obligation(
-                        uow,
-                        row,
-                        update_obligation(incident.id, 1, agreement, severity, now),
-                        incident.id,
-                    )
+            text = f"{state} by {principal.name}"
+            if action == "acknowledge" or incident.acknowledged_at is None:
+                _acknowledged(uow, row, agreement, incident, starts_updates=action != "resolve")
+                if action != "acknowledge":
+                    text += ", which counts as the acknowledgement"
             if action == "resolve":
                 resolution_clocks(uow, row, agreement, incident)
-            timeline(uow, incident, state, f"{state} by {principal.name}")
+            timeline(uow, incident, state, text)
             tell(uow, row, agreement, incident, state)
             uow.commit()
             return incident_view(incident, row.slug)
@@ -420,6 +409,29 @@ class Incidents:
         self, principal: Principal, incident_id: int
     ) -> AbstractContextManager[tuple[UnitOfWork, IncidentRow, AgreementRow, Agreement]]:
         return incident_writing(self._context, principal, lambda _uow: incident_id)
+
+
+def _acknowledged(
+    uow: UnitOfWork,
+    row: AgreementRow,
+    agreement: Agreement,
+    incident: IncidentRow,
+    *,
+    starts_updates: bool,
+) -> None:
+    """Acknowledge now (mitigating or resolving first counts as the acknowledgement): meet
+    its clock and, while the incident is not resolved, start the status-update clock, as
+    the severity's ``update_every`` on its calendar says."""
+    now = uow.now()
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, uow.principal.name
+    for duty in uow.incidents.duties(incident.id):
+        if duty.kind == "acknowledge":
+            fulfil(uow, duty)
+    if starts_updates:
+        severity = _severity(agreement, incident.severity)
+        first = update_obligation(incident.id, 1, agreement, severity, now)
+        record_obligation(uow, row, first, incident.id)
 
 
 def _follow_severity(
