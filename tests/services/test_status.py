@@ -6,6 +6,7 @@ when the agreement publishes them, and never what names or describes them."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from typing import Any
@@ -46,7 +47,8 @@ def _document(version: str, **page: object) -> dict[str, Any]:
         {"id": "served", "name": "Served", "indicator": "served", "target": "99%",
          "tolerance": "90%", "window": "month"}
     )  # fmt: skip
-    document["status_page"] = {**_PAGE, **page}
+    # A copy: a test may add components without changing the next test's page.
+    document["status_page"] = {**copy.deepcopy(_PAGE), **page}
     return document
 
 
