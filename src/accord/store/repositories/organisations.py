@@ -58,8 +58,9 @@ class Users:
         return self._session.get(UserRow, user_id)
 
     def find_by_email(self, email: str) -> UserRow | None:
-        """The user with this address written in any case (SQLite folds only ASCII
-        letters); where two spellings were stored, the exact one."""
+        """The user with this address written in any case. An address is stored in one
+        spelling (unique on ``lower(email)``), but SQLite's ``lower`` folds only ASCII
+        letters: the exact spelling is matched too, and preferred."""
         query = (
             select(UserRow)
             .where(or_(UserRow.email == email, func.lower(UserRow.email) == email.lower()))
