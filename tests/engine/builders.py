@@ -152,6 +152,22 @@ MAINTENANCE_SOURCE = {
 }
 
 
+#: A CSV source of tickets with the instant each was opened and answered.
+TICKETS_SOURCE = {
+    "id": "tickets",
+    "kind": "tickets",
+    "format": "csv",
+    "path": "tickets.csv",
+    "timestamp": "opened",
+    "key": "ticket",
+    "columns": {
+        "ticket": {"column": "ticket_id", "type": "string"},
+        "opened": {"column": "opened_at", "type": "timestamp"},
+        "answered": {"column": "answered_at", "type": "timestamp"},
+    },
+}
+
+
 #: Probes with an answer flag and a latency: one source many kinds of objective can share.
 PROBES_SOURCE = {
     "id": "probes",

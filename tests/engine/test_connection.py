@@ -14,7 +14,14 @@ from accord.core.model import Agreement
 from accord.core.periods import parse_period, windows_in_period
 from accord.engine.connection import Connection, Cursor
 from accord.engine.measure import Measured, measure_window
-from tests.engine.builders import BERLIN, agreement_of, load_sources, target_of, write_csv
+from tests.engine.builders import (
+    BERLIN,
+    TICKETS_SOURCE,
+    agreement_of,
+    load_sources,
+    target_of,
+    write_csv,
+)
 from tests.engine.requests import (
     MID_OCTOBER,
     P90_LATENCY,
@@ -113,21 +120,7 @@ def test_a_bare_connection_runs_a_business_clock(tmp_path: Path) -> None:
             "calendars": [
                 {"id": "office", "timezone": "Europe/Berlin", "hours": {"mon-fri": "09:00-17:00"}}
             ],
-            "sources": [
-                {
-                    "id": "tickets",
-                    "kind": "tickets",
-                    "format": "csv",
-                    "path": "tickets.csv",
-                    "timestamp": "opened",
-                    "key": "ticket",
-                    "columns": {
-                        "ticket": {"column": "ticket_id", "type": "string"},
-                        "opened": {"column": "opened_at", "type": "timestamp"},
-                        "answered": {"column": "answered_at", "type": "timestamp"},
-                    },
-                }
-            ],
+            "sources": [TICKETS_SOURCE],
             "indicators": [
                 {
                     "id": "answer",

@@ -16,7 +16,7 @@ from accord.connectors.files import FileReader
 from accord.core.model import Agreement
 from accord.core.periods import parse_period, windows_in_period
 from accord.engine.evidence import Judged, PlacementError, SourceRows, copy_evidence_rows
-from tests.engine.builders import MAINTENANCE_SOURCE, agreement_of, utc, write_csv
+from tests.engine.builders import MAINTENANCE_SOURCE, TICKETS_SOURCE, agreement_of, utc, write_csv
 from tests.engine.requests import (
     REQUESTS_SOURCE,
     SUCCESS,
@@ -142,19 +142,6 @@ def test_a_source_the_verdicts_do_not_read_is_an_empty_file_with_its_physical_co
     assert requests.rows == 1
 
 
-TICKETS = {
-    "id": "tickets",
-    "kind": "tickets",
-    "format": "csv",
-    "path": "tickets.csv",
-    "timestamp": "opened",
-    "key": "ticket",
-    "columns": {
-        "ticket": {"column": "ticket_id", "type": "string"},
-        "opened": {"column": "opened_at", "type": "timestamp"},
-        "answered": {"column": "answered_at", "type": "timestamp"},
-    },
-}
 CHANGES = {
     "id": "changes",
     "kind": "status_changes",
@@ -205,7 +192,7 @@ def test_every_status_change_of_a_ticket_taken_is_copied_whenever_it_happened(
     }
     model = agreement_of(
         {
-            "sources": [TICKETS, CHANGES],
+            "sources": [TICKETS_SOURCE, CHANGES],
             "indicators": [answer],
             "objectives": [
                 {

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from accord.core.verdicts import Outcome, Verdict, WorkingTime
-from tests.engine.builders import BERLIN, agreement_of, evaluate_period, write_csv
+from tests.engine.builders import BERLIN, TICKETS_SOURCE, agreement_of, evaluate_period, write_csv
 
 #: Monday to Friday 09:00-17:00 in Berlin, closed on Friday 16 October 2026.
 OFFICE = {
@@ -21,19 +21,6 @@ OFFICE = {
     "timezone": "Europe/Berlin",
     "hours": {"mon-fri": "09:00-17:00"},
     "holidays": {"dates": ["2026-10-16"]},
-}
-TICKETS = {
-    "id": "tickets",
-    "kind": "tickets",
-    "format": "csv",
-    "path": "tickets.csv",
-    "timestamp": "opened",
-    "key": "ticket",
-    "columns": {
-        "ticket": {"column": "ticket_id", "type": "string"},
-        "opened": {"column": "opened_at", "type": "timestamp"},
-        "answered": {"column": "answered_at", "type": "timestamp"},
-    },
 }
 #: The end of October 2026 in Berlin, as of which the month is judged.
 MONTH_END = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
@@ -55,7 +42,7 @@ def judge(
     agreement = agreement_of(
         {
             "calendars": [OFFICE],
-            "sources": [TICKETS],
+            "sources": [TICKETS_SOURCE],
             "indicators": [
                 {
                     "id": "answer",
