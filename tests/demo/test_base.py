@@ -4,6 +4,7 @@ covers, cut at local midnight in the agreement's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pytest
@@ -30,10 +31,10 @@ def test_a_malformed_end_month_is_refused() -> None:
     ],
 )
 def test_options_out_of_range_are_refused_with_the_bound(
-    options: dict[str, object], message: str
+    options: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(SampleDataError, match=message):
-        SampleOptions(**options)  # type: ignore[arg-type]
+        SampleOptions(**options)
 
 
 def test_the_bounds_themselves_are_accepted() -> None:

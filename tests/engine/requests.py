@@ -4,6 +4,7 @@ helpers that write and judge them: the shared world of the engine's evaluation t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,12 @@ def requests_agreement(*objectives: dict[str, Any], **sections: Any) -> Agreemen
     )
 
 
-Row = tuple[dt.datetime, str, int] | tuple[dt.datetime, str, int, int | None, str]
+#: A request: when, its region (``None``: a row without one), its status, and optionally its
+#: latency and who is to blame.
+Row = tuple[dt.datetime, str | None, int] | tuple[dt.datetime, str | None, int, int | None, str]
 
 
-def write_requests(folder: Path, rows: list[Row]) -> None:
+def write_requests(folder: Path, rows: Sequence[Row]) -> None:
     full = [(*row, None, "provider") if len(row) == 3 else row for row in rows]
     write_csv(folder, "requests", ["at", "region", "status", "latency_ms", "blame"], full)
 

@@ -203,7 +203,7 @@ def test_an_objective_without_any_rows_is_one_silent_scope_none_seen(tmp_path: P
 
 def test_scopes_are_listed_in_order_with_an_empty_value_last(tmp_path: Path) -> None:
     rows = [*spread(MID_OCTOBER, 1, 200, "us"), *spread(MID_OCTOBER, 1, 200, "ap")]
-    write_requests(tmp_path, [*rows, (MID_OCTOBER, None, 200)])  # type: ignore[list-item]
+    write_requests(tmp_path, [*rows, (MID_OCTOBER, None, 200)])
 
     assert list(measure(requests_agreement(), tmp_path)) == [
         "region=ap",

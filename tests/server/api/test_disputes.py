@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def claimed(api: Api) -> Api:
     return api
 
 
-def _raise(api: Api) -> dict[str, object]:
+def _raise(api: Api) -> dict[str, Any]:
     body = {
         **CREDIT,
         "text": "The failures of 2 October were caused by acme's own deployment.",
@@ -37,7 +38,7 @@ def _raise(api: Api) -> dict[str, object]:
     }
     response = api.post(DISPUTES, PARTNER, json=body)
     assert response.status_code == 201, response.text
-    raised: dict[str, object] = response.json()
+    raised: dict[str, Any] = response.json()
     return raised
 
 
@@ -48,7 +49,7 @@ def test_a_credit_dispute_is_raised_answered_and_decided(claimed: Api) -> None:
         1,
         "Operational review",
     )
-    [link, file] = raised["evidence"]  # type: ignore[misc]
+    [link, file] = raised["evidence"]
     assert (file["reference"], file["sha256"]) == (
         "deploy_log.txt",
         hashlib.sha256(LOG).hexdigest(),
@@ -133,7 +134,7 @@ def test_a_file_too_large_for_json_goes_as_multipart_and_is_kept_by_its_hash(
     )
 
     assert uploaded.status_code == 201, uploaded.text
-    added = uploaded.json()["evidence"][len(raised["evidence"]) :]  # type: ignore[arg-type]
+    added = uploaded.json()["evidence"][len(raised["evidence"]) :]
     assert sorted((e["kind"], e["reference"], e["sha256"], e["size"]) for e in added) == sorted([
         ("file", "probes.bin", hashlib.sha256(probes).hexdigest(), len(probes)),
         ("file", "notes.txt", hashlib.sha256(b"probe notes\n").hexdigest(), 12),
