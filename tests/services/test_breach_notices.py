@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -55,15 +56,15 @@ def _breach(world: World, *, security: bool = True) -> int:
     return world.services.incidents.open(world.principal(NOC), command).id
 
 
-def _notice(**changes: object) -> RecordNotice:
-    fields: dict[str, object] = {
+def _notice(**changes: Any) -> RecordNotice:
+    fields: dict[str, Any] = {
         "regime": "contract",
         "notice": "notice",
         "recipient": "Acme security desk",
         "content": "What happened, what is affected, what we did",
         **changes,
     }
-    return RecordNotice(**fields)  # type: ignore[arg-type]
+    return RecordNotice(**fields)
 
 
 def test_a_notice_sent_at_its_due_instant_is_met_and_recorded_as_told(payco: World) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,14 +73,14 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     return agreement, data
 
 
-def _command(files: tuple[Path, Path], period: str, **changes: object) -> EvaluateCommand:
+def _command(files: tuple[Path, Path], period: str, **changes: Any) -> EvaluateCommand:
     agreement, data = files
     return EvaluateCommand(
         agreement=agreement,
         data_dir=data,
         period=period,
         now=NOW,
-        **changes,  # type: ignore[arg-type]
+        **changes,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
@@ -42,8 +43,9 @@ def _refused(session: Session) -> Iterator[pytest.ExceptionInfo[IntegrityError]]
 
 def _postgres_says(
     caught: pytest.ExceptionInfo[IntegrityError],
-) -> tuple[str, str | None, str | None]:
-    diag = caught.value.orig.diag  # type: ignore[union-attr]
+) -> tuple[str | None, str | None, str | None]:
+    assert isinstance(caught.value.orig, psycopg.Error)
+    diag = caught.value.orig.diag
     return diag.sqlstate, diag.constraint_name, diag.column_name
 
 
