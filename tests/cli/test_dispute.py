@@ -22,8 +22,9 @@ runner = CliRunner()
 MANAGER = "manager@acme.example"
 
 
-def _judged(folder: Path) -> int:
-    """Version 2 declares a dispute ladder; October is judged; the verdict's id."""
+def _judged(folder: Path, events_pushed: list[dict[str, object]] | None = None) -> int:
+    """Version 2 declares a dispute ladder; October is judged (from 50 good requests unless
+    told otherwise); the verdict's id."""
     world = open_world(folder)
     try:
         document = agreement_document("bravo", version="2")
@@ -33,14 +34,20 @@ def _judged(folder: Path) -> int:
         }
         services = world.services
         services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
+        pushed = events(50) if events_pushed is None else events_pushed
         services.ingestion.push(
             CONSOLE,
-            PushBatch(agreement="acme-bravo", source="requests", batch_id="b", events=events(50)),
+            PushBatch(agreement="acme-bravo", source="requests", batch_id="b", events=pushed),
         )
         services.verdicts.evaluate(CONSOLE, RunEvaluation(agreement="acme-bravo", period="2026-10"))
         return services.verdicts.verdicts(CONSOLE, "acme-bravo", VerdictQuery()).items[0].id
     finally:
         world.services.close()
+
+
+def _breached(folder: Path) -> int:
+    """October is a breach by our data (80%)."""
+    return _judged(folder, events(1000, failing_every=5))
 
 
 def test_a_verdict_disputed_with_evidence_and_decided(world_dir: Path, tmp_path: Path) -> None:
@@ -102,32 +109,6 @@ def test_bad_input_is_named(world_dir: Path) -> None:
     assert amount.exit_code == 1
     assert "--amount 'ten' is not a number" in amount.stderr
     assert "no disputes" in runner.invoke(app, ["dispute", "list"]).stdout
-
-
-def _breached(folder: Path) -> int:
-    """Version 2 declares a dispute ladder; October is a breach by our data (80%)."""
-    world = open_world(folder)
-    try:
-        document = agreement_document("bravo", version="2")
-        document["disputes"] = {
-            "raise_within": "3650 days",
-            "steps": [{"name": "Review", "within": "5 business days", "decided_by": "Managers"}],
-        }
-        services = world.services
-        services.portfolio.upload(CONSOLE, UploadVersion(text=json.dumps(document)))
-        services.ingestion.push(
-            CONSOLE,
-            PushBatch(
-                agreement="acme-bravo",
-                source="requests",
-                batch_id="b",
-                events=events(1000, failing_every=5),
-            ),
-        )
-        services.verdicts.evaluate(CONSOLE, RunEvaluation(agreement="acme-bravo", period="2026-10"))
-        return services.verdicts.verdicts(CONSOLE, "acme-bravo", VerdictQuery()).items[0].id
-    finally:
-        world.services.close()
 
 
 def test_a_partner_adds_its_data_and_compares_its_met_with_our_breach(
