@@ -46,8 +46,8 @@ def _evaluate(world: World) -> None:
     )
 
 
-@pytest.fixture
-def owed(world: World) -> World:
+def _push_october(world: World) -> None:
+    """October's requests from bravo, one in fifty failing (98 %): 100 EUR owed."""
     world.services.ingestion.push(
         world.principal("partner@bravo.example"),
         PushBatch(
@@ -57,6 +57,11 @@ def owed(world: World) -> World:
             events=events(1000, failing_every=50),
         ),
     )
+
+
+@pytest.fixture
+def owed(world: World) -> World:
+    _push_october(world)
     _evaluate(world)
     world.clock.at = AFTER_CLOSE
     _evaluate(world)
@@ -193,15 +198,7 @@ def _findings(world: World) -> list[str]:
 @pytest.fixture
 def booked(world: World) -> World:
     """One credit entry booked: 100 EUR for October."""
-    world.services.ingestion.push(
-        world.principal("partner@bravo.example"),
-        PushBatch(
-            agreement="acme-bravo",
-            source="requests",
-            batch_id="october",
-            events=events(1000, failing_every=50),
-        ),
-    )
+    _push_october(world)
     _evaluate(world)
     return world
 
