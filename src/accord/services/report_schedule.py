@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -50,7 +50,7 @@ from accord.services.portfolio import get_version_in_force
 from accord.services.reports import ReportQuery, Reports, StoredReport, period_labels
 from accord.services.uow import ServiceContext, UnitOfWork
 from accord.store.report_rows import ScheduledReportRow
-from accord.store.tables import AgreementRow, OrganisationRow
+from accord.store.tables import AgreementRow, OrganisationRow, RestatementRow
 
 __all__ = [
     "GeneratedReport",
@@ -247,13 +247,16 @@ def _notice(due: _Due, kept: StoredReport, summary: Sequence[str], base: str) ->
     return Notice(event="report", key=key, agreement=about, title=title, facts=facts)
 
 
-def _restated(uow: UnitOfWork, scope: _Scope, period: str, since: dt.datetime) -> list[str]:
-    """The restatements of the scope's agreements applied to the period after ``since``."""
+def _restated(
+    applied: Mapping[int, Sequence[RestatementRow]], scope: _Scope, period: str, since: dt.datetime
+) -> list[str]:
+    """The restatements of the scope's agreements applied to the period after ``since``
+    (``applied``: each agreement's applied restatements)."""
     found = []
     for row in scope.agreements:
-        for restatement in uow.books.restatements(row.id):
+        for restatement in applied.get(row.id, ()):
             decided = restatement.decided_at
-            if restatement.state != "applied" or decided is None or decided <= since:
+            if decided is None or decided <= since:
                 continue
             if lies_in(restatement.period, period):
                 found.append(
@@ -311,6 +314,7 @@ class ScheduledReports:
         judged = uow.scheduled_reports.judged(ids)
         closed = set(uow.books.closed_of(ids))
         current = uow.scheduled_reports.current()
+        applied = uow.books.applied_restatements(ids)
         final = {
             scope.name: due_periods((a.id for a in scope.agreements), judged, closed)
             for scope in scopes
@@ -326,7 +330,7 @@ class ScheduledReports:
                     if period in begun:
                         due.append(_Due(scope, period))
                     continue
-                restated = _restated(uow, scope, period, earlier.generated_at)
+                restated = _restated(applied, scope, period, earlier.generated_at)
                 if restated:
                     due.append(_Due(scope, period, earlier, tuple(restated)))
         return sorted(due, key=lambda d: (d.period, d.scope.name == PORTFOLIO, d.scope.name))

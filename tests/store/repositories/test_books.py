@@ -108,3 +108,34 @@ def test_restatements_and_claims_stay_with_their_agreement(engine: Engine) -> No
     with open_session(engine, Tenant(world.partner_c)) as session:
         steps = Books(session).claims_of([world.agreement_b, world.agreement_c])
         assert [c.agreement_id for c in steps] == [world.agreement_c]
+
+
+def test_applied_restatements_of_many_agreements_are_read_at_once_by_agreement(
+    engine: Engine,
+) -> None:
+    world = seed(engine)
+    with open_session(engine, Tenant.system()) as session:
+        books = Books(session)
+        for agreement, period, state in (
+            (world.agreement_b, "2026-10", "applied"),
+            (world.agreement_b, "2026-11", "requested"),
+            (world.agreement_b, "2026-09", "applied"),
+            (world.agreement_c, "2026-10", "rejected"),
+        ):
+            books.add_restatement(
+                RestatementRow(
+                    agreement_id=agreement,
+                    period=period,
+                    reason_code="late_data",
+                    reason="exporter",
+                    state=state,
+                    requested_by="p",
+                    requested_at=AT,
+                )
+            )
+        applied = books.applied_restatements([world.agreement_b, world.agreement_c])
+        assert {a: [r.period for r in rows] for a, rows in applied.items()} == {
+            world.agreement_b: ["2026-10", "2026-09"],
+            world.agreement_c: [],
+        }
+        assert books.applied_restatements([]) == {}

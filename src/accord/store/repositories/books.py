@@ -60,6 +60,23 @@ class Books:
         )
         return self._session.scalars(query).all()
 
+    def applied_restatements(self, agreement_ids: Sequence[int]) -> dict[int, list[RestatementRow]]:
+        """The applied restatements of each of these agreements, oldest first (one read)."""
+        found: dict[int, list[RestatementRow]] = {
+            agreement_id: [] for agreement_id in agreement_ids
+        }
+        query = (
+            select(RestatementRow)
+            .where(
+                RestatementRow.agreement_id.in_(agreement_ids),
+                RestatementRow.state == "applied",
+            )
+            .order_by(RestatementRow.id)
+        )
+        for row in self._session.scalars(query):
+            found[row.agreement_id].append(row)
+        return found
+
     def add_claim(self, row: CreditClaimRow) -> CreditClaimRow:
         self._session.add(row)
         self._session.flush()
